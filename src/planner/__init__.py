@@ -1,0 +1,1 @@
+"""planner: training-needs assessment and optimised training plans."""

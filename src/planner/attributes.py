@@ -1,0 +1,53 @@
+"""The attributes conditions may test: profile fields plus values computed on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planner.conditions import Attributes
+from planner.framework import Position
+from planner.profile import Official, whole_years_between
+
+_GOOD = ("good", "excellent")
+
+
+def good_ratings_in_a_row(official: Official) -> int:
+    """Consecutive yearly ratings of good or better, counted back from the newest."""
+    count = 0
+    for rating in reversed(official.ratings):
+        if rating not in _GOOD:
+            break
+        count += 1
+    return count
+
+
+def official_attributes(official: Official, position: Position | None, on: dt.date) -> Attributes:
+    def lookup(name: str) -> Any:
+        if name == "age":
+            return official.age_on(on)
+        if name == "years_of_service":
+            start = official.started_service_on
+            return whole_years_between(start, on) if start else None
+        if name == "years_in_position":
+            start = official.appointed_on
+            return whole_years_between(start, on) if start else None
+        if name == "good_ratings_in_a_row":
+            return good_ratings_in_a_row(official)
+        if name == "leader_group":
+            if official.leader_group is not None:
+                return official.leader_group
+            return position.leader_group if position else None
+        if name == "position_level":
+            return position.level if position else None
+        if name == "position_category":
+            return position.category if position else None
+        if name == "position_groups":
+            return position.groups if position else []
+        if name == "education_field_matches":
+            if position is None or not position.education_fields:
+                return True
+            return official.education_field in position.education_fields
+        return getattr(official, name)
+
+    return lookup

@@ -1,0 +1,103 @@
+"""A planning case: the `case.yaml` settings (DESIGN §4) and the loaded data they point at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from planner.catalog import Catalog
+from planner.framework import Framework
+from planner.profile import Official, TrainingRecord
+from planner.reference import StrictModel
+from planner.types import FundingSource, Money
+
+
+class Term(StrictModel):
+    start: int = Field(ge=1900, le=2200)
+    end: int = Field(ge=1900, le=2200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Term":
+        if self.end < self.start:
+            raise ValueError(f"term end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.start, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.end, 12, 31)
+
+
+class BudgetLine(StrictModel):
+    year: int
+    source: FundingSource
+    amount: Money = Field(ge=0)
+
+
+class Limits(StrictModel):
+    """Operational limits; the defaults are policy choices stated in the README, not law."""
+
+    max_days_away_per_year: int = Field(default=30, ge=0)
+    max_share_away: float = Field(default=0.3, gt=0, le=1)
+
+
+class CaseConfig(StrictModel):
+    name: str
+    reference_date: dt.date
+    years: list[int] = Field(min_length=1)
+    term: Term
+    officials: str
+    history: str | None = None
+    units: str | None = Field(
+        default=None, description="Optional table: unit, distance_band, difficult_area"
+    )
+    rules: str = "bundled"
+    catalog: str = "bundled"
+    budget: list[BudgetLine] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)
+
+    @model_validator(mode="after")
+    def _years(self) -> "CaseConfig":
+        if sorted(set(self.years)) != self.years:
+            raise ValueError(f"years must be increasing and distinct, found {self.years}")
+        seen: set[tuple[int, str]] = set()
+        for line in self.budget:
+            if (line.year, line.source) in seen:
+                raise ValueError(f"budget: year {line.year} source {line.source} appears twice")
+            seen.add((line.year, line.source))
+        return self
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    unit: str
+    distance_band: str | None = None
+    difficult_area: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything a case folder holds, validated and cross-checked."""
+
+    folder: Path
+    config: CaseConfig
+    framework: Framework
+    catalog: Catalog
+    officials: list[Official]
+    history: list[TrainingRecord]
+    units: dict[str, UnitInfo] = field(default_factory=dict)
+
+    @property
+    def reference_date(self) -> dt.date:
+        return self.config.reference_date
+
+    def with_reference_date(self, on: dt.date) -> "Case":
+        config = self.config.model_copy(update={"reference_date": on})
+        return Case(self.folder, config, self.framework, self.catalog, self.officials,
+                    self.history, self.units)

@@ -1,0 +1,187 @@
+"""Schema of `catalogs/`: courses, what they deliver, prerequisites, eligibility, costs, sessions.
+
+Cost *norms* (TT 36/2018/TT-BTC support for travel, lodging and meals) are data too: they live in a
+catalog file's `cost_norms` section with their reference, and `planner.cost` applies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.conditions import Condition
+from planner.reference import Dated, LocalizedText, Reference, StrictModel
+from planner.types import (
+    COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, FundingSource, Money, QualificationField,
+)
+
+
+class Delivers(StrictModel):
+    """What passing the course gives: qualification levels, competency levels, programmes."""
+
+    qualifications: dict[QualificationField, str] = Field(default_factory=dict)
+    competencies: dict[str, int] = Field(default_factory=dict)
+    programmes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_levels(self) -> "Delivers":
+        for field, level in self.qualifications.items():
+            if level not in QUALIFICATION_SCALES[field]:
+                raise ValueError(
+                    f"{level!r} is not a level of {field}; expected one of "
+                    f"{list(QUALIFICATION_SCALES[field])}"
+                )
+        for comp, level in self.competencies.items():
+            if level not in COMPETENCY_LEVELS:
+                raise ValueError(f"competency {comp} level {level} is outside 0-5")
+        return self
+
+    def content_keys(self) -> set[str]:
+        """Keys of the content delivered, comparable across courses to detect overlap."""
+        keys = {f"qualification:{f}:{lvl}" for f, lvl in self.qualifications.items()}
+        keys |= {f"competency:{c}" for c in self.competencies}
+        keys |= {f"programme:{p}" for p in self.programmes}
+        return keys
+
+
+class Prerequisite(StrictModel):
+    """Either a course passed earlier, or a qualification level already held."""
+
+    course: str | None = None
+    qualification: QualificationField | None = None
+    level: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Prerequisite":
+        if (self.course is None) == (self.qualification is None):
+            raise ValueError("a prerequisite names either `course` or `qualification` + `level`")
+        if self.qualification is not None:
+            if self.level not in QUALIFICATION_SCALES[self.qualification]:
+                raise ValueError(
+                    f"{self.level!r} is not a level of {self.qualification}; expected one of "
+                    f"{list(QUALIFICATION_SCALES[self.qualification])}"
+                )
+        return self
+
+
+class EligibilityVersion(Dated):
+    when: Condition
+    reference: Reference
+    note: str = ""
+
+
+class Eligibility(StrictModel):
+    """A dated eligibility rule: the version in force on the reference date must hold."""
+
+    id: str
+    title: LocalizedText
+    versions: list[EligibilityVersion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> "Eligibility":
+        for i, a in enumerate(self.versions):
+            for b in self.versions[i + 1:]:
+                if a.overlaps(b):
+                    raise ValueError(
+                        f"eligibility {self.id}: version from {a.effective_from} overlaps "
+                        f"version from {b.effective_from}"
+                    )
+        return self
+
+    def version_on(self, on: dt.date) -> EligibilityVersion | None:
+        return next((v for v in self.versions if v.in_force(on)), None)
+
+
+class Cost(StrictModel):
+    tuition: Money = Field(ge=0, description="Per participant, VND")
+    per_class: Money = Field(default=0, ge=0, description="Fixed cost of running one session")
+    support: bool = Field(
+        default=True,
+        description="Whether travel/lodging/meal support by the cost norms is paid (in person)",
+    )
+
+
+class Session(StrictModel):
+    id: str
+    start: dt.date
+    end: dt.date
+    location: str
+    seats: int = Field(ge=0)
+    min_participants: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Session":
+        if self.end < self.start:
+            raise ValueError(f"session {self.id} ends ({self.end}) before it starts ({self.start})")
+        if self.min_participants > self.seats:
+            raise ValueError(
+                f"session {self.id}: min_participants {self.min_participants} exceeds seats {self.seats}"
+            )
+        return self
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+
+class Course(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    title: LocalizedText
+    kind: CourseKind
+    delivers: Delivers
+    prerequisites: list[Prerequisite] = Field(default_factory=list)
+    eligibility: list[Eligibility] = Field(default_factory=list)
+    duration_days: int = Field(gt=0, description="Days away from work")
+    periods: int | None = Field(
+        default=None, gt=0, description="Tiết (45-minute periods); counted toward annual training"
+    )
+    mode: Literal["in_person", "online", "blended"]
+    cost: Cost
+    funding_source: FundingSource
+    reference: Reference
+    sessions: list[Session] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_sessions(self) -> "Course":
+        seen: set[str] = set()
+        for session in self.sessions:
+            if session.id in seen:
+                raise ValueError(f"course {self.id}: duplicate session id {session.id}")
+            seen.add(session.id)
+        return self
+
+
+class DistanceBandNorm(StrictModel):
+    """Support per participant for one distance band between the unit and the venue."""
+
+    band: str
+    travel_round_trip: Money = Field(ge=0)
+    lodging_per_night: Money = Field(ge=0)
+    meals_per_day: Money = Field(ge=0)
+
+
+class CostNorms(Dated):
+    """TT 36/2018/TT-BTC support norms, dated like every legal value."""
+
+    reference: Reference
+    bands: list[DistanceBandNorm] = Field(min_length=1)
+    default_band: str
+    difficult_area_extra_per_day: Money = Field(default=0, ge=0)
+
+
+class CatalogFile(StrictModel):
+    """One YAML file of `catalogs/`."""
+
+    courses: list[Course] = Field(default_factory=list)
+    cost_norms: list[CostNorms] = Field(default_factory=list)
+
+
+class Catalog(StrictModel):
+    courses: dict[str, Course]
+    cost_norms: list[CostNorms] = Field(default_factory=list)
+    source: str = ""
+
+    def norms_on(self, on: dt.date) -> CostNorms | None:
+        return next((n for n in self.cost_norms if n.in_force(on)), None)

@@ -1,0 +1,236 @@
+"""Schema of `rules/`: positions, competencies, programmes, dated parameters and requirements.
+
+Every requirement is a list of dated versions, each with its legal reference; the version in force
+on the reference date is applied, so a change of law (e.g. 1 July 2025) is a new version in YAML,
+never an `if` in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from planner.conditions import Condition
+from planner.reference import Dated, LocalizedText, Reference, StrictModel
+from planner.types import COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, QualificationField
+
+
+class ParamRef(StrictModel):
+    """Points at a named parameter of `rules/` instead of writing its value inline."""
+
+    param: str
+
+
+class ParameterValue(Dated):
+    value: int | float | str
+    reference: Reference
+
+
+class Parameter(StrictModel):
+    """A value the law leaves open or that was not confirmed: named, defaulted, referenced."""
+
+    id: str
+    description: LocalizedText
+    confidence: Literal["F", "S", "R"] = Field(
+        description="F: rule text found; S: secondary source only; R: recalled, not confirmed"
+    )
+    comment: str = ""
+    values: list[ParameterValue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> "Parameter":
+        _check_versions_disjoint(self.values, f"parameter {self.id}")
+        return self
+
+    def value_on(self, on: dt.date) -> ParameterValue | None:
+        return next((v for v in self.values if v.in_force(on)), None)
+
+
+class Competency(StrictModel):
+    id: str
+    name: LocalizedText
+    description: LocalizedText | None = None
+
+
+class Programme(StrictModel):
+    """A mandatory programme that courses deliver (leadership, knowledge update, ...)."""
+
+    id: str
+    name: LocalizedText
+    counts_course_kinds: list[CourseKind] = Field(
+        default_factory=list,
+        description="For period targets: passed courses of these kinds count toward it",
+    )
+
+
+class Position(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
+    title: LocalizedText
+    level: Literal["xa", "tinh", "huyen", "trung_uong"]
+    category: Literal["can_bo", "cong_chuc", "vien_chuc"]
+    groups: list[str] = Field(default_factory=list, description="Tags rules can target")
+    leader_group: int | None = Field(default=None, ge=1, le=3, description="QĐ 145 group")
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    education_fields: list[str] = Field(
+        default_factory=list, description="Degree fields that fit the post (empty: any)"
+    )
+
+
+class QualificationTarget(StrictModel):
+    field: QualificationField
+    level: str
+
+    @model_validator(mode="after")
+    def _known_level(self) -> "QualificationTarget":
+        if self.level not in QUALIFICATION_SCALES[self.field]:
+            raise ValueError(
+                f"{self.level!r} is not a level of {self.field}; expected one of "
+                f"{list(QUALIFICATION_SCALES[self.field])}"
+            )
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"qualification:{self.field}"
+
+
+class CompetencyTarget(StrictModel):
+    competency: str
+    level: int = Field(ge=COMPETENCY_LEVELS.start, le=COMPETENCY_LEVELS.stop - 1)
+
+    @property
+    def key(self) -> str:
+        return f"competency:{self.competency}"
+
+
+class ProgrammeTarget(StrictModel):
+    """Completed `count` times within `window`; or, with `periods`, that many tiết within it."""
+
+    programme: str
+    count: int | ParamRef = 1
+    periods: int | ParamRef | None = None
+    window: Literal["ever", "term", "year"] = "ever"
+    min_days: int | ParamRef | None = Field(
+        default=None, description="Only courses at least this many days long count"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"programme:{self.programme}"
+
+
+Target = Union[QualificationTarget, CompetencyTarget, ProgrammeTarget]
+
+
+class Deadline(StrictModel):
+    """When a need must be met. `before_appointment`: a holder is overdue since appointment; a
+    planning-pool member must be ready by the end of the term."""
+
+    by: Literal[
+        "immediate", "fixed", "end_of_year", "end_of_term", "before_appointment",
+        "months_after_appointment",
+    ]
+    date: dt.date | None = None
+    months: int | ParamRef | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Deadline":
+        if self.by == "fixed" and self.date is None:
+            raise ValueError("deadline by 'fixed' needs `date`")
+        if self.by == "months_after_appointment" and self.months is None:
+            raise ValueError("deadline by 'months_after_appointment' needs `months`")
+        return self
+
+
+class RuleVersion(Dated):
+    reference: Reference
+    target: Annotated[Target, Field(union_mode="left_to_right")]
+    priority: int = Field(ge=0, le=1000, description="Higher is more urgent")
+    deadline: Deadline
+    when: Condition | None = Field(default=None, description="Extra condition for this version")
+    note: str = ""
+
+
+class Applicability(StrictModel):
+    positions: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    planning_pool: bool = Field(
+        default=False, description="Also applies to officials planned (quy hoạch) for the post"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> "Applicability":
+        if not self.positions and not self.groups:
+            raise ValueError("applies_to needs `positions` or `groups`")
+        return self
+
+    def matches(self, position: Position) -> bool:
+        return position.id in self.positions or any(g in position.groups for g in self.groups)
+
+
+class Rule(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    title: LocalizedText
+    kind: Literal["qualification", "competency", "mandatory"]
+    applies_to: Applicability
+    when: Condition | None = None
+    versions: list[RuleVersion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Rule":
+        _check_versions_disjoint(self.versions, f"rule {self.id}")
+        expected = {"qualification": QualificationTarget, "competency": CompetencyTarget,
+                    "mandatory": ProgrammeTarget}[self.kind]
+        for version in self.versions:
+            if not isinstance(version.target, expected):
+                raise ValueError(f"rule {self.id} of kind {self.kind} needs a {expected.__name__}")
+        return self
+
+    def version_on(self, on: dt.date) -> RuleVersion | None:
+        return next((v for v in self.versions if v.in_force(on)), None)
+
+
+class RulesFile(StrictModel):
+    """One YAML file of `rules/`; any of the sections may be present."""
+
+    parameters: list[Parameter] = Field(default_factory=list)
+    competencies: list[Competency] = Field(default_factory=list)
+    programmes: list[Programme] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+def _check_versions_disjoint(versions: list, what: str) -> None:  # type: ignore[type-arg]
+    for i, a in enumerate(versions):
+        for b in versions[i + 1:]:
+            if a.overlaps(b):
+                raise ValueError(
+                    f"{what}: version from {a.effective_from} overlaps version from "
+                    f"{b.effective_from}; versions of one rule must not overlap in time"
+                )
+
+
+class Framework(StrictModel):
+    """All of `rules/`, cross-checked: every id a rule names exists."""
+
+    parameters: dict[str, Parameter]
+    competencies: dict[str, Competency]
+    programmes: dict[str, Programme]
+    positions: dict[str, Position]
+    rules: dict[str, Rule]
+    source: str = ""
+
+    def parameter(self, ref: int | float | str | ParamRef, on: dt.date) -> int | float | str:
+        """Resolve an inline value or a parameter reference on `on`."""
+        if not isinstance(ref, ParamRef):
+            return ref
+        value = self.parameters[ref.param].value_on(on)
+        if value is None:
+            raise KeyError(f"parameter {ref.param} has no value in force on {on}")
+        return value.value
+
+    def parameter_value(self, name: str, on: dt.date) -> int | float | str:
+        return self.parameter(ParamRef(param=name), on)

@@ -1,0 +1,1 @@
+"""One module per hard rule of the plan."""

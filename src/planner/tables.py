@@ -1,0 +1,161 @@
+"""Reading CSV (UTF-8, with or without BOM) and XLSX (first sheet) tables row by row.
+
+Headers are matched through aliases after folding case and Vietnamese diacritics, so "Họ và tên",
+"ho va ten" and "full_name" all name the same column. Rows are streamed, never held twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from planner.errors import InputError
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of Vietnamese text: 'Đại học' → 'dai_hoc'."""
+    text = text.strip().replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    out = []
+    for ch in ascii_text.lower():
+        out.append(ch if ch.isalnum() or ch in ":._" else "_")
+    return "_".join(part for part in "".join(out).split("_") if part)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    number: int  # 1-based row (the header is row 1), as a spreadsheet shows it
+    cells: dict[str, object]  # canonical column → raw value (str for CSV; typed for XLSX)
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    columns: list[str]  # canonical names, in file order
+    headers: dict[str, str]  # canonical → header as written in the file
+    rows: Iterator[TableRow]
+
+
+def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) -> Table:
+    """Open `path` and map its headers: `aliases` maps folded header → canonical name;
+    `prefixed` maps a folded prefix (e.g. 'nang_luc:') → canonical prefix ('competency:')."""
+    if not path.exists():
+        raise InputError("file not found", path=path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, raw_rows = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt"):
+        header, raw_rows = _csv_rows(path)
+    else:
+        raise InputError("unsupported table format", path=path, found=suffix, expected=".csv or .xlsx")
+    columns: list[str] = []
+    headers: dict[str, str] = {}
+    for index, raw in enumerate(header):
+        name = _canonical(str(raw) if raw is not None else "", aliases, prefixed)
+        if not name:
+            raise InputError("empty column header", path=path, row=1, column=_letter(index))
+        if name in headers:
+            raise InputError(
+                "duplicate column", path=path, row=1, column=str(raw), field=name,
+                expected="each column once",
+            )
+        columns.append(name)
+        headers[name] = str(raw)
+
+    def rows() -> Iterator[TableRow]:
+        for number, values in raw_rows:
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue  # blank lines carry nothing; skipping them drops no data
+            if len(values) > len(columns) and any(
+                v not in (None, "") for v in values[len(columns):]
+            ):
+                raise InputError(
+                    "more cells than header columns", path=path, row=number,
+                    found=len(values), expected=f"{len(columns)} cells",
+                )
+            cells = {col: (values[i] if i < len(values) else None) for i, col in enumerate(columns)}
+            yield TableRow(number, cells)
+
+    return Table(path, columns, headers, rows())
+
+
+def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -> str:
+    folded = fold(header)
+    if folded in aliases:
+        return aliases[folded]
+    for prefix, canonical_prefix in prefixed.items():
+        if folded.startswith(prefix):
+            return canonical_prefix + folded[len(prefix):]
+    return folded
+
+
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+        reader = csv.reader(handle)
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        raise InputError("file is not UTF-8 text", path=path, expected="CSV in UTF-8") from None
+    if header is None:
+        handle.close()
+        raise InputError("empty table: no header row", path=path, row=1)
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        with handle:
+            try:
+                for values in reader:
+                    yield reader.line_num, list(values)
+            except UnicodeDecodeError:
+                raise InputError(
+                    "file is not UTF-8 text", path=path, row=reader.line_num + 1
+                ) from None
+            except csv.Error as exc:
+                raise InputError(f"CSV syntax error: {exc}", path=path, row=reader.line_num) from None
+
+    return header, rows()
+
+
+def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
+    import openpyxl  # only needed for XLSX input
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise InputError(f"cannot read the workbook: {exc}", path=path) from None
+    sheet = book.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None:
+        book.close()
+        raise InputError("empty table: no header row", path=path, row=1)
+    while header and header[-1] is None:
+        header = header[:-1]
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        try:
+            for number, values in enumerate(iterator, start=2):
+                yield number, [_xlsx_value(v) for v in values]
+        finally:
+            book.close()
+
+    return list(header), rows()
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

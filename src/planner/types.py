@@ -1,0 +1,56 @@
+"""Shared vocabulary of the data contracts (DESIGN §4): ids, ordered qualification scales, money.
+
+These are the fixed code lists of the contracts, not law: which level a post requires lives in
+`rules/`, never here.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Money = int
+"""An amount in integer VND (the contracts forbid floats for money)."""
+
+OfficialId = str
+PositionId = str
+CourseId = str
+SessionId = str
+CompetencyId = str
+ProgrammeId = str
+
+Gender = Literal["male", "female"]
+Rating = Literal["excellent", "good", "completed", "not_completed"]
+TrainingResult = Literal["passed", "failed", "dropped"]
+FundingSource = Literal[
+    "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa"
+]
+FUNDING_SOURCES: Final[tuple[str, ...]] = (
+    "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa",
+)
+CourseKind = Literal[
+    "llct", "qlnn", "leadership", "knowledge_update", "job_position", "digital",
+    "defence_security", "degree",
+]
+NeedKind = Literal["qualification", "competency", "mandatory"]
+
+QualificationField = Literal["education", "political_theory", "state_management"]
+
+# Ordered low → high, exactly as DESIGN §4 lists them.
+QUALIFICATION_SCALES: Final[dict[str, tuple[str, ...]]] = {
+    "education": ("thcs", "thpt", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"),
+    "political_theory": ("none", "so_cap", "trung_cap", "cao_cap", "cu_nhan"),
+    "state_management": ("none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"),
+}
+
+COMPETENCY_LEVELS: Final[range] = range(0, 6)
+
+
+def qualification_rank(field: str, level: str | None) -> int:
+    """Position of `level` on the scale of `field`; a missing level ranks below the lowest (-1)."""
+    if level is None:
+        return -1
+    return QUALIFICATION_SCALES[field].index(level)
+
+
+def meets_qualification(field: str, held: str | None, required: str) -> bool:
+    return qualification_rank(field, held) >= qualification_rank(field, required)

@@ -1,0 +1,127 @@
+"""Strict YAML reading: duplicate keys are errors and every value remembers its line, so a
+pydantic validation error can be reported as `file:line: field ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from planner.errors import InputError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that knows the line of itself and of each of its keys (1-based)."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class LineList(list):  # type: ignore[type-arg]
+    line: int
+    item_lines: list[int]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise InputError(
+                "duplicate key",
+                path=loader.name,
+                line=key_node.start_mark.line + 1,
+                field=str(key),
+                expected="each key once per mapping",
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse `path` strictly; a syntax error or duplicate key becomes an InputError with the line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError("file is not UTF-8 text", path=path, found=str(exc)) from None
+    loader = _StrictLoader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(
+            f"YAML syntax error: {exc.problem or exc}", path=path, line=line
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest node of `data` that `loc` (a pydantic error location) reaches."""
+    line = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def validation_to_input_error(exc: ValidationError, data: Any, path: Path | str) -> InputError:
+    """The first pydantic error as an InputError naming file, line and field path."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    field = ".".join(str(p) for p in loc) or None
+    found = err.get("input")
+    if isinstance(found, (dict, list)):
+        found = None  # a whole mapping says nothing useful; the line points at it
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif err["type"] == "missing":
+        message = "required key missing"
+    return InputError(message, path=path, line=line_of(data, loc), field=field, found=found)
+
+
+def parse_model(model: type[ModelT], data: Any, path: Path | str) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_to_input_error(exc, data, path) from None
+
+
+def load_model(model: type[ModelT], path: Path) -> ModelT:
+    """Read `path` strictly and validate it as `model`."""
+    return parse_model(model, read_yaml(path), path)
