@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 from planner.attributes import official_attributes
 from planner.catalog import Catalog, Course
 from planner.framework import (
@@ -22,6 +24,9 @@ from planner.i18n import format_date, level_label, t
 from planner.profile import Official, TrainingRecord
 from planner.reference import Reference
 from planner.types import QUALIFICATION_SCALES, qualification_rank
+
+if TYPE_CHECKING:
+    from planner.case import Case
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,3 +396,14 @@ def _group_history(history: Sequence[TrainingRecord]) -> dict[str, list[Training
     for record in history:
         grouped[record.official_id].append(record)
     return grouped
+
+
+def assess_case(case: "Case", on: dt.date | None = None, lang: str = "vi") -> Assessment:
+    """Assess every official of a loaded case on `on` (default: the case's reference date)."""
+    context = AssessmentContext(
+        reference_date=on or case.reference_date,
+        term_start=case.config.term.start,
+        term_end=case.config.term.end,
+        lang=lang,
+    )
+    return assess(case.officials, case.framework, case.catalog, case.history, context)

@@ -1,1 +1,38 @@
-"""planner.cli"""
+"""The `planner` command: a thin click layer that parses, calls the library and prints.
+
+Exit codes: 0 success, 1 infeasible plan, 2 bad input (one clear message, no traceback),
+3 internal error (a bug: the message asks the user to report it).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from planner.cli.common import run_guarded
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="planner")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """Lập kế hoạch đào tạo, bồi dưỡng cán bộ, công chức / training-needs planner."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _register() -> None:
+    # One module per command; each exposes `command`.
+    from planner.cli import assess_cmd, validate_cmd
+
+    for module in (validate_cmd, assess_cmd):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    run_guarded(cli)

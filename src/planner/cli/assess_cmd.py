@@ -1,0 +1,89 @@
+"""`planner assess CASE`: every training need of every official, with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from planner.assess import assess_case
+from planner.cli.common import case_argument, format_option, lang_option, output_option
+from planner.i18n import format_date, t
+from planner.loading import load_case
+from planner.report.assessment import (
+    assessment_json, describe_current, describe_target, needs_sheet, totals, totals_sheet,
+)
+from planner.report.atomic import write_atomic
+from planner.report.tabular import to_csv, write_csv, write_xlsx
+
+
+@click.command("assess")
+@case_argument
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Assess on this date (YYYY-MM-DD) instead of the case's reference_date.")
+@format_option(("table", "json", "csv", "xlsx"))
+@lang_option
+@output_option
+def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
+    """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
+    loaded = load_case(case)
+    assessment = assess_case(loaded, on.date() if on else None, lang)
+    if fmt == "json":
+        _emit(assessment_json(assessment), output, lang)
+    elif fmt == "csv":
+        sheet = needs_sheet(assessment, loaded.officials, lang)
+        if output:
+            write_csv(output, sheet)
+            click.echo(t(lang, "cli.written", path=output), err=True)
+        else:
+            click.echo(to_csv(sheet), nl=False)
+    elif fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        write_xlsx(output, [totals_sheet(totals(assessment, loaded.officials), lang),
+                            needs_sheet(assessment, loaded.officials, lang)])
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    else:
+        _print_table(loaded, assessment, lang, output)
+    return 0
+
+
+def _emit(text: str, output: Path | None, lang: str) -> None:
+    if output:
+        write_atomic(output, text)
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    console = Console(record=output is not None, width=200 if output else None)
+    names = {o.id: o for o in loaded.officials}
+    table = Table(title=t(lang, "table.assess.title", name=loaded.config.name,
+                          date=format_date(assessment.reference_date, lang)))
+    for header in ("table.official", "table.unit", "table.need", "table.target", "table.current",
+                   "table.priority", "table.deadline", "table.reference"):
+        table.add_column(t(lang, header))
+    for need in assessment.needs:
+        official = names[need.official_id]
+        table.add_row(
+            f"{official.full_name} ({official.id})", official.unit, need.need,
+            describe_target(need, lang), describe_current(need, lang), str(need.priority),
+            format_date(need.deadline, lang) + (" ⚠" if need.overdue else ""),
+            need.reference.cite(),
+        )
+    console.print(table)
+    tot = totals(assessment, loaded.officials)
+    summary = Table(title=t(lang, "table.per_unit"))
+    sheet = totals_sheet(tot, lang)
+    for column in sheet.columns:
+        summary.add_column(column.header, justify="right" if column.kind == "int" else "left")
+    for row in sheet.rows:
+        summary.add_row(*[str(v) for v in row])
+    console.print(summary)
+    if output:
+        write_atomic(output, console.export_text())
+        click.echo(t(lang, "cli.written", path=output), err=True)

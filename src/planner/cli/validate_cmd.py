@@ -1,0 +1,26 @@
+"""`planner validate CASE`: load and cross-check a case; print a one-line summary and warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli.common import case_argument, lang_option
+from planner.i18n import t
+from planner.loading import load_case
+from planner.validation import case_warnings
+
+
+@click.command("validate")
+@case_argument
+@lang_option
+def command(case: Path, lang: str) -> int:
+    """Kiểm tra hồ sơ kế hoạch / check a case folder (exit 2 on the first error)."""
+    loaded = load_case(case)
+    click.echo(t(lang, "cli.valid", name=loaded.config.name, officials=len(loaded.officials),
+                 rules=len(loaded.framework.rules), courses=len(loaded.catalog.courses),
+                 history=len(loaded.history)))
+    for warning in case_warnings(loaded, lang):
+        click.echo(f"{t(lang, 'cli.warning')}: {warning}", err=True)
+    return 0

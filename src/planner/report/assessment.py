@@ -1,0 +1,92 @@
+"""Assessment outputs: JSON (DESIGN §4 contract), CSV/Excel rows and the per-unit/per-kind totals
+the table view and the workbook show."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from planner.assess import Assessment, Need
+from planner.i18n import format_date, level_label, t
+from planner.profile import Official
+from planner.report.tabular import Column, Sheet
+
+
+def assessment_json(assessment: Assessment) -> str:
+    return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def describe_target(need: Need, lang: str) -> str:
+    target = need.target
+    if "field" in target:
+        return level_label(lang, target["field"], target["level"])
+    if "competency" in target:
+        return f"{target['competency']} ≥ {target['level']}"
+    if "periods" in target:
+        return f"{target['programme']} ≥ {target['periods']}"
+    return f"{target['programme']} × {target.get('count', 1)}"
+
+
+def describe_current(need: Need, lang: str) -> str:
+    if "field" in need.target:
+        return level_label(lang, need.target["field"], need.current)
+    return "" if need.current is None else str(need.current)
+
+
+def needs_sheet(assessment: Assessment, officials: Sequence[Official], lang: str) -> Sheet:
+    by_id = {o.id: o for o in officials}
+    columns = [
+        Column("id"), Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
+        Column(t(lang, "table.need")), Column(t(lang, "table.kind")),
+        Column(t(lang, "table.target")), Column(t(lang, "table.current")),
+        Column(t(lang, "table.priority"), "int"), Column(t(lang, "table.deadline"), "date"),
+        Column(t(lang, "table.overdue")), Column("rule"), Column(t(lang, "table.reference"), width=40),
+        Column(t(lang, "table.reason"), width=80),
+    ]
+    rows = []
+    for need in assessment.needs:
+        official = by_id.get(need.official_id)
+        rows.append([
+            need.official_id, official.full_name if official else "", official.unit if official else "",
+            need.need, t(lang, f"kind.{need.kind}"), describe_target(need, lang),
+            describe_current(need, lang), need.priority, need.deadline,
+            t(lang, "yes") if need.overdue else t(lang, "no"), need.rule,
+            need.reference.cite(), need.reason,
+        ])
+    return Sheet(t(lang, "table.needs"), columns, rows)
+
+
+@dataclass(frozen=True)
+class Totals:
+    per_unit: list[tuple[str, int, int, dict[str, int]]]  # unit, officials, needs, needs per kind
+    per_kind: dict[str, int]
+    officials: int
+    needs: int
+
+
+def totals(assessment: Assessment, officials: Sequence[Official]) -> Totals:
+    unit_of = {o.id: o.unit for o in officials}
+    staff = Counter(o.unit for o in officials)
+    per_unit_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    for need in assessment.needs:
+        per_unit_kind[unit_of.get(need.official_id, "")][need.kind] += 1
+    per_unit = [
+        (unit, staff[unit], sum(per_unit_kind[unit].values()), dict(per_unit_kind[unit]))
+        for unit in sorted(staff)
+    ]
+    per_kind = Counter(n.kind for n in assessment.needs)
+    return Totals(per_unit, dict(per_kind), len(officials), len(assessment.needs))
+
+
+def totals_sheet(tot: Totals, lang: str) -> Sheet:
+    kinds = ("qualification", "competency", "mandatory")
+    columns = [Column(t(lang, "table.unit")), Column(t(lang, "table.officials"), "int"),
+               Column(t(lang, "table.needs"), "int")] + [Column(t(lang, f"kind.{k}"), "int") for k in kinds]
+    rows: list[list[Any]] = [
+        [unit, staff, needs] + [by_kind.get(k, 0) for k in kinds]
+        for unit, staff, needs, by_kind in tot.per_unit
+    ]
+    rows.append([t(lang, "table.total"), tot.officials, tot.needs] + [tot.per_kind.get(k, 0) for k in kinds])
+    return Sheet(t(lang, "table.per_unit"), columns, rows)
