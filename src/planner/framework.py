@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from planner.conditions import Condition
 from planner.reference import Dated, LocalizedText, Reference, StrictModel
@@ -122,7 +122,25 @@ class ProgrammeTarget(StrictModel):
         return f"programme:{self.programme}"
 
 
-Target = Union[QualificationTarget, CompetencyTarget, ProgrammeTarget]
+def _target_kind(value: object) -> str:
+    """Pick the target model from its keys, so an error names the right model's fields."""
+    if isinstance(value, dict):
+        if "field" in value:
+            return "QualificationTarget"
+        if "competency" in value:
+            return "CompetencyTarget"
+        return "ProgrammeTarget"
+    return type(value).__name__
+
+
+Target = Annotated[
+    Union[
+        Annotated[QualificationTarget, Tag("QualificationTarget")],
+        Annotated[CompetencyTarget, Tag("CompetencyTarget")],
+        Annotated[ProgrammeTarget, Tag("ProgrammeTarget")],
+    ],
+    Discriminator(_target_kind),
+]
 
 
 class Deadline(StrictModel):
@@ -147,7 +165,7 @@ class Deadline(StrictModel):
 
 class RuleVersion(Dated):
     reference: Reference
-    target: Annotated[Target, Field(union_mode="left_to_right")]
+    target: Target
     priority: int = Field(ge=0, le=1000, description="Higher is more urgent")
     deadline: Deadline
     when: Condition | None = Field(default=None, description="Extra condition for this version")

@@ -45,7 +45,13 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
                 field=str(key),
                 expected="each key once per mapping",
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        try:
+            result[key] = loader.construct_object(value_node, deep=True)
+        except InputError as exc:
+            if exc.field is not None:
+                raise
+            raise InputError(exc.message, path=exc.path, line=exc.line, field=str(key),
+                             found=exc.found, expected=exc.expected) from None
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
@@ -57,6 +63,17 @@ def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> LineL
     return result
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise InputError(
+            f"invalid date: {exc}", path=loader.name, line=node.start_mark.line + 1,
+            found=node.value, expected="a real date YYYY-MM-DD",
+        ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -83,27 +100,45 @@ def read_yaml(path: Path) -> Any:
         loader.dispose()
 
 
-def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
-    """The line of the deepest node of `data` that `loc` (a pydantic error location) reaches."""
+def resolve_location(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, list[Any]]:
+    """Follow a pydantic error location through `data`: the line of the deepest node reached
+    and the path of keys that exist in the data (union and validator tags are skipped)."""
     line = getattr(data, "line", None)
     node = data
+    path: list[Any] = []
     for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.key_lines.get(part, line)
+        if isinstance(node, dict) and part in node:
+            line = node.key_lines.get(part, line) if isinstance(node, LineDict) else line
             node = node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.item_lines[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part] if isinstance(node, LineList) else line
             node = node[part]
-        else:
+            path.append(part)
+        elif isinstance(part, str) and not isinstance(node, (dict, list)):
             break
-    return line
+        elif isinstance(part, str) and isinstance(node, dict) and part not in node and (
+            "[" in part or part[:1].isupper()
+        ):
+            continue  # a union member or validator name, not a key of the data
+        else:
+            path.append(part)
+            break
+    return line, path
 
 
-def validation_to_input_error(exc: ValidationError, data: Any, path: Path | str) -> InputError:
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    return resolve_location(data, loc)[0]
+
+
+def validation_to_input_error(exc: ValidationError, data: Any, source: Path | str) -> InputError:
     """The first pydantic error as an InputError naming file, line and field path."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # An unknown key is the most useful thing to say; other errors are often its consequence.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
-    field = ".".join(str(p) for p in loc) or None
+    line, path = resolve_location(data, loc)
+    field = ".".join(str(p) for p in path) or None
     found = err.get("input")
     if isinstance(found, (dict, list)):
         found = None  # a whole mapping says nothing useful; the line points at it
@@ -112,7 +147,7 @@ def validation_to_input_error(exc: ValidationError, data: Any, path: Path | str)
         message = "unknown key"
     elif err["type"] == "missing":
         message = "required key missing"
-    return InputError(message, path=path, line=line_of(data, loc), field=field, found=found)
+    return InputError(message, path=source, line=line, field=field, found=found)
 
 
 def parse_model(model: type[ModelT], data: Any, path: Path | str) -> ModelT:

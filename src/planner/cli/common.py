@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from planner.errors import InfeasiblePlanError, InputError, PlannerError
+from planner.errors import InfeasiblePlanError, PlannerError
 from planner.i18n import LANGUAGES, t
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -17,6 +18,7 @@ EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+        is_eager=True, callback=_remember_lang,
         help="Report language: vi (Vietnamese) or en (English).",
     )(func)
 
@@ -42,35 +44,38 @@ def case_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("case", type=click.Path(path_type=Path))(func)
 
 
-def run_guarded(group: click.Group) -> None:
-    """Run the CLI so that no traceback reaches a user: bad input → exit 2 with one message."""
-    lang = _lang_from_argv(sys.argv[1:])
-    try:
-        code = group.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_INPUT)
-    except InfeasiblePlanError as exc:
-        click.echo(f"{t(lang, 'cli.error')}: {exc}", err=True)
-        sys.exit(EXIT_INFEASIBLE)
-    except (InputError, PlannerError) as exc:
-        click.echo(f"{t(lang, 'cli.error')}: {exc}", err=True)
-        sys.exit(EXIT_INPUT)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
-        import logging
+class GuardedGroup(click.Group):
+    """A click group that turns planner's errors into exit codes and one message, so no
+    traceback reaches a user (in the console script and under click's test runner alike)."""
 
-        logging.getLogger("planner").debug("internal error", exc_info=True)
-        click.echo(t(lang, "cli.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True)
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except InfeasiblePlanError as exc:
+            click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
+            ctx.exit(EXIT_INFEASIBLE)
+        except PlannerError as exc:
+            click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
+            logging.getLogger("planner").debug("internal error", exc_info=True)
+            click.echo(t(_lang(ctx), "cli.internal_error", error=f"{type(exc).__name__}: {exc}"),
+                       err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _lang(ctx: click.Context) -> str:
+    return str(ctx.meta.get("planner.lang") or _lang_from_argv(sys.argv[1:]))
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    ctx.meta["planner.lang"] = value
+    return value
 
 
 def _lang_from_argv(argv: list[str]) -> str:
