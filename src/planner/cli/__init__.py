@@ -11,10 +11,10 @@ import sys
 
 import click
 
-from planner.cli.common import run_guarded
+from planner.cli.common import GuardedGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="planner")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 def cli(verbose: int) -> None:
@@ -35,4 +35,5 @@ _register()
 
 
 def main() -> None:
-    run_guarded(cli)
+    # Click's own usage errors exit 2 already; GuardedGroup maps planner's errors.
+    cli(prog_name="planner")
