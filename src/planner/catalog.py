@@ -17,6 +17,11 @@ from planner.types import (
     COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, FundingSource, Money, QualificationField,
 )
 
+# Sanity bounds of a session date, not law: a date outside them is a typo (2062 for 2026) and
+# lies outside every planning horizon this tool can be asked about.
+SESSION_YEAR_MIN = 2000
+SESSION_YEAR_MAX = 2100
+
 
 class Delivers(StrictModel):
     """What passing the course gives: qualification levels, competency levels, programmes."""
@@ -113,6 +118,12 @@ class Session(StrictModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> "Session":
+        for name, day in (("start", self.start), ("end", self.end)):
+            if not SESSION_YEAR_MIN <= day.year <= SESSION_YEAR_MAX:
+                raise ValueError(
+                    f"session {self.id}: {name} {day} lies outside every planning horizon; "
+                    f"expected a date in {SESSION_YEAR_MIN}-{SESSION_YEAR_MAX}"
+                )
         if self.end < self.start:
             raise ValueError(f"session {self.id} ends ({self.end}) before it starts ({self.start})")
         if self.min_participants > self.seats:
@@ -124,6 +135,15 @@ class Session(StrictModel):
     @property
     def year(self) -> int:
         return self.start.year
+
+    def working_days(self) -> int:
+        """Monday-Friday days from start to end inclusive (public holidays are not modelled)."""
+        total = (self.end - self.start).days + 1
+        weeks, rest = divmod(total, 7)
+        days = weeks * 5
+        weekday = self.start.weekday()
+        days += sum(1 for i in range(rest) if (weekday + i) % 7 < 5)
+        return days
 
 
 class Course(StrictModel):
@@ -142,6 +162,15 @@ class Course(StrictModel):
     funding_source: FundingSource
     reference: Reference
     sessions: list[Session] = Field(default_factory=list)
+    audience: list[str] = Field(
+        default_factory=list,
+        description="Position groups (rules/positions.yaml) the course is designed for; empty: any",
+    )
+    renewed: Literal["term", "year"] | None = Field(
+        default=None,
+        description="Content renewed each congress term or year (knowledge updates): a pass "
+                    "before the current term/year does not make a new session a repeat",
+    )
 
     @model_validator(mode="after")
     def _unique_sessions(self) -> "Course":
@@ -171,16 +200,42 @@ class CostNorms(Dated):
     difficult_area_extra_per_day: Money = Field(default=0, ge=0)
 
 
+    def band(self, name: str) -> DistanceBandNorm | None:
+        return next((b for b in self.bands if b.band == name), None)
+
+    @model_validator(mode="after")
+    def _default_known(self) -> "CostNorms":
+        names = [b.band for b in self.bands]
+        if len(set(names)) != len(names):
+            raise ValueError(f"cost norms: a distance band appears twice in {names}")
+        if self.default_band not in names:
+            raise ValueError(f"default_band {self.default_band!r} is not one of the bands {names}")
+        return self
+
+
+class SessionLimit(Dated):
+    """A cap on the working days of one session for an audience (e.g. CV 4962/BNV-ĐT: commune
+    courses run in sessions of at most 5 working days)."""
+
+    id: str
+    audience: str = Field(description="Position group the limit protects, e.g. xa")
+    kinds: list[CourseKind] = Field(min_length=1, description="Course kinds the limit applies to")
+    max_working_days: int = Field(gt=0)
+    reference: Reference
+
+
 class CatalogFile(StrictModel):
     """One YAML file of `catalogs/`."""
 
     courses: list[Course] = Field(default_factory=list)
     cost_norms: list[CostNorms] = Field(default_factory=list)
+    session_limits: list[SessionLimit] = Field(default_factory=list)
 
 
 class Catalog(StrictModel):
     courses: dict[str, Course]
     cost_norms: list[CostNorms] = Field(default_factory=list)
+    session_limits: list[SessionLimit] = Field(default_factory=list)
     source: str = ""
 
     def norms_on(self, on: dt.date) -> CostNorms | None:

@@ -503,6 +503,7 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
     courses: dict[str, Course] = {}
     lines: dict[str, tuple[Path, int | None]] = {}
     norms = []
+    limits = []
     for path in _yaml_files(location):
         raw = read_yaml(path)
         if raw is None:
@@ -519,7 +520,9 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
             courses[course.id] = course
             lines[course.id] = (path, line)
         norms.extend(parsed.cost_norms)
-    catalog = Catalog(courses=courses, cost_norms=norms, source=str(location))
+        limits.extend(parsed.session_limits)
+    catalog = Catalog(courses=courses, cost_norms=norms, session_limits=limits,
+                      source=str(location))
     check_catalog_graph(catalog, lines)
     if framework is not None:
         check_catalog_against_rules(catalog, framework, lines)

@@ -2,13 +2,46 @@
 
 The data classes below are the contract between `recommend` and the optimiser; the function
 `recommend(...)` fills them.
+
+For each need of each official, every catalog course that would close it is either a candidate
+(with the sessions open in the horizon and an integer score) or excluded with one cause:
+
+* `already_completed` — the official already holds what the course gives: the course was passed
+  (for courses `renewed` each term or year: in the current one), a qualification it delivers
+  is already held at that level or above, or every competency it delivers is already reached.
+  This is what keeps a plan from sending someone twice over the same ground.
+* `not_eligible` — the course is designed for other posts (`audience`), or a dated eligibility
+  rule fails on every open session (version chosen on the reference date, the official's age and
+  record computed on the session's first day).
+* `prerequisite_missing` — a prerequisite course is not passed or a prerequisite qualification is
+  not held; `requires` names the catalog courses that would provide it, so the optimiser may
+  schedule them first.
+* `no_session` — no session starts in one of the horizon years on or after the reference date.
+
+Pure: no I/O, no click. Work shared by officials (which courses close which need, open sessions,
+nominal costs, reason sentences) is computed once per course or need signature and cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
+
+from planner.assess import Need, course_periods
+from planner.attributes import official_attributes
+from planner.catalog import Catalog, Course, Prerequisite, Session
+from planner.cost import nominal_cost
+from planner.eligibility import EligibilityFailure, failed_eligibility
+from planner.framework import Framework, Position
+from planner.i18n import format_date, format_vnd, level_label, t
+from planner.profile import Official, TrainingRecord
+from planner.types import qualification_rank
+
+if TYPE_CHECKING:
+    from planner.assess import Assessment
+    from planner.case import Case
 
 ExclusionCause = Literal["not_eligible", "prerequisite_missing", "already_completed", "no_session"]
 
@@ -31,9 +64,14 @@ class Exclusion:
     course: str
     cause: ExclusionCause
     detail: str
+    # For prerequisite_missing: catalog courses that would provide the missing prerequisites.
+    requires: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"course": self.course, "cause": self.cause, "detail": self.detail}
+        out: dict[str, Any] = {"course": self.course, "cause": self.cause, "detail": self.detail}
+        if self.requires:
+            out["requires"] = list(self.requires)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +97,348 @@ class Recommendations:
         return {"reference_date": self.reference_date.isoformat(),
                 "recommendations": [r.to_dict() for r in self.recommendations],
                 "overlapping_courses": [list(pair) for pair in self.overlaps]}
+
+    def share_with_candidates(self) -> float:
+        """Share of needs with at least one candidate (1.0 when there are no needs)."""
+        if not self.recommendations:
+            return 1.0
+        return sum(1 for r in self.recommendations if r.candidates) / len(self.recommendations)
+
+
+# Ranking weights: a planning policy (seed 003: prefer short, practical, online, cheap courses),
+# not law. Closing one more need outweighs any difference of length, mode or cost.
+SCORE_PER_NEED_CLOSED = 1000
+SCORE_MODE = {"online": 200, "blended": 100, "in_person": 0}
+SCORE_PER_DAY = -2
+SCORE_PER_100K_VND = -1
+SCORE_CLOSED_MAX_WEIGHT = 1000  # cap of the length/cost penalty so closing needs stays first
+
+
+def overlapping_courses(catalog: Catalog) -> list[tuple[str, str]]:
+    """Pairs of catalog courses (sorted ids) that deliver some of the same content."""
+    keys = {cid: course.delivers.content_keys() for cid, course in catalog.courses.items()}
+    ids = sorted(keys)
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if keys[a] & keys[b]]
+
+
+def need_signature(need: Need) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    return need.need, tuple(sorted((k, v) for k, v in need.target.items()))
+
+
+def closes(course: Course, target: Mapping[str, Any], framework: Framework, on: dt.date) -> bool:
+    """Whether passing `course` meets `target` (a Need's target), ignoring who takes it."""
+    delivers = course.delivers
+    if "field" in target:
+        level = delivers.qualifications.get(target["field"])
+        return level is not None and (
+            qualification_rank(target["field"], level) >= qualification_rank(target["field"], target["level"])
+        )
+    if "competency" in target:
+        return delivers.competencies.get(target["competency"], -1) >= target["level"]
+    programme = framework.programmes.get(target["programme"])
+    if "periods" in target:
+        # Period targets (annual training) count every course of the programme's kinds.
+        return (programme is not None and course.kind in programme.counts_course_kinds
+                and course_periods(course, framework, on) > 0)
+    return (target["programme"] in delivers.programmes
+            and course.duration_days >= int(target.get("min_days", 0)))
+
+
+@dataclass(frozen=True)
+class _CourseInfo:
+    course: Course
+    open_sessions: tuple[Session, ...]
+    score_base: int  # everything but the needs closed
+    title: dict[str, str]
+
+
+@dataclass
+class _Held:
+    """What one official already holds, from the profile and passed courses."""
+
+    passed: dict[str, dt.date]
+    qualifications: dict[str, str]
+    competencies: dict[str, int]
+
+
+class Recommender:
+    """Holds the per-catalog work shared by every official (see module docstring)."""
+
+    def __init__(
+        self, catalog: Catalog, framework: Framework, years: Iterable[int],
+        reference_date: dt.date, lang: str = "vi", term: tuple[int, int] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.framework = framework
+        self.years = tuple(sorted(set(years)))
+        if not self.years:
+            raise ValueError("recommend needs at least one horizon year")
+        self.on = reference_date
+        # Without a congress term, the horizon stands for it (for `renewed: term` courses).
+        self.term_start = term[0] if term else self.years[0]
+        self.lang = lang
+        year_set = set(self.years)
+        self.info: dict[str, _CourseInfo] = {}
+        for cid in sorted(catalog.courses):
+            course = catalog.courses[cid]
+            sessions = tuple(sorted(
+                (s for s in course.sessions if s.start.year in year_set and s.start >= reference_date),
+                key=lambda s: (s.start, s.id),
+            ))
+            self.info[cid] = _CourseInfo(course, sessions, self._score_base(course, sessions),
+                                         {"vi": course.title.vi, "en": course.title.en})
+        # Which catalog courses provide each prerequisite form, for `Exclusion.requires`.
+        self._closers: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[str, ...]] = {}
+        self._audience_ok: dict[tuple[str, str], bool] = {}
+        self._text: dict[tuple[Any, ...], str] = {}
+
+    # -- per catalog / need signature (cached) --------------------------------------------------
+
+    def _score_base(self, course: Course, sessions: tuple[Session, ...]) -> int:
+        cost = nominal_cost(course, sessions[0], self.catalog) if sessions else course.cost.tuition
+        penalty = SCORE_PER_DAY * course.duration_days + SCORE_PER_100K_VND * (cost // 100_000)
+        return SCORE_MODE[course.mode] + max(penalty, -SCORE_CLOSED_MAX_WEIGHT + 1)
+
+    def closers(self, need: Need) -> tuple[str, ...]:
+        """Ids of the catalog courses whose delivery meets `need`'s target, sorted."""
+        key = need_signature(need)
+        found = self._closers.get(key)
+        if found is None:
+            found = tuple(cid for cid, info in self.info.items()
+                          if closes(info.course, need.target, self.framework, self.on))
+            self._closers[key] = found
+        return found
+
+    def _audience(self, course: Course, position: Position | None) -> bool:
+        if not course.audience or position is None:
+            return True
+        key = (course.id, position.id)
+        ok = self._audience_ok.get(key)
+        if ok is None:
+            ok = bool(set(course.audience) & set(position.groups)) or position.id in course.audience
+            self._audience_ok[key] = ok
+        return ok
+
+    def _cached(self, key: tuple[Any, ...], make: Any) -> str:
+        text = self._text.get(key)
+        if text is None:
+            text = make()
+            self._text[key] = text
+        return text
+
+    # -- per official ---------------------------------------------------------------------------
+
+    def held(self, official: Official, records: Sequence[TrainingRecord]) -> _Held:
+        passed: dict[str, dt.date] = {}
+        quals = {f: lv for f in ("education", "political_theory", "state_management")
+                 if (lv := official.qualification(f)) is not None}
+        comps = dict(official.competencies)
+        for record in records:
+            if record.result != "passed" or record.completed_on > self.on:
+                continue
+            passed[record.course] = max(passed.get(record.course, record.completed_on),
+                                        record.completed_on)
+            course = self.catalog.courses.get(record.course)
+            if course is None:
+                continue
+            for qfield, level in course.delivers.qualifications.items():
+                if qualification_rank(qfield, level) > qualification_rank(qfield, quals.get(qfield)):
+                    quals[qfield] = level
+            for comp, level in course.delivers.competencies.items():
+                reached = record.competency_after.get(comp, level)
+                comps[comp] = max(comps.get(comp, 0), reached)
+        return _Held(passed, quals, comps)
+
+    def _completed(self, course: Course, held: _Held) -> str | None:
+        """Why the official already holds the content of `course`, or None."""
+        lang = self.lang
+        title = self.info[course.id].title[lang]
+        day = held.passed.get(course.id)
+        if day is not None:
+            since = {"term": self.term_start, "year": self.on.year}.get(course.renewed or "", 0)
+            if day.year >= since:
+                return t(lang, "recommend.excluded.passed", course=title, date=format_date(day, lang))
+        for qfield, level in sorted(course.delivers.qualifications.items()):
+            have = held.qualifications.get(qfield)
+            if qualification_rank(qfield, have) >= qualification_rank(qfield, level):
+                return self._cached(("holds", course.id, qfield, have, lang), lambda: t(
+                    lang, "recommend.excluded.holds", course=title,
+                    field=t(lang, f"field.{qfield}"), held=level_label(lang, qfield, have),
+                    level=level_label(lang, qfield, level)))
+        comps = course.delivers.competencies
+        if comps and not course.delivers.qualifications and not course.delivers.programmes and all(
+            held.competencies.get(c, 0) >= lv for c, lv in comps.items()
+        ):
+            return self._cached(("competent", course.id, lang), lambda: t(
+                lang, "recommend.excluded.competent", course=title))
+        return None
+
+    def _missing(self, prerequisite: Prerequisite, held: _Held) -> bool:
+        if prerequisite.course is not None:
+            return prerequisite.course not in held.passed
+        assert prerequisite.qualification is not None and prerequisite.level is not None
+        have = held.qualifications.get(prerequisite.qualification)
+        return qualification_rank(prerequisite.qualification, have) < qualification_rank(
+            prerequisite.qualification, prerequisite.level)
+
+    def _providers(self, prerequisite: Prerequisite) -> tuple[str, ...]:
+        if prerequisite.course is not None:
+            return (prerequisite.course,)
+        assert prerequisite.qualification is not None
+        target = {"field": prerequisite.qualification, "level": prerequisite.level}
+        return tuple(cid for cid, info in self.info.items()
+                     if closes(info.course, target, self.framework, self.on))
+
+    def _describe_prerequisite(self, prerequisite: Prerequisite) -> str:
+        lang = self.lang
+        if prerequisite.course is not None:
+            info = self.info.get(prerequisite.course)
+            return info.title[lang] if info else prerequisite.course
+        assert prerequisite.qualification is not None
+        return (f"{t(lang, f'field.{prerequisite.qualification}')} "
+                f"{level_label(lang, prerequisite.qualification, prerequisite.level)}")
+
+    def _eligible_sessions(
+        self, course: Course, sessions: tuple[Session, ...], official: Official,
+        position: Position | None,
+    ) -> tuple[tuple[Session, ...], list[EligibilityFailure]]:
+        """Open sessions the official may attend; the failures on the first refused session."""
+        if not course.eligibility:
+            return sessions, []
+        kept: list[Session] = []
+        first_failures: list[EligibilityFailure] = []
+        for session in sessions:
+            failures = failed_eligibility(
+                course, official_attributes(official, position, session.start), self.on)
+            if failures:
+                first_failures = first_failures or failures
+            else:
+                kept.append(session)
+        if not sessions:
+            first_failures = failed_eligibility(
+                course, official_attributes(official, position, self.on), self.on)
+        return tuple(kept), first_failures
+
+    def recommend_official(
+        self, official: Official, needs: Sequence[Need], records: Sequence[TrainingRecord],
+    ) -> list[Recommendation]:
+        if not needs:
+            return []
+        lang = self.lang
+        position = self.framework.positions.get(official.position)
+        held = self.held(official, records)
+        closers = {need.need: self.closers(need) for need in needs}
+        closed_by: dict[str, list[str]] = defaultdict(list)
+        for need in needs:
+            for cid in closers[need.need]:
+                closed_by[cid].append(need.need)
+        # One verdict per course for this official, shared by all the needs it closes.
+        verdicts: dict[str, Candidate | Exclusion | None] = {}
+        out = []
+        for need in needs:
+            candidates: list[Candidate] = []
+            excluded: list[Exclusion] = []
+            for cid in closers[need.need]:
+                if cid not in verdicts:
+                    verdicts[cid] = self._verdict(
+                        cid, official, position, held, tuple(sorted(closed_by[cid])),
+                        period_need="periods" in need.target)
+                verdict = verdicts[cid]
+                if isinstance(verdict, Candidate):
+                    candidates.append(verdict)
+                elif verdict is not None:
+                    excluded.append(verdict)
+            candidates.sort(key=lambda c: (-c.score, c.course))
+            excluded.sort(key=lambda e: (e.cause, e.course))
+            out.append(Recommendation(official.id, need.need, tuple(candidates), tuple(excluded)))
+        return out
+
+    def _verdict(
+        self, cid: str, official: Official, position: Position | None, held: _Held,
+        closes_needs: tuple[str, ...], period_need: bool,
+    ) -> Candidate | Exclusion | None:
+        info = self.info[cid]
+        course = info.course
+        lang = self.lang
+        title = info.title[lang]
+        if not self._audience(course, position):
+            # A course for other posts is noise among the many courses that count toward annual
+            # training; for a need it alone could close, say why it is not offered.
+            if period_need and len(closes_needs) == 1:
+                return None
+            assert position is not None
+            return Exclusion(cid, "not_eligible", self._cached(
+                ("audience", cid, position.id, lang), lambda: t(
+                    lang, "recommend.excluded.audience", course=title,
+                    position=position.title.in_lang(lang))))
+        why = self._completed(course, held)
+        if why is not None:
+            return Exclusion(cid, "already_completed", why)
+        sessions, failures = self._eligible_sessions(course, info.open_sessions, official, position)
+        if failures and not sessions:
+            detail = " ".join(f.sentence(lang) for f in failures)
+            return Exclusion(cid, "not_eligible", detail)
+        missing = [p for p in course.prerequisites if self._missing(p, held)]
+        if missing:
+            requires = tuple(sorted({c for p in missing for c in self._providers(p)}))
+            detail = t(lang, "recommend.excluded.prerequisite", course=title,
+                       missing=", ".join(self._describe_prerequisite(p) for p in missing))
+            return Exclusion(cid, "prerequisite_missing", detail, requires)
+        if not sessions:
+            return Exclusion(cid, "no_session", self._cached(
+                ("no_session", cid, self.years, lang), lambda: t(
+                    lang, "recommend.excluded.no_session", course=title,
+                    years=", ".join(str(y) for y in self.years),
+                    date=format_date(self.on, lang))))
+        score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
+        reason = self._cached(("candidate", cid, len(closes_needs), sessions[0].id, lang), lambda: t(
+            lang, "recommend.candidate", course=title, mode=t(lang, f"mode.{course.mode}"),
+            days=course.duration_days, count=len(closes_needs),
+            cost=format_vnd(nominal_cost(course, sessions[0], self.catalog), lang),
+            first=format_date(sessions[0].start, lang), sessions=len(sessions)))
+        return Candidate(cid, tuple(s.id for s in sessions), score, reason, closes_needs)
+
+
+def recommend(
+    officials: Sequence[Official],
+    needs: Sequence[Need],
+    catalog: Catalog,
+    framework: Framework,
+    history: Sequence[TrainingRecord],
+    years: Iterable[int],
+    reference_date: dt.date,
+    lang: str = "vi",
+    term: tuple[int, int] | None = None,
+) -> Recommendations:
+    """Candidate courses and exclusions for every need, sorted by official id then need order
+    (priority first, as the assessment gives them). `term` (first, last year) is the congress
+    term for courses renewed each term; without it the horizon years stand for it."""
+    recommender = Recommender(catalog, framework, years, reference_date, lang, term)
+    by_official: dict[str, list[Need]] = defaultdict(list)
+    for need in needs:
+        by_official[need.official_id].append(need)
+    records: dict[str, list[TrainingRecord]] = defaultdict(list)
+    for record in history:
+        records[record.official_id].append(record)
+    known = {o.id: o for o in officials}
+    unknown = sorted(set(by_official) - set(known))
+    if unknown:
+        raise ValueError(f"needs name officials that are not given: {unknown[:5]}")
+    out: list[Recommendation] = []
+    for oid in sorted(by_official):
+        official_needs = sorted(by_official[oid], key=lambda n: (-n.priority, n.need))
+        out.extend(recommender.recommend_official(known[oid], official_needs, records.get(oid, [])))
+    return Recommendations(reference_date, out, overlapping_courses(catalog))
+
+
+def recommend_case(case: "Case", assessment: "Assessment", lang: str = "vi") -> Recommendations:
+    """Recommendations for the needs of `assessment` on a loaded case."""
+    return recommend(case.officials, assessment.needs, case.catalog, case.framework, case.history,
+                     case.config.years, assessment.reference_date, lang,
+                     (case.config.term.start, case.config.term.end))
+
+
+__all__ = [
+    "Candidate", "Exclusion", "ExclusionCause", "Recommendation", "Recommendations",
+    "Recommender", "closes", "overlapping_courses", "recommend", "recommend_case",
+]
