@@ -310,8 +310,10 @@ class Assessor:
         if spec.by == "before_appointment":
             if app.basis == "pool":
                 return dt.date(self.context.term_end, 12, 31), False
-            # Already holding the post without it: the deadline was the appointment itself.
-            return official.appointed_on or on, True
+            # Holding the post without it: the deadline was the appointment itself (a future
+            # appointment date is still ahead; an unknown one counts as already passed).
+            day = official.appointed_on or on
+            return day, day <= on
         # months_after_appointment
         months = int(self.framework.parameter(spec.months, on))  # type: ignore[arg-type]
         start = official.appointed_on or on

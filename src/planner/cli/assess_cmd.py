@@ -14,8 +14,10 @@ from planner.cli.common import case_argument, format_option, lang_option, output
 from planner.i18n import format_date, t
 from planner.loading import load_case
 from planner.report.assessment import (
-    assessment_json, describe_current, describe_target, needs_sheet, totals, totals_sheet,
+    assessment_json, describe_current, describe_need, describe_target, kinds_sheet, needs_sheet,
+    totals, totals_sheet,
 )
+from planner.report.tabular import Sheet
 from planner.report.atomic import write_atomic
 from planner.report.tabular import to_csv, write_csv, write_xlsx
 
@@ -34,7 +36,7 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     if fmt == "json":
         _emit(assessment_json(assessment), output, lang)
     elif fmt == "csv":
-        sheet = needs_sheet(assessment, loaded.officials, lang)
+        sheet = needs_sheet(assessment, loaded.officials, loaded.framework, lang)
         if output:
             write_csv(output, sheet)
             click.echo(t(lang, "cli.written", path=output), err=True)
@@ -43,8 +45,9 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     elif fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
-        write_xlsx(output, [totals_sheet(totals(assessment, loaded.officials), lang),
-                            needs_sheet(assessment, loaded.officials, lang)])
+        tot = totals(assessment, loaded.officials)
+        write_xlsx(output, [totals_sheet(tot, lang), kinds_sheet(tot, lang),
+                            needs_sheet(assessment, loaded.officials, loaded.framework, lang)])
         click.echo(t(lang, "cli.written", path=output), err=True)
     else:
         _print_table(loaded, assessment, lang, output)
@@ -60,30 +63,35 @@ def _emit(text: str, output: Path | None, lang: str) -> None:
 
 
 def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    console = Console(record=output is not None, width=200 if output else None)
+    console = Console(record=output is not None, width=160 if output else None)
     names = {o.id: o for o in loaded.officials}
     table = Table(title=t(lang, "table.assess.title", name=loaded.config.name,
                           date=format_date(assessment.reference_date, lang)))
     for header in ("table.official", "table.unit", "table.need", "table.target", "table.current",
                    "table.priority", "table.deadline", "table.reference"):
-        table.add_column(t(lang, header))
+        table.add_column(t(lang, header), overflow="fold")
     for need in assessment.needs:
         official = names[need.official_id]
         table.add_row(
-            f"{official.full_name} ({official.id})", official.unit, need.need,
-            describe_target(need, lang), describe_current(need, lang), str(need.priority),
+            f"{official.full_name} ({official.id})", official.unit,
+            describe_need(need, loaded.framework, lang), describe_target(need, lang),
+            describe_current(need, lang), str(need.priority),
             format_date(need.deadline, lang) + (" ⚠" if need.overdue else ""),
-            need.reference.cite(),
+            need.reference.title,
         )
     console.print(table)
     tot = totals(assessment, loaded.officials)
-    summary = Table(title=t(lang, "table.per_unit"))
-    sheet = totals_sheet(tot, lang)
-    for column in sheet.columns:
-        summary.add_column(column.header, justify="right" if column.kind == "int" else "left")
-    for row in sheet.rows:
-        summary.add_row(*[str(v) for v in row])
-    console.print(summary)
+    for sheet in (totals_sheet(tot, lang), kinds_sheet(tot, lang)):
+        console.print(_rich_table(sheet))
     if output:
         write_atomic(output, console.export_text())
         click.echo(t(lang, "cli.written", path=output), err=True)
+
+
+def _rich_table(sheet: Sheet) -> Table:
+    table = Table(title=sheet.title)
+    for column in sheet.columns:
+        table.add_column(column.header, justify="right" if column.kind == "int" else "left")
+    for index, row in enumerate(sheet.rows):
+        table.add_row(*[str(v) for v in row], end_section=index == len(sheet.rows) - 2)
+    return table

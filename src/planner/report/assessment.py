@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from planner.assess import Assessment, Need
-from planner.i18n import format_date, level_label, t
+from planner.framework import Framework
+from planner.i18n import level_label, t
 from planner.profile import Official
 from planner.report.tabular import Column, Sheet
 
@@ -18,28 +19,44 @@ def assessment_json(assessment: Assessment) -> str:
     return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def describe_need(need: Need, framework: Framework, lang: str) -> str:
+    """A short human name of what is needed: the field, competency or programme."""
+    target = need.target
+    if "field" in target:
+        return t(lang, f"need.{target['field']}")
+    if "competency" in target:
+        competency = framework.competencies.get(target["competency"])
+        return competency.name.in_lang(lang) if competency else target["competency"]
+    programme = framework.programmes.get(target["programme"])
+    return programme.name.in_lang(lang) if programme else target["programme"]
+
+
 def describe_target(need: Need, lang: str) -> str:
     target = need.target
     if "field" in target:
         return level_label(lang, target["field"], target["level"])
     if "competency" in target:
-        return f"{target['competency']} ≥ {target['level']}"
+        return t(lang, "target.level", level=target["level"])
     if "periods" in target:
-        return f"{target['programme']} ≥ {target['periods']}"
-    return f"{target['programme']} × {target.get('count', 1)}"
+        return t(lang, "target.periods", periods=target["periods"])
+    return t(lang, "target.count", count=target.get("count", 1))
 
 
 def describe_current(need: Need, lang: str) -> str:
     if "field" in need.target:
         return level_label(lang, need.target["field"], need.current)
-    return "" if need.current is None else str(need.current)
+    if need.current is None:
+        return t(lang, "reason.competency.unassessed")
+    return str(need.current)
 
 
-def needs_sheet(assessment: Assessment, officials: Sequence[Official], lang: str) -> Sheet:
+def needs_sheet(
+    assessment: Assessment, officials: Sequence[Official], framework: Framework, lang: str
+) -> Sheet:
     by_id = {o.id: o for o in officials}
     columns = [
         Column("id"), Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
-        Column(t(lang, "table.need")), Column(t(lang, "table.kind")),
+        Column(t(lang, "table.need")), Column("need"), Column(t(lang, "table.kind")),
         Column(t(lang, "table.target")), Column(t(lang, "table.current")),
         Column(t(lang, "table.priority"), "int"), Column(t(lang, "table.deadline"), "date"),
         Column(t(lang, "table.overdue")), Column("rule"), Column(t(lang, "table.reference"), width=40),
@@ -50,7 +67,8 @@ def needs_sheet(assessment: Assessment, officials: Sequence[Official], lang: str
         official = by_id.get(need.official_id)
         rows.append([
             need.official_id, official.full_name if official else "", official.unit if official else "",
-            need.need, t(lang, f"kind.{need.kind}"), describe_target(need, lang),
+            describe_need(need, framework, lang), need.need, t(lang, f"kind.{need.kind}"),
+            describe_target(need, lang),
             describe_current(need, lang), need.priority, need.deadline,
             t(lang, "yes") if need.overdue else t(lang, "no"), need.rule,
             need.reference.cite(), need.reason,
@@ -78,6 +96,13 @@ def totals(assessment: Assessment, officials: Sequence[Official]) -> Totals:
     ]
     per_kind = Counter(n.kind for n in assessment.needs)
     return Totals(per_unit, dict(per_kind), len(officials), len(assessment.needs))
+
+
+def kinds_sheet(tot: Totals, lang: str) -> Sheet:
+    columns = [Column(t(lang, "table.kind")), Column(t(lang, "table.needs"), "int")]
+    rows: list[list[Any]] = [[t(lang, f"kind.{k}"), n] for k, n in sorted(tot.per_kind.items())]
+    rows.append([t(lang, "table.total"), tot.needs])
+    return Sheet(t(lang, "table.per_kind"), columns, rows)
 
 
 def totals_sheet(tot: Totals, lang: str) -> Sheet:

@@ -1,0 +1,143 @@
+"""Loading officials, history and case folders: encodings, XLSX, Vietnamese aliases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planner.errors import InputError
+from planner.loading import bundled_dir, load_case, load_history, load_officials, load_rules
+from planner.tables import fold
+
+MINI = Path(__file__).parent / "fixtures" / "cases" / "mini"
+POSITIONS = set(load_rules(bundled_dir("rules")).positions)
+
+VIETNAMESE_HEADER = [
+    "Mã cán bộ", "Họ và tên", "Chức danh", "Đơn vị", "Ngày sinh", "Giới tính", "Đảng viên",
+    "Dân tộc thiểu số", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước",
+    "Xếp loại", "Năng lực:digital_skills",
+]
+VIETNAMESE_ROW = [
+    "CB01", "Phạm Thị Hoa", "xa.van_hoa_xa_hoi", "Xã Hòa Bình", "05/03/1990", "Nữ", "Có",
+    "không", "Đại học", "Sơ cấp", "Chuyên viên", "Hoàn thành tốt nhiệm vụ; Xuất sắc", "2",
+]
+
+
+def _check_vietnamese_official(officials: list) -> None:  # type: ignore[type-arg]
+    (official,) = officials
+    assert official.id == "CB01" and official.full_name == "Phạm Thị Hoa"
+    assert official.birth_date == dt.date(1990, 3, 5)
+    assert official.gender == "female" and official.party_member and not official.ethnic_minority
+    assert official.education == "dai_hoc" and official.political_theory == "so_cap"
+    assert official.state_management == "chuyen_vien"
+    assert official.ratings == ("good", "excellent")
+    assert official.competencies == {"digital_skills": 2}
+
+
+def test_fold_removes_vietnamese_diacritics() -> None:
+    assert fold("Đại học") == "dai_hoc"
+    assert fold("  Họ và tên ") == "ho_va_ten"
+    assert fold("Năng lực:digital_skills") == "nang_luc:digital_skills"
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_csv_with_vietnamese_headers_and_values(tmp_path: Path, bom: bool) -> None:
+    path = tmp_path / "officials.csv"
+    text = ",".join(VIETNAMESE_HEADER) + "\n" + ",".join(f'"{v}"' for v in VIETNAMESE_ROW) + "\n"
+    path.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
+    _check_vietnamese_official(load_officials(path, POSITIONS))
+
+
+def test_xlsx_first_sheet_with_vietnamese_headers(tmp_path: Path) -> None:
+    path = tmp_path / "officials.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(VIETNAMESE_HEADER)
+    row = list(VIETNAMESE_ROW)
+    row[4] = dt.datetime(1990, 3, 5)  # Excel stores dates as datetimes
+    row[12] = 2
+    sheet.append(row)
+    book.create_sheet("Ghi chú").append(["not read"])
+    book.save(path)
+    _check_vietnamese_official(load_officials(path, POSITIONS))
+
+
+def test_xlsx_error_names_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "officials.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(VIETNAMESE_HEADER)
+    bad = list(VIETNAMESE_ROW)
+    bad[5] = "khác"
+    book.active.append(VIETNAMESE_ROW)
+    book.active.append(["CB02"] + bad[1:])
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        load_officials(path, POSITIONS)
+    assert "row 3" in str(info.value) and "'Giới tính'" in str(info.value)
+
+
+def test_blank_lines_are_skipped_not_errors(tmp_path: Path) -> None:
+    path = tmp_path / "officials.csv"
+    path.write_text(
+        "id,full_name,position,unit,birth_date,gender\n"
+        "A1,An,xa.bi_thu,Xã A,1980-01-01,male\n\n,,,,,\n"
+        "A2,Bình,xa.pho_bi_thu,Xã A,1981-01-01,female\n",
+        encoding="utf-8",
+    )
+    assert [o.id for o in load_officials(path, POSITIONS)] == ["A1", "A2"]
+
+
+def test_empty_table_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "officials.csv"
+    path.write_text("id,full_name,position,unit,birth_date,gender\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no rows"):
+        load_officials(path, POSITIONS)
+
+
+def test_history_with_evaluation_columns(tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "Mã cán bộ,Khóa học,Ngày hoàn thành,Kết quả,Phản hồi,Điểm,nang_luc_truoc:digital_skills,nang_luc_sau:digital_skills\n"
+        "A1,two_level_online,2025-08-10,Đạt,4,85.5,1,2\n"
+        "A1,two_level_online,2025-09-10,Bỏ học,,,,\n",
+        encoding="utf-8",
+    )
+    first, second = load_history(path, {"A1"}, {"two_level_online"})
+    assert first.result == "passed" and first.feedback == 4 and first.score == 85.5
+    assert first.competency_before == {"digital_skills": 1}
+    assert first.competency_after == {"digital_skills": 2}
+    assert second.result == "dropped" and second.feedback is None
+
+
+def test_load_case_mini() -> None:
+    case = load_case(MINI)
+    assert case.config.name == "Mini commune"
+    assert [o.id for o in case.officials] == ["A1", "A2", "B1"]
+    assert len(case.history) == 2
+    assert "two_level_online" in case.catalog.courses
+    assert len(case.framework.rules) >= 20
+
+
+def test_bundled_rules_cover_every_position_of_the_contract() -> None:
+    required = {
+        "xa.bi_thu", "xa.pho_bi_thu", "xa.chu_tich_hdnd", "xa.pho_chu_tich_hdnd", "xa.chu_tich_ubnd",
+        "xa.pho_chu_tich_ubnd", "xa.chu_tich_mttq", "xa.truong_phong", "xa.pho_truong_phong",
+        "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung", "xa.tai_chinh_ke_toan",
+        "xa.tu_phap_ho_tich", "xa.van_hoa_xa_hoi", "xa.chi_huy_truong_quan_su", "xa.truong_cong_an",
+        "tinh.giam_doc_so", "tinh.pho_giam_doc_so", "tinh.truong_phong", "tinh.pho_truong_phong",
+        "tinh.chuyen_vien_chinh", "tinh.chuyen_vien",
+    }
+    assert required <= POSITIONS
+
+
+def test_every_rule_version_carries_a_reference_and_dates() -> None:
+    framework = load_rules(bundled_dir("rules"))
+    for rule in framework.rules.values():
+        for version in rule.versions:
+            assert version.reference.title
+            assert version.effective_from is not None
+    for parameter in framework.parameters.values():
+        assert parameter.values and all(v.reference.title for v in parameter.values)
