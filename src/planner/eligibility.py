@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.attributes import official_attributes
+from typing import Any
+
 from planner.catalog import Course, Eligibility, EligibilityVersion
-from planner.conditions import Attributes
+from planner.conditions import Attributes, Condition
 from planner.framework import Position
-from planner.i18n import t
+from planner.i18n import has, level_label, t
 from planner.profile import Official
+from planner.types import QUALIFICATION_SCALES
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +32,39 @@ class EligibilityFailure:
     def sentence(self, lang: str = "vi") -> str:
         return t(
             lang, "eligibility.failed", title=self.eligibility.title.in_lang(lang),
-            condition=self.version.when.describe(), citation=self.version.reference.cite(),
+            condition=describe(self.version.when, lang), citation=self.version.reference.cite(),
             note=t(lang, "eligibility.note", note=self.version.note) if self.version.note else "",
         )
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    if field in QUALIFICATION_SCALES and isinstance(value, str):
+        return level_label(lang, field, value)
+    if isinstance(value, bool):
+        return t(lang, "yes" if value else "no")
+    if field == "gender":
+        return t(lang, f"gender.{value}")
+    return str(value)
+
+
+def describe(condition: Condition, lang: str = "vi") -> str:
+    """The condition in words of `lang` (attribute names and levels from the locale files)."""
+    if condition.all is not None:
+        return t(lang, "cond.and").join(describe(c, lang) for c in condition.all)
+    if condition.any is not None:
+        return "(" + t(lang, "cond.or").join(describe(c, lang) for c in condition.any) + ")"
+    if condition.not_ is not None:
+        return t(lang, "cond.not", condition=describe(condition.not_, lang))
+    field = condition.field or ""
+    attr = t(lang, f"attr.{field}") if has(lang, f"attr.{field}") else field
+    if condition.one_of is not None:
+        values = ", ".join(_value(field, v, lang) for v in condition.one_of)
+        return t(lang, "cond.one_of", attr=attr, values=values)
+    for op, bound in (("=", condition.equals), ("∋", condition.contains),
+                      ("≥", condition.at_least), ("≤", condition.at_most)):
+        if bound is not None:
+            return f"{attr} {op} {_value(field, bound, lang)}"
+    return attr
 
 
 def failed_eligibility(course: Course, attrs: Attributes, on: dt.date) -> list[EligibilityFailure]:

@@ -361,10 +361,12 @@ class Recommender:
         course = info.course
         lang = self.lang
         title = info.title[lang]
+        # Many courses count toward annual training (period needs); for a course that closes
+        # nothing else, only a repeat is worth reporting — why every other course of the catalog
+        # is not offered would bury the answer.
+        quiet = period_need and len(closes_needs) == 1
         if not self._audience(course, position):
-            # A course for other posts is noise among the many courses that count toward annual
-            # training; for a need it alone could close, say why it is not offered.
-            if period_need and len(closes_needs) == 1:
+            if quiet:
                 return None
             assert position is not None
             return Exclusion(cid, "not_eligible", self._cached(
@@ -375,6 +377,8 @@ class Recommender:
         if why is not None:
             return Exclusion(cid, "already_completed", why)
         sessions, failures = self._eligible_sessions(course, info.open_sessions, official, position)
+        if quiet and (not sessions or any(self._missing(p, held) for p in course.prerequisites)):
+            return None
         if failures and not sessions:
             detail = " ".join(f.sentence(lang) for f in failures)
             return Exclusion(cid, "not_eligible", detail)
