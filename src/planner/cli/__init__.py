@@ -25,9 +25,9 @@ def cli(verbose: int) -> None:
 
 def _register() -> None:
     # One module per command; each exposes `command`.
-    from planner.cli import assess_cmd, validate_cmd
+    from planner.cli import assess_cmd, recommend_cmd, validate_cmd
 
-    for module in (validate_cmd, assess_cmd):
+    for module in (validate_cmd, assess_cmd, recommend_cmd):
         cli.add_command(module.command)
 
 
