@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from typing import TYPE_CHECKING
 
 from planner.attributes import official_attributes
 from planner.catalog import Catalog, Course
 from planner.framework import (
-    CompetencyTarget, Framework, Position, ProgrammeTarget, QualificationTarget, Rule, RuleVersion,
+    CompetencyTarget, Framework, ParamRef, Position, ProgrammeTarget, QualificationTarget, Rule,
+    RuleVersion,
 )
 from planner.i18n import format_date, level_label, t
 from planner.profile import Official, TrainingRecord
@@ -93,16 +94,20 @@ class Credits:
 
 def course_periods(course: Course, framework: Framework, on: dt.date) -> int:
     """Tiết a course counts for; without an explicit number, days × `periods_per_day`."""
-    if course.periods is not None:
-        return course.periods
-    per_day = framework.parameter_value("periods_per_day", on)
-    return course.duration_days * int(per_day)
+    return _periods(course, int(framework.parameter_value("periods_per_day", on)))
+
+
+def _periods(course: Course, periods_per_day: int) -> int:
+    return course.periods if course.periods is not None else course.duration_days * periods_per_day
 
 
 def credits_from_history(
     records: Iterable[TrainingRecord], catalog: Catalog, framework: Framework, on: dt.date
 ) -> Credits:
     credits = Credits()
+    if not records:
+        return credits
+    per_day = int(framework.parameter_value("periods_per_day", on))
     for record in sorted(records, key=lambda r: r.completed_on):
         if record.result != "passed" or record.completed_on > on:
             continue
@@ -122,10 +127,18 @@ def credits_from_history(
             credits.competencies[competency] = max(credits.competencies.get(competency, 0), reached)
         for programme in course.delivers.programmes:
             credits.programmes[programme].append((record.completed_on, course.duration_days))
-        credits.periods_by_kind_year[(course.kind, record.completed_on.year)] += course_periods(
-            course, framework, on
+        credits.periods_by_kind_year[(course.kind, record.completed_on.year)] += _periods(
+            course, per_day
         )
     return credits
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A need whose reason sentence is written only if it survives the merge."""
+
+    need: Need
+    reason: Callable[[str], str]  # overdue clause → the sentence
 
 
 @dataclass(frozen=True)
@@ -150,7 +163,18 @@ class Assessor:
             if (version := rule.version_on(on)) is not None
         ]
         self._by_position: dict[tuple[str, str], list[tuple[Rule, RuleVersion]]] = {}
-        self._overdue_bonus = int(framework.parameter_value("overdue_priority_bonus", on))
+        self._params: dict[str, int] = {}
+        self._overdue_bonus = self._param(ParamRef(param="overdue_priority_bonus"))
+
+    def _param(self, ref: int | ParamRef) -> int:
+        """A rule value, resolving (and caching) a named parameter on the reference date."""
+        if not isinstance(ref, ParamRef):
+            return int(ref)
+        if ref.param not in self._params:
+            self._params[ref.param] = int(
+                self.framework.parameter(ref, self.context.reference_date)
+            )
+        return self._params[ref.param]
 
     def _rules_for(self, position: Position, basis: str) -> list[tuple[Rule, RuleVersion]]:
         key = (position.id, basis)
@@ -165,7 +189,7 @@ class Assessor:
     def assess_official(self, official: Official, records: Sequence[TrainingRecord]) -> list[Need]:
         on = self.context.reference_date
         credits = credits_from_history(records, self.catalog, self.framework, on)
-        candidates: list[Need] = []
+        candidates: list[_Draft] = []
         for basis, position_id in (("holder", official.position), ("pool", official.planning_pool)):
             if position_id is None or (basis == "pool" and position_id == official.position):
                 continue
@@ -179,9 +203,17 @@ class Assessor:
                 need = self._evaluate(official, credits, _Applicable(rule, version, basis, position))
                 if need is not None:
                     candidates.append(need)
-        return _merge(candidates)
+        lang = self.context.lang
+        needs = []
+        for draft in _merge(candidates):
+            overdue_text = (
+                t(lang, "reason.overdue", deadline=format_date(draft.need.deadline, lang))
+                if draft.need.overdue else ""
+            )
+            needs.append(replace(draft.need, reason=draft.reason(overdue_text)))
+        return needs
 
-    def _evaluate(self, official: Official, credits: Credits, app: _Applicable) -> Need | None:
+    def _evaluate(self, official: Official, credits: Credits, app: _Applicable) -> _Draft | None:
         target = app.version.target
         if isinstance(target, QualificationTarget):
             return self._qualification(official, credits, app, target)
@@ -193,7 +225,7 @@ class Assessor:
 
     def _qualification(
         self, official: Official, credits: Credits, app: _Applicable, target: QualificationTarget
-    ) -> Need | None:
+    ) -> _Draft | None:
         from_profile = official.qualification(target.field)
         from_courses = credits.qualifications.get(target.field)
         held = max((from_profile, from_courses), key=lambda lv: qualification_rank(target.field, lv))
@@ -213,7 +245,7 @@ class Assessor:
 
     def _competency(
         self, official: Official, credits: Credits, app: _Applicable, target: CompetencyTarget
-    ) -> Need | None:
+    ) -> _Draft | None:
         measured = official.competencies.get(target.competency)
         from_courses = credits.competencies.get(target.competency)
         levels = [lv for lv in (measured, from_courses) if lv is not None]
@@ -239,7 +271,7 @@ class Assessor:
 
     def _programme(
         self, official: Official, credits: Credits, app: _Applicable, target: ProgrammeTarget
-    ) -> Need | None:
+    ) -> _Draft | None:
         on = self.context.reference_date
         lang = self.context.lang
         start, end = self._window(target.window)
@@ -248,7 +280,7 @@ class Assessor:
         window_text = t(lang, f"window.{target.window}", start=self.context.term_start,
                         end=self.context.term_end, year=on.year)
         if target.periods is not None:
-            required = int(self.framework.parameter(target.periods, on))
+            required = self._param(target.periods)
             done = sum(
                 periods for (kind, year), periods in credits.periods_by_kind_year.items()
                 if kind in programme.counts_course_kinds and start.year <= year <= end.year
@@ -263,8 +295,8 @@ class Assessor:
                                   window=window_text, citation=app.version.reference.cite(),
                                   current=done, overdue=overdue),
             )
-        required = int(self.framework.parameter(target.count, on))
-        min_days = int(self.framework.parameter(target.min_days, on)) if target.min_days else 0
+        required = self._param(target.count)
+        min_days = self._param(target.min_days) if target.min_days else 0
         done = sum(
             1 for day, days in credits.programmes.get(target.programme, [])
             if start <= day <= end and days >= min_days
@@ -315,23 +347,22 @@ class Assessor:
             day = official.appointed_on or on
             return day, day <= on
         # months_after_appointment
-        months = int(self.framework.parameter(spec.months, on))  # type: ignore[arg-type]
+        months = self._param(spec.months)  # type: ignore[arg-type]
         start = official.appointed_on or on
         day = add_months(start, months)
         return day, day < on
 
     def _need(self, official: Official, app: _Applicable, kind: str, target: dict[str, Any],
-              current: Any, reason: Any) -> Need:
+              current: Any, reason: Callable[[str], str]) -> _Draft:
         deadline, overdue = self._deadline(official, app)
-        lang = self.context.lang
-        overdue_text = t(lang, "reason.overdue", deadline=format_date(deadline, lang)) if overdue else ""
         priority = app.version.priority + (self._overdue_bonus if overdue else 0)
-        return Need(
+        need = Need(
             official_id=official.id, need=_need_id(target), kind=kind, target=target,
             current=current, priority=priority, deadline=deadline, overdue=overdue,
-            rule=app.rule.id, reference=app.version.reference, reason=reason(overdue_text),
+            rule=app.rule.id, reference=app.version.reference, reason="",
             basis=app.basis, position=app.position.id,
         )
+        return _Draft(need, reason)
 
 
 def _need_id(target: dict[str, Any]) -> str:
@@ -356,14 +387,14 @@ def _strength(need: Need) -> tuple[int, int, int, int]:
     return (level, need.priority, holder, deadline)
 
 
-def _merge(candidates: list[Need]) -> list[Need]:
+def _merge(candidates: list[_Draft]) -> list[_Draft]:
     """One need per id: the strongest requirement wins (e.g. trung cấp LLCT subsumes sơ cấp)."""
-    best: dict[str, Need] = {}
-    for need in candidates:
-        current = best.get(need.need)
-        if current is None or _strength(need) > _strength(current):
-            best[need.need] = need
-    return sorted(best.values(), key=lambda n: (-n.priority, n.need))
+    best: dict[str, _Draft] = {}
+    for draft in candidates:
+        current = best.get(draft.need.need)
+        if current is None or _strength(draft.need) > _strength(current.need):
+            best[draft.need.need] = draft
+    return sorted(best.values(), key=lambda d: (-d.need.priority, d.need.need))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,12 +10,14 @@ import csv
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from planner.errors import InputError
 
 
+@lru_cache(maxsize=8192)  # table cells repeat the same few codes thousands of times
 def fold(text: str) -> str:
     """Lower-case ASCII form of Vietnamese text: 'Đại học' → 'dai_hoc'."""
     text = text.strip().replace("đ", "d").replace("Đ", "D")
