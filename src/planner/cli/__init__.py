@@ -25,10 +25,13 @@ def cli(verbose: int) -> None:
 
 def _register() -> None:
     # One module per command; each exposes `command`.
-    from planner.cli import assess_cmd, recommend_cmd, validate_cmd
+    from planner.cli import assess_cmd, recommend_cmd, schema_cmd, validate_cmd
 
-    for module in (validate_cmd, assess_cmd, recommend_cmd):
+    for module in (validate_cmd, assess_cmd, recommend_cmd, schema_cmd):
         cli.add_command(module.command)
+    from planner.cli import generate_cmd
+
+    cli.add_command(generate_cmd.command)
 
 
 _register()
