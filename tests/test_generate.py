@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from planner.assess import assess_case
 from planner.cli import cli
 from planner.generate import (
-    GeneratorOptions, apportion, generate_case, need_signatures, parse_years, preset_options,
+    GeneratorOptions, apportion, estimate_need_costs, generate_case, need_signatures, parse_years,
+    preset_options,
 )
 from planner.loading import load_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-FILES = ("case.yaml", "officials.csv", "history.csv")
+FILES = ("case.yaml", "officials.csv", "history.csv", "units.csv")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -190,3 +191,13 @@ def test_huong_khe_figures() -> None:
     case = load_case(EXAMPLES / "huong-khe")
     assert case.config.years == [2026, 2027, 2028, 2029, 2030]
     assert {line.year for line in case.config.budget} == set(case.config.years)
+
+
+@pytest.mark.parametrize("name", ["thoi-binh", "huong-khe"])
+def test_example_budget_is_tight_but_not_hopeless(name: str) -> None:
+    """The budget pays for roughly half to two thirds of the estimated cost of all needs."""
+    case = load_case(EXAMPLES / name)
+    estimate = estimate_need_costs(EXAMPLES / name)
+    assert estimate is not None and estimate.priced
+    budget = sum(line.amount for line in case.config.budget)
+    assert 0.45 <= estimate.coverage(budget, len(case.config.years)) <= 0.7

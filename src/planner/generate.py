@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, TextIO
 
+from planner.case import UnitInfo
 from planner.catalog import Catalog, Course
 from planner.eligibility import failed_eligibility
 from planner.errors import InputError
@@ -266,10 +267,12 @@ class Quota:
 
 @dataclass(frozen=True)
 class UnitPlan:
-    """A fixed unit (presets): its name, whether it is a difficult area, and block sizes."""
+    """A fixed unit (presets): its name, whether it is a difficult area, and how far it is from
+    the provincial school as a rank into the catalog's distance bands (0 = nearest)."""
 
     name: str
     difficult_area: bool = False
+    distance_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,8 @@ HUONG_KHE_COMMUNES = (
     "Xã Hương Xuân", "Xã Lộc Yên", "Xã Phú Gia", "Xã Phú Phong", "Xã Phúc Đồng",
     "Xã Phúc Trạch",
 )
+HUONG_KHE_REMOTE = frozenset({"Xã Hương Liên", "Xã Hương Lâm", "Xã Hương Vĩnh", "Xã Phú Gia",
+                              "Xã Hòa Hải"})
 # Thới Bình (seed 001) counts commune civil servants only: the civil-servant titles of each
 # commune (before the 2025 merger, about nine per commune).
 COMMUNE_CIVIL_SERVANTS = Block(
@@ -400,10 +405,13 @@ def _preset_thoi_binh() -> GeneratorOptions:
         officials=111, years=(2026,), seed=1, needs="individual", province_share=0.0,
         reference_date=dt.date(2026, 1, 15), term=(2026, 2030), name="Thới Bình 2026",
         id_prefix="TB", ethnic_share=0.03,
-        commune_names=tuple(UnitPlan(n, n in ("Xã Biển Bạch Đông", "Xã Tân Bằng"))
+        # About 20-60 km from the provincial school in Cà Mau city (rank 1, or 2 for the far
+        # west of the district).
+        commune_names=tuple(UnitPlan(n, n in ("Xã Biển Bạch Đông", "Xã Tân Bằng"),
+                                     2 if n.startswith("Xã Biển Bạch") else 1)
                             for n in THOI_BINH_COMMUNES),
         blocks=((COMMUNE_CIVIL_SERVANTS, 111),),
-        # About 58% of the estimated cost of all needs with the bundled catalog (see README).
+        # About 57% of the estimated cost of all needs with the bundled catalog (see README).
         budget=((2026, "ngan_sach_trung_uong", 10_000_000), (2026, "ngan_sach_tinh", 1_200_000_000),
                 (2026, "xa_hoi_hoa", 150_000_000)),
     )
@@ -414,15 +422,17 @@ def _preset_huong_khe() -> GeneratorOptions:
     # education 0.2% postgraduate, 76.6% university/college, 23.2% intermediate; LLCT 2.3%
     # advanced/bachelor, 68.9% intermediate. Mountainous district: many difficult communes.
     years = (2026, 2027, 2028, 2029, 2030)
-    # About 57% of the estimated cost of all needs over the term with the bundled catalog.
+    # About 60% of the estimated cost of all needs over the term with the bundled catalog.
     budget = tuple(line for year in years for line in (
-        (year, "ngan_sach_trung_uong", 10_000_000), (year, "ngan_sach_tinh", 1_500_000_000),
+        (year, "ngan_sach_trung_uong", 10_000_000), (year, "ngan_sach_tinh", 1_800_000_000),
         (year, "xa_hoi_hoa", 200_000_000)))
     return GeneratorOptions(
         officials=435, years=years, seed=3, needs="individual", province_share=0.0,
         reference_date=dt.date(2026, 1, 15), term=(2026, 2030), name="Hương Khê 2026-2030",
         id_prefix="HK", ethnic_share=0.01,
-        commune_names=tuple(UnitPlan(n, i % 5 in (1, 2, 4)) for i, n in enumerate(HUONG_KHE_COMMUNES)),
+        # 60-110 km from Hà Tĩnh city: rank 2, or 3 for the remote mountain communes.
+        commune_names=tuple(UnitPlan(n, i % 5 in (1, 2, 4), 3 if n in HUONG_KHE_REMOTE else 2)
+                            for i, n in enumerate(HUONG_KHE_COMMUNES)),
         blocks=((PRE_MERGER_PARTY_MASS, 149), (PRE_MERGER_STATE, 286)),
         quotas=(
             Quota("education", ((1, {"thac_si": 1.0}), (333, {"dai_hoc": 0.9, "cao_dang": 0.1}),
@@ -521,6 +531,7 @@ class Unit:
     name: str
     difficult_area: bool
     level: str  # xa | tinh
+    distance_rank: int | None = None
 
 
 def plan_units(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit, list[str]]]:
@@ -553,7 +564,7 @@ def plan_units(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit
 
 
 def _plan_preset(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit, list[str]]]:
-    units = [Unit(u.name, u.difficult_area, "xa") for u in options.commune_names]
+    units = [Unit(u.name, u.difficult_area, "xa", u.distance_rank) for u in options.commune_names]
     if not units:
         raise ValueError("a preset with blocks needs commune names")
     posts: list[list[str]] = [[] for _ in units]
@@ -956,13 +967,16 @@ def generate_case(options: GeneratorOptions, out: Path | str) -> GeneratedCase:
 
     write_atomic_with(out / "officials.csv", lambda o_tmp: write_atomic_with(
         out / "history.csv", lambda h_tmp: write_tables(o_tmp, h_tmp)))
+    bands = distance_bands(catalog, options.on)
+    if bands:
+        write_atomic(out / "units.csv", units_table(plan, bands, random.Random(f"{options.seed}:units")))
     budget = options.budget
     if budget is None:
         if options.budget_share is not None and catalog is not None:
             # Sizing assesses the case, which needs a case.yaml to load: write one without budget.
-            write_atomic(out / "case.yaml", case_yaml(options, ()))
+            write_atomic(out / "case.yaml", case_yaml(options, (), bool(bands)))
         budget = _budget_lines(options, catalog, out)
-    write_atomic(out / "case.yaml", case_yaml(options, budget))
+    write_atomic(out / "case.yaml", case_yaml(options, budget, bool(bands)))
     log.info("generated %d officials, %d history rows in %s", counts["officials"], counts["history"], out)
     return GeneratedCase(out, counts["officials"], counts["history"], len(plan), budget)
 
@@ -1032,6 +1046,31 @@ def _write_rows(options: GeneratorOptions, factory: ProfileFactory,
     return number, history_rows
 
 
+def distance_bands(catalog: Catalog | None, on: dt.date) -> list[str]:
+    """The TT 36/2018 distance bands of the norms in force, as the catalog lists them."""
+    norms = catalog.norms_on(on) if catalog is not None else None
+    return [band.band for band in norms.bands] if norms is not None else []
+
+
+def units_table(plan: Sequence[tuple[Unit, list[str]]], bands: Sequence[str], rng: random.Random) -> str:
+    """units.csv: each unit's distance band to the provincial school and difficult-area flag.
+    Provincial departments sit in the provincial capital (the first, nearest band, assuming the
+    catalog lists bands near to far); communes are spread over the other bands."""
+    lines = ["unit,distance_band,difficult_area"]
+    far = list(bands[1:]) or list(bands)
+    for unit, _ in plan:
+        if unit.distance_rank is not None:
+            band = bands[min(unit.distance_rank, len(bands) - 1)]
+        else:
+            band = bands[0] if unit.level == "tinh" else rng.choice(far)
+        lines.append(f"{_csv_cell(unit.name)},{band},{_bool(unit.difficult_area)}")
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(text: str) -> str:
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\n') else text
+
+
 def _representative(spec: PostProfile, on: dt.date) -> Person:
     age = (spec.ages[0] + spec.ages[1]) // 2
     started = _years_before(on, age - 23)
@@ -1055,7 +1094,8 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]]) -> str:
+def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]],
+              with_units: bool = False) -> str:
     """The case.yaml text (DESIGN §4), written by hand so its layout stays readable."""
     start, end = options.term_span
     name = options.name or f"Synthetic case, {options.officials} officials, seed {options.seed}"
@@ -1068,6 +1108,7 @@ def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]])
         f"term: {{start: {start}, end: {end}}}",
         "officials: officials.csv",
         "history: history.csv",
+        *(["units: units.csv"] if with_units else []),
         f"rules: {json.dumps(rules, ensure_ascii=False)}",
         f"catalog: {json.dumps(catalog, ensure_ascii=False)}",
         "budget:",
@@ -1147,15 +1188,19 @@ class NeedCostEstimate:
         return min(1.0, budget / total) if total else 1.0
 
 
-def course_unit_cost(course: Course, catalog: Catalog) -> int:
-    from planner.cost import nominal_cost
+def course_unit_cost(course: Course, catalog: Catalog, unit: UnitInfo | None = None,
+                     difficult_area: bool = False) -> int:
+    """One participant's cost from `unit` (None: the norms' default band) plus their share of
+    the class's fixed cost at the median class size."""
+    from planner.cost import breakdown
 
     sessions = sorted(course.sessions, key=lambda s: (s.start, s.id))
     if not sessions:
         return course.cost.tuition
     seats = sorted(s.seats for s in sessions if s.seats > 0)
     class_size = seats[len(seats) // 2] if seats else CLASS_SIZE_FALLBACK
-    return nominal_cost(course, sessions[-1], catalog) + course.cost.per_class // class_size
+    participant = breakdown(course, sessions[-1], unit, difficult_area, catalog).total
+    return participant + course.cost.per_class // class_size
 
 
 def cheapest_courses(catalog: Catalog) -> dict[tuple[str, str], list[tuple[int, str]]]:
@@ -1186,6 +1231,7 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
         log.warning("cannot size the budget against the catalog: %s", exc)
         return None
     offers = cheapest_courses(case.catalog)
+    officials = {o.id: o for o in case.officials}
     priced = []
     assessment = assess_case(case)
     for need in assessment.needs:
@@ -1194,7 +1240,13 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
         else:
             best = _cheapest_for(need.need, need.target, offers)
         if best is not None:
-            cost, course_id = best
+            nominal, course_id = best
+            official = officials[need.official_id]
+            unit = case.units.get(official.unit)
+            cost = course_unit_cost(case.catalog.courses[course_id], case.catalog, unit,
+                                    official.difficult_area or bool(unit and unit.difficult_area))
+            if "periods" in need.target:
+                cost = nominal  # repeats of a course: already priced in total
             priced.append(PricedNeed(need.official_id, need.need, need.priority,
                                      need.target.get("window") == "year", cost,
                                      case.catalog.courses[course_id].funding_source))
