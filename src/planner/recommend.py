@@ -33,10 +33,10 @@ from planner.assess import Need, course_periods
 from planner.attributes import official_attributes
 from planner.catalog import Catalog, Course, Prerequisite, Session
 from planner.cost import nominal_cost
-from planner.eligibility import EligibilityFailure, failed_eligibility
+from planner.eligibility import EligibilityFailure
 from planner.framework import Framework, Position
 from planner.i18n import format_date, format_vnd, level_label, t
-from planner.profile import Official, TrainingRecord
+from planner.profile import Official, TrainingRecord, whole_years_between
 from planner.types import qualification_rank
 
 if TYPE_CHECKING:
@@ -112,6 +112,10 @@ SCORE_MODE = {"online": 200, "blended": 100, "in_person": 0}
 SCORE_PER_DAY = -2
 SCORE_PER_100K_VND = -1
 SCORE_CLOSED_MAX_WEIGHT = 1000  # cap of the length/cost penalty so closing needs stays first
+# Annual training (a period need) is met by short courses: a course that closes nothing else is
+# proposed for it only up to this length — nobody is sent to an 8-month political-theory class
+# to make up 40 tiết (seed 003: short, practical courses). Policy, not law.
+PERIOD_ONLY_MAX_DAYS = 10
 
 
 def overlapping_courses(catalog: Catalog) -> list[tuple[str, str]]:
@@ -187,10 +191,23 @@ class Recommender:
             ))
             self.info[cid] = _CourseInfo(course, sessions, self._score_base(course, sessions),
                                          {"vi": course.title.vi, "en": course.title.en})
-        # Which catalog courses provide each prerequisite form, for `Exclusion.requires`.
+        # Eligibility versions in force on the reference date, resolved once per course.
+        self._rules = {
+            cid: [(e, v) for e in info.course.eligibility if (v := e.version_on(reference_date))]
+            for cid, info in self.info.items()
+        }
         self._closers: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[str, ...]] = {}
         self._audience_ok: dict[tuple[str, str], bool] = {}
         self._text: dict[tuple[Any, ...], str] = {}
+        # Officials with the same needs share identical candidates: one frozen object each.
+        self._candidates: dict[tuple[Any, ...], Candidate] = {}
+        self._shared: dict[tuple[Any, ...], Candidate | Exclusion | None] = {}
+        # Qualification fields a course's verdict looks at (delivered or prerequisite).
+        self._fields = {
+            cid: tuple(sorted(set(info.course.delivers.qualifications)
+                              | {p.qualification for p in info.course.prerequisites if p.qualification}))
+            for cid, info in self.info.items()
+        }
 
     # -- per catalog / need signature (cached) --------------------------------------------------
 
@@ -299,24 +316,32 @@ class Recommender:
                 f"{level_label(lang, prerequisite.qualification, prerequisite.level)}")
 
     def _eligible_sessions(
-        self, course: Course, sessions: tuple[Session, ...], official: Official,
+        self, cid: str, sessions: tuple[Session, ...], official: Official,
         position: Position | None,
     ) -> tuple[tuple[Session, ...], list[EligibilityFailure]]:
         """Open sessions the official may attend; the failures on the first refused session."""
-        if not course.eligibility:
+        rules = self._rules[cid]
+        if not rules:
             return sessions, []
+        # Only age, years of service and years in position change with the date, so sessions
+        # whose start gives the same three numbers share one evaluation.
+        memo: dict[tuple[int | None, ...], list[EligibilityFailure]] = {}
         kept: list[Session] = []
         first_failures: list[EligibilityFailure] = []
-        for session in sessions:
-            failures = failed_eligibility(
-                course, official_attributes(official, position, session.start), self.on)
+        for session in sessions or (None,):  # type: ignore[assignment]
+            day = session.start if session is not None else self.on
+            key = _date_key(official, day)
+            failures = memo.get(key)
+            if failures is None:
+                attrs = official_attributes(official, position, day)
+                failures = [EligibilityFailure(e, v) for e, v in rules if not v.when.holds(attrs)]
+                memo[key] = failures
             if failures:
                 first_failures = first_failures or failures
-            else:
+            elif session is not None:
                 kept.append(session)
-        if not sessions:
-            first_failures = failed_eligibility(
-                course, official_attributes(official, position, self.on), self.on)
+        if len(kept) == len(sessions):
+            return sessions, []
         return tuple(kept), first_failures
 
     def recommend_official(
@@ -338,11 +363,14 @@ class Recommender:
         for need in needs:
             candidates: list[Candidate] = []
             excluded: list[Exclusion] = []
+            period_need = "periods" in need.target
             for cid in closers[need.need]:
+                if (period_need and len(closed_by[cid]) == 1
+                        and self.info[cid].course.duration_days > PERIOD_ONLY_MAX_DAYS):
+                    continue
                 if cid not in verdicts:
-                    verdicts[cid] = self._verdict(
-                        cid, official, position, held, tuple(sorted(closed_by[cid])),
-                        period_need="periods" in need.target)
+                    verdicts[cid] = self._shared_verdict(
+                        cid, official, position, held, tuple(sorted(closed_by[cid])), period_need)
                 verdict = verdicts[cid]
                 if isinstance(verdict, Candidate):
                     candidates.append(verdict)
@@ -352,6 +380,30 @@ class Recommender:
             excluded.sort(key=lambda e: (e.cause, e.course))
             out.append(Recommendation(official.id, need.need, tuple(candidates), tuple(excluded)))
         return out
+
+    def _shared_verdict(
+        self, cid: str, official: Official, position: Position | None, held: _Held,
+        closes_needs: tuple[str, ...], period_need: bool,
+    ) -> Candidate | Exclusion | None:
+        """The verdict, shared by officials who agree on everything it depends on.
+
+        Without eligibility rules a verdict depends only on the post (audience), the needs the
+        course closes, and what the official holds of the course's own content and
+        prerequisites — so officials of one cohort reuse one verdict.
+        """
+        if self._rules[cid]:
+            return self._verdict(cid, official, position, held, closes_needs, period_need)
+        course = self.info[cid].course
+        key = (cid, position.id if position else None, closes_needs, period_need,
+               held.passed.get(cid),
+               tuple(held.qualifications.get(f) for f in self._fields[cid]),
+               tuple(held.competencies.get(c, 0) for c in course.delivers.competencies),
+               tuple(p.course in held.passed for p in course.prerequisites if p.course))
+        if key in self._shared:
+            return self._shared[key]
+        verdict = self._verdict(cid, official, position, held, closes_needs, period_need)
+        self._shared[key] = verdict
+        return verdict
 
     def _verdict(
         self, cid: str, official: Official, position: Position | None, held: _Held,
@@ -376,7 +428,7 @@ class Recommender:
         why = self._completed(course, held)
         if why is not None:
             return Exclusion(cid, "already_completed", why)
-        sessions, failures = self._eligible_sessions(course, info.open_sessions, official, position)
+        sessions, failures = self._eligible_sessions(cid, info.open_sessions, official, position)
         if quiet and (not sessions or any(self._missing(p, held) for p in course.prerequisites)):
             return None
         if failures and not sessions:
@@ -394,13 +446,31 @@ class Recommender:
                     lang, "recommend.excluded.no_session", course=title,
                     years=", ".join(str(y) for y in self.years),
                     date=format_date(self.on, lang))))
-        score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
-        reason = self._cached(("candidate", cid, len(closes_needs), sessions[0].id, lang), lambda: t(
-            lang, "recommend.candidate", course=title, mode=t(lang, f"mode.{course.mode}"),
-            days=course.duration_days, count=len(closes_needs),
-            cost=format_vnd(nominal_cost(course, sessions[0], self.catalog), lang),
-            first=format_date(sessions[0].start, lang), sessions=len(sessions)))
-        return Candidate(cid, tuple(s.id for s in sessions), score, reason, closes_needs)
+        # Officials with the same needs share one frozen Candidate; the key avoids hashing the
+        # session models when eligibility kept every open session (the common case).
+        key = (cid, closes_needs,
+               None if sessions is info.open_sessions else tuple(s.id for s in sessions))
+        candidate = self._candidates.get(key)
+        if candidate is None:
+            first = sessions[0]
+            reason = t(
+                lang, "recommend.candidate", course=title, mode=t(lang, f"mode.{course.mode}"),
+                days=course.duration_days, count=len(closes_needs),
+                cost=format_vnd(nominal_cost(course, first, self.catalog), lang),
+                first=format_date(first.start, lang), sessions=len(sessions))
+            score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
+            candidate = Candidate(cid, tuple(s.id for s in sessions), score, reason, closes_needs)
+            self._candidates[key] = candidate
+        return candidate
+
+
+def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
+    """The date-dependent attributes of planner.attributes, on `day`."""
+    return (
+        whole_years_between(official.birth_date, day),
+        whole_years_between(official.started_service_on, day) if official.started_service_on else None,
+        whole_years_between(official.appointed_on, day) if official.appointed_on else None,
+    )
 
 
 def recommend(
