@@ -201,3 +201,14 @@ def test_example_budget_is_tight_but_not_hopeless(name: str) -> None:
     assert estimate is not None and estimate.priced
     budget = sum(line.amount for line in case.config.budget)
     assert 0.45 <= estimate.coverage(budget, len(case.config.years)) <= 0.7
+
+
+def test_budget_share_sizes_the_budget_against_the_catalog(tmp_path: Path) -> None:
+    """`budget_share` assesses the generated case and budgets that share of the needs' cost."""
+    out = tmp_path / "sized"
+    generate_case(_options(officials=150, years=(2026,), province_share=0.0, budget_share=0.5), out)
+    case = load_case(out)
+    estimate = estimate_need_costs(out)
+    assert estimate is not None
+    budget = sum(line.amount for line in case.config.budget)
+    assert abs(estimate.coverage(budget) - 0.5) < 0.02

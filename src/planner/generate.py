@@ -29,7 +29,7 @@ import logging
 import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, TextIO
+from typing import Any, Iterable, Literal, Mapping, Sequence, TextIO
 
 from planner.case import UnitInfo
 from planner.catalog import Catalog, Course
@@ -134,9 +134,14 @@ HISTORY_FAILED_ATTEMPT_SHARE = 0.03
 HISTORY_RESULT_MIX = {"passed": 0.85, "failed": 0.08, "dropped": 0.07}
 HISTORY_EVALUATED_SHARE = 0.6
 FEEDBACK_MIX = {5: 0.30, 4: 0.45, 3: 0.18, 2: 0.05, 1: 0.02}
-# Budget without a catalog to size it against: VND per official per year (assumption).
-BUDGET_PER_OFFICIAL = 4_000_000
-BUDGET_SOURCE_SPLIT = {"ngan_sach_tinh": 0.75, "ngan_sach_xa": 0.13, "xa_hoi_hoa": 0.12}
+# Default budget without assessing the case: the estimated cost of closing one official's needs
+# (measured on the two examples with the bundled 2026-2030 catalog: 19-20 million VND), of which
+# the horizon's budget pays DEFAULT_BUDGET_COVERAGE, spread evenly over its years.
+NEED_COST_PER_OFFICIAL = 19_000_000
+DEFAULT_BUDGET_COVERAGE = 0.6
+# Assumption, following the funding sources the bundled catalog's courses name.
+BUDGET_SOURCE_SPLIT = {"ngan_sach_trung_uong": 0.02, "ngan_sach_tinh": 0.88, "co_quan": 0.02,
+                       "xa_hoi_hoa": 0.08}
 # Non-state funding (donors) as a share of the budget, beside the sources courses name.
 XA_HOI_HOA_SHARE = 0.11
 CLASS_SIZE_FALLBACK = 30
@@ -288,7 +293,7 @@ class GeneratorOptions:
     name: str | None = None
     budget_level: float = 1.0  # multiplies the budget
     # Size the budget to this share of the estimated cost of closing every need (assesses the
-    # generated case, so meant for small cases); None: BUDGET_PER_OFFICIAL per official.
+    # generated case, so meant for small cases); None: NEED_COST_PER_OFFICIAL per official.
     budget_share: float | None = None
     budget: tuple[tuple[int, str, int], ...] | None = None  # fixed (year, source, amount) lines
     education_mix: Mapping[str, float] | None = None  # overrides the tier mixes for everyone
@@ -1147,9 +1152,10 @@ def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]],
         *(["units: units.csv"] if with_units else []),
         f"rules: {json.dumps(rules, ensure_ascii=False)}",
         f"catalog: {json.dumps(catalog, ensure_ascii=False)}",
-        "budget:",
     ]
-    lines += [f"  - {{year: {year}, source: {source}, amount: {amount}}}" for year, source, amount in budget]
+    budget_lines = [f"  - {{year: {year}, source: {source}, amount: {amount}}}"
+                    for year, source, amount in budget]
+    lines += ["budget:", *budget_lines] if budget_lines else ["budget: []"]
     lines += ["limits:", "  max_days_away_per_year: 30", "  max_share_away: 0.3"]
     return "\n".join(lines) + "\n"
 
@@ -1173,7 +1179,8 @@ def _budget_lines(options: GeneratorOptions, catalog: Catalog | None, folder: Pa
         per_year = {s: state * c / mass for s, c in by_source.items()}
         per_year["xa_hoi_hoa"] = per_year.get("xa_hoi_hoa", 0) + yearly * XA_HOI_HOA_SHARE
     else:
-        yearly = options.officials * BUDGET_PER_OFFICIAL * options.budget_level
+        yearly = (options.officials * NEED_COST_PER_OFFICIAL * DEFAULT_BUDGET_COVERAGE
+                  * options.budget_level / len(options.years))
         per_year = {s: yearly * share for s, share in BUDGET_SOURCE_SPLIT.items()}
     return tuple((year, source, _round_money(per_year[source]))
                  for year in options.years for source in FUNDING_SOURCES if per_year.get(source))
@@ -1320,11 +1327,6 @@ def _cheapest_for(need: str, target: Mapping[str, Any], offers: Mapping[tuple[st
 
 # ---------------------------------------------------------------------------------------------
 # Inspection helpers (tests, benchmarks)
-
-
-def iter_csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 def need_signatures(needs: Iterable[Any]) -> dict[str, frozenset[tuple[str, str]]]:
