@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
@@ -13,6 +14,9 @@ from planner.framework import Framework
 from planner.profile import Official, TrainingRecord
 from planner.reference import StrictModel
 from planner.types import FundingSource, Money
+
+if TYPE_CHECKING:
+    from planner.indicators import IndicatorValue
 
 
 class Term(StrictModel):
@@ -57,6 +61,9 @@ class CaseConfig(StrictModel):
     units: str | None = Field(
         default=None, description="Optional table: unit, distance_band, difficult_area"
     )
+    indicators: str | None = Field(
+        default=None, description="Optional table: unit, year, indicator, value (evaluation)"
+    )
     rules: str = "bundled"
     catalog: str = "bundled"
     budget: list[BudgetLine] = Field(default_factory=list)
@@ -92,6 +99,7 @@ class Case:
     officials: list[Official]
     history: list[TrainingRecord]
     units: dict[str, UnitInfo] = field(default_factory=dict)
+    indicators: tuple[IndicatorValue, ...] = ()  # unit results, for evaluating training
 
     @property
     def reference_date(self) -> dt.date:
@@ -100,4 +108,4 @@ class Case:
     def with_reference_date(self, on: dt.date) -> "Case":
         config = self.config.model_copy(update={"reference_date": on})
         return Case(self.folder, config, self.framework, self.catalog, self.officials,
-                    self.history, self.units)
+                    self.history, self.units, self.indicators)

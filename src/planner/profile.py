@@ -55,6 +55,9 @@ class TrainingRecord(StrictModel):
     course: str
     completed_on: dt.date
     result: TrainingResult
+    session: str | None = Field(
+        default=None, description="Session (class) attended, for per-session evaluation"
+    )
     feedback: int | None = Field(default=None, ge=1, le=5)
     score: float | None = Field(default=None, ge=0, le=100)
     competency_before: dict[str, int] = Field(default_factory=dict)
