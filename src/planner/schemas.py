@@ -93,6 +93,7 @@ def _lazy(module: str, attribute: str) -> Callable[[], dict[str, Any]]:
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "assessment": _schema(AssessmentOut),
     "recommendation": _schema(RecommendationsOut),
+    "evaluation": _lazy("planner.report.evaluation", "evaluation_json_schema"),
 }
 
 

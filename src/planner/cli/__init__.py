@@ -32,6 +32,9 @@ def _register() -> None:
     from planner.cli import generate_cmd
 
     cli.add_command(generate_cmd.command)
+    from planner.cli import evaluate_cmd
+
+    cli.add_command(evaluate_cmd.command)
 
 
 _register()
