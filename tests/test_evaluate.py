@@ -315,3 +315,37 @@ def test_loop_passed_without_measurement_trusts_the_catalog(tmp_path: Path) -> N
 def test_loop_failed_course_leaves_the_need_without_the_measured_reason(tmp_path: Path) -> None:
     (need,) = _land_needs(_loop_case(tmp_path, after=3, result="failed"), "en")
     assert "reached only" not in need.reason
+
+
+# -- closing the loop: recommend can weight courses by measured effectiveness ------------------
+
+
+def test_recommend_scales_candidate_scores_by_measured_effectiveness() -> None:
+    from planner.recommend import recommend_case
+
+    case = load_case(EXAMPLE)
+    assessment = assess_case(case)
+
+    def ranked(effectiveness: dict[str, float] | None):  # type: ignore[no-untyped-def]
+        from planner.recommend import recommend
+
+        recs = recommend(case.officials, assessment.needs, case.catalog, case.framework,
+                         case.history, case.config.years, assessment.reference_date,
+                         term=(case.config.term.start, case.config.term.end),
+                         effectiveness=effectiveness)
+        return {(r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
+                for r in recs.recommendations}
+
+    plain = ranked(None)
+    assert plain == ranked({}) == {
+        (r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
+        for r in recommend_case(case, assessment).recommendations}  # off by default
+    key, candidates = next((k, c) for k, c in plain.items() if len(c) >= 2)
+    top, top_score = candidates[0]
+    weighted = ranked({top: 0.1})[key]
+    assert dict(weighted)[top] == round(top_score * 0.1)
+    assert weighted[0][0] != top  # what did not work ranks below what did
+    # The evaluation's own output feeds it directly (None values left out).
+    measured = {c: e for c, e in course_effectiveness(evaluate_case(case)).items() if e is not None}
+    assert measured["vtvl_dia_chinh_xay_dung"] == pytest.approx(1 / 3)
+    ranked(measured)

@@ -171,8 +171,12 @@ class Recommender:
     def __init__(
         self, catalog: Catalog, framework: Framework, years: Iterable[int],
         reference_date: dt.date, lang: str = "vi", term: tuple[int, int] | None = None,
+        *, effectiveness: Mapping[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
+        # Measured effectiveness per course (planner.evaluate.course_effectiveness), off unless
+        # given: a course whose participants rarely reach its level ranks lower.
+        self.effectiveness = {c: min(1.0, max(0.0, e)) for c, e in (effectiveness or {}).items()}
         self.framework = framework
         self.years = tuple(sorted(set(years)))
         if not self.years:
@@ -459,6 +463,8 @@ class Recommender:
                 cost=format_vnd(nominal_cost(course, first, self.catalog), lang),
                 first=format_date(first.start, lang), sessions=len(sessions))
             score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
+            if cid in self.effectiveness:
+                score = round(score * self.effectiveness[cid])
             candidate = Candidate(cid, tuple(s.id for s in sessions), score, reason, closes_needs)
             self._candidates[key] = candidate
         return candidate
@@ -483,11 +489,16 @@ def recommend(
     reference_date: dt.date,
     lang: str = "vi",
     term: tuple[int, int] | None = None,
+    *,
+    effectiveness: Mapping[str, float] | None = None,
 ) -> Recommendations:
     """Candidate courses and exclusions for every need, sorted by official id then need order
     (priority first, as the assessment gives them). `term` (first, last year) is the congress
-    term for courses renewed each term; without it the horizon years stand for it."""
-    recommender = Recommender(catalog, framework, years, reference_date, lang, term)
+    term for courses renewed each term; without it the horizon years stand for it.
+    `effectiveness` (course → share of participants reaching its level, from
+    `planner.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
+    recommender = Recommender(catalog, framework, years, reference_date, lang, term,
+                              effectiveness=effectiveness)
     by_official: dict[str, list[Need]] = defaultdict(list)
     for need in needs:
         by_official[need.official_id].append(need)
