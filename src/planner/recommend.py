@@ -306,9 +306,15 @@ class Recommender:
         if prerequisite.course is not None:
             return (prerequisite.course,)
         assert prerequisite.qualification is not None
-        target = {"field": prerequisite.qualification, "level": prerequisite.level}
-        return tuple(cid for cid, info in self.info.items()
-                     if closes(info.course, target, self.framework, self.on))
+        field_ = prerequisite.qualification
+        target = {"field": field_, "level": prerequisite.level}
+        found = {cid: qualification_rank(field_, info.course.delivers.qualifications[field_])
+                 for cid, info in self.info.items()
+                 if closes(info.course, target, self.framework, self.on)}
+        # The courses giving the lowest sufficient level: the step to take first, not the
+        # higher programmes that would themselves need it.
+        lowest = min(found.values(), default=None)
+        return tuple(sorted(cid for cid, rank in found.items() if rank == lowest))
 
     def _describe_prerequisite(self, prerequisite: Prerequisite) -> str:
         lang = self.lang
