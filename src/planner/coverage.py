@@ -15,7 +15,7 @@ from typing import Any
 from planner.case import Case
 from planner.catalog import Catalog
 from planner.framework import (
-    CompetencyTarget, Framework, ProgrammeTarget, QualificationTarget, Target,
+    CompetencyTarget, Framework, QualificationTarget, Target,
 )
 from planner.i18n import level_label, t
 from planner.recommend import closes

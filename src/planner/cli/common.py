@@ -85,3 +85,25 @@ def _lang_from_argv(argv: list[str]) -> str:
         if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
             return arg.split("=", 1)[1]
     return "vi"
+
+
+def emit(text: str, output: Path | None, lang: str) -> None:
+    """Write `text` to `output` atomically (and say so on stderr), or print it."""
+    from planner.report.atomic import write_atomic
+
+    if output:
+        write_atomic(output, text)
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def emit_csv(sheet: Any, output: Path | None, lang: str) -> None:
+    """One sheet as CSV: a file with a BOM (for Excel), or plain text on stdout."""
+    from planner.report.tabular import to_csv, write_csv
+
+    if output:
+        write_csv(output, sheet)
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    else:
+        click.echo(to_csv(sheet), nl=False)

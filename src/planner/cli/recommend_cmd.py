@@ -10,7 +10,9 @@ from rich.table import Table
 
 from planner.assess import Assessment, assess_case
 from planner.case import Case
-from planner.cli.common import case_argument, format_option, lang_option, output_option
+from planner.cli.common import (
+    case_argument, emit, emit_csv, format_option, lang_option, output_option,
+)
 from planner.i18n import format_date, t
 from planner.loading import load_case
 from planner.recommend import Recommendations, recommend_case
@@ -18,7 +20,7 @@ from planner.report.atomic import write_atomic
 from planner.report.recommendation import (
     overlaps_sheet, recommendation_json, recommendations_sheet, summary_line,
 )
-from planner.report.tabular import to_csv, write_csv, write_xlsx
+from planner.report.tabular import write_xlsx
 
 
 @click.command("recommend")
@@ -40,14 +42,9 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
                                 [n for n in assessment.needs if n.official_id == official_id])
     recs = recommend_case(loaded, assessment, lang)
     if fmt == "json":
-        _emit(recommendation_json(recs), output, lang)
+        emit(recommendation_json(recs), output, lang)
     elif fmt == "csv":
-        sheet = recommendations_sheet(recs, loaded.officials, loaded.catalog, lang)
-        if output:
-            write_csv(output, sheet)
-            click.echo(t(lang, "cli.written", path=output), err=True)
-        else:
-            click.echo(to_csv(sheet), nl=False)
+        emit_csv(recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang)
     elif fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
@@ -57,14 +54,6 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
     else:
         _print_table(loaded, recs, lang, output)
     return 0
-
-
-def _emit(text: str, output: Path | None, lang: str) -> None:
-    if output:
-        write_atomic(output, text)
-        click.echo(t(lang, "cli.written", path=output), err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 def _print_table(loaded: Case, recs: Recommendations, lang: str, output: Path | None) -> None:
