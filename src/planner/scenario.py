@@ -1,0 +1,198 @@
+"""What-if scenarios: small YAML files of changes to a case, applied before planning.
+
+A scenario changes the case (budget, seats, courses, sessions, reference date, a rules parameter,
+the horizon) and the whole pipeline runs again on the changed copy, so every rule still applies
+to every variant. Applying a scenario is pure: the baseline case is never modified.
+
+    name: Cắt giảm 20 % ngân sách tỉnh
+    budget:
+      - {source: ngan_sach_tinh, scale: 0.8}          # every year
+      - {year: 2027, source: xa_hoi_hoa, add: 50000000}
+    seats:
+      - {course: llct_trung_cap_in_service, session: tc-2026-1, add: 20}
+    exclude_courses: [master_public_admin]
+    add_sessions:
+      - course: digital_online
+        session: {id: digital-2026-extra, start: 2026-10-05, end: 2026-10-06, location: online, seats: 300}
+    reference_date: 2026-07-01
+    parameters: {leader_update_per_term: 2}
+    years: [2026, 2027]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from planner.case import BudgetLine, Case
+from planner.catalog import Catalog, Course, Session
+from planner.errors import InputError
+from planner.framework import Framework, ParameterValue
+from planner.reference import Reference, StrictModel
+from planner.types import FundingSource, Money
+from planner.yamlio import load_model
+
+
+class BudgetChange(StrictModel):
+    """Scale, set or add to the budget lines it matches (a missing year/source matches all)."""
+
+    year: int | None = None
+    source: FundingSource | None = None
+    scale: float | None = Field(default=None, ge=0)
+    amount: Money | None = Field(default=None, ge=0)
+    add: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> "BudgetChange":
+        if sum(x is not None for x in (self.scale, self.amount, self.add)) != 1:
+            raise ValueError("a budget change needs exactly one of scale, amount, add")
+        if self.amount is not None and (self.year is None or self.source is None):
+            raise ValueError("setting an amount needs both year and source")
+        return self
+
+
+class SeatChange(StrictModel):
+    """Set or add seats of one session, or of every session of a course."""
+
+    course: str
+    session: str | None = None
+    seats: int | None = Field(default=None, ge=0)
+    add: int | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> "SeatChange":
+        if (self.seats is None) == (self.add is None):
+            raise ValueError("a seat change needs exactly one of seats, add")
+        return self
+
+
+class SessionAddition(StrictModel):
+    course: str
+    session: Session
+
+
+class Scenario(StrictModel):
+    name: str
+    description: str = ""
+    budget: list[BudgetChange] = Field(default_factory=list)
+    seats: list[SeatChange] = Field(default_factory=list)
+    exclude_courses: list[str] = Field(default_factory=list)
+    add_sessions: list[SessionAddition] = Field(default_factory=list)
+    reference_date: dt.date | None = None
+    parameters: dict[str, int | float | str] = Field(default_factory=dict)
+    years: list[int] | None = Field(default=None, min_length=1)
+
+
+def load_scenario(path: Path) -> Scenario:
+    return load_model(Scenario, path)
+
+
+def apply_scenario(case: Case, scenario: Scenario, source: str | Path = "<scenario>") -> Case:
+    """A changed copy of `case`; an id the scenario names that the case lacks is an InputError."""
+    config = case.config
+    updates: dict[str, object] = {}
+    if scenario.budget:
+        updates["budget"] = _changed_budget(config.budget, scenario.budget, config.years)
+    if scenario.reference_date is not None:
+        updates["reference_date"] = scenario.reference_date
+    if scenario.years is not None:
+        updates["years"] = sorted(set(scenario.years))
+    new_config = config.model_copy(update=updates) if updates else config
+    catalog = _changed_catalog(case.catalog, scenario, source)
+    framework = _changed_framework(case.framework, scenario, source)
+    return Case(case.folder, new_config, framework, catalog, case.officials, case.history,
+                case.units)
+
+
+def budget_scale_scenarios(spec: str) -> list[Scenario]:
+    """'0.5:1.5:0.25' → scenarios scaling every budget line by 0.5, 0.75, …, 1.5."""
+    try:
+        start, stop, step = (float(part) for part in spec.split(":"))
+    except ValueError:
+        raise InputError("invalid --budget-scale", field="budget-scale", found=spec,
+                         expected="START:STOP:STEP, e.g. 0.5:1.5:0.1") from None
+    if step <= 0 or start < 0 or stop < start:
+        raise InputError("invalid --budget-scale", field="budget-scale", found=spec,
+                         expected="0 ≤ START ≤ STOP and STEP > 0")
+    count = int(round((stop - start) / step)) + 1
+    scales = [round(start + i * step, 6) for i in range(count)]
+    return [Scenario(name=f"×{scale:g}", budget=[BudgetChange(scale=scale)]) for scale in scales]
+
+
+def _changed_budget(
+    lines: list[BudgetLine], changes: list[BudgetChange], years: list[int]
+) -> list[BudgetLine]:
+    amounts = {(line.year, line.source): line.amount for line in lines}
+    for change in changes:
+        if change.amount is not None:
+            amounts[(change.year, change.source)] = change.amount  # type: ignore[index]
+            continue
+        keys = [k for k in amounts if (change.year is None or k[0] == change.year)
+                and (change.source is None or k[1] == change.source)]
+        if change.add is not None and not keys and change.year is not None and change.source:
+            keys = [(change.year, change.source)]
+            amounts.setdefault(keys[0], 0)
+        for key in keys:
+            if change.scale is not None:
+                amounts[key] = int(round(amounts[key] * change.scale))
+            else:
+                amounts[key] = max(0, amounts[key] + (change.add or 0))
+    return [BudgetLine(year=y, source=s, amount=a) for (y, s), a in sorted(amounts.items())]
+
+
+def _changed_catalog(catalog: Catalog, scenario: Scenario, source: str | Path) -> Catalog:
+    if not (scenario.seats or scenario.exclude_courses or scenario.add_sessions):
+        return catalog
+    courses: dict[str, Course] = dict(catalog.courses)
+    for course_id in scenario.exclude_courses:
+        _known_course(courses, course_id, "exclude_courses", source)
+        del courses[course_id]
+    for change in scenario.seats:
+        course = _known_course(courses, change.course, "seats.course", source)
+        sessions = []
+        matched = False
+        for session in course.sessions:
+            if change.session is None or session.id == change.session:
+                matched = True
+                seats = change.seats if change.seats is not None else max(0, session.seats + (change.add or 0))
+                session = session.model_copy(update={
+                    "seats": seats, "min_participants": min(session.min_participants, seats)})
+            sessions.append(session)
+        if not matched:
+            raise InputError("unknown session", path=source, field="seats.session",
+                             found=change.session,
+                             expected=f"a session of {course.id}: {[s.id for s in course.sessions]}")
+        courses[course.id] = course.model_copy(update={"sessions": sessions})
+    for addition in scenario.add_sessions:
+        course = _known_course(courses, addition.course, "add_sessions.course", source)
+        if any(s.id == addition.session.id for s in course.sessions):
+            raise InputError("session id already in the course", path=source,
+                             field="add_sessions.session.id", found=addition.session.id)
+        courses[course.id] = course.model_copy(
+            update={"sessions": [*course.sessions, addition.session]})
+    return catalog.model_copy(update={"courses": courses})
+
+
+def _changed_framework(framework: Framework, scenario: Scenario, source: str | Path) -> Framework:
+    if not scenario.parameters:
+        return framework
+    parameters = dict(framework.parameters)
+    for name, value in scenario.parameters.items():
+        if name not in parameters:
+            raise InputError("unknown parameter", path=source, field=f"parameters.{name}",
+                             found=name, expected=f"one of {sorted(parameters)}")
+        override = ParameterValue(
+            effective_from=dt.date(1900, 1, 1), value=value,
+            reference=Reference(title=f"Kịch bản / scenario: {scenario.name}"),
+        )
+        parameters[name] = parameters[name].model_copy(update={"values": [override]})
+    return framework.model_copy(update={"parameters": parameters})
+
+
+def _known_course(courses: dict[str, Course], course_id: str, field: str, source: str | Path) -> Course:
+    if course_id not in courses:
+        raise InputError("unknown course", path=source, field=field, found=course_id,
+                         expected="a course id of the case's catalog")
+    return courses[course_id]
