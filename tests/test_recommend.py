@@ -207,3 +207,11 @@ def test_age_reached_during_the_horizon_keeps_only_later_sessions() -> None:
     rec = next(r for r in recs.recommendations if r.need == "qualification:political_theory")
     in_service = next(c for c in rec.candidates if c.course == "llct_trung_cap_khong_tap_trung")
     assert in_service.sessions == ("tckt-2026-2",)  # 2026-09-07; the April class is refused
+
+
+def test_pool_members_may_take_the_programme_of_the_post_they_are_planned_for() -> None:
+    official = _official(position="xa.tu_phap_ho_tich", planning_pool="xa.truong_phong",
+                         political_theory="trung_cap")
+    _, recs = _run(official, [], ON, TERM)
+    rec = next(r for r in recs.recommendations if r.need == "programme:leadership_cap_phong")
+    assert [c.course for c in rec.candidates] == ["lanh_dao_cap_phong"]

@@ -201,7 +201,7 @@ class Recommender:
             for cid, info in self.info.items()
         }
         self._closers: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[str, ...]] = {}
-        self._audience_ok: dict[tuple[str, str], bool] = {}
+        self._audience_ok: dict[tuple[str, str, str | None], bool] = {}
         self._text: dict[tuple[Any, ...], str] = {}
         # Officials with the same needs share identical candidates: one frozen object each.
         self._candidates: dict[tuple[Any, ...], Candidate] = {}
@@ -230,13 +230,15 @@ class Recommender:
             self._closers[key] = found
         return found
 
-    def _audience(self, course: Course, position: Position | None) -> bool:
+    def _audience(self, course: Course, position: Position | None, pool: str | None) -> bool:
+        """Whether the course is designed for the official's post or the post planned for."""
         if not course.audience or position is None:
             return True
-        key = (course.id, position.id)
+        key = (course.id, position.id, pool)
         ok = self._audience_ok.get(key)
         if ok is None:
-            ok = bool(set(course.audience) & set(position.groups)) or position.id in course.audience
+            posts = [position] + ([self.framework.positions[pool]] if pool in self.framework.positions else [])
+            ok = any(set(course.audience) & set(p.groups) or p.id in course.audience for p in posts)
             self._audience_ok[key] = ok
         return ok
 
@@ -404,7 +406,7 @@ class Recommender:
         if self._rules[cid]:
             return self._verdict(cid, official, position, held, closes_needs, period_need)
         course = self.info[cid].course
-        key = (cid, position.id if position else None, closes_needs, period_need,
+        key = (cid, position.id if position else None, official.planning_pool, closes_needs, period_need,
                held.passed.get(cid),
                tuple(held.qualifications.get(f) for f in self._fields[cid]),
                tuple(held.competencies.get(c, 0) for c in course.delivers.competencies),
@@ -427,7 +429,7 @@ class Recommender:
         # nothing else, only a repeat is worth reporting — why every other course of the catalog
         # is not offered would bury the answer.
         quiet = period_need and len(closes_needs) == 1
-        if not self._audience(course, position):
+        if not self._audience(course, position, official.planning_pool):
             if quiet:
                 return None
             assert position is not None
