@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.common import case_argument, format_option, lang_option, output_option
+from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
 from planner.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.i18n import t
 from planner.loading import load_case
@@ -50,7 +50,7 @@ def command(case: Path, year: int | None, on: dt.datetime | None, threshold: flo
     evaluation = evaluate_case(loaded, year=year, settings=settings, lang=lang,
                                on=on.date() if on else None)
     if fmt == "json":
-        _emit(evaluation_json(evaluation), output, lang)
+        emit(evaluation_json(evaluation), output, lang)
     elif fmt == "csv":
         sheet = courses_sheet(evaluation, lang)
         if output:
@@ -69,14 +69,6 @@ def command(case: Path, year: int | None, on: dt.datetime | None, threshold: flo
     else:
         _print_table(evaluation, lang, output)
     return 0
-
-
-def _emit(text: str, output: Path | None, lang: str) -> None:
-    if output:
-        write_atomic(output, text)
-        click.echo(t(lang, "cli.written", path=output), err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 def _print_table(evaluation: Evaluation, lang: str, output: Path | None) -> None:
