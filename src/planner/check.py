@@ -1,0 +1,92 @@
+"""Solver-free check of a plan against every hard rule (`planner check CASE PLAN.json`).
+
+Re-verifies each rule with the rule modules' own `check` (never imports ortools), confirms that
+every assignment is a candidate session of that official and that the needs it claims are
+exactly those it closes, and recomputes the objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from planner.i18n import t
+from planner.optimise.constraints import RULES
+from planner.optimise.instance import Instance
+from planner.optimise.objective import Objective
+from planner.optimise.state import PlanState, Violation
+
+
+@dataclass(frozen=True)
+class CheckedViolation:
+    rule: str
+    official_id: str | None
+    session: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "official_id": self.official_id, "session": self.session,
+                "message": self.message}
+
+    def render(self, lang: str) -> str:
+        who = " · ".join(x for x in (self.official_id, self.session) if x)
+        rule = t(lang, f"optimise.rule.{self.rule}")
+        return f"[{rule}] {who + ': ' if who else ''}{self.message}"
+
+
+@dataclass
+class CheckReport:
+    violations: list[CheckedViolation] = field(default_factory=list)
+    objective: int = 0
+    claimed_objective: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_plan(inst: Instance, plan: Any, lang: str = "en") -> CheckReport:
+    """Check `plan` (a PlanResult or the Plan JSON as a dict) against `inst`."""
+    from planner.optimise.explain import render
+
+    data: Mapping[str, Any] = plan.to_dict() if hasattr(plan, "to_dict") else plan
+    report = CheckReport()
+    chosen: list[int] = []
+    found: list[tuple[str, str | None, str | None, str, dict[str, Any]]] = []
+    for entry in data.get("assignments", []):
+        official, session = str(entry.get("official_id")), str(entry.get("session"))
+        o = inst.option_index.get((official, str(entry.get("course")), session))
+        if o is None:
+            found.append(("plan", official, session, "plan.check.unknown_option", {}))
+            continue
+        chosen.append(o)
+        closes = {inst.needs[n].id for n in inst.options[o].needs}
+        claimed = set(entry.get("needs", []))
+        for need in sorted(claimed - closes):
+            found.append(("deadlines", official, session, "plan.check.unknown_need", {"need": need}))
+        for need in sorted(closes - claimed):
+            found.append(("plan", official, session, "plan.check.missing_need", {"need": need}))
+    state = PlanState(inst)
+    for o in chosen:
+        if o in state.chosen:
+            option = inst.options[o]
+            found.append(("no_double_content", inst.officials[option.official].id,
+                          inst.sessions[option.session].id, "plan.check.conflict_course",
+                          {"other": inst.sessions[option.session].id}))
+        state.add(o)
+    for rule in RULES:
+        for v in rule.check(inst, state):
+            found.append((v.rule, v.official_id, v.session_id, v.key, v.args))
+    objective = Objective(inst, str(data.get("mode", "coverage")))
+    report.objective = objective.reported(state)
+    claimed = data.get("objective")
+    report.claimed_objective = int(claimed) if claimed is not None else None
+    if claimed is not None and int(claimed) != report.objective:
+        found.append(("objective", None, None, "plan.check.objective",
+                      {"claimed": claimed, "actual": report.objective}))
+    report.violations = [CheckedViolation(rule, off, ses, render(lang, key, args))
+                         for rule, off, ses, key, args in found]
+    return report
+
+
+__all__ = ["CheckReport", "CheckedViolation", "Violation", "check_plan"]

@@ -1,0 +1,251 @@
+"""Case + Assessment + Recommendations → Instance (the only optimiser module that knows a Case).
+
+One pass over the recommendations, O(options):
+- every need of the assessment becomes a `Need` (weight = priority; a QĐ 145 knowledge-update
+  need {"programme": "knowledge_update_g*", "count": N, "window": "term"} with current c needs
+  N − c sessions; a periods need (annual training) is closed by one course giving at least the
+  periods still missing: a conservative reading, courses are not summed);
+- every candidate course × open session × official becomes an `Option` closing the needs the
+  course closes for that official that the session may close by the deadline rule;
+- a course excluded only for a missing prerequisite that another catalog course provides also
+  gets options, conditional on that course being planned earlier (`Option.pending`), when the
+  official has a candidate for the providing course;
+- a need without any option keeps the recommendation's cause (prerequisite, not eligible, no
+  course or session) and its detail, to be reported as unmet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from planner.optimise.constraints.deadlines import closable
+from planner.optimise.instance import Course, Instance, Limits, Need, Official, Option, Session
+
+if TYPE_CHECKING:
+    from planner.assess import Assessment
+    from planner.case import Case
+    from planner.recommend import Recommendations
+
+# Exclusion causes of `recommend`, in the order they explain an unmet need (the most actionable
+# first), and the Plan JSON cause each becomes.
+_EXCLUSION_CAUSE = {"prerequisite_missing": "prerequisite", "no_session": "no_course",
+                    "not_eligible": "not_eligible", "already_completed": "no_course"}
+_EXCLUSION_ORDER = ("prerequisite_missing", "no_session", "not_eligible", "already_completed")
+
+
+def build_instance(case: "Case", assessment: "Assessment | None" = None,
+                   recommendations: "Recommendations | None" = None, lang: str = "vi") -> Instance:
+    from planner.assess import assess_case, course_periods
+    from planner.cost import class_cost, participant_cost
+    from planner.recommend import closes, recommend_case
+
+    if assessment is None:
+        assessment = assess_case(case, lang=lang)
+    if recommendations is None:
+        recommendations = recommend_case(case, assessment, lang)
+    config = case.config
+    years = tuple(config.years)
+    year_set = set(years)
+    on = assessment.reference_date
+    catalog = case.catalog
+    horizon = (max(dt.date(years[0], 1, 1), on + dt.timedelta(days=1)).toordinal(),
+               dt.date(years[-1], 12, 31).toordinal())
+
+    units = tuple(sorted({o.unit for o in case.officials}))
+    unit_index = {u: k for k, u in enumerate(units)}
+    officials = tuple(Official(o.id, unit_index[o.unit]) for o in case.officials)
+    official_index = {o.id: k for k, o in enumerate(officials)}
+    profiles = {o.id: o for o in case.officials}
+
+    course_ids = sorted(catalog.courses)
+    course_index = {c: k for k, c in enumerate(course_ids)}
+    overlaps: dict[str, set[str]] = defaultdict(set)
+    for a, b in recommendations.overlaps:
+        overlaps[a].add(b)
+        overlaps[b].add(a)
+    courses = tuple(Course(
+        cid, catalog.courses[cid].kind,
+        overlaps=tuple(sorted(course_index[x] for x in overlaps[cid] if x in course_index)),
+        prerequisites=tuple(sorted(course_index[p.course] for p in catalog.courses[cid].prerequisites
+                                   if p.course in course_index)),
+    ) for cid in course_ids)
+
+    # Sessions open in the horizon (on or after the reference date), in course order.
+    sessions: list[Session] = []
+    session_index: dict[tuple[str, str], int] = {}  # (course id, session id): ids are per course
+    for cid in course_ids:
+        course = catalog.courses[cid]
+        for s in sorted(course.sessions, key=lambda s: (s.start, s.id)):
+            if s.start.year not in year_set or s.start < on:
+                continue
+            session_index[(cid, s.id)] = len(sessions)
+            sessions.append(Session(
+                id=s.id, course=course_index[cid], year=s.start.year, start=s.start.toordinal(),
+                end=s.end.toordinal(), seats=s.seats, min_participants=s.min_participants,
+                class_cost=int(class_cost(course, s)), source=course.funding_source,
+                days=course.duration_days, away=course.mode != "online", location=s.location))
+
+    needs: list[Need] = []
+    need_index: dict[tuple[str, str], int] = {}
+    for need in assessment.needs:
+        if need.official_id not in official_index:
+            continue
+        target = need.target
+        term = (str(target.get("programme", "")).startswith("knowledge_update")
+                and target.get("window") == "term" and "count" in target)
+        required = max(1, int(target["count"]) - int(need.current or 0)) if term else 1
+        need_index[(need.official_id, need.need)] = len(needs)
+        needs.append(Need(
+            id=need.need, official=official_index[need.official_id], kind=need.kind,
+            weight=int(need.priority), deadline=need.deadline.toordinal() if need.deadline else None,
+            overdue=need.overdue, required=required, term=term, shared="periods" in target))
+    periods_missing = {
+        i: int(n.target["periods"]) - int(n.current or 0)
+        for i, n in enumerate(assessment.needs) if "periods" in n.target}
+    assessed = {(n.official_id, n.need): n for n in assessment.needs}
+
+    # Candidates per official: course → (sessions, needs closed)
+    candidates: dict[str, dict[str, tuple[tuple[str, ...], set[str]]]] = defaultdict(dict)
+    prerequisite_only: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+    exclusions: dict[tuple[str, str], list[Any]] = {}
+    for rec in recommendations.recommendations:
+        for cand in rec.candidates:
+            sessions_, closed = candidates[rec.official_id].get(cand.course, ((), set()))
+            candidates[rec.official_id][cand.course] = (
+                tuple(cand.sessions) or sessions_, closed | set(cand.closes or (rec.need,)))
+        for exc in rec.excluded:
+            if exc.cause == "prerequisite_missing" and getattr(exc, "requires", ()):
+                prerequisite_only[rec.official_id][exc.course] = tuple(exc.requires)
+        exclusions[(rec.official_id, rec.need)] = list(rec.excluded)
+
+    options: list[Option] = []
+    periods_index = {need_index[(n.official_id, n.need)]: periods_missing[i]
+                     for i, n in enumerate(assessment.needs)
+                     if i in periods_missing and (n.official_id, n.need) in need_index}
+    for oid in sorted(candidates, key=lambda x: official_index.get(x, -1)):
+        if oid not in official_index:
+            continue
+        k = official_index[oid]
+        profile = profiles[oid]
+        unit_info = case.units.get(profile.unit)
+        own = candidates[oid]
+        for cid in sorted(own):
+            session_ids, closed = own[cid]
+            _add_options(options, k, cid, session_ids, closed, (), catalog, session_index, sessions,
+                         need_index, needs, periods_index, horizon, profile, unit_info, oid,
+                         participant_cost, course_periods, case)
+        # Courses excluded only for a prerequisite another course of the plan can give.
+        position = case.framework.positions.get(profile.position)
+        for cid, requires in sorted(prerequisite_only.get(oid, {}).items()):
+            course = catalog.courses[cid]
+            groups = _pending_groups(course, requires, own, catalog, case, on, closes)
+            if groups is None:
+                continue
+            closed = {rec_need for (o2, rec_need), excs in exclusions.items()
+                      if o2 == oid and any(e.course == cid for e in excs)}
+            open_ids = tuple(s.id for s in sorted(course.sessions, key=lambda s: (s.start, s.id))
+                             if (cid, s.id) in session_index and _eligible(course, s, profile, position, on))
+            _add_options(options, k, cid, open_ids, closed,
+                         tuple(tuple(course_index[c] for c in g) for g in groups), catalog,
+                         session_index, sessions, need_index, needs, periods_index, horizon,
+                         profile, unit_info, oid, participant_cost, course_periods, case)
+
+    # Needs no option can close keep the recommendation's cause.
+    reachable = set()
+    for option in options:
+        reachable.update(option.needs)
+    for n, need in enumerate(needs):
+        if n in reachable:
+            continue
+        official_id = officials[need.official].id
+        cause, detail, args = _cause_without_option(
+            official_id, need, exclusions.get((official_id, need.id), []),
+            bool(candidates.get(official_id, {}) and any(
+                need.id in closed for _, closed in candidates[official_id].values())),
+            years, assessed.get((official_id, need.id)))
+        needs[n] = replace(need, cause=cause, detail=detail, detail_args=args)
+
+    budgets = {(line.year, line.source): int(line.amount) for line in config.budget}
+    limits = Limits(config.limits.max_days_away_per_year, float(config.limits.max_share_away))
+    return Instance(
+        name=config.name, years=years, term=(config.term.start, config.term.end),
+        officials=officials, units=units, needs=tuple(needs), courses=courses,
+        sessions=tuple(sessions), options=tuple(options), budgets=budgets, limits=limits,
+        reference_day=on.toordinal())
+
+
+def _add_options(options: list[Option], k: int, cid: str, session_ids: tuple[str, ...],
+                 closed: set[str], pending: tuple[tuple[int, ...], ...], catalog: Any,
+                 session_index: dict[tuple[str, str], int], sessions: list[Session],
+                 need_index: dict[tuple[str, str], int], needs: list[Need],
+                 periods_index: dict[int, int], horizon: tuple[int, int], profile: Any,
+                 unit_info: Any, oid: str, participant_cost: Any, course_periods: Any,
+                 case: Any) -> None:
+    course = catalog.courses[cid]
+    need_ids = sorted(need_index[(oid, n)] for n in closed if (oid, n) in need_index)
+    by_id = {s.id: s for s in course.sessions}
+    for sid in session_ids:
+        s = session_index.get((cid, sid))
+        if s is None:
+            continue
+        session = sessions[s]
+        closes = []
+        for n in need_ids:
+            if not closable(needs[n], session, horizon):
+                continue
+            missing = periods_index.get(n)
+            if missing is not None and course_periods(
+                    course, case.framework, session.start_date) < missing:
+                continue
+            closes.append(n)
+        if not closes:
+            continue
+        cost = int(participant_cost(course, by_id[sid], profile, unit_info, catalog))
+        options.append(Option(k, s, cost, tuple(closes), pending))
+
+
+def _pending_groups(course: Any, requires: tuple[str, ...], own: dict[str, Any], catalog: Any,
+                    case: Any, on: dt.date, closes: Any) -> list[tuple[str, ...]] | None:
+    """Any-of groups of prerequisite courses to plan first; None if one cannot be planned
+    (the official has no candidate session of any course providing it)."""
+    groups: list[tuple[str, ...]] = []
+    for prerequisite in course.prerequisites:
+        if prerequisite.course is not None:
+            group = (prerequisite.course,) if prerequisite.course in requires else ()
+        else:
+            target = {"field": prerequisite.qualification, "level": prerequisite.level}
+            group = tuple(c for c in requires
+                          if closes(catalog.courses[c], target, case.framework, on))
+        if not group:
+            continue
+        plannable = tuple(c for c in group if c in own)
+        if not plannable:
+            return None
+        groups.append(plannable)
+    return groups or None
+
+
+def _eligible(course: Any, session: Any, profile: Any, position: Any, on: dt.date) -> bool:
+    if not course.eligibility:
+        return True
+    from planner.attributes import official_attributes
+    from planner.eligibility import failed_eligibility
+
+    return not failed_eligibility(course, official_attributes(profile, position, session.start), on)
+
+
+def _cause_without_option(official_id: str, need: Need, excluded: list[Any], had_candidate: bool,
+                          years: tuple[int, ...], assessed: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    if had_candidate and need.deadline is not None:
+        day = dt.date.fromordinal(need.deadline).isoformat()
+        return "no_course", "plan.unmet.deadline", (("deadline", day),)
+    if had_candidate:
+        return "no_course", "plan.unmet.no_session", (("first", str(years[0])), ("last", str(years[-1])))
+    for cause in _EXCLUSION_ORDER:
+        found = [e for e in excluded if e.cause == cause]
+        if found:
+            return _EXCLUSION_CAUSE[cause], found[0].detail, ()
+    return "no_course", "plan.unmet.no_course", ()

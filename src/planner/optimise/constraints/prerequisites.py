@@ -1,0 +1,59 @@
+"""Prerequisites: a course that requires another is taken only after it, either passed in the
+history before the session starts or planned in a session that ends before it starts."""
+
+from __future__ import annotations
+
+from planner.optimise.instance import Instance
+from planner.optimise.model import LinearModel
+from planner.optimise.state import Block, PlanState, Violation
+
+NAME = "prerequisites"
+CAUSE = "prerequisite"
+
+
+def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> list[int]:
+    """The official's options on a course of `group` ending before option `o`'s session starts."""
+    option = inst.options[o]
+    start = inst.sessions[option.session].start
+    return [p for p in inst.options_by_official[option.official]
+            if inst.sessions[inst.options[p].session].course in group
+            and inst.sessions[inst.options[p].session].end < start]
+
+
+def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
+    for o, option in enumerate(inst.options):
+        for group in option.pending:
+            model.add(NAME, [(p, 1) for p in earlier_options(inst, o, group)] + [(o, -1)], lb=0)
+
+
+def _missing(inst: Instance, state: PlanState, o: int) -> tuple[int, ...] | None:
+    for group in inst.options[o].pending:
+        if not any(p in state.chosen for p in earlier_options(inst, o, group)):
+            return group
+    return None
+
+
+def _names(inst: Instance, group: tuple[int, ...]) -> str:
+    return " / ".join(inst.courses[c].id for c in group)
+
+
+def check(inst: Instance, state: PlanState) -> list[Violation]:
+    violations = []
+    for o in state.sorted_chosen():
+        group = _missing(inst, state, o)
+        if group is not None:
+            option = inst.options[o]
+            violations.append(Violation(
+                NAME, inst.officials[option.official].id, inst.sessions[option.session].id,
+                "plan.check.prerequisite", {"course": _names(inst, group)}))
+    return violations
+
+
+def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
+    group = _missing(inst, state, o)
+    if group is None:
+        return None
+    session = inst.sessions[inst.options[o].session]
+    return Block(NAME, CAUSE, "plan.unmet.prerequisite",
+                 {"course": _names(inst, group), "session": session.id,
+                  "start": session.start_date.isoformat()}, shortfall=1)

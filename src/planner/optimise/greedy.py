@@ -1,0 +1,154 @@
+"""A greedy constructive plan, computed before every solve and handed to the engine as a hint,
+so no engine's result is ever worse than greedy. Also the `repair` pass that adds to any valid
+plan every option no rule blocks (so an unmet need always has a rule blocking it).
+
+Two orders are tried, and the better plan kept: by points (the most important needs first),
+and by points per VND. Options of needs the term rule makes hard come first in both.
+Sessions with a minimum class size are opened tentatively; a session that ends up below its
+minimum is closed (its participants released) and the fill repeated.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Iterable
+
+from planner.optimise.constraints import RULES, min_class, term_coverage
+from planner.optimise.instance import Instance, by_variable
+from planner.optimise.objective import Objective
+from planner.optimise.state import Block, PlanState
+
+log = logging.getLogger("planner")
+
+_CAPACITY_RULES = tuple(rule for rule in RULES if rule is not min_class)
+
+
+def first_block(inst: Instance, state: PlanState, o: int, *, tentative: bool = False) -> Block | None:
+    """The first rule (in `RULES` order) that adding option `o` to `state` would break."""
+    for rule in (_CAPACITY_RULES if tentative else RULES):
+        block = rule.blocks(inst, state, o)
+        if block is not None:
+            return block
+    return None
+
+
+def marginal_value(objective: Objective, state: PlanState, o: int) -> int:
+    """Change of the combined objective if `o` were added (multi-session needs not counted)."""
+    s = objective.inst.options[o].session
+    value = objective.option_coef(o)
+    if not state.running(s):
+        value += objective.run_coef(s)
+    return value
+
+
+def _fill(inst: Instance, objective: Objective, state: PlanState, order: Iterable[int],
+          banned: set[int], tentative: bool, forced: set[int]) -> bool:
+    """Add, in `order`, every option no rule blocks and that is worth it; repeat while the
+    plan grows (a prerequisite planned in a later pass unlocks its follow-up course)."""
+    order = [o for o in order if inst.options[o].session not in banned]
+    grew_any = False
+    while True:
+        grew = False
+        for o in order:
+            if o in state.chosen:
+                continue
+            option = inst.options[o]
+            if not any(not state.met(n) for n in option.needs):
+                continue
+            if not any(n in forced for n in option.needs) and not _worth(objective, state, o):
+                continue
+            if first_block(inst, state, o, tentative=tentative) is None:
+                state.add(o)
+                grew = grew_any = True
+        if not grew:
+            return grew_any
+
+
+def _worth(objective: Objective, state: PlanState, o: int) -> bool:
+    if objective.mode == "cost":
+        return marginal_value(objective, state, o) > 0
+    return objective.option_points[o] > 0 or _helps_multi(objective.inst, state, o)
+
+
+def _helps_multi(inst: Instance, state: PlanState, o: int) -> bool:
+    return any(by_variable(inst.needs[n]) and not state.met(n) for n in inst.options[o].needs)
+
+
+def _prune_small_classes(inst: Instance, state: PlanState, banned: set[int]) -> bool:
+    changed = False
+    for s, session in enumerate(inst.sessions):
+        if 0 < state.count[s] < session.min_participants:
+            for o in inst.options_by_session[s]:
+                state.remove(o)
+            banned.add(s)
+            changed = True
+    return changed
+
+
+def _prune_dangling(inst: Instance, state: PlanState) -> None:
+    """Remove options whose prerequisite was released with a small class (to a fixed point)."""
+    from planner.optimise.constraints import prerequisites
+
+    while True:
+        broken = [o for o in state.sorted_chosen() if prerequisites.blocks(inst, state, o)]
+        if not broken:
+            return
+        for o in broken:
+            state.remove(o)
+
+
+def build(inst: Instance, objective: Objective, key: Callable[[int], object]) -> PlanState:
+    forced = set(term_coverage.forced(inst))
+    order = sorted(range(len(inst.options)), key=key)
+    state = PlanState(inst)
+    banned: set[int] = set()
+    for _ in range(len(inst.sessions) + 1):
+        _fill(inst, objective, state, order, banned, tentative=True, forced=forced)
+        if not _prune_small_classes(inst, state, banned):
+            break
+        _prune_dangling(inst, state)
+    _prune_small_classes(inst, state, banned)
+    _prune_dangling(inst, state)
+    _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
+    return state
+
+
+def greedy(inst: Instance, objective: Objective) -> set[int]:
+    """The better (combined objective) of the two greedy orders."""
+    forced = set(term_coverage.forced(inst))
+
+    def is_forced(o: int) -> int:
+        return 0 if any(n in forced for n in inst.options[o].needs) else 1
+
+    def unit_cost(o: int) -> int:
+        option = inst.options[o]
+        session = inst.sessions[option.session]
+        return option.cost + session.class_cost // max(1, session.seats)
+
+    def start(o: int) -> int:
+        return inst.sessions[inst.options[o].session].start
+
+    points = objective.option_points
+    by_points = build(inst, objective, lambda o: (is_forced(o), -points[o], unit_cost(o), start(o), o))
+    by_ratio = build(inst, objective,
+                     lambda o: (is_forced(o), -points[o] / (1 + unit_cost(o)), start(o), o))
+    best = max((by_points, by_ratio), key=lambda st: (_forced_met(inst, st, forced),
+                                                      objective.combined(st)))
+    log.debug("greedy: %d assignments, objective %d", len(best.chosen), objective.reported(best))
+    return set(best.chosen)
+
+
+def _forced_met(inst: Instance, state: PlanState, forced: set[int]) -> int:
+    return sum(1 for n in forced if state.met(n))
+
+
+def repair(inst: Instance, objective: Objective, chosen: Iterable[int]) -> set[int]:
+    """Add to a valid plan every option that closes an unmet need, is worth it and breaks no
+    rule, in points order. Never removes anything, so the plan stays valid and never worsens."""
+    state = PlanState(inst, chosen)
+    points = objective.option_points
+    order = sorted(range(len(inst.options)),
+                   key=lambda o: (-points[o], inst.options[o].cost,
+                                  inst.sessions[inst.options[o].session].start, o))
+    _fill(inst, objective, state, order, set(), tentative=False, forced=set())
+    return set(state.chosen)

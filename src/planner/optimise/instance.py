@@ -1,0 +1,209 @@
+"""The optimiser's input: a typed, solver-free, compact description of one planning problem.
+
+Everything is keyed by integer indices into tuples (officials, needs, courses, sessions,
+options) so that engines, the greedy heuristic and the checker share one representation and the
+build stays O(options). Dates are proleptic ordinals (`datetime.date.toordinal()`), money is
+integer VND. Nothing here knows about YAML, the Case or any solver.
+
+An *option* is one official × one candidate session: its participant cost (tuition plus travel
+and lodging support), the needs it would close (already filtered by the deadline rule) and the
+courses that must be taken earlier in the plan because the history does not already give them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Sequence
+
+MODES = ("coverage", "cost")
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    id: str
+    unit: int  # index into Instance.units
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    id: str  # the assessment's need id, e.g. "qualification:political_theory"
+    official: int
+    kind: str  # qualification | competency | mandatory
+    weight: int  # the assessment's priority (overdue bonus included)
+    deadline: int | None = None  # date ordinal
+    overdue: bool = False
+    required: int = 1  # sessions needed to close it (term coverage: count - already done)
+    term: bool = False  # a term-coverage need (QĐ 145-QĐ/TW knowledge updates)
+    # Counted by any course of some kinds (annual training periods): closing it again is no
+    # repeated content, so it is credited once but not limited to one session.
+    shared: bool = False
+    # When no option can close it: the cause and the numbers behind it (from recommend/build).
+    cause: str | None = None
+    detail: str = ""
+    detail_args: tuple[tuple[str, str], ...] = ()
+
+
+def by_variable(need: Need) -> bool:
+    """Whether a need is credited through its own 'met' variable (not through options)."""
+    return need.required > 1 or need.shared
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    kind: str
+    overlaps: tuple[int, ...] = ()  # other courses sharing content (no double content)
+    prerequisites: tuple[int, ...] = ()  # courses that must be passed before
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: str
+    course: int
+    year: int
+    start: int  # date ordinal
+    end: int  # date ordinal
+    seats: int
+    min_participants: int = 0
+    class_cost: int = 0  # fixed VND spent only if the session runs
+    source: str = "ngan_sach_tinh"  # funding source charged, in `year`
+    days: int = 1  # duration_days: days of working time it takes
+    away: bool = True  # in person or blended: the official is away from the unit
+    location: str = ""
+
+    @property
+    def start_date(self) -> dt.date:
+        return dt.date.fromordinal(self.start)
+
+    @property
+    def end_date(self) -> dt.date:
+        return dt.date.fromordinal(self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    official: int
+    session: int
+    cost: int  # participant cost in VND, charged to the session's source and year
+    needs: tuple[int, ...]  # needs it closes (deadline rule applied)
+    # Prerequisites to plan earlier: each group is satisfied by any one of its courses.
+    pending: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_days_away_per_year: int = 30
+    max_share_away: float = 0.3
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One planning problem. Build it with `planner.optimise.build.build_instance` from a case,
+    or directly (tests, other systems)."""
+
+    name: str
+    years: tuple[int, ...]
+    term: tuple[int, int]
+    officials: tuple[Official, ...]
+    units: tuple[str, ...]
+    needs: tuple[Need, ...]
+    courses: tuple[Course, ...]
+    sessions: tuple[Session, ...]
+    options: tuple[Option, ...]
+    budgets: Mapping[tuple[int, str], int] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    # History: (official, course) → ordinal of the last passed completion (prerequisites).
+    passed: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    reference_day: int | None = None  # ordinal of the case's reference date
+
+
+    # -- derived indices (computed once, O(options)) ---------------------------------------------
+
+    @property
+    def horizon(self) -> tuple[int, int]:
+        """First and last day a deadline restricts: a deadline on or before the reference
+        date (overdue, or due "immediately") or after the last year does not restrict."""
+        first = dt.date(self.years[0], 1, 1).toordinal()
+        if self.reference_day is not None:
+            first = max(first, self.reference_day + 1)
+        return first, dt.date(self.years[-1], 12, 31).toordinal()
+
+    @property
+    def term_is_hard(self) -> bool:
+        """Term coverage is a hard rule when the horizon reaches the end of the term."""
+        return self.years[-1] >= self.term[1]
+
+    @cached_property
+    def unit_staff(self) -> tuple[int, ...]:
+        counts = [0] * len(self.units)
+        for official in self.officials:
+            counts[official.unit] += 1
+        return tuple(counts)
+
+    @cached_property
+    def unit_cap(self) -> tuple[int, ...]:
+        """Officials of a unit that may be away in the same week: floor(share × staff), at
+        least 1 (otherwise a unit smaller than 1/share could never send anyone)."""
+        share = self.limits.max_share_away
+        return tuple(max(1, int(share * staff + 1e-9)) for staff in self.unit_staff)
+
+    @cached_property
+    def options_by_session(self) -> tuple[tuple[int, ...], ...]:
+        return _group(len(self.sessions), ((o.session, i) for i, o in enumerate(self.options)))
+
+    @cached_property
+    def options_by_official(self) -> tuple[tuple[int, ...], ...]:
+        return _group(len(self.officials), ((o.official, i) for i, o in enumerate(self.options)))
+
+    @cached_property
+    def options_by_need(self) -> tuple[tuple[int, ...], ...]:
+        return _group(len(self.needs),
+                      ((n, i) for i, o in enumerate(self.options) for n in o.needs))
+
+    @cached_property
+    def option_index(self) -> dict[tuple[str, str, str], int]:
+        """(official id, course id, session id) → option index (session ids are per course)."""
+        return {(self.officials[o.official].id, self.courses[self.sessions[o.session].course].id,
+                 self.sessions[o.session].id): i for i, o in enumerate(self.options)}
+
+    @cached_property
+    def need_index(self) -> dict[tuple[str, str], int]:
+        return {(self.officials[n.official].id, n.id): i for i, n in enumerate(self.needs)}
+
+    @cached_property
+    def session_weeks(self) -> tuple[tuple[int, ...], ...]:
+        """ISO weeks (isoyear*100+week) each session spans."""
+        return tuple(iso_weeks(s.start, s.end) for s in self.sessions)
+
+    @cached_property
+    def year_rank(self) -> dict[int, int]:
+        return {year: k for k, year in enumerate(self.years)}
+
+    def budget(self, year: int, source: str) -> int:
+        """Budget of one year and source; a pair the case does not list has none (0)."""
+        return int(self.budgets.get((year, source), 0))
+
+    def summary(self) -> str:
+        return (f"{self.name}: {len(self.officials)} officials, {len(self.needs)} needs, "
+                f"{len(self.sessions)} sessions, {len(self.options)} options, years "
+                f"{self.years[0]}-{self.years[-1]}")
+
+
+def _group(size: int, pairs: Sequence[tuple[int, int]] | object) -> tuple[tuple[int, ...], ...]:
+    buckets: list[list[int]] = [[] for _ in range(size)]
+    for key, value in pairs:  # type: ignore[attr-defined]
+        buckets[key].append(value)
+    return tuple(tuple(b) for b in buckets)
+
+
+def iso_weeks(start: int, end: int) -> tuple[int, ...]:
+    """ISO weeks (isoyear*100+week) between two date ordinals, inclusive."""
+    keys: list[int] = []
+    day = start
+    while day <= end:
+        iso = dt.date.fromordinal(day).isocalendar()
+        keys.append(iso[0] * 100 + iso[1])
+        day += 7 - iso[2] + 1  # next Monday
+    return tuple(keys)

@@ -1,0 +1,99 @@
+"""The plan: assignments with their reasons, unmet needs with their verified causes, totals,
+and the status/objective/bound/gap of the solve. `to_dict()` is the Plan JSON of DESIGN §4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+UNMET_CAUSES = ("no_course", "not_eligible", "prerequisite", "seats", "budget",
+                "time_limit_per_official", "unit_share", "term")
+STATUSES = ("optimal", "feasible", "infeasible")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    official_id: str
+    course: str
+    session: str
+    year: int
+    cost: int
+    funding_source: str
+    needs: tuple[str, ...]
+    reason: str
+    start: str = ""
+    end: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"official_id": self.official_id, "course": self.course, "session": self.session,
+                "year": self.year, "cost": self.cost, "funding_source": self.funding_source,
+                "needs": list(self.needs), "reason": self.reason, "start": self.start,
+                "end": self.end}
+
+
+@dataclass(frozen=True)
+class Unmet:
+    official_id: str
+    need: str
+    cause: str
+    detail: str
+    kind: str = ""
+    priority: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cause not in UNMET_CAUSES:
+            raise ValueError(f"unknown unmet cause {self.cause!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"official_id": self.official_id, "need": self.need, "cause": self.cause,
+                "detail": self.detail, "kind": self.kind, "priority": self.priority}
+
+
+@dataclass
+class PlanResult:
+    status: str
+    objective: int
+    bound: int
+    gap: float
+    engine: str
+    seed: int
+    time_s: float
+    assignments: list[Assignment]
+    unmet: list[Unmet]
+    totals: dict[str, Any]
+    mode: str = "coverage"
+    name: str = ""
+    lang: str = "vi"
+    chosen: tuple[int, ...] = field(default=(), repr=False)  # option indices (not exported)
+    info: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        if self.bound < self.objective:
+            raise ValueError(f"bound {self.bound} is below the objective {self.objective}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "status": self.status, "objective": self.objective,
+            "bound": self.bound, "gap": self.gap, "engine": self.engine, "seed": self.seed,
+            "time_s": self.time_s, "mode": self.mode,
+            "assignments": [a.to_dict() for a in self.assignments],
+            "unmet": [u.to_dict() for u in self.unmet],
+            "totals": self.totals,
+        }
+
+    def summary(self) -> str:
+        needs = self.totals.get("needs", {}).get("all", {})
+        cost = self.totals.get("cost_total", 0)
+        return (f"{self.status}: objective {self.objective}, bound {self.bound}, gap "
+                f"{self.gap:.2%}, {len(self.assignments)} assignments, needs met "
+                f"{needs.get('met', 0)}/{needs.get('total', 0)}, cost {cost:,} VND, engine "
+                f"{self.engine}, {self.time_s:.1f} s")
+
+
+def gap_of(objective: int, bound: int) -> float:
+    """Relative gap (bound − objective) / |bound|, 0 when both are 0; rounded to 6 digits."""
+    if bound == objective:
+        return 0.0
+    return round((bound - objective) / max(1, abs(bound)), 6)
