@@ -110,7 +110,100 @@ def build(inst: Instance, objective: Objective, key: Callable[[int], object]) ->
     _prune_small_classes(inst, state, banned)
     _prune_dangling(inst, state)
     _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
+    if forced:
+        rescue_forced(inst, state, forced)
+        _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
     return state
+
+
+def rescue_forced(inst: Instance, state: PlanState, forced: set[int]) -> None:
+    """Meet hard term needs the fill missed: join a running session, making room by taking out
+    one participant who closes no hard need (seats, unit share, budget, time away), or open a
+    session with enough officials still missing their hard need to reach its minimum."""
+    for n in sorted(forced):
+        if state.met(n):
+            continue
+        for o in inst.options_by_need[n]:
+            if state.met(n):
+                break
+            block = first_block(inst, state, o)
+            if block is None:
+                state.add(o)
+                continue
+            if block.rule == "min_class":
+                _open_for_forced(inst, state, forced, inst.options[o].session)
+                continue
+            for p in _swap_candidates(inst, state, o, forced):
+                state.remove(p)
+                if first_block(inst, state, o) is None and not _leaves_small_class(inst, state, p):
+                    state.add(o)
+                    break
+                state.add(p)
+
+
+def _swap_candidates(inst: Instance, state: PlanState, o: int, forced: set[int]) -> list[int]:
+    option = inst.options[o]
+    session = inst.sessions[option.session]
+    unit = inst.officials[option.official].unit
+    weeks = set(inst.session_weeks[option.session])
+    out = []
+    for p in sorted(state.chosen):
+        other = inst.options[p]
+        if any(n in forced for n in other.needs):
+            continue
+        o_session = inst.sessions[other.session]
+        if (other.session == option.session or other.official == option.official
+                or (o_session.year, o_session.source) == (session.year, session.source)
+                or (inst.officials[other.official].unit == unit
+                    and weeks & set(inst.session_weeks[other.session]))):
+            out.append(p)
+    return out
+
+
+def _leaves_small_class(inst: Instance, state: PlanState, p: int) -> bool:
+    s = inst.options[p].session
+    return 0 < state.count[s] < inst.sessions[s].min_participants
+
+
+def _open_for_forced(inst: Instance, state: PlanState, forced: set[int], s: int) -> None:
+    """Open session `s` for officials still missing a hard need; when they are fewer than its
+    minimum, move officials whose hard need another session meets (from sessions with seats
+    above their own minimum) to make up the class."""
+    minimum = inst.sessions[s].min_participants
+    joiners = [o for o in inst.options_by_session[s]
+               if any(n in forced and not state.met(n) for n in inst.options[o].needs)]
+    if not joiners:
+        return
+    moves: list[tuple[int, int]] = []
+    surplus = {}
+    for q in inst.options_by_session[s]:
+        if len(joiners) + len(moves) >= minimum:
+            break
+        if q in joiners:
+            continue
+        official = inst.options[q].official
+        for p in sorted(state.by_official.get(official, ())):
+            other = inst.options[p].session
+            shared = set(inst.options[p].needs) & set(inst.options[q].needs) & forced
+            spare = surplus.get(other, state.count[other] - inst.sessions[other].min_participants)
+            if shared and set(inst.options[p].needs) <= set(inst.options[q].needs) and spare > 0:
+                surplus[other] = spare - 1
+                moves.append((p, q))
+                break
+    if len(joiners) + len(moves) < minimum:
+        return
+    for p, _ in moves:
+        state.remove(p)
+    added = []
+    for o in joiners + [q for _, q in moves]:
+        if first_block(inst, state, o, tentative=True) is None:
+            state.add(o)
+            added.append(o)
+    if len(added) < minimum:
+        for o in added:
+            state.remove(o)
+        for p, _ in moves:
+            state.add(p)
 
 
 def greedy(inst: Instance, objective: Objective) -> set[int]:

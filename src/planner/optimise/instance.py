@@ -12,6 +12,7 @@ courses that must be taken earlier in the plan because the history does not alre
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -180,6 +181,10 @@ class Instance:
     @cached_property
     def year_rank(self) -> dict[int, int]:
         return {year: k for k, year in enumerate(self.years)}
+
+    def replace(self, **changes: object) -> "Instance":
+        """A changed copy (what-if scenarios, tests); derived indices are recomputed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     def budget(self, year: int, source: str) -> int:
         """Budget of one year and source; a pair the case does not list has none (0)."""

@@ -25,7 +25,10 @@ _ELASTIC = {"budget": 1, "seats": 1000, "time_away": 100, "unit_share": 1000}
 
 
 def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, seed: int,
-                     lang: str) -> InfeasiblePlanError:
+                     lang: str, hint: set[int] | None = None,
+                     proved: bool = True) -> InfeasiblePlanError | set[int]:
+    """The error to raise, or — when the elastic solve needs no slack at all — a plan meeting
+    every hard rule (the engines had not found one in time)."""
     forced = term_coverage.forced(inst)
     cp, xs = to_cp_model(_without_elastic_rows(model))
     slacks: list[tuple[int, cp_model.IntVar, int]] = []
@@ -39,6 +42,9 @@ def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, s
         cp.add(expr - scale * slack <= row.ub)
         slacks.append((index, slack, _ELASTIC[row.rule]))
     cp.minimize(sum(weight * slack for _, slack, weight in slacks))
+    if hint is not None:
+        for o in range(len(inst.options)):
+            cp.add_hint(xs[o], 1 if o in hint else 0)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
@@ -51,6 +57,8 @@ def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, s
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         remedy = t(lang, "plan.remedy.structural")
         return _error(lang, rule_name, officials, remedy)
+    if all(solver.value(slack) <= 0 for _, slack, _ in slacks):
+        return {o for o in range(len(inst.options)) if solver.boolean_value(xs[o])}
     changes = []
     concerned: set[str] = set()
     for index, slack, _ in slacks:
@@ -65,6 +73,8 @@ def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, s
     forced_officials = {inst.officials[inst.needs[n].official].id for n in forced}
     who = sorted(concerned & forced_officials) or officials
     key = "plan.remedy.least" if status == cp_model.OPTIMAL else "plan.remedy.enough"
+    if not proved and status != cp_model.OPTIMAL:
+        key = "plan.remedy.not_found"
     remedy = t(lang, key, changes="; ".join(changes) or "-")
     return _error(lang, rule_name, who, remedy)
 

@@ -70,7 +70,7 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
     try:
         bound = lp_bound(model, objective)
     except LpInfeasible:
-        raise _infeasible(inst, model, config) from None
+        raise _error(_infeasible(inst, model, config)) from None
     engine = config.engine
     if engine == "auto":
         engine = "cpsat" if len(inst.options) <= AUTO_CPSAT_MAX_OPTIONS else "highs"
@@ -78,8 +78,12 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
     if not greedy_ok:
         # Phase 1: greedy missed needs the term rule makes hard; find a plan meeting them.
         rescued = _meet_forced(inst, objective, greedy_plan, engine, config, deadline)
-        if rescued is not None:
-            greedy_plan, greedy_ok = rescued, True
+        if rescued is None:
+            found = _infeasible(inst, model, config, hint=greedy_plan, proved=False)
+            if isinstance(found, Exception):
+                raise found
+            rescued = found
+        greedy_plan, greedy_ok = rescued, True
     hint = model.values_for(greedy_plan) if greedy_ok else None
     result = EngineResult("unknown")
     remaining = max(0.5, deadline - time.monotonic())
@@ -94,7 +98,7 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
         result = solve_highs(model, hint, time_limit=remaining, seed=config.seed,
                              workers=config.workers, progress=config.progress)
     if result.status == "infeasible":
-        raise _infeasible(inst, model, config)
+        raise _error(_infeasible(inst, model, config, hint=greedy_plan))
     candidates = []
     if result.chosen is not None:
         if violations_of(inst, result.chosen):
@@ -104,7 +108,7 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
     if greedy_ok:
         candidates.append((objective.combined(PlanState(inst, greedy_plan)), 0, greedy_plan))
     if not candidates:
-        raise _infeasible(inst, model, config)
+        raise _error(_infeasible(inst, model, config, hint=greedy_plan, proved=False))
     best_value, from_engine, chosen = max(candidates, key=lambda c: (c[0], c[1]))
     chosen = repair(inst, objective, chosen)
     state = PlanState(inst, chosen)
@@ -163,13 +167,24 @@ def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: 
         if all(state.met(n) for n in forced) and not violations_of(inst, result.chosen):
             return set(result.chosen)
     if result.bound is not None and result.bound < len(forced) - 0.5:
-        raise _infeasible(inst, build_model(inst, objective), config)
+        raise _error(_infeasible(inst, build_model(inst, objective), config, hint=start))
     log.warning("no plan meeting every hard term need found within the time limit")
     return None
 
 
-def _infeasible(inst: Instance, model, config: SolveConfig):  # type: ignore[no-untyped-def]
+def _infeasible(inst: Instance, model, config: SolveConfig, hint: set[int] | None = None,  # type: ignore[no-untyped-def]
+                proved: bool = True):
     from planner.optimise.remedy import infeasible_error
 
     return infeasible_error(inst, model, time_limit=min(config.time_limit, 10.0),
-                            seed=config.seed, lang=config.lang)
+                            seed=config.seed, lang=config.lang, hint=hint, proved=proved)
+
+
+def _error(found):  # type: ignore[no-untyped-def]
+    """`_infeasible` on a proved-infeasible model always yields the error."""
+    if isinstance(found, Exception):
+        return found
+    from planner.errors import InfeasiblePlanError
+
+    return InfeasiblePlanError("internal: elastic solve found a plan the engine called infeasible",
+                               rule="term_coverage", officials=[], remedy="")

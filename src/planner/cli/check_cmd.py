@@ -1,0 +1,41 @@
+"""`planner check CASE PLAN.json`: re-verify a plan against every hard rule, without a solver."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from planner.check import check_plan
+from planner.cli.common import case_argument, lang_option
+from planner.errors import InputError
+from planner.i18n import t
+from planner.loading import load_case
+from planner.optimise.build import build_instance
+
+
+@click.command("check")
+@case_argument
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path, dir_okay=False))
+@lang_option
+def command(case: Path, plan_file: Path, lang: str) -> int:
+    """Kiểm tra kế hoạch theo mọi quy tắc / check a plan (exit 1 on any violation)."""
+    try:
+        data = json.loads(plan_file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError("plan file not found", path=plan_file) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path=plan_file, line=exc.lineno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("assignments"), list):
+        raise InputError("not a plan", path=plan_file, field="assignments",
+                         expected="the JSON written by `planner plan --format json`")
+    instance = build_instance(load_case(case), lang=lang)
+    report = check_plan(instance, data, lang)
+    if report.ok:
+        click.echo(t(lang, "plan.check.clean", objective=f"{report.objective:,}"))
+        return 0
+    click.echo(t(lang, "plan.check.found", count=len(report.violations)))
+    for violation in report.violations:
+        click.echo(f"  {violation.render(lang)}")
+    raise click.exceptions.Exit(1)

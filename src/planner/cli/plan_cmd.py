@@ -1,0 +1,99 @@
+"""`planner plan CASE`: who attends which session in which year, every unmet need explained."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
+from planner.errors import InfeasiblePlanError
+from planner.i18n import t
+from planner.loading import load_case
+from planner.optimise.build import build_instance
+from planner.optimise.result import PlanResult
+from planner.optimise.solve import ENGINES, SolveConfig, solve
+from planner.report.atomic import write_atomic
+from planner.report.plan import infeasible_dict, plan_json, plan_sheets
+from planner.report.tabular import write_xlsx
+
+
+@click.command("plan")
+@case_argument
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="auto, cpsat (OR-Tools CP-SAT), highs (HiGHS via MathOpt) or greedy.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds for the solver (CP-SAT: deterministic seconds).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Solver threads (CP-SAT stays deterministic).")
+@click.option("--mode", type=click.Choice(("coverage", "cost")), default="coverage",
+              show_default=True, help="coverage: most needs first, cost breaks ties; cost: a need "
+              "is met only when worth its cost.")
+@format_option(("table", "json", "xlsx"))
+@lang_option
+@output_option
+def command(case: Path, engine: str, time_limit: float, seed: int, workers: int, mode: str,
+            fmt: str, lang: str, output: Path | None) -> int:
+    """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
+    loaded = load_case(case)
+    instance = build_instance(loaded, lang=lang)
+    started = time.monotonic()
+    console = Console(stderr=True)
+    live = console.is_terminal and fmt == "table" or (console.is_terminal and output is not None)
+    status = console.status(t(lang, "plan.progress", best="-", bound="-", time=0)) if live else None
+
+    def progress(best: float | None, bound: float | None, elapsed: float) -> None:
+        if status is not None:
+            status.update(t(lang, "plan.progress", best=f"{best:,.0f}" if best is not None else "-",
+                            bound=f"{bound:,.0f}" if bound is not None else "-",
+                            time=f"{elapsed:.1f}"))
+
+    config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=workers,
+                         mode=mode, lang=lang, progress=progress if live else None)
+    try:
+        if status is not None:
+            with status:
+                plan = solve(instance, config)
+        else:
+            plan = solve(instance, config)
+    except InfeasiblePlanError as error:
+        if fmt == "json":
+            import json
+
+            data = infeasible_dict(error, engine=engine, seed=seed, mode=mode,
+                                   time_s=round(time.monotonic() - started, 3))
+            emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, lang)
+        click.echo(f"{t(lang, 'cli.error')}: {error}", err=True)
+        raise click.exceptions.Exit(1) from None
+    if fmt == "json":
+        emit(plan_json(plan), output, lang)
+    elif fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        write_xlsx(output, plan_sheets(plan, lang))
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    else:
+        _print_table(plan, lang, output)
+    return 0
+
+
+def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
+    console = Console(record=output is not None, width=200 if output else None)
+    console.print(t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}")))
+    console.print(t(lang, "plan.summary", objective=f"{plan.objective:,}", bound=f"{plan.bound:,}",
+                    gap=f"{plan.gap:.2%}", engine=plan.engine, seed=plan.seed, time=plan.time_s))
+    for sheet in plan_sheets(plan, lang):
+        table = Table(title=sheet.title)
+        for column in sheet.columns:
+            table.add_column(column.header, justify="right" if column.kind in ("int", "vnd") else "left")
+        for row in sheet.rows:
+            table.add_row(*[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+                            for v in row])
+        console.print(table)
+    if output:
+        write_atomic(output, console.export_text())
+        click.echo(t(lang, "cli.written", path=output), err=True)

@@ -1,0 +1,74 @@
+"""Plan outputs: the Plan JSON (DESIGN §4), Excel sheets and the terminal tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner.errors import InfeasiblePlanError
+from planner.i18n import t
+from planner.optimise.result import PlanResult
+from planner.report.tabular import Column, Sheet
+
+
+def plan_json(plan: PlanResult) -> str:
+    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def infeasible_dict(error: InfeasiblePlanError, *, engine: str, seed: int, time_s: float,
+                    mode: str) -> dict[str, Any]:
+    """The Plan JSON of an infeasible case: which rule, whom, and what would make it feasible."""
+    return {"status": "infeasible", "objective": None, "bound": None, "gap": None,
+            "engine": engine, "seed": seed, "time_s": time_s, "mode": mode, "assignments": [],
+            "unmet": [], "totals": {},
+            "infeasible": {"rule": error.rule, "officials": error.officials,
+                           "remedy": error.remedy, "message": str(error)}}
+
+
+def assignments_sheet(plan: PlanResult, lang: str) -> Sheet:
+    columns = [Column(t(lang, "plan.table.official")), Column(t(lang, "plan.table.course")),
+               Column(t(lang, "plan.table.session")), Column(t(lang, "plan.table.year"), "int"),
+               Column(t(lang, "plan.table.start")), Column(t(lang, "plan.table.end")),
+               Column(t(lang, "plan.table.cost"), "vnd"), Column(t(lang, "plan.table.source")),
+               Column(t(lang, "plan.table.needs"), width=40),
+               Column(t(lang, "plan.table.reason"), width=80)]
+    rows = [[a.official_id, a.course, a.session, a.year, a.start, a.end, a.cost,
+             a.funding_source, ", ".join(a.needs), a.reason] for a in plan.assignments]
+    return Sheet(t(lang, "plan.table.assignments"), columns, rows)
+
+
+def unmet_sheet(plan: PlanResult, lang: str) -> Sheet:
+    columns = [Column(t(lang, "plan.table.official")), Column(t(lang, "plan.table.need")),
+               Column(t(lang, "plan.table.cause")), Column(t(lang, "plan.table.detail"), width=100)]
+    rows = [[u.official_id, u.need, t(lang, f"optimise.cause.{u.cause}"), u.detail]
+            for u in plan.unmet]
+    return Sheet(t(lang, "plan.table.unmet"), columns, rows)
+
+
+def totals_rows(plan: PlanResult, lang: str) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["status", t(lang, f"plan.status.{plan.status}")], ["objective", plan.objective],
+        ["bound", plan.bound], ["gap", f"{plan.gap:.2%}"], ["engine", plan.engine],
+        ["seed", plan.seed], ["time_s", plan.time_s],
+    ]
+    totals = plan.totals
+    budget = totals.get("budget", {})
+    for year in sorted(set(totals.get("cost", {})) | set(budget)):
+        sources = sorted(set(totals.get("cost", {}).get(year, {})) | set(budget.get(year, {})))
+        for source in sources:
+            spent = totals.get("cost", {}).get(year, {}).get(source, 0)
+            rows.append([f"{t(lang, 'plan.table.spent')} {year} {source}",
+                         f"{spent:,} / {budget.get(year, {}).get(source, 0):,}"])
+    for kind, entry in sorted(totals.get("needs", {}).items()):
+        rows.append([f"{t(lang, 'plan.table.met')} {kind}", f"{entry['met']} / {entry['total']}"])
+    return rows
+
+
+def totals_sheet(plan: PlanResult, lang: str) -> Sheet:
+    return Sheet(t(lang, "plan.table.totals"),
+                 [Column(t(lang, "plan.table.item")), Column(t(lang, "plan.table.value"))],
+                 totals_rows(plan, lang))
+
+
+def plan_sheets(plan: PlanResult, lang: str) -> list[Sheet]:
+    return [totals_sheet(plan, lang), assignments_sheet(plan, lang), unmet_sheet(plan, lang)]

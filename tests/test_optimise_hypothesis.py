@@ -1,0 +1,61 @@
+"""Random small instances: every engine's plan passes the checker, and CP-SAT and HiGHS agree
+on the optimum whenever both prove optimality."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from planner.check import check_plan
+from planner.optimise.instance import Limits
+from planner.optimise.solve import SolveConfig, solve
+from tests.optimise.factory import make
+
+
+@st.composite
+def instances(draw):
+    n_off = draw(st.integers(1, 4))
+    officials = [(f"O{i}", f"u{draw(st.integers(0, 1))}") for i in range(n_off)]
+    n_courses = draw(st.integers(1, 3))
+    courses = [{"id": f"c{i}"} for i in range(n_courses)]
+    if n_courses > 1 and draw(st.booleans()):
+        courses[0]["overlaps"] = ["c1"]
+        courses[1]["overlaps"] = ["c0"]
+    sessions = []
+    for i in range(draw(st.integers(1, 4))):
+        month = draw(st.integers(1, 12))
+        length = draw(st.integers(0, 3))
+        sessions.append({"id": f"s{i}", "course": f"c{draw(st.integers(0, n_courses - 1))}",
+                         "start": f"2026-{month:02d}-02", "end": f"2026-{month:02d}-{2 + length:02d}",
+                         "seats": draw(st.integers(1, 4)), "min": draw(st.sampled_from([0, 0, 2])),
+                         "class_cost": draw(st.sampled_from([0, 1_000_000])),
+                         "away": draw(st.booleans())})
+    needs, options = [], []
+    for official, _ in officials:
+        for k in range(draw(st.integers(0, 2))):
+            needs.append({"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))})
+        own = [n["id"] for n in needs if n["official"] == official]
+        for session in sessions:
+            if own and draw(st.booleans()):
+                closes = draw(st.lists(st.sampled_from(own), min_size=1, unique=True))
+                options.append({"official": official, "session": session["id"], "needs": closes,
+                                "cost": draw(st.sampled_from([0, 500_000, 2_000_000]))})
+    budget = draw(st.sampled_from([0, 2_000_000, 5_000_000, 100_000_000]))
+    return make(officials=officials, needs=needs, courses=courses, sessions=sessions,
+                options=options, budgets={(2026, "ngan_sach_tinh"): budget}, term=(2026, 2030),
+                limits=Limits(max_days_away_per_year=draw(st.integers(2, 8)), max_share_away=0.5))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_engine_plan_passes_the_checker_and_exact_engines_agree(inst):
+    results = {}
+    for engine in ("greedy", "cpsat", "highs"):
+        result = solve(inst, SolveConfig(engine=engine, time_limit=5))
+        report = check_plan(inst, result)
+        assert report.ok, (engine, [v.render("en") for v in report.violations])
+        assert report.objective == result.objective <= result.bound
+        assert len(result.unmet) + result.totals["needs"].get("all", {}).get("met", 0) == len(inst.needs)
+        results[engine] = result
+    assert results["cpsat"].objective >= results["greedy"].objective
+    if results["cpsat"].status == "optimal" and results["highs"].status == "optimal":
+        assert results["cpsat"].objective == results["highs"].objective
