@@ -74,14 +74,17 @@ def test_plan_table_and_excel(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("example,years,engine", [
-    ("thoi-binh", None, "auto"),
-    ("huong-khe", None, "cpsat"),
+    ("thoi-binh", "2026", "auto"),
+    ("thoi-binh", "2026-2030", "cpsat"),
+    ("huong-khe", "2026", "highs"),
+    ("huong-khe", "2026-2030", "cpsat"),
 ])
 def test_examples_plan_and_check_clean(tmp_path, example, years, engine):
     case = ROOT / "examples" / example
     if not (case / "case.yaml").exists():
         pytest.skip(f"examples/{example} not there yet")
-    out, data = _plan(tmp_path, case, "--engine", engine, "--time-limit", "5")
+    out, data = _plan(tmp_path, case, "--engine", engine, "--time-limit", "5", "--years", years)
     _assert_contract(data)
+    assert data["years"][0] == 2026 and data["years"][-1] == int(years[-4:])
     check = CliRunner().invoke(cli, ["check", str(case), str(out), "--lang", "en"])
     assert check.exit_code == 0, check.output

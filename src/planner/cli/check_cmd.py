@@ -30,7 +30,11 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
     if not isinstance(data, dict) or not isinstance(data.get("assignments"), list):
         raise InputError("not a plan", path=plan_file, field="assignments",
                          expected="the JSON written by `planner plan --format json`")
-    instance = build_instance(load_case(case), lang=lang)
+    from planner.cli.plan_cmd import with_years
+
+    years = data.get("years")
+    loaded = with_years(load_case(case), [int(y) for y in years] if isinstance(years, list) else None)
+    instance = build_instance(loaded, lang=lang)
     report = check_plan(instance, data, lang)
     if report.ok:
         click.echo(t(lang, "plan.check.clean", objective=f"{report.objective:,}"))

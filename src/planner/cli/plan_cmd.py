@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner.case import Case
 from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
 from planner.errors import InfeasiblePlanError
 from planner.i18n import t
@@ -33,13 +34,15 @@ from planner.report.tabular import write_xlsx
 @click.option("--mode", type=click.Choice(("coverage", "cost")), default="coverage",
               show_default=True, help="coverage: most needs first, cost breaks ties; cost: a need "
               "is met only when worth its cost.")
+@click.option("--years", default=None, metavar="Y|Y1-Y2",
+              help="Plan these years instead of the case's `years` (e.g. 2026 or 2026-2030).")
 @format_option(("table", "json", "xlsx"))
 @lang_option
 @output_option
 def command(case: Path, engine: str, time_limit: float, seed: int, workers: int, mode: str,
-            fmt: str, lang: str, output: Path | None) -> int:
+            years: str | None, fmt: str, lang: str, output: Path | None) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
-    loaded = load_case(case)
+    loaded = with_years(load_case(case), parse_years(years) if years else None)
     instance = build_instance(loaded, lang=lang)
     started = time.monotonic()
     console = Console(stderr=True)
@@ -79,6 +82,27 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
     else:
         _print_table(plan, lang, output)
     return 0
+
+
+def parse_years(text: str) -> list[int]:
+    try:
+        first, _, last = text.partition("-")
+        years = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: expected a year or a range such as 2026-2030",
+                                 param_hint="--years") from None
+    if not years:
+        raise click.BadParameter(f"{text!r}: empty range", param_hint="--years")
+    return years
+
+
+def with_years(case: Case, years: list[int] | None) -> Case:
+    """The case planned over `years` (None: as given)."""
+    if not years or years == case.config.years:
+        return case
+    config = case.config.model_copy(update={"years": years})
+    return Case(case.folder, config, case.framework, case.catalog, case.officials, case.history,
+                case.units)
 
 
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:

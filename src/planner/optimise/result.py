@@ -64,6 +64,7 @@ class PlanResult:
     mode: str = "coverage"
     name: str = ""
     lang: str = "vi"
+    years: tuple[int, ...] = ()
     chosen: tuple[int, ...] = field(default=(), repr=False)  # option indices (not exported)
     info: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -77,7 +78,7 @@ class PlanResult:
         return {
             "name": self.name, "status": self.status, "objective": self.objective,
             "bound": self.bound, "gap": self.gap, "engine": self.engine, "seed": self.seed,
-            "time_s": self.time_s, "mode": self.mode,
+            "time_s": self.time_s, "mode": self.mode, "years": list(self.years),
             "assignments": [a.to_dict() for a in self.assignments],
             "unmet": [u.to_dict() for u in self.unmet],
             "totals": self.totals,

@@ -127,7 +127,7 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
         seed=config.seed, time_s=round(time.monotonic() - started, 3),
         assignments=explain.assignments(inst, state, lang),
         unmet=explain.unmet(inst, objective, state, lang), totals=explain.totals(inst, state),
-        mode=config.mode, name=inst.name, lang=lang, chosen=tuple(sorted(chosen)),
+        mode=config.mode, name=inst.name, lang=lang, years=inst.years, chosen=tuple(sorted(chosen)),
         info={"engine_status": result.status, "greedy": objective.reported(PlanState(inst, greedy_plan))
               if greedy_ok else None, **result.info},
     )
