@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.assess import assess_case
-from planner.cli.common import case_argument, format_option, lang_option, output_option
+from planner.cli.common import (
+    case_argument, emit, emit_csv, format_option, lang_option, output_option,
+)
 from planner.i18n import format_date, t
 from planner.loading import load_case
 from planner.report.assessment import (
@@ -19,7 +21,7 @@ from planner.report.assessment import (
 )
 from planner.report.tabular import Sheet
 from planner.report.atomic import write_atomic
-from planner.report.tabular import to_csv, write_csv, write_xlsx
+from planner.report.tabular import write_xlsx
 
 
 @click.command("assess")
@@ -34,14 +36,9 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     loaded = load_case(case)
     assessment = assess_case(loaded, on.date() if on else None, lang)
     if fmt == "json":
-        _emit(assessment_json(assessment), output, lang)
+        emit(assessment_json(assessment), output, lang)
     elif fmt == "csv":
-        sheet = needs_sheet(assessment, loaded.officials, loaded.framework, lang)
-        if output:
-            write_csv(output, sheet)
-            click.echo(t(lang, "cli.written", path=output), err=True)
-        else:
-            click.echo(to_csv(sheet), nl=False)
+        emit_csv(needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang)
     elif fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
@@ -52,14 +49,6 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     else:
         _print_table(loaded, assessment, lang, output)
     return 0
-
-
-def _emit(text: str, output: Path | None, lang: str) -> None:
-    if output:
-        write_atomic(output, text)
-        click.echo(t(lang, "cli.written", path=output), err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
