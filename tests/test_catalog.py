@@ -39,6 +39,8 @@ INVALID_CASES = [
                                      "'ngan_sach_tinh'"]),
     ("unknown_default_band.yaml", ["unknown_default_band.yaml:14", "field 'cost_norms.0'",
                                    "'xa_lam'"]),
+    ("duplicate_session_id.yaml", ["duplicate_session_id.yaml:13", "duplicate session id",
+                                   "also in course base", "'b-2026-1'"]),
     ("unknown_history_course", ["history.csv: row 3", "column 'course'", "'trung_cap_llct_2019'",
                                 "a course id of the catalog"]),
 ]

@@ -508,6 +508,7 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
     lines: dict[str, tuple[Path, int | None]] = {}
     norms = []
     limits = []
+    session_owner: dict[str, str] = {}
     for path in _yaml_files(location):
         raw = read_yaml(path)
         if raw is None:
@@ -523,6 +524,15 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
                 )
             courses[course.id] = course
             lines[course.id] = (path, line)
+            for session in course.sessions:
+                # Plans, histories and reports name a session by its id: it must be unique.
+                if session.id in session_owner:
+                    raise InputError(
+                        f"duplicate session id (also in course {session_owner[session.id]})",
+                        path=path, line=line, field=f"{course.id}.sessions.id", found=session.id,
+                        expected="session ids unique across the catalog",
+                    )
+                session_owner[session.id] = course.id
         norms.extend(parsed.cost_norms)
         limits.extend(parsed.session_limits)
     catalog = Catalog(courses=courses, cost_norms=norms, session_limits=limits,
