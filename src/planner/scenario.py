@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from planner.case import BudgetLine, Case
 from planner.catalog import Catalog, Course, Session
@@ -32,7 +32,7 @@ from planner.errors import InputError
 from planner.framework import Framework, ParameterValue
 from planner.reference import Reference, StrictModel
 from planner.types import FundingSource, Money
-from planner.yamlio import load_model
+from planner.yamlio import parse_model, read_yaml
 
 
 class BudgetChange(StrictModel):
@@ -83,27 +83,63 @@ class Scenario(StrictModel):
     reference_date: dt.date | None = None
     parameters: dict[str, int | float | str] = Field(default_factory=dict)
     years: list[int] | None = Field(default=None, min_length=1)
+    # Where the scenario came from, so that an id the case lacks is reported as file:line.
+    _path: str | None = PrivateAttr(default=None)
+    _lines: dict[tuple[str, int], int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    def line_of(self, section: str, index: int | None = None) -> int | None:
+        """The line of item `index` of a list section (or of the section's key)."""
+        return self._lines.get((section, -1 if index is None else index))
 
 
 def load_scenario(path: Path) -> Scenario:
-    return load_model(Scenario, path)
+    """Read and validate a scenario file; the result remembers its file and item lines."""
+    raw = read_yaml(path)
+    scenario = parse_model(Scenario, raw, path)
+    scenario._path = str(path)
+    key_lines = getattr(raw, "key_lines", {})
+    for section, value in (raw.items() if isinstance(raw, dict) else ()):
+        if section in key_lines:
+            scenario._lines[(section, -1)] = key_lines[section]
+        for index, line in enumerate(getattr(value, "item_lines", ())):
+            scenario._lines[(section, index)] = line
+    return scenario
 
 
-def apply_scenario(case: Case, scenario: Scenario, source: str | Path = "<scenario>") -> Case:
-    """A changed copy of `case`; an id the scenario names that the case lacks is an InputError."""
+def apply_scenario(case: Case, scenario: Scenario, source: str | Path | None = None) -> Case:
+    """A changed copy of `case`; an id the scenario names that the case lacks is an InputError
+    naming the scenario file (`source`, else the file it was loaded from), line and field."""
+    where = _Where(scenario, source if source is not None else scenario.path or "<scenario>")
     config = case.config
     updates: dict[str, object] = {}
     if scenario.budget:
-        updates["budget"] = _changed_budget(config.budget, scenario.budget, config.years)
+        updates["budget"] = _changed_budget(config.budget, scenario.budget, where)
     if scenario.reference_date is not None:
         updates["reference_date"] = scenario.reference_date
     if scenario.years is not None:
         updates["years"] = sorted(set(scenario.years))
     new_config = config.model_copy(update=updates) if updates else config
-    catalog = _changed_catalog(case.catalog, scenario, source)
-    framework = _changed_framework(case.framework, scenario, source)
+    catalog = _changed_catalog(case.catalog, scenario, where)
+    framework = _changed_framework(case.framework, scenario, where)
     return Case(case.folder, new_config, framework, catalog, case.officials, case.history,
-                case.units)
+                case.units, case.indicators)
+
+
+class _Where:
+    """The scenario's file and the line of a section item, for error messages."""
+
+    def __init__(self, scenario: Scenario, path: str | Path) -> None:
+        self.scenario, self.path = scenario, path
+
+    def error(self, message: str, section: str, index: int | None, field: str, **kw: object) -> InputError:
+        line = self.scenario.line_of(section, index)
+        if line is None:
+            line = self.scenario.line_of(section)
+        return InputError(message, path=self.path, line=line, field=field, **kw)  # type: ignore[arg-type]
 
 
 def budget_scale_scenarios(spec: str) -> list[Scenario]:
@@ -121,11 +157,9 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     return [Scenario(name=f"×{scale:g}", budget=[BudgetChange(scale=scale)]) for scale in scales]
 
 
-def _changed_budget(
-    lines: list[BudgetLine], changes: list[BudgetChange], years: list[int]
-) -> list[BudgetLine]:
+def _changed_budget(lines: list[BudgetLine], changes: list[BudgetChange], where: _Where) -> list[BudgetLine]:
     amounts = {(line.year, line.source): line.amount for line in lines}
-    for change in changes:
+    for index, change in enumerate(changes):
         if change.amount is not None:
             amounts[(change.year, change.source)] = change.amount  # type: ignore[index]
             continue
@@ -134,6 +168,13 @@ def _changed_budget(
         if change.add is not None and not keys and change.year is not None and change.source:
             keys = [(change.year, change.source)]
             amounts.setdefault(keys[0], 0)
+        if not keys:
+            # Scaling nothing is almost always a typo in the year or source: say so.
+            raise where.error("the budget change matches no budget line of the case", "budget",
+                              index, f"budget[{index}]",
+                              found={"year": change.year, "source": change.source},
+                              expected=f"a year and source of the case's budget: "
+                                       f"{sorted(f'{y} {s}' for y, s in amounts) or 'none'}")
         for key in keys:
             if change.scale is not None:
                 amounts[key] = int(round(amounts[key] * change.scale))
@@ -142,15 +183,15 @@ def _changed_budget(
     return [BudgetLine(year=y, source=s, amount=a) for (y, s), a in sorted(amounts.items())]
 
 
-def _changed_catalog(catalog: Catalog, scenario: Scenario, source: str | Path) -> Catalog:
+def _changed_catalog(catalog: Catalog, scenario: Scenario, where: _Where) -> Catalog:
     if not (scenario.seats or scenario.exclude_courses or scenario.add_sessions):
         return catalog
     courses: dict[str, Course] = dict(catalog.courses)
-    for course_id in scenario.exclude_courses:
-        _known_course(courses, course_id, "exclude_courses", source)
+    for index, course_id in enumerate(scenario.exclude_courses):
+        _known_course(courses, course_id, where, "exclude_courses", index, f"exclude_courses[{index}]")
         del courses[course_id]
-    for change in scenario.seats:
-        course = _known_course(courses, change.course, "seats.course", source)
+    for index, change in enumerate(scenario.seats):
+        course = _known_course(courses, change.course, where, "seats", index, f"seats[{index}].course")
         sessions = []
         matched = False
         for session in course.sessions:
@@ -161,28 +202,33 @@ def _changed_catalog(catalog: Catalog, scenario: Scenario, source: str | Path) -
                     "seats": seats, "min_participants": min(session.min_participants, seats)})
             sessions.append(session)
         if not matched:
-            raise InputError("unknown session", path=source, field="seats.session",
-                             found=change.session,
-                             expected=f"a session of {course.id}: {[s.id for s in course.sessions]}")
+            raise where.error("unknown session", "seats", index, f"seats[{index}].session",
+                              found=change.session,
+                              expected=f"a session of {course.id}: {[s.id for s in course.sessions]}")
         courses[course.id] = course.model_copy(update={"sessions": sessions})
-    for addition in scenario.add_sessions:
-        course = _known_course(courses, addition.course, "add_sessions.course", source)
-        if any(s.id == addition.session.id for s in course.sessions):
-            raise InputError("session id already in the course", path=source,
-                             field="add_sessions.session.id", found=addition.session.id)
+    taken = {s.id for c in courses.values() for s in c.sessions}
+    for index, addition in enumerate(scenario.add_sessions):
+        course = _known_course(courses, addition.course, where, "add_sessions", index,
+                               f"add_sessions[{index}].course")
+        if addition.session.id in taken:
+            # Session ids are unique across the catalog (plans name sessions by id alone).
+            raise where.error("session id already in the catalog", "add_sessions", index,
+                              f"add_sessions[{index}].session.id", found=addition.session.id,
+                              expected="a new session id")
+        taken.add(addition.session.id)
         courses[course.id] = course.model_copy(
             update={"sessions": [*course.sessions, addition.session]})
     return catalog.model_copy(update={"courses": courses})
 
 
-def _changed_framework(framework: Framework, scenario: Scenario, source: str | Path) -> Framework:
+def _changed_framework(framework: Framework, scenario: Scenario, where: _Where) -> Framework:
     if not scenario.parameters:
         return framework
     parameters = dict(framework.parameters)
     for name, value in scenario.parameters.items():
         if name not in parameters:
-            raise InputError("unknown parameter", path=source, field=f"parameters.{name}",
-                             found=name, expected=f"one of {sorted(parameters)}")
+            raise where.error("unknown parameter", "parameters", None, f"parameters.{name}",
+                              found=name, expected=f"one of {sorted(parameters)}")
         override = ParameterValue(
             effective_from=dt.date(1900, 1, 1), value=value,
             reference=Reference(title=f"Kịch bản / scenario: {scenario.name}"),
@@ -191,8 +237,9 @@ def _changed_framework(framework: Framework, scenario: Scenario, source: str | P
     return framework.model_copy(update={"parameters": parameters})
 
 
-def _known_course(courses: dict[str, Course], course_id: str, field: str, source: str | Path) -> Course:
+def _known_course(courses: dict[str, Course], course_id: str, where: _Where, section: str,
+                  index: int, field: str) -> Course:
     if course_id not in courses:
-        raise InputError("unknown course", path=source, field=field, found=course_id,
-                         expected="a course id of the case's catalog")
+        raise where.error("unknown course", section, index, field, found=course_id,
+                          expected="a course id of the case's catalog")
     return courses[course_id]

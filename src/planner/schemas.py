@@ -94,6 +94,8 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "assessment": _schema(AssessmentOut),
     "recommendation": _schema(RecommendationsOut),
     "evaluation": _lazy("planner.report.evaluation", "evaluation_json_schema"),
+    "plan": _lazy("planner.report.plan_report", "plan_json_schema"),
+    "whatif": _lazy("planner.report.whatif_report", "whatif_json_schema"),
 }
 
 

@@ -38,6 +38,9 @@ def _register() -> None:
     from planner.cli import check_cmd, plan_cmd  # noqa: E402 - optimiser commands
 
     cli.add_command(plan_cmd.command); cli.add_command(check_cmd.command)
+    from planner.cli import whatif_cmd
+
+    cli.add_command(whatif_cmd.command)
 
 
 _register()

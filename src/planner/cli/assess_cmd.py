@@ -28,7 +28,7 @@ from planner.report.tabular import write_xlsx
 @case_argument
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Assess on this date (YYYY-MM-DD) instead of the case's reference_date.")
-@format_option(("table", "json", "csv", "xlsx"))
+@format_option(("table", "json", "csv", "xlsx", "html"))
 @lang_option
 @output_option
 def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
@@ -45,6 +45,13 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
         tot = totals(assessment, loaded.officials)
         write_xlsx(output, [totals_sheet(tot, lang), kinds_sheet(tot, lang),
                             needs_sheet(assessment, loaded.officials, loaded.framework, lang)])
+        click.echo(t(lang, "cli.written", path=output), err=True)
+    elif fmt == "html":
+        if output is None:
+            raise click.UsageError("--format html needs -o FILE.html")
+        from planner.report.assessment_html import write_assessment_html
+
+        write_assessment_html(output, loaded, assessment, lang)
         click.echo(t(lang, "cli.written", path=output), err=True)
     else:
         _print_table(loaded, assessment, lang, output)

@@ -36,7 +36,7 @@ from planner.report.tabular import write_xlsx
               "is met only when worth its cost.")
 @click.option("--years", default=None, metavar="Y|Y1-Y2",
               help="Plan these years instead of the case's `years` (e.g. 2026 or 2026-2030).")
-@format_option(("table", "json", "xlsx"))
+@format_option(("table", "json", "xlsx", "html"))
 @lang_option
 @output_option
 def command(case: Path, engine: str, time_limit: float, seed: int, workers: int, mode: str,
@@ -74,10 +74,13 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
         raise click.exceptions.Exit(1) from None
     if fmt == "json":
         emit(plan_json(plan), output, lang)
-    elif fmt == "xlsx":
+    elif fmt in ("xlsx", "html"):
         if output is None:
-            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
-        write_xlsx(output, plan_sheets(plan, lang))
+            raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+        # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
+        from planner.report.plan_report import write_plan_html, write_plan_xlsx
+
+        (write_plan_xlsx if fmt == "xlsx" else write_plan_html)(output, loaded, plan, lang)
         click.echo(t(lang, "cli.written", path=output), err=True)
     else:
         _print_table(plan, lang, output)

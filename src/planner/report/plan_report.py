@@ -1,0 +1,579 @@
+"""The plan as a planner hands it on: a multi-sheet Excel workbook and a self-contained HTML
+page, in the report language, from the plan and the case it was made for.
+
+`report/plan.py` keeps the Plan JSON and the compact console tables; this module adds what a
+meeting needs: names instead of ids, the needs with their reasons and references, the budget
+used and left per year and source, one line per unit, and the seat use of every session.
+The Plan JSON Schema published by `planner schema plan` is defined here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.i18n import format_date, format_vnd, t
+from planner.report.html import Card, Page, Section, format_number, write_page
+from planner.report.tabular import Column, Sheet, write_xlsx
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from planner.assess import Assessment, Need
+    from planner.case import Case
+    from planner.optimise.result import PlanResult
+
+KINDS = ("qualification", "competency", "mandatory")
+PALETTE_KINDS = {"qualification": "#1f4e79", "competency": "#2e7d32", "mandatory": "#b26a00"}
+COLOURS = {"met": "#2e7d32", "open": "#c9d3de", "used": "#1f4e79", "left": "#9ecae1",
+           "seats": "#d9e2ec", "over": "#c62828"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Plan JSON Schema (DESIGN §4); the field names are the contract, extra fields are allowed
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class AssignmentOut(_Out):
+    official_id: str
+    course: str
+    session: str
+    year: int
+    cost: int = Field(ge=0, description="VND")
+    funding_source: Literal["ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan",
+                            "ca_nhan", "xa_hoi_hoa"]
+    needs: list[str] = Field(min_length=1, description="needs the assignment closes")
+    reason: str = Field(min_length=1)
+
+
+class UnmetOut(_Out):
+    official_id: str
+    need: str
+    cause: Literal["no_course", "not_eligible", "prerequisite", "seats", "budget",
+                   "time_limit_per_official", "unit_share", "term"]
+    detail: str = Field(min_length=1)
+
+
+class InfeasibleOut(_Out):
+    rule: str
+    officials: list[str]
+    remedy: str
+    message: str
+
+
+class PlanOut(_Out):
+    status: Literal["optimal", "feasible", "infeasible"]
+    objective: int | None = Field(description="null only when infeasible")
+    bound: int | None
+    gap: float | None
+    engine: str
+    seed: int
+    time_s: float
+    assignments: list[AssignmentOut]
+    unmet: list[UnmetOut]
+    totals: dict[str, Any] = Field(
+        description="cost per year and funding source, seats used per session, needs met / "
+                    "total per kind")
+    infeasible: InfeasibleOut | None = None
+
+
+def plan_json_schema() -> dict[str, Any]:
+    schema = PlanOut.model_json_schema()
+    return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://planner.local/schemas/plan.json", "title": "planner plan"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The context every sheet and chart reads
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """A plan with the case and assessment it was made from, in one language."""
+
+    case: "Case"
+    plan: "PlanResult"
+    assessment: "Assessment"
+    lang: str
+
+    @classmethod
+    def of(cls, case: "Case", plan: "PlanResult", lang: str) -> "PlanReport":
+        from planner.assess import assess_case
+
+        # The same assessment the plan was built from (pure and deterministic).
+        return cls(case, plan, assess_case(case, lang=lang), lang)
+
+    @cached_property
+    def officials(self) -> dict[str, Any]:
+        return {o.id: o for o in self.case.officials}
+
+    @cached_property
+    def needs(self) -> dict[tuple[str, str], "Need"]:
+        return {(n.official_id, n.need): n for n in self.assessment.needs}
+
+    @cached_property
+    def unmet_keys(self) -> set[tuple[str, str]]:
+        return {(u.official_id, u.need) for u in self.plan.unmet}
+
+    @cached_property
+    def closed_by(self) -> dict[tuple[str, str], Any]:
+        return {(a.official_id, n): a for a in self.plan.assignments for n in a.needs}
+
+    def name(self, official_id: str) -> str:
+        official = self.officials.get(official_id)
+        return official.full_name if official else ""
+
+    def unit(self, official_id: str) -> str:
+        official = self.officials.get(official_id)
+        return official.unit if official else ""
+
+    def course_title(self, course_id: str) -> str:
+        course = self.case.catalog.courses.get(course_id)
+        return course.title.in_lang(self.lang) if course else course_id
+
+    def need_label(self, official_id: str, need_id: str) -> str:
+        from planner.report.assessment import describe_need
+
+        need = self.needs.get((official_id, need_id))
+        return describe_need(need, self.case.framework, self.lang) if need else need_id
+
+    def source(self, source: str) -> str:
+        return funding_label(source, self.lang)
+
+    def is_met(self, need: "Need") -> bool:
+        return (need.official_id, need.need) not in self.unmet_keys
+
+    @cached_property
+    def budget_rows(self) -> list[tuple[int, str, int, int]]:
+        """(year, source, budget, spent) for every line budgeted or spent on."""
+        totals = self.plan.totals
+        cost = {(int(y), s): v for y, by in totals.get("cost", {}).items() for s, v in by.items()}
+        budget = {(b.year, b.source): b.amount for b in self.case.config.budget}
+        years = set(self.plan.years or self.case.config.years)
+        keys = sorted(k for k in set(cost) | set(budget) if k[0] in years or cost.get(k))
+        return [(y, s, budget.get((y, s), 0), cost.get((y, s), 0)) for y, s in keys]
+
+    @cached_property
+    def sessions(self) -> list[tuple[Any, Any, int]]:
+        """(course, session, seats used) for every catalog session in the plan's years."""
+        seats = self.plan.totals.get("seats", {})
+        years = set(self.plan.years or self.case.config.years)
+        out = []
+        for course_id in sorted(self.case.catalog.courses):
+            course = self.case.catalog.courses[course_id]
+            for session in course.sessions:
+                if session.start.year in years and session.start >= self.case.reference_date:
+                    out.append((course, session, int(seats.get(session.id, 0))))
+        out.sort(key=lambda r: (r[1].start, r[1].id))
+        return out
+
+
+def funding_label(source: str, lang: str) -> str:
+    key = f"funding.{source}"
+    text = t(lang, key)
+    return source if text == key else text
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+
+def summary_rows(r: PlanReport) -> list[tuple[str, str]]:
+    """(label, value) lines of the summary, as the reader sees them (no run time: the golden
+    tests compare this text)."""
+    lang, plan = r.lang, r.plan
+    needs = plan.totals.get("needs", {})
+    everything = needs.get("all", {"met": 0, "total": 0})
+    budget_total = sum(b for _, _, b, _ in r.budget_rows)
+    cost_total = sum(s for _, _, _, s in r.budget_rows)
+    years = plan.years or tuple(r.case.config.years)
+    rows = [
+        (t(lang, "report.plan.case"), plan.name or r.case.config.name),
+        (t(lang, "report.plan.reference_date"), format_date(r.case.reference_date, lang)),
+        (t(lang, "report.plan.years"), f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])),
+        (t(lang, "report.plan.status"), t(lang, f"plan.status.{plan.status}")),
+        (t(lang, "report.plan.officials"), format_number(len(r.case.officials), lang)),
+        (t(lang, "report.plan.trained"),
+         format_number(plan.totals.get("officials_trained", len({a.official_id for a in plan.assignments})), lang)),
+        (t(lang, "report.plan.assignments"), format_number(len(plan.assignments), lang)),
+        (t(lang, "report.plan.needs_met"), _share_text(everything["met"], everything["total"], lang)),
+    ]
+    for kind in KINDS:
+        if kind in needs:
+            rows.append((t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
+                         _share_text(needs[kind]["met"], needs[kind]["total"], lang)))
+    rows += [
+        (t(lang, "report.plan.cost"), format_vnd(cost_total, lang)),
+        (t(lang, "report.plan.budget"), format_vnd(budget_total, lang)),
+        (t(lang, "report.plan.left"), format_vnd(budget_total - cost_total, lang)),
+        (t(lang, "report.plan.sessions_running"),
+         format_number(plan.totals.get("sessions_running", 0), lang)),
+        (t(lang, "report.plan.objective"),
+         t(lang, "report.plan.objective_value", objective=format_number(plan.objective, lang),
+           bound=format_number(plan.bound, lang), gap=format_number(100 * plan.gap, lang, 1))),
+        (t(lang, "report.plan.engine"), f"{plan.engine}, seed {plan.seed}"),
+    ]
+    return rows
+
+
+def _share_text(part: int, whole: int, lang: str) -> str:
+    share = _pct(part, whole)
+    pct = "" if share is None else f" ({format_number(share, lang, 1)}%)"
+    return f"{format_number(part, lang)}/{format_number(whole, lang)}{pct}"
+
+
+def summary_text(r: PlanReport) -> str:
+    """The summary as plain text (console and golden tests)."""
+    rows = summary_rows(r)
+    width = max(len(label) for label, _ in rows)
+    title = t(r.lang, "report.plan.title", name=r.plan.name or r.case.config.name)
+    return "\n".join([title, "=" * len(title)]
+                     + [f"{label.ljust(width)}  {value}" for label, value in rows]) + "\n"
+
+
+def summary_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    return Sheet(t(lang, "report.plan.sheet.summary"),
+                 [Column(t(lang, "plan.table.item"), width=34), Column(t(lang, "plan.table.value"), width=60)],
+                 [list(row) for row in summary_rows(r)])
+
+
+def needs_sheet(r: PlanReport) -> Sheet:
+    from planner.report.assessment import describe_current, describe_target
+
+    lang = r.lang
+    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
+               Column(t(lang, "table.unit")), Column(t(lang, "table.need"), width=36),
+               Column(t(lang, "report.col.need_id")), Column(t(lang, "table.kind")),
+               Column(t(lang, "table.target")), Column(t(lang, "table.current")),
+               Column(t(lang, "table.priority"), "int"), Column(t(lang, "table.deadline"), "date"),
+               Column(t(lang, "table.overdue")), Column(t(lang, "report.col.in_plan")),
+               Column(t(lang, "report.col.planned_session")),
+               Column(t(lang, "table.reason"), width=80), Column(t(lang, "table.reference"), width=40)]
+    rows = []
+    for need in r.assessment.needs:
+        assignment = r.closed_by.get((need.official_id, need.need))
+        rows.append([
+            need.official_id, r.name(need.official_id), r.unit(need.official_id),
+            r.need_label(need.official_id, need.need), need.need, t(lang, f"kind.{need.kind}"),
+            describe_target(need, lang), describe_current(need, lang), need.priority, need.deadline,
+            t(lang, "yes") if need.overdue else t(lang, "no"),
+            t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
+            f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
+            need.reason, need.reference.cite(),
+        ])
+    return Sheet(t(lang, "report.plan.sheet.needs"), columns, rows)
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def assignments_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    sessions = {s.id: s for c in r.case.catalog.courses.values() for s in c.sessions}
+    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
+               Column(t(lang, "table.unit")), Column(t(lang, "table.course"), width=44),
+               Column(t(lang, "report.col.course_id")), Column(t(lang, "plan.table.session")),
+               Column(t(lang, "plan.table.year"), "int"), Column(t(lang, "plan.table.start"), "date"),
+               Column(t(lang, "plan.table.end"), "date"), Column(t(lang, "report.col.location")),
+               Column(t(lang, "plan.table.cost"), "vnd"), Column(t(lang, "plan.table.source")),
+               Column(t(lang, "plan.table.needs"), width=40), Column(t(lang, "plan.table.reason"), width=80)]
+    rows = []
+    for a in r.plan.assignments:
+        session = sessions.get(a.session)
+        rows.append([
+            a.official_id, r.name(a.official_id), r.unit(a.official_id), r.course_title(a.course),
+            a.course, a.session, a.year, _date(a.start) or (session.start if session else None),
+            _date(a.end) or (session.end if session else None),
+            session.location if session else "", a.cost, r.source(a.funding_source),
+            "; ".join(r.need_label(a.official_id, n) for n in a.needs), a.reason,
+        ])
+    return Sheet(t(lang, "report.plan.sheet.plan"), columns, rows)
+
+
+def unmet_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
+               Column(t(lang, "table.unit")), Column(t(lang, "table.need"), width=36),
+               Column(t(lang, "report.col.need_id")), Column(t(lang, "table.kind")),
+               Column(t(lang, "table.priority"), "int"), Column(t(lang, "plan.table.cause")),
+               Column(t(lang, "plan.table.detail"), width=100)]
+    rows = []
+    for u in r.plan.unmet:
+        need = r.needs.get((u.official_id, u.need))
+        kind = u.kind or (need.kind if need else "")
+        rows.append([u.official_id, r.name(u.official_id), r.unit(u.official_id),
+                     r.need_label(u.official_id, u.need), u.need,
+                     t(lang, f"kind.{kind}") if kind else "",
+                     u.priority or (need.priority if need else 0),
+                     t(lang, f"optimise.cause.{u.cause}"), u.detail])
+    return Sheet(t(lang, "report.plan.sheet.unmet"), columns, rows)
+
+
+def budget_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    columns = [Column(t(lang, "plan.table.year"), "int"), Column(t(lang, "plan.table.source"), width=28),
+               Column(t(lang, "report.col.budget"), "vnd"), Column(t(lang, "report.col.used"), "vnd"),
+               Column(t(lang, "report.col.left"), "vnd"), Column(t(lang, "report.col.used_pct"), "float")]
+    rows: list[list[Any]] = [[y, r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows]
+    budget = sum(b for _, _, b, _ in r.budget_rows)
+    cost = sum(c for _, _, _, c in r.budget_rows)
+    rows.append([None, t(lang, "table.total"), budget, cost, budget - cost, _pct(cost, budget)])
+    return Sheet(t(lang, "report.plan.sheet.budget"), columns, rows)
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    unit: str
+    officials: int
+    trained: int
+    needs: int
+    met: int
+    cost: int
+    by_kind: dict[str, tuple[int, int]]  # kind → (met, total)
+
+
+def unit_lines(r: PlanReport) -> list[UnitLine]:
+    staff = Counter(o.unit for o in r.case.officials)
+    trained: dict[str, set[str]] = defaultdict(set)
+    cost: Counter[str] = Counter()
+    for a in r.plan.assignments:
+        unit = r.unit(a.official_id)
+        trained[unit].add(a.official_id)
+        cost[unit] += a.cost
+    kinds: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for need in r.assessment.needs:
+        entry = kinds[r.unit(need.official_id)][need.kind]
+        entry[0] += r.is_met(need)
+        entry[1] += 1
+    out = []
+    for unit in sorted(staff):
+        by_kind = {k: (v[0], v[1]) for k, v in sorted(kinds[unit].items())}
+        out.append(UnitLine(unit, staff[unit], len(trained[unit]),
+                            sum(v[1] for v in by_kind.values()), sum(v[0] for v in by_kind.values()),
+                            cost[unit], by_kind))
+    return out
+
+
+def units_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    columns = [Column(t(lang, "table.unit"), width=28), Column(t(lang, "table.officials"), "int"),
+               Column(t(lang, "report.col.trained"), "int"), Column(t(lang, "report.col.needs"), "int"),
+               Column(t(lang, "report.col.met"), "int"), Column(t(lang, "report.col.open"), "int"),
+               Column(t(lang, "report.col.met_pct"), "float"),
+               *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
+               Column(t(lang, "report.col.cost"), "vnd")]
+    rows = []
+    for line in unit_lines(r):
+        rows.append([line.unit, line.officials, line.trained, line.needs, line.met,
+                     line.needs - line.met, _pct(line.met, line.needs),
+                     *[f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
+                       for k in KINDS],
+                     line.cost])
+    return Sheet(t(lang, "report.plan.sheet.units"), columns, rows)
+
+
+def sessions_sheet(r: PlanReport) -> Sheet:
+    lang = r.lang
+    columns = [Column(t(lang, "table.course"), width=44), Column(t(lang, "plan.table.session")),
+               Column(t(lang, "plan.table.start"), "date"), Column(t(lang, "plan.table.end"), "date"),
+               Column(t(lang, "report.col.location")), Column(t(lang, "report.col.seats"), "int"),
+               Column(t(lang, "report.col.seats_used"), "int"), Column(t(lang, "report.col.fill_pct"), "float")]
+    rows = [[course.title.in_lang(lang), session.id, session.start, session.end, session.location,
+             session.seats, used, _pct(used, session.seats)]
+            for course, session, used in r.sessions]
+    return Sheet(t(lang, "report.plan.sheet.sessions"), columns, rows)
+
+
+def plan_workbook_sheets(r: PlanReport) -> list[Sheet]:
+    return [summary_sheet(r), needs_sheet(r), assignments_sheet(r), unmet_sheet(r),
+            budget_sheet(r), units_sheet(r), sessions_sheet(r)]
+
+
+def write_plan_xlsx(path: Path, case: "Case", plan: "PlanResult", lang: str) -> None:
+    write_xlsx(path, plan_workbook_sheets(PlanReport.of(case, plan, lang)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _hbar_layout(fig: "go.Figure", title: str, names: list[str], lang: str, x_title: str = "") -> None:
+    longest = max((len(n) for n in names), default=10)
+    fig.update_yaxes(automargin=False, autorange="reversed")
+    fig.update_layout(title=title, barmode="stack", height=max(300, 90 + 28 * len(names)),
+                      margin={"l": min(380, 24 + 7 * longest), "t": 60, "b": 50},
+                      xaxis={"title": x_title},
+                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+
+
+def units_figure(r: PlanReport) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    lines = [line for line in unit_lines(r) if line.needs]
+    if not lines:
+        return None
+    lang = r.lang
+    names = [_short(line.unit) for line in lines]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[line.met for line in lines], orientation="h",
+                name=t(lang, "report.met"), marker_color=COLOURS["met"])
+    fig.add_bar(y=names, x=[line.needs - line.met for line in lines], orientation="h",
+                name=t(lang, "report.open"), marker_color=COLOURS["open"])
+    _hbar_layout(fig, t(lang, "report.plan.chart.units"), names, lang, t(lang, "report.col.needs"))
+    return fig
+
+
+def kinds_figure(r: PlanReport) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    needs = r.plan.totals.get("needs", {})
+    kinds = [k for k in KINDS if k in needs]
+    if not kinds:
+        return None
+    lang = r.lang
+    names = [t(lang, f"kind.{k}") for k in kinds]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[needs[k]["met"] for k in kinds], orientation="h",
+                name=t(lang, "report.met"), marker_color=COLOURS["met"],
+                text=[_share_text(needs[k]["met"], needs[k]["total"], lang) for k in kinds],
+                textposition="auto")
+    fig.add_bar(y=names, x=[needs[k]["total"] - needs[k]["met"] for k in kinds], orientation="h",
+                name=t(lang, "report.open"), marker_color=COLOURS["open"])
+    _hbar_layout(fig, t(lang, "report.plan.chart.kinds"), names, lang, t(lang, "report.col.needs"))
+    return fig
+
+
+def budget_figure(r: PlanReport) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    rows = [row for row in r.budget_rows if row[2] or row[3]]
+    if not rows:
+        return None
+    lang = r.lang
+    names = [f"{y} · {r.source(s)}" for y, s, _, _ in rows]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[c / 1e6 for _, _, _, c in rows], orientation="h",
+                name=t(lang, "report.col.used"), marker_color=COLOURS["used"],
+                hovertext=[format_vnd(c, lang) for _, _, _, c in rows], hoverinfo="text+name")
+    fig.add_bar(y=names, x=[max(0, b - c) / 1e6 for _, _, b, c in rows], orientation="h",
+                name=t(lang, "report.col.left"), marker_color=COLOURS["left"],
+                hovertext=[format_vnd(b - c, lang) for _, _, b, c in rows], hoverinfo="text+name")
+    _hbar_layout(fig, t(lang, "report.plan.chart.budget"), names, lang, t(lang, "report.million_vnd"))
+    return fig
+
+
+def seats_figure(r: PlanReport) -> "go.Figure | None":
+    """Seats used against seats offered, for every session that runs in the plan."""
+    import plotly.graph_objects as go
+
+    running = [(c, s, used) for c, s, used in r.sessions if used]
+    if not running:
+        return None
+    lang = r.lang
+    names = [f"{s.id} · {_short(c.title.in_lang(lang), 30)}" for c, s, _ in running]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[used for _, _, used in running], orientation="h",
+                name=t(lang, "report.col.seats_used"), marker_color=COLOURS["used"],
+                text=[f"{used}/{s.seats}" for _, s, used in running], textposition="auto")
+    fig.add_bar(y=names, x=[max(0, s.seats - used) for _, s, used in running], orientation="h",
+                name=t(lang, "report.seats_free"), marker_color=COLOURS["seats"])
+    _hbar_layout(fig, t(lang, "report.plan.chart.seats"), names, lang, t(lang, "report.col.seats"))
+    return fig
+
+
+def causes_figure(r: PlanReport) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    causes = Counter(u.cause for u in r.plan.unmet)
+    if not causes:
+        return None
+    lang = r.lang
+    ordered = causes.most_common()
+    names = [t(lang, f"optimise.cause.{c}") for c, _ in ordered]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[n for _, n in ordered], orientation="h", marker_color=COLOURS["over"],
+                text=[str(n) for _, n in ordered], textposition="auto",
+                name=t(lang, "report.plan.sheet.unmet"))
+    _hbar_layout(fig, t(lang, "report.plan.chart.causes"), names, lang, t(lang, "report.col.needs"))
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def plan_cards(r: PlanReport) -> list[Card]:
+    lang, plan = r.lang, r.plan
+    everything = plan.totals.get("needs", {}).get("all", {"met": 0, "total": 0})
+    share = _pct(everything["met"], everything["total"]) or 0.0
+    budget = sum(b for _, _, b, _ in r.budget_rows)
+    cost = sum(c for _, _, _, c in r.budget_rows)
+    return [
+        Card(t(lang, "report.plan.needs_met"), f"{format_number(share, lang, 1)}%",
+             t(lang, "report.card.of", part=format_number(everything["met"], lang),
+               whole=format_number(everything["total"], lang)),
+             "good" if share >= 80 else "warn" if share >= 50 else "bad"),
+        Card(t(lang, "report.plan.trained"), format_number(plan.totals.get("officials_trained", 0), lang),
+             t(lang, "report.card.of_officials", whole=format_number(len(r.case.officials), lang))),
+        Card(t(lang, "report.plan.cost"), format_vnd(cost, lang),
+             t(lang, "report.card.of_budget", budget=format_vnd(budget, lang))),
+        Card(t(lang, "report.plan.sessions_running"), format_number(plan.totals.get("sessions_running", 0), lang)),
+        Card(t(lang, "report.plan.unmet"), format_number(len(plan.unmet), lang),
+             tone="good" if not plan.unmet else "warn"),
+        Card(t(lang, "report.plan.status"), t(lang, f"plan.status.{plan.status}"),
+             t(lang, "report.card.gap", gap=format_number(100 * plan.gap, lang, 1)),
+             "good" if plan.status == "optimal" else "neutral"),
+    ]
+
+
+def plan_page(r: PlanReport) -> Page:
+    lang = r.lang
+    sections = [
+        Section(t(lang, "report.plan.section.units"), t(lang, "report.plan.section.units_intro"),
+                figure=units_figure(r), table=units_sheet(r)),
+        Section(t(lang, "report.plan.section.kinds"), figure=kinds_figure(r)),
+        Section(t(lang, "report.plan.section.budget"), t(lang, "report.plan.section.budget_intro"),
+                figure=budget_figure(r), table=budget_sheet(r)),
+        Section(t(lang, "report.plan.section.seats"), t(lang, "report.plan.section.seats_intro"),
+                figure=seats_figure(r), table=sessions_sheet(r)),
+        Section(t(lang, "report.plan.section.plan"), t(lang, "report.plan.section.plan_intro"),
+                table=assignments_sheet(r)),
+        Section(t(lang, "report.plan.section.unmet"), t(lang, "report.plan.section.unmet_intro"),
+                figure=causes_figure(r), table=unmet_sheet(r)),
+    ]
+    sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
+    return Page(title=t(lang, "report.plan.title", name=r.plan.name or r.case.config.name), lang=lang,
+                subtitle=t(lang, "report.plan.subtitle",
+                           date=format_date(r.case.reference_date, lang),
+                           years=" – ".join(str(y) for y in sorted({r.plan.years[0], r.plan.years[-1]}))
+                           if r.plan.years else ""),
+                cards=plan_cards(r), sections=sections,
+                notes=[t(lang, "report.plan.note.objective"), t(lang, "report.note.sort")])
+
+
+def write_plan_html(path: Path, case: "Case", plan: "PlanResult", lang: str) -> None:
+    write_page(path, plan_page(PlanReport.of(case, plan, lang)))
+
+
+__all__ = ["PlanReport", "funding_label", "plan_json_schema", "plan_page", "plan_workbook_sheets",
+           "summary_text", "write_plan_html", "write_plan_xlsx"]

@@ -1,0 +1,552 @@
+"""What-if outputs: JSON (with its JSON Schema), the console tables, an Excel workbook and a
+self-contained HTML page, all from one `planner.whatif.WhatIf`.
+
+Every variant is shown beside the baseline: needs met per kind, knowledge updates of leaders over
+the term, cost against budget, unmet needs by cause, who gains or loses a course; then the
+marginal value of money, labelled by how it was measured (sweep step or probe of one line).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.i18n import format_date, format_vnd, t
+from planner.optimise.result import UNMET_CAUSES
+from planner.report.html import Card, Page, Section, format_number, write_page
+from planner.report.plan_report import KINDS, funding_label
+from planner.report.tabular import Column, Sheet, write_xlsx
+from planner.scenario import Scenario
+from planner.whatif import MILLION, Marginal, Outcome, WhatIf
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+PALETTE = ("#1f4e79", "#2e7d32", "#b26a00", "#6a1b9a", "#00838f", "#c62828", "#5d4037", "#455a64")
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario in words
+
+
+def describe_scenario(scenario: Scenario | None, lang: str) -> str:
+    """The changes a scenario makes, in one line of the report language."""
+    if scenario is None:
+        return t(lang, "whatif.change.none")
+    parts = []
+    for b in scenario.budget:
+        where = t(lang, "whatif.change.where",
+                  source=funding_label(b.source, lang) if b.source else t(lang, "whatif.change.all_sources"),
+                  year=str(b.year) if b.year else t(lang, "whatif.change.all_years"))
+        if b.scale is not None:
+            parts.append(t(lang, "whatif.change.scale", scale=_scale(b.scale, lang), where=where))
+        elif b.amount is not None:
+            parts.append(t(lang, "whatif.change.amount", amount=format_vnd(b.amount, lang), where=where))
+        else:
+            parts.append(t(lang, "whatif.change.add", amount=format_vnd(b.add or 0, lang), where=where))
+    for s in scenario.seats:
+        target = s.session or s.course
+        if s.seats is not None:
+            parts.append(t(lang, "whatif.change.seats_set", seats=s.seats, session=target))
+        else:
+            parts.append(t(lang, "whatif.change.seats_add", seats=f"{s.add:+d}", session=target))
+    for c in scenario.exclude_courses:
+        parts.append(t(lang, "whatif.change.exclude", course=c))
+    for a in scenario.add_sessions:
+        parts.append(t(lang, "whatif.change.add_session", session=a.session.id, course=a.course,
+                       start=format_date(a.session.start, lang), seats=a.session.seats))
+    if scenario.reference_date is not None:
+        parts.append(t(lang, "whatif.change.reference_date", date=format_date(scenario.reference_date, lang)))
+    for name, value in scenario.parameters.items():
+        parts.append(t(lang, "whatif.change.parameter", name=name, value=value))
+    if scenario.years:
+        parts.append(t(lang, "whatif.change.years", first=min(scenario.years), last=max(scenario.years)))
+    return "; ".join(parts) or t(lang, "whatif.change.none")
+
+
+def variant_label(outcome: Outcome, lang: str) -> str:
+    v = outcome.variant
+    if v.kind == "baseline":
+        return t(lang, "whatif.baseline")
+    if v.kind == "sweep" and v.scale is not None:
+        return t(lang, "whatif.sweep_label", scale=_scale(v.scale, lang))
+    return v.name
+
+
+def _scale(scale: float, lang: str) -> str:
+    text = format_number(scale, lang, 2)
+    decimal = t(lang, "number.decimal")
+    if decimal in text:
+        text = text.rstrip("0").rstrip(decimal)
+    return text
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and its schema
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class MetOut(_Out):
+    met: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class BudgetUseOut(_Out):
+    year: int
+    source: str
+    budget: int = Field(description="VND")
+    spent: int = Field(description="VND")
+    left: int = Field(description="VND")
+
+
+class OfficialChangeOut(_Out):
+    official_id: str
+    gained: list[str]
+    lost: list[str]
+
+
+class VariantOut(_Out):
+    name: str
+    kind: Literal["baseline", "scenario", "sweep", "probe"]
+    scenario_file: str | None
+    changes: str = Field(description="the scenario's changes, in the report language")
+    scale: float | None = Field(description="budget sweep: the factor every line is scaled by")
+    status: Literal["optimal", "feasible", "infeasible"]
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    time_s: float
+    budget_total: int
+    cost_total: int
+    needs: dict[str, MetOut] = Field(description="needs met / total per kind and 'all'")
+    priority_points: MetOut = Field(description="sum of the priorities of the needs met / of all")
+    leaders_term: MetOut = Field(
+        description="officials with a knowledge update due this term (QĐ 145) who get it")
+    unmet_by_cause: dict[str, int]
+    budget: list[BudgetUseOut]
+    gained: list[OfficialChangeOut] = Field(description="officials who gain or lose a course "
+                                                        "against the baseline")
+    infeasible: dict[str, Any] | None = None
+
+
+class MarginalOut(_Out):
+    method: Literal["sweep", "probe"]
+    label: str
+    year: int | None
+    source: str | None
+    added_vnd: int
+    points: int = Field(description="priority points gained")
+    needs: int = Field(description="needs met gained")
+    points_per_million: float
+    gaps: list[float] = Field(description="optimality gaps of the two runs compared")
+
+
+class WhatIfOut(_Out):
+    name: str
+    reference_date: str
+    years: list[int]
+    engine: str
+    seed: int
+    time_limit: float
+    jobs: int
+    wall_s: float
+    baseline: VariantOut
+    variants: list[VariantOut]
+    probes: list[VariantOut]
+    marginal: list[MarginalOut]
+
+
+def whatif_json_schema() -> dict[str, Any]:
+    schema = WhatIfOut.model_json_schema()
+    return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://planner.local/schemas/whatif.json", "title": "planner whatif"}
+
+
+def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
+    plan = o.plan
+    changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+    return {
+        "name": o.variant.name, "kind": o.variant.kind, "scenario_file": o.variant.source,
+        "changes": describe_scenario(o.variant.scenario, lang), "scale": o.variant.scale,
+        "status": o.status, "objective": plan.objective if plan else None,
+        "bound": plan.bound if plan else None, "gap": plan.gap if plan else None,
+        "time_s": o.time_s, "budget_total": o.budget_total, "cost_total": o.cost_total,
+        "needs": {k: {"met": m, "total": n} for k, (m, n) in o.needs.items()},
+        "priority_points": {"met": o.priority[0], "total": o.priority[1]},
+        "leaders_term": {"met": o.leaders[0], "total": o.leaders[1]},
+        "unmet_by_cause": o.unmet_by_cause,
+        "budget": [{"year": b.year, "source": b.source, "budget": b.budget, "spent": b.spent,
+                    "left": b.left} for b in o.budget],
+        "gained": [{"official_id": c.official_id, "gained": list(c.gained), "lost": list(c.lost)}
+                   for c in changes],
+        "infeasible": o.infeasible,
+    }
+
+
+def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
+    s = w.settings
+    return {
+        "name": w.name, "reference_date": w.reference_date, "years": list(w.years),
+        "engine": s.engine, "seed": s.seed, "time_limit": s.time_limit, "jobs": w.jobs,
+        "wall_s": w.wall_s, "baseline": _variant_dict(w, w.baseline, lang),
+        "variants": [_variant_dict(w, o, lang) for o in w.variants],
+        "probes": [_variant_dict(w, o, lang) for o in w.probes],
+        "marginal": [{"method": m.method, "label": m.label, "year": m.year, "source": m.source,
+                      "added_vnd": m.added, "points": m.points, "needs": m.needs,
+                      "points_per_million": round(m.per_million, 3), "gaps": list(m.gaps)}
+                     for m in w.marginal],
+    }
+
+
+def whatif_json(w: WhatIf, lang: str) -> str:
+    return json.dumps(whatif_dict(w, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+
+def _all(w: WhatIf) -> list[Outcome]:
+    return [w.baseline, *w.variants]
+
+
+def _causes(w: WhatIf) -> list[str]:
+    seen = {c for o in _all(w) for c in o.unmet_by_cause}
+    return [c for c in UNMET_CAUSES if c in seen]
+
+
+def comparison_sheet(w: WhatIf, lang: str) -> Sheet:
+    causes = _causes(w)
+    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "whatif.col.changes"), width=48),
+               Column(t(lang, "whatif.col.status")), Column(t(lang, "whatif.col.budget"), "vnd"),
+               Column(t(lang, "whatif.col.cost"), "vnd"), Column(t(lang, "whatif.col.needs_met"), "int"),
+               Column(t(lang, "whatif.col.needs_pct"), "float"),
+               *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
+               Column(t(lang, "whatif.col.leaders")), Column(t(lang, "whatif.col.points"), "int"),
+               *[Column(t(lang, "whatif.col.unmet_cause", cause=t(lang, f"optimise.cause.{c}")), "int")
+                 for c in causes],
+               Column(t(lang, "whatif.col.gain"), "int"), Column(t(lang, "whatif.col.lose"), "int"),
+               Column(t(lang, "whatif.col.gap"), "float")]
+    rows = []
+    for o in _all(w):
+        met, total = o.needs.get("all", (0, 0))
+        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        rows.append([
+            variant_label(o, lang), describe_scenario(o.variant.scenario, lang),
+            t(lang, f"plan.status.{o.status}"), o.budget_total, o.cost_total,
+            met if o.feasible else None, _pct(met, total) if o.feasible else None,
+            *[f"{o.needs[k][0]}/{o.needs[k][1]}" if o.feasible and k in o.needs else "" for k in KINDS],
+            f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "",
+            o.priority[0] if o.feasible else None,
+            *[o.unmet_by_cause.get(c, 0) for c in causes],
+            sum(1 for c in changes if c.gained), sum(1 for c in changes if c.lost),
+            round(100 * o.plan.gap, 1) if o.plan else None,
+        ])
+    return Sheet(t(lang, "whatif.sheet.comparison"), columns, rows)
+
+
+def budget_sheet(w: WhatIf, lang: str) -> Sheet:
+    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "plan.table.year"), "int"),
+               Column(t(lang, "plan.table.source"), width=26), Column(t(lang, "report.col.budget"), "vnd"),
+               Column(t(lang, "report.col.used"), "vnd"), Column(t(lang, "report.col.left"), "vnd")]
+    rows = [[variant_label(o, lang), b.year, funding_label(b.source, lang), b.budget, b.spent, b.left]
+            for o in _all(w) for b in o.budget]
+    return Sheet(t(lang, "whatif.sheet.budget"), columns, rows)
+
+
+def changes_sheet(w: WhatIf, lang: str) -> Sheet:
+    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "report.col.official_id")),
+               Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
+               Column(t(lang, "whatif.col.gained"), width=50), Column(t(lang, "whatif.col.lost"), width=50)]
+    rows = []
+    for o in w.variants:
+        for c in w.changes.get(o.variant.name, []):
+            name, unit = w.officials.get(c.official_id, ("", ""))
+            rows.append([variant_label(o, lang), c.official_id, name, unit,
+                         ", ".join(c.gained), ", ".join(c.lost)])
+    return Sheet(t(lang, "whatif.sheet.changes"), columns, rows)
+
+
+def marginal_label(m: Marginal, w: WhatIf, lang: str) -> str:
+    if m.method == "probe":
+        return t(lang, "whatif.marginal.probe_label", year=m.year,
+                 source=funding_label(m.source or "", lang), amount=format_vnd(m.added, lang))
+    names = m.label.split(" → ")
+    by_name = {o.variant.name: o for o in w.variants}
+    labels = [variant_label(by_name[n], lang) if n in by_name else n for n in names]
+    return " → ".join(labels)
+
+
+def marginal_sheet(w: WhatIf, lang: str) -> Sheet:
+    columns = [Column(t(lang, "whatif.col.method"), width=26), Column(t(lang, "whatif.col.step"), width=44),
+               Column(t(lang, "whatif.col.added"), "vnd"), Column(t(lang, "whatif.col.points_gained"), "int"),
+               Column(t(lang, "whatif.col.needs_gained"), "int"),
+               Column(t(lang, "whatif.col.per_million"), "float"), Column(t(lang, "whatif.col.gaps"), width=20)]
+    rows = [[t(lang, f"whatif.method.{m.method}"), marginal_label(m, w, lang), m.added, m.points,
+             m.needs, round(m.per_million, 2),
+             " / ".join(f"{format_number(100 * g, lang, 1)}%" for g in m.gaps)]
+            for m in w.marginal]
+    return Sheet(t(lang, "whatif.sheet.marginal"), columns, rows)
+
+
+def whatif_sheets(w: WhatIf, lang: str) -> list[Sheet]:
+    return [comparison_sheet(w, lang), marginal_sheet(w, lang), budget_sheet(w, lang),
+            changes_sheet(w, lang), notes_sheet(w, lang)]
+
+
+def notes(w: WhatIf, lang: str) -> list[str]:
+    s = w.settings
+    return [t(lang, "whatif.note.points"), t(lang, "whatif.note.sweep"),
+            t(lang, "whatif.note.probe"),
+            t(lang, "whatif.note.settings", engine=s.engine, seed=s.seed,
+              time_limit=format_number(s.time_limit, lang, 1), runs=w.runs, jobs=w.jobs,
+              wall=format_number(w.wall_s, lang, 1))]
+
+
+def notes_sheet(w: WhatIf, lang: str) -> Sheet:
+    return Sheet(t(lang, "whatif.sheet.notes"), [Column(t(lang, "plan.table.item"), width=120)],
+                 [[n] for n in notes(w, lang)])
+
+
+def write_whatif_xlsx(path: Path, w: WhatIf, lang: str) -> None:
+    write_xlsx(path, whatif_sheets(w, lang))
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def _legend() -> dict[str, Any]:
+    return {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+
+
+def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+    """Needs met (and leaders' term updates) against the total budget, one point per variant."""
+    import plotly.graph_objects as go
+
+    points = sorted((o for o in _all(w) if o.feasible), key=lambda o: (o.budget_total, o.variant.kind != "baseline"))
+    if not points:
+        return None
+    fig = go.Figure()
+    x = [o.budget_total / 1e6 for o in points]
+    labels = [variant_label(o, lang) for o in points]
+    fig.add_scatter(x=x, y=[_pct(*o.needs["all"]) for o in points], mode="lines+markers+text",
+                    name=t(lang, "whatif.chart.needs_pct"), text=labels, textposition="top center",
+                    line={"color": PALETTE[0]}, marker={"size": 9})
+    if any(o.leaders[1] for o in points):
+        fig.add_scatter(x=x, y=[_pct(*o.leaders) for o in points], mode="lines+markers",
+                        name=t(lang, "whatif.chart.leaders_pct"), line={"color": PALETTE[1], "dash": "dot"})
+    fig.add_scatter(x=x, y=[_pct(*o.priority) for o in points], mode="lines+markers",
+                    name=t(lang, "whatif.chart.points_pct"), line={"color": PALETTE[2], "dash": "dash"})
+    base = w.baseline.budget_total / 1e6
+    fig.add_vline(x=base, line_dash="dot", line_color="#888",
+                  annotation_text=t(lang, "whatif.baseline"), annotation_position="bottom right")
+    fig.update_layout(title=t(lang, "whatif.chart.coverage"), height=440,
+                      xaxis={"title": t(lang, "whatif.chart.budget_axis")},
+                      yaxis={"title": "%", "rangemode": "tozero"}, legend=_legend(),
+                      margin={"t": 70, "b": 60, "l": 60})
+    return fig
+
+
+def kinds_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    outcomes = [o for o in _all(w) if o.feasible]
+    if not outcomes:
+        return None
+    names = [variant_label(o, lang) for o in outcomes]
+    fig = go.Figure()
+    for i, kind in enumerate(KINDS):
+        if not any(kind in o.needs for o in outcomes):
+            continue
+        fig.add_bar(x=names, y=[o.needs.get(kind, (0, 0))[0] for o in outcomes],
+                    name=t(lang, f"kind.{kind}"), marker_color=PALETTE[i],
+                    text=[f"{o.needs.get(kind, (0, 0))[0]}/{o.needs.get(kind, (0, 0))[1]}" for o in outcomes],
+                    textposition="auto")
+    fig.update_layout(title=t(lang, "whatif.chart.kinds"), barmode="group", height=420,
+                      yaxis={"title": t(lang, "whatif.col.needs_met")}, legend=_legend(),
+                      margin={"t": 70, "b": 80})
+    return fig
+
+
+def cost_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    outcomes = [o for o in _all(w) if o.feasible]
+    if not outcomes:
+        return None
+    names = [variant_label(o, lang) for o in outcomes]
+    fig = go.Figure()
+    fig.add_bar(x=names, y=[o.cost_total / 1e6 for o in outcomes], name=t(lang, "report.col.used"),
+                marker_color=PALETTE[0],
+                hovertext=[format_vnd(o.cost_total, lang) for o in outcomes], hoverinfo="text+name")
+    fig.add_bar(x=names, y=[max(0, o.budget_total - o.cost_total) / 1e6 for o in outcomes],
+                name=t(lang, "report.col.left"), marker_color="#9ecae1",
+                hovertext=[format_vnd(o.budget_total - o.cost_total, lang) for o in outcomes],
+                hoverinfo="text+name")
+    fig.update_layout(title=t(lang, "whatif.chart.cost"), barmode="stack", height=420,
+                      yaxis={"title": t(lang, "report.million_vnd")}, legend=_legend(),
+                      margin={"t": 70, "b": 80})
+    return fig
+
+
+def causes_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    outcomes = [o for o in _all(w) if o.feasible]
+    causes = _causes(w)
+    if not outcomes or not causes:
+        return None
+    names = [variant_label(o, lang) for o in outcomes]
+    fig = go.Figure()
+    for i, cause in enumerate(causes):
+        fig.add_bar(x=names, y=[o.unmet_by_cause.get(cause, 0) for o in outcomes],
+                    name=t(lang, f"optimise.cause.{cause}"), marker_color=PALETTE[(i + 2) % len(PALETTE)])
+    fig.update_layout(title=t(lang, "whatif.chart.causes"), barmode="stack", height=420,
+                      yaxis={"title": t(lang, "report.col.needs")}, legend=_legend(),
+                      margin={"t": 90, "b": 80})
+    return fig
+
+
+def marginal_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+    import plotly.graph_objects as go
+
+    if not w.marginal:
+        return None
+    labels = [f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}" for m in w.marginal]
+    values = [round(m.per_million, 2) for m in w.marginal]
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=values, orientation="h",
+                marker_color=[PALETTE[0] if m.method == "sweep" else PALETTE[2] for m in w.marginal],
+                text=[format_number(v, lang, 2) for v in values], textposition="auto")
+    longest = max(len(label) for label in labels)
+    fig.update_yaxes(automargin=False, autorange="reversed")
+    fig.update_layout(title=t(lang, "whatif.chart.marginal"), showlegend=False,
+                      height=max(300, 100 + 34 * len(labels)),
+                      xaxis={"title": t(lang, "whatif.col.per_million")},
+                      margin={"l": min(480, 24 + 7 * longest), "t": 60, "b": 60})
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The page and the console
+
+
+def cards(w: WhatIf, lang: str) -> list[Card]:
+    b = w.baseline
+    feasible = [o for o in w.variants if o.feasible]
+    out = [Card(t(lang, "whatif.card.variants"), str(len(w.variants)),
+                t(lang, "whatif.card.variants_note", runs=w.runs,
+                  wall=format_number(w.wall_s, lang, 1), jobs=w.jobs))]
+    if b.feasible:
+        met, total = b.needs["all"]
+        out.append(Card(t(lang, "whatif.card.baseline"), f"{format_number(_pct(met, total) or 0, lang, 1)}%",
+                        t(lang, "whatif.card.baseline_note", met=met, total=total,
+                          cost=format_vnd(b.cost_total, lang), budget=format_vnd(b.budget_total, lang))))
+    if feasible:
+        best = max(feasible, key=lambda o: (o.needs["all"][0], -o.cost_total))
+        worst = min(feasible, key=lambda o: (o.needs["all"][0], o.cost_total))
+        for key, o, tone in (("best", best, "good"), ("worst", worst, "warn")):
+            delta = o.needs["all"][0] - b.needs["all"][0] if b.feasible else 0
+            out.append(Card(t(lang, f"whatif.card.{key}"), variant_label(o, lang),
+                            t(lang, "whatif.card.delta", delta=f"{delta:+d}",
+                              cost=format_vnd(o.cost_total, lang)), tone))
+    probes = [m for m in w.marginal if m.method == "probe"]
+    if probes:
+        top = max(probes, key=lambda m: m.per_million)
+        out.append(Card(t(lang, "whatif.card.best_money"), marginal_label(top, w, lang),
+                        t(lang, "whatif.card.best_money_note", points=format_number(top.per_million, lang, 1)),
+                        "good" if top.per_million > 0 else "neutral"))
+    infeasible = [o for o in w.variants if not o.feasible]
+    if infeasible:
+        out.append(Card(t(lang, "whatif.card.infeasible"), str(len(infeasible)),
+                        ", ".join(variant_label(o, lang) for o in infeasible), "bad"))
+    return out
+
+
+def whatif_page(w: WhatIf, lang: str) -> Page:
+    infeasible = [o for o in w.variants if not o.feasible]
+    sections = [
+        Section(t(lang, "whatif.section.coverage"), t(lang, "whatif.section.coverage_intro"),
+                figure=coverage_figure(w, lang), table=comparison_sheet(w, lang),
+                note="; ".join(f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}"
+                               for o in infeasible)),
+        Section(t(lang, "whatif.section.kinds"), figure=kinds_figure(w, lang)),
+        Section(t(lang, "whatif.section.cost"), t(lang, "whatif.section.cost_intro"),
+                figure=cost_figure(w, lang), table=budget_sheet(w, lang)),
+        Section(t(lang, "whatif.section.causes"), t(lang, "whatif.section.causes_intro"),
+                figure=causes_figure(w, lang)),
+        Section(t(lang, "whatif.section.marginal"), t(lang, "whatif.section.marginal_intro"),
+                figure=marginal_figure(w, lang), table=marginal_sheet(w, lang),
+                note=t(lang, "whatif.note.noise")),
+        Section(t(lang, "whatif.section.changes"), t(lang, "whatif.section.changes_intro"),
+                table=changes_sheet(w, lang)),
+    ]
+    sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
+    years = f"{w.years[0]}–{w.years[-1]}" if len(w.years) > 1 else str(w.years[0])
+    return Page(title=t(lang, "whatif.title", name=w.name), lang=lang,
+                subtitle=t(lang, "whatif.subtitle", date=format_date(_iso(w.reference_date), lang),
+                           years=years, variants=len(w.variants)),
+                cards=cards(w, lang), sections=sections, notes=notes(w, lang))
+
+
+def _iso(text: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def title_line(w: WhatIf, lang: str) -> str:
+    years = f"{w.years[0]}–{w.years[-1]}" if len(w.years) > 1 else str(w.years[0])
+    return (t(lang, "whatif.title", name=w.name) + " — " +
+            t(lang, "whatif.subtitle", date=format_date(_iso(w.reference_date), lang), years=years,
+              variants=len(w.variants)))
+
+
+def write_whatif_html(path: Path, w: WhatIf, lang: str) -> None:
+    write_page(path, whatif_page(w, lang))
+
+
+def console_sheet(w: WhatIf, lang: str) -> Sheet:
+    """The comparison narrowed to what fits a terminal: the full one is in xlsx/html/json."""
+    columns = [Column(t(lang, "whatif.col.variant")), Column(t(lang, "whatif.col.budget"), "vnd"),
+               Column(t(lang, "whatif.col.cost"), "vnd"), Column(t(lang, "whatif.col.needs_met")),
+               Column(t(lang, "whatif.col.leaders_short")), Column(t(lang, "whatif.col.points"), "int"),
+               Column(t(lang, "whatif.col.gain_lose"))]
+    rows = []
+    for o in _all(w):
+        met, total = o.needs.get("all", (0, 0))
+        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        rows.append([
+            variant_label(o, lang), o.budget_total, o.cost_total,
+            f"{met}/{total} ({format_number(_pct(met, total) or 0, lang, 1)}%)" if o.feasible
+            else t(lang, "plan.status.infeasible"),
+            f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "–",
+            o.priority[0] if o.feasible else None,
+            f"+{sum(1 for c in changes if c.gained)} / -{sum(1 for c in changes if c.lost)}"
+            if o.variant.kind != "baseline" else "",
+        ])
+    return Sheet(t(lang, "whatif.sheet.comparison"), columns, rows)
+
+
+def console_marginal_sheet(w: WhatIf, lang: str) -> Sheet:
+    columns = [Column(t(lang, "whatif.col.step")), Column(t(lang, "whatif.col.added"), "vnd"),
+               Column(t(lang, "whatif.col.needs_gained"), "int"), Column(t(lang, "whatif.col.per_million"), "float")]
+    rows = [[f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}", m.added,
+             m.needs, round(m.per_million, 2)] for m in w.marginal]
+    return Sheet(t(lang, "whatif.sheet.marginal"), columns, rows)
+
+
+__all__ = ["comparison_sheet", "describe_scenario", "marginal_sheet", "variant_label",
+           "whatif_dict", "whatif_json", "whatif_json_schema", "whatif_page", "whatif_sheets",
+           "write_whatif_html", "write_whatif_xlsx", "MILLION"]

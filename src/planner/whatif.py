@@ -1,0 +1,481 @@
+"""What-if analysis: solve variants of a case and compare them with the unchanged baseline.
+
+Each variant is the case changed by a scenario (`planner.scenario`), planned from scratch:
+assess → recommend → build → solve, so every rule applies to every variant. The comparison
+reports, per variant: needs met per kind, knowledge updates of leaders over the term (QĐ 145),
+cost against budget per year and source, unmet needs by cause, and the officials who gain or
+lose a course against the baseline.
+
+The marginal value of money is measured in *priority points*: the sum of the assessment
+priorities of the needs a plan meets (a plain count weighted by importance; the solver's
+objective also discounts later years, see `planner.optimise.objective`). Two readings, labelled
+as what they are:
+- `sweep`: between consecutive points of a budget sweep (every line scaled together), the
+  points gained per extra million VND of the total budget;
+- `probe`: for the budget lines that block needs in the baseline (an unmet need whose cause is
+  the budget and one of whose sessions is charged to the line), the baseline is solved again
+  with money added to that line alone; points gained per million added.
+Both are differences between two solver runs within a time limit: when the runs are not proved
+optimal, part of a difference can be solver noise; each entry carries the two gaps.
+
+Parallel runs are deterministic: every variant is solved with one solver worker and the same
+seed, in its own process, so a parallel sweep gives exactly the plans a sequential one gives
+(CP-SAT stops on deterministic time; HiGHS only when it finishes within its wall-clock limit).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Literal, Sequence
+
+from planner.case import Case
+from planner.errors import InfeasiblePlanError
+from planner.optimise.result import PlanResult
+from planner.scenario import BudgetChange, Scenario, apply_scenario
+
+log = logging.getLogger("planner")
+
+VariantKind = Literal["baseline", "scenario", "sweep", "probe"]
+MILLION = 1_000_000
+
+
+@dataclass(frozen=True)
+class WhatIfSettings:
+    engine: str = "auto"
+    time_limit: float = 10.0  # seconds per variant
+    seed: int = 0
+    mode: str = "coverage"
+    lang: str = "vi"
+    jobs: int | None = None  # processes; None: min(cores, variants)
+    probes: int = 6  # budget lines probed for their marginal value (0: none)
+    probe_amount: int | None = None  # VND added to a probed line; None: see `_probe_amount`
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One run: the baseline (no scenario) or the case changed by `scenario`."""
+
+    name: str
+    kind: VariantKind
+    scenario: Scenario | None = None
+    source: str | None = None  # the scenario file
+    scale: float | None = None  # budget sweep: the factor every line is scaled by
+    probe: tuple[int, str, int] | None = None  # (year, source, VND added)
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    year: int
+    source: str
+    budget: int
+    spent: int
+
+    @property
+    def left(self) -> int:
+        return self.budget - self.spent
+
+
+@dataclass(frozen=True)
+class BlockedLine:
+    """A budget line that keeps needs unmet in a plan: how many, and the least money that would
+    pay for one more of them (ignoring every other rule)."""
+
+    year: int
+    source: str
+    needs: int
+    least_missing: int
+
+
+@dataclass
+class Outcome:
+    """The result of one variant, compact and picklable (it crosses process boundaries)."""
+
+    variant: Variant
+    status: str  # optimal | feasible | infeasible
+    plan: PlanResult | None
+    infeasible: dict[str, Any] | None
+    budget: list[BudgetUse]
+    needs: dict[str, tuple[int, int]]  # kind (and "all") → (met, total)
+    priority: tuple[int, int]  # priority points (met, total)
+    leaders: tuple[int, int]  # officials with a term knowledge-update need: (covered, total)
+    unmet_by_cause: dict[str, int]
+    courses: dict[str, tuple[str, ...]]  # official id → courses planned
+    blocked: list[BlockedLine]
+    time_s: float
+
+    @property
+    def feasible(self) -> bool:
+        return self.plan is not None
+
+    @property
+    def budget_total(self) -> int:
+        return sum(b.budget for b in self.budget)
+
+    @property
+    def cost_total(self) -> int:
+        return sum(b.spent for b in self.budget)
+
+    @property
+    def objective(self) -> int | None:
+        return self.plan.objective if self.plan else None
+
+
+@dataclass(frozen=True)
+class OfficialChange:
+    official_id: str
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """Priority points one more million VND buys, between two runs."""
+
+    method: Literal["sweep", "probe"]
+    label: str  # the sweep step ("×0.75 → ×1") or the probed line ("2026 ngan_sach_tinh")
+    year: int | None
+    source: str | None
+    added: int  # VND between the two runs
+    points: int  # priority points gained (may be ≤ 0)
+    needs: int  # needs met gained
+    gaps: tuple[float, float]  # the two runs' optimality gaps
+
+    @property
+    def per_million(self) -> float:
+        return self.points * MILLION / self.added if self.added else 0.0
+
+
+@dataclass
+class WhatIf:
+    name: str
+    reference_date: str
+    years: tuple[int, ...]
+    settings: WhatIfSettings
+    baseline: Outcome
+    variants: list[Outcome]  # in the order asked (the baseline not repeated)
+    probes: list[Outcome]
+    changes: dict[str, list[OfficialChange]]  # variant name → changes against the baseline
+    marginal: list[Marginal]
+    wall_s: float
+    jobs: int
+    runs: int = 0  # solver runs made (variants identical to the baseline reuse it)
+    officials: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (name, unit)
+
+
+# -- variants -------------------------------------------------------------------------------------
+
+def variants_from(scenarios: Sequence[tuple[Scenario, str | None]] = (),
+                  sweep: Sequence[Scenario] = ()) -> list[Variant]:
+    """Variants for scenario files (scenario, file) and budget-sweep scenarios, in that order."""
+    out = [Variant(s.name, "scenario", s, src) for s, src in scenarios]
+    for s in sweep:
+        scale = s.budget[0].scale if len(s.budget) == 1 else None
+        out.append(Variant(s.name, "sweep", s, None, scale))
+    names = Counter(v.name for v in out)
+    if any(n > 1 for n in names.values()):
+        # Names key the comparison; two scenario files with one name would hide each other.
+        seen: Counter[str] = Counter()
+        renamed = []
+        for v in out:
+            seen[v.name] += 1
+            renamed.append(v if names[v.name] == 1 else
+                           Variant(f"{v.name} ({seen[v.name]})", v.kind, v.scenario, v.source,
+                                   v.scale, v.probe))
+        out = renamed
+    return out
+
+
+def changed_case(case: Case, variant: Variant) -> Case:
+    if variant.scenario is None:
+        return case
+    return apply_scenario(case, variant.scenario, variant.source)
+
+
+# -- one variant (runs in a worker process) -------------------------------------------------------
+
+_CASE: Case | None = None  # the baseline case of this worker process (set once per process)
+
+
+def _init_worker(case: Case) -> None:
+    global _CASE
+    _CASE = case
+    logging.getLogger("planner").setLevel(logging.ERROR)  # workers must not garble the progress bar
+
+
+def _run_in_worker(variant: Variant, settings: WhatIfSettings) -> Outcome:
+    assert _CASE is not None, "worker not initialised"
+    return solve_variant(_CASE, variant, settings)
+
+
+def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Outcome:
+    """Plan one variant: the same pipeline as `planner plan`, one solver worker."""
+    from planner.assess import assess_case
+    from planner.optimise.build import build_instance
+    from planner.optimise.solve import SolveConfig, solve
+    from planner.recommend import recommend_case
+
+    started = time.monotonic()
+    changed = changed_case(case, variant)
+    assessment = assess_case(changed, lang=settings.lang)
+    recommendations = recommend_case(changed, assessment, settings.lang)
+    inst = build_instance(changed, assessment, recommendations, lang=settings.lang)
+    config = SolveConfig(engine=settings.engine, time_limit=settings.time_limit,
+                         seed=settings.seed, workers=1, mode=settings.mode, lang=settings.lang)
+    budget_lines = {(b.year, b.source): b.amount for b in changed.config.budget}
+    try:
+        plan: PlanResult | None = solve(inst, config)
+        infeasible = None
+    except InfeasiblePlanError as error:
+        plan = None
+        infeasible = {"rule": error.rule, "officials": list(error.officials),
+                      "remedy": error.remedy, "message": str(error)}
+    return _outcome(variant, inst, plan, infeasible, budget_lines,
+                    round(time.monotonic() - started, 3))
+
+
+def _outcome(variant: Variant, inst: Any, plan: PlanResult | None,
+             infeasible: dict[str, Any] | None, budget_lines: dict[tuple[int, str], int],
+             time_s: float) -> Outcome:
+    spent: dict[tuple[int, str], int] = defaultdict(int)
+    unmet_keys: set[tuple[str, str]] = set()
+    courses: dict[str, list[str]] = defaultdict(list)
+    if plan is not None:
+        for a in plan.assignments:
+            spent[(a.year, a.funding_source)] += a.cost
+            courses[a.official_id].append(a.course)
+        # Class costs (fixed per running session) are in the totals, not in the assignments.
+        for year, by_source in plan.totals.get("cost", {}).items():
+            for source, amount in by_source.items():
+                spent[(int(year), source)] = int(amount)
+        unmet_keys = {(u.official_id, u.need) for u in plan.unmet}
+    budget = [BudgetUse(y, s, budget_lines.get((y, s), 0), spent.get((y, s), 0))
+              for y, s in sorted(set(budget_lines) | set(spent))]
+    needs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    priority = [0, 0]
+    leaders: dict[str, bool] = {}
+    for need in inst.needs:
+        official = inst.officials[need.official].id
+        met = plan is not None and (official, need.id) not in unmet_keys
+        for key in (need.kind, "all"):
+            needs[key][0] += met
+            needs[key][1] += 1
+        priority[0] += need.weight if met else 0
+        priority[1] += need.weight
+        if need.term:
+            leaders[official] = leaders.get(official, True) and met
+    unmet_by_cause = dict(sorted(Counter(u.cause for u in plan.unmet).items())) if plan else {}
+    status = plan.status if plan is not None else "infeasible"
+    return Outcome(
+        variant=variant, status=status, plan=plan, infeasible=infeasible, budget=budget,
+        needs={k: (v[0], v[1]) for k, v in sorted(needs.items())},
+        priority=(priority[0], priority[1]),
+        leaders=(sum(leaders.values()), len(leaders)), unmet_by_cause=unmet_by_cause,
+        courses={o: tuple(sorted(c)) for o, c in sorted(courses.items())},
+        blocked=_blocked_lines(inst, plan, budget_lines, spent) if plan else [],
+        time_s=time_s,
+    )
+
+
+def _blocked_lines(inst: Any, plan: PlanResult, budget_lines: dict[tuple[int, str], int],
+                   spent: dict[tuple[int, str], int]) -> list[BlockedLine]:
+    """Budget lines charged by a session that would close a need left unmet for the budget."""
+    need_index = inst.need_index
+    running = set(plan.totals.get("seats", {}))
+    count: Counter[tuple[int, str]] = Counter()
+    least: dict[tuple[int, str], int] = {}
+    for u in plan.unmet:
+        if u.cause != "budget" or (u.official_id, u.need) not in need_index:
+            continue
+        lines_of_need: set[tuple[int, str]] = set()
+        for o in inst.options_by_need[need_index[(u.official_id, u.need)]]:
+            session = inst.sessions[inst.options[o].session]
+            key = (session.year, session.source)
+            cost = inst.options[o].cost + (0 if session.id in running else session.class_cost)
+            missing = spent.get(key, 0) + cost - budget_lines.get(key, 0)
+            if missing > 0:
+                lines_of_need.add(key)
+                least[key] = min(least.get(key, missing), missing)
+        count.update(lines_of_need)
+    return [BlockedLine(y, s, n, least[(y, s)])
+            for (y, s), n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+Callback = Callable[[Outcome, int, int], None]  # (finished outcome, done, total)
+
+
+def run_whatif(case: Case, variants: Sequence[Variant], settings: WhatIfSettings = WhatIfSettings(),
+               on_done: Callback | None = None) -> WhatIf:
+    """Solve the baseline and every variant (in parallel when `settings.jobs` > 1), then probe
+    the budget lines that block needs; compare everything with the baseline."""
+    started = time.monotonic()
+    # Apply every scenario once here: a broken scenario fails before any solver starts, and a
+    # variant identical to the baseline (e.g. the sweep's ×1) reuses the baseline's plan.
+    same_as_baseline = [_same_case(changed_case(case, v), case) for v in variants]
+    first = [Variant("baseline", "baseline")] + [v for v, same in zip(variants, same_as_baseline)
+                                                 if not same]
+    total = len(first)
+    jobs = settings.jobs or min(os.cpu_count() or 1, total)
+    done_count = 0
+
+    def note(outcome: Outcome) -> None:
+        nonlocal done_count
+        done_count += 1
+        if on_done:
+            on_done(outcome, done_count, total)
+
+    with _Runner(case, settings, jobs) as runner:
+        outcomes = runner.run(first, note)
+        baseline = outcomes[0]
+        probe_variants = probe_variants_for(baseline, settings)
+        total += len(probe_variants)
+        probes = runner.run(probe_variants, note) if probe_variants else []
+    solved = iter(outcomes[1:])
+    results = [replace(baseline, variant=v) if same else next(solved)
+               for v, same in zip(variants, same_as_baseline)]
+    changes = {o.variant.name: compare(baseline, o) for o in results}
+    marginal = sweep_marginals(baseline, results) + probe_marginals(baseline, probes)
+    return WhatIf(
+        name=case.config.name, reference_date=case.reference_date.isoformat(),
+        years=tuple(case.config.years), settings=settings, baseline=baseline, variants=results,
+        probes=probes, changes=changes, marginal=marginal,
+        wall_s=round(time.monotonic() - started, 3), jobs=runner.jobs, runs=total,
+        officials={o.id: (o.full_name, o.unit) for o in case.officials},
+    )
+
+
+def _same_case(a: Case, b: Case) -> bool:
+    """Whether a scenario left the case as it was (budget lines compared as amounts, so a
+    reordering or a ×1 scale is no change)."""
+    def budget(c: Case) -> dict[tuple[int, str], int]:
+        return {(x.year, x.source): x.amount for x in c.config.budget if x.amount}
+
+    return (budget(a) == budget(b)
+            and a.config.model_copy(update={"budget": []}) == b.config.model_copy(update={"budget": []})
+            and (a.catalog is b.catalog or a.catalog == b.catalog)
+            and (a.framework is b.framework or a.framework == b.framework))
+
+
+class _Runner:
+    """Runs variants in one process (jobs = 1) or a pool of `jobs` processes, keeping order."""
+
+    def __init__(self, case: Case, settings: WhatIfSettings, jobs: int) -> None:
+        self.case, self.settings, self.jobs = case, settings, max(1, jobs)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_Runner":
+        if self.jobs > 1:
+            import multiprocessing
+
+            # spawn, not fork: the parent may run threads (the progress bar, solver pools) and
+            # forking a threaded process can deadlock.
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(self.case,))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, variants: Sequence[Variant], note: Callable[[Outcome], None]) -> list[Outcome]:
+        if self.pool is None:
+            out = []
+            for v in variants:
+                out.append(solve_variant(self.case, v, self.settings))
+                note(out[-1])
+            return out
+        futures: dict[Future[Outcome], int] = {
+            self.pool.submit(_run_in_worker, v, self.settings): i for i, v in enumerate(variants)}
+        results: list[Outcome | None] = [None] * len(variants)
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: futures[f]):
+                results[futures[future]] = future.result()
+                note(future.result())
+        return [r for r in results if r is not None]
+
+
+# -- comparisons ----------------------------------------------------------------------------------
+
+def compare(baseline: Outcome, outcome: Outcome) -> list[OfficialChange]:
+    """Officials who gain or lose a course in `outcome` against the baseline (by course, so a
+    course moved to another session or year is no change for the official)."""
+    changes = []
+    for official in sorted(set(baseline.courses) | set(outcome.courses)):
+        before = Counter(baseline.courses.get(official, ()))
+        after = Counter(outcome.courses.get(official, ()))
+        gained = tuple(sorted((after - before).elements()))
+        lost = tuple(sorted((before - after).elements()))
+        if gained or lost:
+            changes.append(OfficialChange(official, gained, lost))
+    return changes
+
+
+def sweep_marginals(baseline: Outcome, variants: Sequence[Outcome]) -> list[Marginal]:
+    """Between consecutive budget-sweep points (by total budget), points per extra million."""
+    points = [o for o in variants if o.variant.kind == "sweep" and o.feasible]
+    points.sort(key=lambda o: (o.budget_total, o.variant.scale or 0))
+    out = []
+    for low, high in zip(points, points[1:]):
+        added = high.budget_total - low.budget_total
+        if added <= 0:
+            continue
+        out.append(Marginal(
+            "sweep", f"{low.variant.name} → {high.variant.name}", None, None, added,
+            high.priority[0] - low.priority[0], high.needs["all"][0] - low.needs["all"][0],
+            (_gap(low), _gap(high))))
+    return out
+
+
+def probe_variants_for(baseline: Outcome, settings: WhatIfSettings) -> list[Variant]:
+    """A variant per blocking budget line (most blocked needs first), at most `settings.probes`."""
+    if not baseline.feasible or settings.probes <= 0:
+        return []
+    budget = {(b.year, b.source): b.budget for b in baseline.budget}
+    out = []
+    for line in baseline.blocked[: settings.probes]:
+        amount = settings.probe_amount or _probe_amount(budget.get((line.year, line.source), 0),
+                                                        line.least_missing)
+        scenario = Scenario(name=f"+{amount // MILLION} M {line.year} {line.source}",
+                            budget=[BudgetChange(year=line.year, source=line.source, add=amount)])
+        out.append(Variant(scenario.name, "probe", scenario, None, None,
+                           (line.year, line.source, amount)))
+    return out
+
+
+def _probe_amount(line_budget: int, least_missing: int) -> int:
+    """Enough to pay for at least one more blocked need, and at least 10 % of the line, in whole
+    millions: a smaller step would often buy nothing (courses are bought whole)."""
+    wanted = max(least_missing, line_budget // 10, MILLION)
+    return int(math.ceil(wanted / MILLION) * MILLION)
+
+
+def probe_marginals(baseline: Outcome, probes: Sequence[Outcome]) -> list[Marginal]:
+    out = []
+    for probe in probes:
+        if not probe.feasible or probe.variant.probe is None:
+            continue
+        year, source, amount = probe.variant.probe
+        out.append(Marginal(
+            "probe", f"{year} {source}", year, source, amount,
+            probe.priority[0] - baseline.priority[0],
+            probe.needs["all"][0] - baseline.needs["all"][0], (_gap(baseline), _gap(probe))))
+    return out
+
+
+def _gap(outcome: Outcome) -> float:
+    return outcome.plan.gap if outcome.plan else 0.0
+
+
+__all__ = ["BlockedLine", "BudgetUse", "Marginal", "OfficialChange", "Outcome", "Variant",
+           "WhatIf", "WhatIfSettings", "compare", "probe_variants_for", "run_whatif",
+           "solve_variant", "sweep_marginals", "variants_from"]
