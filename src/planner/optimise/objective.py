@@ -5,6 +5,9 @@ the first year) is worth w·(D − k) with D = 10·(number of years): the most i
 first, and of two equal needs the earlier one (gently: priorities dominate). A need that takes
 several sessions (term coverage with count > 1) counts at the weight of the last year.
 
+Effectiveness weighting (optional, off by default): each option's points are multiplied by its
+course's measured effectiveness (`effectiveness`).
+
 Modes:
 - coverage (default): maximise SCALE·coverage − cost, cost in thousands of VND (rounded up per
   item) and SCALE larger than any plan's cost, so coverage comes first and cost only breaks ties.
@@ -33,6 +36,11 @@ class Objective:
     inst: Instance
     mode: str = "coverage"
     rate: int = 100  # thousand VND per priority point, cost mode
+    # Per course (index), the share of participants reaching the target level
+    # (`planner.evaluate.course_effectiveness`; 1.0 where there is no data): when given, closing
+    # a need with a course is worth weight × effectiveness (rounded to whole points). Needs met
+    # through a count (several sessions, or any course) keep their full weight.
+    effectiveness: tuple[float, ...] | None = None
 
     @property
     def D(self) -> int:  # noqa: N802 - the name of the formula
@@ -45,10 +53,15 @@ class Objective:
     def option_points(self) -> tuple[int, ...]:
         inst = self.inst
         points = []
+        eff = self.effectiveness
         for option in inst.options:
-            factor = self.factor(inst.sessions[option.session].year)
-            points.append(sum(inst.needs[n].weight * factor for n in option.needs
-                              if not by_variable(inst.needs[n])))
+            session = inst.sessions[option.session]
+            factor = self.factor(session.year)
+            value = sum(inst.needs[n].weight * factor for n in option.needs
+                        if not by_variable(inst.needs[n]))
+            if eff is not None:
+                value = int(round(value * eff[session.course]))
+            points.append(value)
         return tuple(points)
 
     def need_points(self, n: int) -> int:

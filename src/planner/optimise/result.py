@@ -67,6 +67,10 @@ class PlanResult:
     years: tuple[int, ...] = ()
     chosen: tuple[int, ...] = field(default=(), repr=False)  # option indices (not exported)
     info: dict[str, Any] = field(default_factory=dict, repr=False)
+    # How the plan was found: {"method": "cohort" | "monolithic" | "greedy", "cohorts": n,
+    # "officials": n}; and the plan options ({"weight_by_effectiveness": bool}).
+    method: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -81,7 +85,7 @@ class PlanResult:
             "time_s": self.time_s, "mode": self.mode, "years": list(self.years),
             "assignments": [a.to_dict() for a in self.assignments],
             "unmet": [u.to_dict() for u in self.unmet],
-            "totals": self.totals,
+            "totals": self.totals, "method": self.method, "options": self.options,
         }
 
     def summary(self) -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
+
+import numpy as np
 
 from planner.optimise import explain
 from planner.optimise.engine import EngineResult, Progress
@@ -28,7 +30,6 @@ from planner.optimise.state import PlanState
 log = logging.getLogger("planner")
 
 ENGINES = ("auto", "cpsat", "highs", "greedy")
-AUTO_CPSAT_MAX_OPTIONS = 20_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class SolveConfig:
     rate: int = 100  # cost mode: thousand VND a priority point is worth
     lang: str = "vi"
     progress: Optional[Progress] = None
+    # Weight each course's points by its measured effectiveness (`planner.evaluate.
+    # course_effectiveness`): course id → share reaching the target level, None = no data (1.0).
+    weight_by_effectiveness: bool = False
+    effectiveness: Optional[Mapping[str, Optional[float]]] = None
+    tuned: bool = True  # cpsat engine: linearization level 2, greedy hint, interleaved workers
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -59,80 +65,259 @@ def violations_of(inst: Instance, chosen: set[int]) -> list:  # type: ignore[typ
 
 
 def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
-    """Plan `inst`; raises `InfeasiblePlanError` when the hard rules cannot all hold."""
-    from planner.optimise.bound import LpInfeasible, lp_bound
+    """Plan `inst`; raises `InfeasiblePlanError` when the hard rules cannot all hold.
 
+    Everything (model building, bound, engine, splitting, repair, explanations) runs inside
+    `config.time_limit`, except the rare last resorts (no engine plan at all, or hard term needs
+    still unmet), which are reported in `info["overrun"]`.
+    """
     started = time.monotonic()
-    objective = Objective(inst, config.mode, config.rate)
-    model = build_model(inst, objective)
-    greedy_plan = greedy(inst, objective)
-    greedy_ok = not violations_of(inst, greedy_plan)
-    try:
-        bound = lp_bound(model, objective)
-    except LpInfeasible:
-        raise _error(_infeasible(inst, model, config)) from None
+    deadline = started + config.time_limit
+    objective = Objective(inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config))
     engine = config.engine
     if engine == "auto":
-        engine = "cpsat" if len(inst.options) <= AUTO_CPSAT_MAX_OPTIONS else "highs"
-    deadline = started + config.time_limit
-    if not greedy_ok:
-        # Phase 1: greedy missed needs the term rule makes hard; find a plan meeting them.
-        rescued = _meet_forced(inst, objective, greedy_plan, engine, config, deadline)
-        if rescued is None:
-            found = _infeasible(inst, model, config, hint=greedy_plan, proved=False)
-            if isinstance(found, Exception):
-                raise found
-            rescued = found
-        greedy_plan, greedy_ok = rescued, True
-    hint = model.values_for(greedy_plan) if greedy_ok else None
-    result = EngineResult("unknown")
-    remaining = max(0.5, deadline - time.monotonic())
-    if engine == "cpsat" or (engine == "greedy" and not greedy_ok):
-        from planner.optimise.cpsat import solve_cpsat
+        from planner.optimise.aggregate import group
 
-        result = solve_cpsat(model, hint, time_limit=remaining, seed=config.seed,
-                             workers=config.workers, progress=config.progress)
-    elif engine == "highs":
-        from planner.optimise.highs import solve_highs
+        cohorts = group(inst)
+        if (len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
+                or len(inst.options) > LP_GREEDY_MAX_OPTIONS):
+            plans, bound, info = _cohort_method(inst, objective, config, deadline, cohorts)
+        else:  # cohorts do not shrink a small model: the exact model, CP-SAT from greedy
+            plans, bound, info = _monolithic(inst, objective, config, deadline, "cpsat")
+            info["method"] = "exact"
+            info["cohorts"] = len(cohorts)
+    elif engine in ("highs", "cpsat"):
+        plans, bound, info = _monolithic(inst, objective, config, deadline, engine)
+    else:
+        plans, bound, info = _greedy_method(inst, objective, config, deadline)
+    return _finish(inst, objective, config, plans, bound, info, started)
 
-        result = solve_highs(model, hint, time_limit=remaining, seed=config.seed,
-                             workers=config.workers, progress=config.progress)
-    if result.status == "infeasible":
-        raise _error(_infeasible(inst, model, config, hint=greedy_plan))
-    candidates = []
-    if result.chosen is not None:
-        if violations_of(inst, result.chosen):
-            log.warning("engine %s returned a plan breaking a rule; ignored", engine)
+
+def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | None:
+    if not config.weight_by_effectiveness:
+        return None
+    shares = dict(config.effectiveness or {})
+    return tuple(1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
+                 for c in inst.courses)
+
+
+def _reserve(inst: Instance, config: SolveConfig) -> float:
+    """Seconds kept for splitting, repair and explanations after the engine stops."""
+    return min(0.45 * config.time_limit, 0.2 + 2.5e-5 * len(inst.options))
+
+
+def _left(deadline: float, reserve: float = 0.0) -> float:
+    return deadline - reserve - time.monotonic()
+
+
+AUTO_COHORT_SHARE = 0.5  # aggregate when cohorts are at most this share of the officials
+
+
+def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
+                   cohorts=None):  # type: ignore[no-untyped-def]
+    """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
+    LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
+    from planner.optimise import aggregate
+    from planner.optimise.arrays import solve_highs
+    from planner.optimise.split import split
+
+    t0 = time.monotonic()
+    cohorts = cohorts if cohorts is not None else aggregate.group(inst)
+    agg = aggregate.build(inst, objective, cohorts)
+    info: dict[str, object] = {"method": "cohort", "cohorts": len(cohorts),
+                               "officials": len(inst.officials), "columns": agg.model.num_vars,
+                               "rows": agg.model.num_rows,
+                               "build_s": round(time.monotonic() - t0, 3)}
+    reserve = _reserve(inst, config)
+    plans: list[set[int]] = []
+    bound: int | None = None
+    lp = solve_highs(agg.model, relax=True, time_limit=max(0.2, 0.4 * _left(deadline, reserve)),
+                     seed=config.seed)
+    if lp.status == "infeasible":
+        raise _error(_infeasible(inst, build_model(inst, objective), config))
+    if lp.bound is not None:
+        bound = agg.reported_bound(lp.bound)
+        info["lp_bound"] = bound
+    info["lp_s"] = round(lp.time_s, 3)
+    hint = None
+    if lp.x is not None and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+        guided = _lp_greedy(inst, objective, agg, lp.x)
+        if not violations_of(inst, guided):
+            plans.append(guided)
+            info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
+            hint = agg.values_for(guided)
+    left = _left(deadline, reserve)
+    if left > 0.3:
+        use_cpsat = agg.model.num_vars <= CPSAT_MAX_COLUMNS
+        if use_cpsat:
+            from planner.optimise.arrays import solve_cpsat
+
+            mip = solve_cpsat(agg.model, time_limit=left, seed=config.seed,
+                              workers=max(config.workers, 1), hint=hint, tuned=True,
+                              int_obj=agg.int_obj)
+            mip_bound = objective.reported_bound(mip.bound) if mip.bound is not None else None
         else:
-            candidates.append((objective.combined(PlanState(inst, result.chosen)), 1, result.chosen))
-    if greedy_ok:
-        candidates.append((objective.combined(PlanState(inst, greedy_plan)), 0, greedy_plan))
-    if not candidates:
-        raise _error(_infeasible(inst, model, config, hint=greedy_plan, proved=False))
-    best_value, from_engine, chosen = max(candidates, key=lambda c: (c[0], c[1]))
+            mip = solve_highs(agg.model, time_limit=left, seed=config.seed, hint=hint)
+            mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
+        info["engine"] = "cpsat" if use_cpsat else "highs"
+        info["mip_status"] = mip.status
+        info["mip_s"] = round(mip.time_s, 3)
+        if mip.status == "infeasible":
+            raise _error(_infeasible(inst, build_model(inst, objective), config))
+        if mip_bound is not None:
+            bound = mip_bound if bound is None else min(bound, mip_bound)
+        if mip.x is not None:
+            plans.append(split(agg, mip.x, objective))
+            info.setdefault("first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3))
+    return plans, bound, info
+
+
+LP_GREEDY_MAX_OPTIONS = 150_000
+CPSAT_MAX_COLUMNS = 60_000  # above this the aggregated MIP goes to HiGHS
+
+
+def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # type: ignore[no-untyped-def]
+    """The greedy construction in the order of the LP solution (share of each cohort sent)."""
+    from planner.optimise.constraints import term_coverage
+    from planner.optimise.greedy import build as greedy_build
+
+    cols = agg.option_columns()
+    sizes = np.asarray(agg.cohorts.sizes, dtype=float)[agg.cohort_of]
+    share = np.round(x[:agg.n_agg] / sizes * 1000).astype(np.int64)[cols].tolist()
+    forced = set(term_coverage.forced(inst))
+    points = objective.option_points
+    options = inst.options
+
+    def key(o: int) -> tuple[int, int, int, int]:
+        return (0 if any(n in forced for n in options[o].needs) else 1, -share[o], -points[o], o)
+
+    state = greedy_build(inst, objective, key)
+    return set(state.chosen)
+
+
+def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
+                engine: str):  # type: ignore[no-untyped-def]
+    """One 0-1 variable per official and session (the individual model), solved by HiGHS or
+    CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
+    from planner.optimise import aggregate
+    from planner.optimise.arrays import solve_cpsat, solve_highs
+    from planner.optimise.split import split
+
+    t0 = time.monotonic()
+    agg = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+    info: dict[str, object] = {"method": "monolithic", "cohorts": len(inst.officials),
+                               "officials": len(inst.officials), "columns": agg.model.num_vars,
+                               "rows": agg.model.num_rows,
+                               "build_s": round(time.monotonic() - t0, 3)}
+    reserve = _reserve(inst, config)
+    plans: list[set[int]] = []
+    hint = None
+    if engine == "cpsat" and config.tuned and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+        first = greedy(inst, objective)
+        if not violations_of(inst, first):
+            plans.append(first)
+            hint = agg.values_for(first)
+    left = max(0.3, _left(deadline, reserve))
+    if engine == "highs":
+        result = solve_highs(agg.model, time_limit=left, seed=config.seed)
+        bound = agg.reported_bound(result.bound) if result.bound is not None else None
+    else:
+        result = solve_cpsat(agg.model, time_limit=left, seed=config.seed, workers=config.workers,
+                             hint=hint, tuned=config.tuned, int_obj=agg.int_obj)
+        bound = objective.reported_bound(result.bound) if result.bound is not None else None
+        if result.first_solution_s is not None:
+            info["first_plan_s"] = round(result.first_solution_s + (t0 - (deadline - config.time_limit))
+                                         + (time.monotonic() - t0 - result.time_s), 3)
+    info["engine_status"] = result.status
+    if result.status == "infeasible":
+        raise _error(_infeasible(inst, build_model(inst, objective), config))
+    if result.x is not None:
+        plans.append(split(agg, result.x, objective))
+    return plans, bound, info
+
+
+def _greedy_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float):  # type: ignore[no-untyped-def]
+    from planner.optimise import aggregate
+    from planner.optimise.arrays import solve_highs
+
+    plan = _legacy_plan(inst, objective, config, deadline)
+    info: dict[str, object] = {"method": "greedy", "officials": len(inst.officials),
+                               "first_plan_s": round(time.monotonic() - deadline + config.time_limit, 3)}
+    bound = None
+    left = _left(deadline, _reserve(inst, config))
+    if left > 0.2:
+        agg = aggregate.build(inst, objective, aggregate.group(inst))
+        lp = solve_highs(agg.model, relax=True, time_limit=left, seed=config.seed)
+        if lp.bound is not None:
+            bound = agg.reported_bound(lp.bound)
+    return [plan], bound, info
+
+
+def _legacy_plan(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> set[int]:
+    """The greedy plan; when it misses needs the term rule makes hard, a CP-SAT search for a
+    plan meeting them, or the infeasibility error with its remedy."""
+    plan = greedy(inst, objective)
+    if not violations_of(inst, plan):
+        return plan
+    rescued = _meet_forced(inst, objective, plan, "cpsat", config, max(deadline, time.monotonic() + 2))
+    if rescued is None:
+        found = _infeasible(inst, build_model(inst, objective), config, hint=plan, proved=False)
+        if isinstance(found, Exception):
+            raise found
+        rescued = found
+    return rescued
+
+
+def _finish(inst: Instance, objective: Objective, config: SolveConfig, plans: list[set[int]],
+            bound: int | None, info: dict, started: float) -> PlanResult:  # type: ignore[type-arg]
+    valid = [p for p in plans if not violations_of(inst, p)]
+    if len(valid) < len(plans):
+        log.warning("a plan breaking a rule was dropped")
+    if not valid:
+        info["overrun"] = "greedy fallback"
+        valid = [_legacy_plan(inst, objective, config, started + config.time_limit)]
+    chosen = max(valid, key=lambda p: (objective.combined(PlanState(inst, p)), -len(p)))
     chosen = repair(inst, objective, chosen)
     state = PlanState(inst, chosen)
     value = objective.reported(state)
-    if result.bound is not None:
-        bound = min(bound, objective.reported_bound(result.bound))
+    if bound is None:
+        bound = _trivial_bound(inst, objective)
     if bound < value:
         log.warning("bound %d below objective %d (numerical tolerance); using the objective",
                     bound, value)
         bound = value
-    proved = result.status == "optimal" and objective.combined(state) >= (result.objective or 0) - 0.5
-    status = "optimal" if proved or bound == value else "feasible"
+    status = "optimal" if bound == value else "feasible"
     lang = config.lang
     plan = PlanResult(
-        status=status, objective=value, bound=bound, gap=gap_of(value, bound), engine=engine,
-        seed=config.seed, time_s=round(time.monotonic() - started, 3),
+        status=status, objective=value, bound=bound, gap=gap_of(value, bound), engine=config.engine,
+        seed=config.seed, time_s=0.0,
         assignments=explain.assignments(inst, state, lang),
         unmet=explain.unmet(inst, objective, state, lang), totals=explain.totals(inst, state),
         mode=config.mode, name=inst.name, lang=lang, years=inst.years, chosen=tuple(sorted(chosen)),
-        info={"engine_status": result.status, "greedy": objective.reported(PlanState(inst, greedy_plan))
-              if greedy_ok else None, **result.info},
+        info=info, method={k: info[k] for k in ("method", "cohorts", "officials") if k in info},
+        options={"weight_by_effectiveness": bool(config.weight_by_effectiveness)},
     )
+    plan.time_s = round(time.monotonic() - started, 3)
+    if config.progress is not None:
+        config.progress(float(value), float(bound), plan.time_s)
     log.info("plan: %s", plan.summary())
     return plan
+
+
+def _trivial_bound(inst: Instance, objective: Objective) -> int:
+    """Every need with an option met at its best value (coverage mode); in cost mode the sum of
+    the positive values."""
+    total = 0
+    for n, need in enumerate(inst.needs):
+        options = inst.options_by_need[n]
+        if not options:
+            continue
+        if objective.mode == "coverage":
+            total += need.weight * objective.D
+        else:
+            total += max(0, max(objective.option_coef(o) for o in options),
+                         objective.rate * objective.need_points(n))
+    return total
 
 
 def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: str,

@@ -1,0 +1,210 @@
+"""Optimiser benchmark (not part of CI): generated cases × methods, same time limit and threads.
+
+    python benchmarks/run.py                                  # 2k and 20k, role and individual, 1 and 5 years, seeds 1 2
+    python benchmarks/run.py --sizes 100000 300000 --years 2026-2030 --seeds 1 --needs role
+
+For every case (made once with `planner generate` into benchmarks/.cache/, the instance built once
+and cached as a pickle) each method runs in its own process (so its peak RSS is its own):
+greedy, monolithic CP-SAT default (`cpsat`), monolithic CP-SAT tuned (`cpsat-tuned`: linearization
+level 2 and a greedy hint), monolithic HiGHS (`highs`) and planner's own method (`planner`, engine
+auto: cohort aggregation or the exact model, see planner.optimise.solve). Every plan goes through
+the solver-free checker. Columns: objective, the method's own valid bound, the best valid bound
+of any method on that case, the gap to it, time to first plan, time to ≤ 1 % of the best bound
+(the total time when the final plan is within 1 %: an upper bound, engines report no trajectory),
+total time and peak RSS, and each baseline's objective as a ratio to planner's. The pipeline
+stages (load, assess, recommend, build) are timed once per case.
+
+Results are appended to benchmarks/results/results.jsonl as they come and the table is
+rewritten to benchmarks/results/RESULTS.md after every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
+
+
+def case_folder(size: int, years: str, seed: int, needs: str, cache: Path = CACHE) -> Path:
+    folder = cache / f"n{size}-y{years}-s{seed}-{needs}"
+    if not (folder / "case.yaml").exists():
+        subprocess.run([sys.executable, "-m", "planner", "generate", "--officials", str(size),
+                        "--years", years, "--seed", str(seed), "--needs", needs, "-o", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def prepare(folder: Path) -> tuple[Path, dict[str, float]]:
+    """Load, assess, recommend and build once; the instance is pickled next to the case."""
+    target = folder / "instance.pkl"
+    stages_file = folder / "stages.json"
+    if target.exists() and stages_file.exists():
+        return target, json.loads(stages_file.read_text())
+    from planner.assess import assess_case
+    from planner.loading import load_case
+    from planner.optimise.build import build_instance
+    from planner.recommend import recommend_case
+
+    t0 = time.perf_counter()
+    case = load_case(folder)
+    t1 = time.perf_counter()
+    assessment = assess_case(case)
+    t2 = time.perf_counter()
+    recommendations = recommend_case(case, assessment)
+    t3 = time.perf_counter()
+    inst = build_instance(case, assessment, recommendations)
+    t4 = time.perf_counter()
+    stages = {"load_s": t1 - t0, "assess_s": t2 - t1, "recommend_s": t3 - t2, "build_s": t4 - t3,
+              "officials": len(inst.officials), "needs": len(inst.needs),
+              "options": len(inst.options)}
+    with open(target, "wb") as fh:
+        pickle.dump(inst, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    stages_file.write_text(json.dumps(stages))
+    return target, stages
+
+
+def run_one(instance_path: Path, method: str, time_limit: float, threads: int, seed: int) -> dict:
+    """Solve one cached instance with one method in this process; returns the row."""
+    from planner.check import check_plan
+    from planner.optimise.solve import SolveConfig, solve
+
+    with open(instance_path, "rb") as fh:
+        inst = pickle.load(fh)
+    engine = {"planner": "auto", "cpsat-tuned": "cpsat"}.get(method, method)
+    config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=threads,
+                         tuned=method != "cpsat", lang="en")
+    started = time.perf_counter()
+    try:
+        plan = solve(inst, config)
+    except Exception as exc:  # noqa: BLE001 - a baseline failing is a result too
+        return {"method": method, "error": f"{type(exc).__name__}: {exc}"[:300],
+                "total_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+    total = time.perf_counter() - started
+    report = check_plan(inst, plan)
+    return {"method": method, "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
+            "first_plan_s": plan.info.get("first_plan_s"), "total_s": total,
+            "peak_mb": _peak_mb(), "checked": report.ok, "violations": len(report.violations),
+            "info": {k: v for k, v in plan.info.items() if isinstance(v, (int, float, str))}}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _subprocess(instance_path: Path, method: str, time_limit: float, threads: int, seed: int,
+                timeout: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(instance_path), method,
+           str(time_limit), str(threads), str(seed)]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return {"method": method, "error": f"killed after {timeout:.0f} s"}
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"method": method, "error": (out.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+    return json.loads(lines[-1])
+
+
+def table(rows: list[dict]) -> str:
+    """Markdown table; gaps and ratios against the best bound and planner's objective per case."""
+    by_case: dict[str, list[dict]] = {}
+    for row in rows:
+        by_case.setdefault(row["case"], []).append(row)
+    out = ["| case | method | objective | own bound | best bound | gap | first plan s | ≤1% s | "
+           "total s | peak MB | checked | baseline/planner |", "|" + "---|" * 12]
+    for case, group in by_case.items():
+        bounds = [r["bound"] for r in group if r.get("bound") is not None]
+        best = min(bounds) if bounds else None
+        mine = next((r.get("objective") for r in group if r["method"] == "planner"), None)
+        for r in group:
+            if "error" in r:
+                out.append(f"| {case} | {r['method']} | error: {r['error']} |" + " |" * 10)
+                continue
+            gap = (best - r["objective"]) / best if best else 0.0
+            to1 = f"{r['total_s']:.1f}" if gap <= 0.01 else "-"
+            ratio = f"{r['objective'] / mine:.4f}" if mine else "-"
+            first = r.get("first_plan_s")
+            out.append(f"| {case} | {r['method']} | {r['objective']:,} | {r['bound']:,} | "
+                       f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
+                       f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} |")
+    return "\n".join(out)
+
+
+def pipeline_table(stages: dict[str, dict]) -> str:
+    out = ["| case | officials | needs | options | load s | assess s | recommend s | build s |",
+           "|" + "---|" * 8]
+    for case, s in stages.items():
+        out.append(f"| {case} | {s['officials']:,} | {s['needs']:,} | {s['options']:,} | "
+                   f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | {s['build_s']:.1f} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--one":
+        path, method, limit, threads, seed = argv[1:6]
+        print(json.dumps(run_one(Path(path), method, float(limit), int(threads), int(seed))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--needs", nargs="+", default=["role", "individual"])
+    parser.add_argument("--years", nargs="+", default=["2026", "2026-2030"])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--tag", default="")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    jsonl = args.out / f"results{args.tag}.jsonl"
+    header = (f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python "
+              f"{platform.python_version()}; command: python benchmarks/run.py "
+              + " ".join(argv) + f"; time limit {args.time_limit:g} s, {args.threads} threads")
+    print(header, flush=True)
+    rows: list[dict] = []
+    stages: dict[str, dict] = {}
+    for size in args.sizes:
+        for needs in args.needs:
+            for years in args.years:
+                for seed in args.seeds:
+                    case = f"n{size}-y{years}-s{seed}-{needs}"
+                    folder = case_folder(size, years, seed, needs, args.cache)
+                    path, stages[case] = prepare(folder)
+                    print(f"{case}: {stages[case]}", flush=True)
+                    for method in args.methods:
+                        row = _subprocess(path, method, args.time_limit, args.threads, seed,
+                                          timeout=20 * args.time_limit + 600)
+                        row["case"] = case
+                        rows.append(row)
+                        with open(jsonl, "a", encoding="utf-8") as fh:
+                            fh.write(json.dumps(row) + "\n")
+                        print(json.dumps(row), flush=True)
+                        (args.out / f"RESULTS{args.tag}.md").write_text(
+                            f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
+                            f"{pipeline_table(stages)}\n", encoding="utf-8")
+    print(table(rows))
+    print(pipeline_table(stages))
+    if rows:
+        planner_gaps = [r["gap"] for r in rows if r["method"] == "planner" and "gap" in r]
+        if planner_gaps:
+            print(f"# planner median own gap {statistics.median(planner_gaps):.3%}")
+
+
+if __name__ == "__main__":
+    main()
