@@ -48,7 +48,8 @@ def test_seats_hold_and_the_less_important_need_is_unmet_for_seats(engine):
 def test_min_class_a_session_below_minimum_does_not_run_or_spend(engine):
     result = plan(two(seats=5, min=3, class_cost=5_000_000), engine)
     assert result.assignments == [] and result.totals["cost_total"] == 0
-    assert set(causes(result).values()) == {"seats"}
+    # only 2 could ever attend a class that needs 3: no session can run (not a seat shortage)
+    assert set(causes(result).values()) == {"no_course"}
     assert "3" in result.unmet[0].detail
     assert len(plan(two(seats=5, min=2, class_cost=5_000_000), engine).assignments) == 2
 
@@ -63,6 +64,16 @@ def test_budget_counts_tuition_and_class_cost_and_names_the_missing_amount(engin
     assert unmet.cause == "budget" and "500,000 VND" in unmet.detail and "2026" in unmet.detail
     rich = inst.replace(budgets={(2026, "ngan_sach_tinh"): 4_000_000})
     assert plan(rich, engine).unmet == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_min_class_a_session_the_budget_cannot_open_is_a_budget_cause(engine):
+    inst = two(seats=5, min=2, class_cost=5_000_000).replace(
+        budgets={(2026, "ngan_sach_tinh"): 6_000_000})
+    result = plan(inst, engine)
+    assert result.assignments == []
+    assert set(causes(result).values()) == {"budget"}
+    assert "1,000,000 VND" in result.unmet[0].detail  # 5M + 2 × 1M − 6M
 
 
 def test_budget_of_an_unlisted_source_is_zero():

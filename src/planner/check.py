@@ -45,8 +45,11 @@ class CheckReport:
         return not self.violations
 
 
-def check_plan(inst: Instance, plan: Any, lang: str = "en") -> CheckReport:
-    """Check `plan` (a PlanResult or the Plan JSON as a dict) against `inst`."""
+def check_plan(inst: Instance, plan: Any, lang: str = "en",
+               effectiveness: Mapping[str, float | None] | None = None) -> CheckReport:
+    """Check `plan` (a PlanResult or the Plan JSON as a dict) against `inst`. A plan made with
+    effectiveness weighting (`"options": {"weight_by_effectiveness": true}`) is valued with the
+    same course effectiveness (course id → share, None = no data, counted 1.0)."""
     from planner.optimise.explain import render
 
     data: Mapping[str, Any] = plan.to_dict() if hasattr(plan, "to_dict") else plan
@@ -77,7 +80,13 @@ def check_plan(inst: Instance, plan: Any, lang: str = "en") -> CheckReport:
     for rule in RULES:
         for v in rule.check(inst, state):
             found.append((v.rule, v.official_id, v.session_id, v.key, v.args))
-    objective = Objective(inst, str(data.get("mode", "coverage")))
+    weights = None
+    options = data.get("options") if isinstance(data.get("options"), dict) else {}
+    if options.get("weight_by_effectiveness"):
+        shares = dict(effectiveness or {})
+        weights = tuple(1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
+                        for c in inst.courses)
+    objective = Objective(inst, str(data.get("mode", "coverage")), effectiveness=weights)
     report.objective = objective.reported(state)
     claimed = data.get("objective")
     report.claimed_objective = int(claimed) if claimed is not None else None

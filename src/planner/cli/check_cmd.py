@@ -35,7 +35,12 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
     years = data.get("years")
     loaded = with_years(load_case(case), [int(y) for y in years] if isinstance(years, list) else None)
     instance = build_instance(loaded, lang=lang)
-    report = check_plan(instance, data, lang)
+    effectiveness = None
+    if isinstance(data.get("options"), dict) and data["options"].get("weight_by_effectiveness"):
+        from planner.cli.plan_cmd import effectiveness_of
+
+        effectiveness = effectiveness_of(loaded)
+    report = check_plan(instance, data, lang, effectiveness=effectiveness)
     if report.ok:
         click.echo(t(lang, "plan.check.clean", objective=f"{report.objective:,}"))
         return 0

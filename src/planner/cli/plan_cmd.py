@@ -56,7 +56,9 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
                             time=f"{elapsed:.1f}"))
 
     config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=workers,
-                         mode=mode, lang=lang, progress=progress if live else None)
+                         mode=mode, lang=lang, progress=progress if live else None,
+                         weight_by_effectiveness=weight_by_effectiveness,
+                         effectiveness=effectiveness_of(loaded) if weight_by_effectiveness else None)
     try:
         if status is not None:
             with status:
@@ -85,6 +87,13 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
     else:
         _print_table(plan, lang, output)
     return 0
+
+
+def effectiveness_of(case: Case) -> dict[str, float | None]:
+    """Course → measured effectiveness (None: no data) from the case's evaluated history."""
+    from planner.evaluate import course_effectiveness, evaluate_case
+
+    return course_effectiveness(evaluate_case(case))
 
 
 def parse_years(text: str) -> list[int]:

@@ -31,12 +31,29 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
 
 
 def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
-    """Joining a session that does not run: one more participant must reach the minimum."""
+    """Joining a session that does not run: one more participant must reach the minimum.
+
+    The cause is what actually keeps the session closed: fewer officials could ever attend
+    than its minimum → `no_course` (no session that can run); the money left for its year and
+    source does not cover opening it (fixed cost plus the minimum number of participants at
+    this option's cost) → `budget`; otherwise the session could open but the plan does not
+    fill it (its would-be participants are better used elsewhere or blocked) → `seats`."""
     s = inst.options[o].session
     session = inst.sessions[s]
     if state.count[s] == 0 and session.min_participants > 1:
-        return Block(NAME, CAUSE, "plan.unmet.min_class",
-                     {"session": session.id, "minimum": session.min_participants,
-                      "eligible": len(inst.options_by_session[s])},
+        eligible = len(inst.options_by_session[s])
+        args = {"session": session.id, "minimum": session.min_participants, "eligible": eligible}
+        if eligible < session.min_participants:
+            return Block(NAME, "no_course", "plan.unmet.min_class_never", args,
+                         shortfall=session.min_participants - eligible)
+        key = (session.year, session.source)
+        opening = session.class_cost + session.min_participants * inst.options[o].cost
+        left = inst.budget(*key) - state.spent[key]
+        if opening > left:
+            return Block(NAME, "budget", "plan.unmet.min_class_budget",
+                         {**args, "cost": opening, "missing": opening - left,
+                          "source": session.source, "year": session.year},
+                         shortfall=opening - left)
+        return Block(NAME, CAUSE, "plan.unmet.min_class", args,
                      shortfall=session.min_participants - 1)
     return None
