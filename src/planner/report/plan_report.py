@@ -191,9 +191,9 @@ def _pct(part: int, whole: int) -> float | None:
 # Sheets
 
 
-def summary_rows(r: PlanReport) -> list[tuple[str, str]]:
-    """(label, value) lines of the summary, as the reader sees them (no run time: the golden
-    tests compare this text)."""
+def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
+    """(label, value) lines of the summary, as the reader sees them; `with_run` adds how the
+    plan was solved (engine, seed), which the golden text leaves out."""
     lang, plan = r.lang, r.plan
     needs = plan.totals.get("needs", {})
     everything = needs.get("all", {"met": 0, "total": 0})
@@ -224,8 +224,9 @@ def summary_rows(r: PlanReport) -> list[tuple[str, str]]:
         (t(lang, "report.plan.objective"),
          t(lang, "report.plan.objective_value", objective=format_number(plan.objective, lang),
            bound=format_number(plan.bound, lang), gap=format_number(100 * plan.gap, lang, 1))),
-        (t(lang, "report.plan.engine"), f"{plan.engine}, seed {plan.seed}"),
     ]
+    if with_run:
+        rows.append((t(lang, "report.plan.engine"), f"{plan.engine}, seed {plan.seed}"))
     return rows
 
 
@@ -236,8 +237,8 @@ def _share_text(part: int, whole: int, lang: str) -> str:
 
 
 def summary_text(r: PlanReport) -> str:
-    """The summary as plain text (console and golden tests)."""
-    rows = summary_rows(r)
+    """The summary as plain text, without run details (golden tests)."""
+    rows = summary_rows(r, with_run=False)
     width = max(len(label) for label, _ in rows)
     title = t(r.lang, "report.plan.title", name=r.plan.name or r.case.config.name)
     return "\n".join([title, "=" * len(title)]

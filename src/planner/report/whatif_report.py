@@ -225,14 +225,27 @@ def _causes(w: WhatIf) -> list[str]:
     return [c for c in UNMET_CAUSES if c in seen]
 
 
-def comparison_sheet(w: WhatIf, lang: str) -> Sheet:
-    causes = _causes(w)
+def comparison_sheet(w: WhatIf, lang: str, causes: bool = True) -> Sheet:
+    """One row per variant, the baseline first; `causes` adds the unmet needs by cause."""
+    chosen = _causes(w) if causes else []
+    return _comparison(w, lang, chosen)
+
+
+def causes_sheet(w: WhatIf, lang: str) -> Sheet:
+    columns = [Column(t(lang, "whatif.col.variant"), width=22),
+               *[Column(t(lang, f"optimise.cause.{c}"), "int") for c in _causes(w)]]
+    rows = [[variant_label(o, lang), *[o.unmet_by_cause.get(c, 0) for c in _causes(w)]]
+            for o in _all(w) if o.feasible]
+    return Sheet(t(lang, "whatif.sheet.causes"), columns, rows)
+
+
+def _comparison(w: WhatIf, lang: str, causes: list[str]) -> Sheet:
     columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "whatif.col.changes"), width=48),
                Column(t(lang, "whatif.col.status")), Column(t(lang, "whatif.col.budget"), "vnd"),
                Column(t(lang, "whatif.col.cost"), "vnd"), Column(t(lang, "whatif.col.needs_met"), "int"),
                Column(t(lang, "whatif.col.needs_pct"), "float"),
                *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
-               Column(t(lang, "whatif.col.leaders")), Column(t(lang, "whatif.col.points"), "int"),
+               Column(t(lang, "whatif.col.leaders_short")), Column(t(lang, "whatif.col.points"), "int"),
                *[Column(t(lang, "whatif.col.unmet_cause", cause=t(lang, f"optimise.cause.{c}")), "int")
                  for c in causes],
                Column(t(lang, "whatif.col.gain"), "int"), Column(t(lang, "whatif.col.lose"), "int"),
@@ -242,7 +255,8 @@ def comparison_sheet(w: WhatIf, lang: str) -> Sheet:
         met, total = o.needs.get("all", (0, 0))
         changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
         rows.append([
-            variant_label(o, lang), describe_scenario(o.variant.scenario, lang),
+            variant_label(o, lang),
+            "" if o.variant.kind == "sweep" else describe_scenario(o.variant.scenario, lang),
             t(lang, f"plan.status.{o.status}"), o.budget_total, o.cost_total,
             met if o.feasible else None, _pct(met, total) if o.feasible else None,
             *[f"{o.needs[k][0]}/{o.needs[k][1]}" if o.feasible and k in o.needs else "" for k in KINDS],
@@ -331,31 +345,47 @@ def _legend() -> dict[str, Any]:
 
 
 def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
-    """Needs met (and leaders' term updates) against the total budget, one point per variant."""
+    """Needs met, leaders' term updates and priority points against the total budget: the
+    budget sweep as lines through the baseline, each scenario file as a labelled marker."""
     import plotly.graph_objects as go
 
-    points = sorted((o for o in _all(w) if o.feasible), key=lambda o: (o.budget_total, o.variant.kind != "baseline"))
-    if not points:
+    if not w.baseline.feasible:
         return None
+    sweep = [o for o in w.variants if o.variant.kind == "sweep" and o.feasible
+             and o.plan is not w.baseline.plan]
+    line = sorted([w.baseline, *sweep], key=lambda o: o.budget_total)
+    scenarios = [o for o in w.variants if o.variant.kind == "scenario" and o.feasible]
+    measures = [("needs", lambda o: _pct(*o.needs["all"]), "solid", "circle")]
+    if any(o.leaders[1] for o in line):
+        measures.append(("leaders", lambda o: _pct(*o.leaders), "dot", "diamond"))
+    measures.append(("points", lambda o: _pct(*o.priority), "dash", "square"))
     fig = go.Figure()
-    x = [o.budget_total / 1e6 for o in points]
-    labels = [variant_label(o, lang) for o in points]
-    fig.add_scatter(x=x, y=[_pct(*o.needs["all"]) for o in points], mode="lines+markers+text",
-                    name=t(lang, "whatif.chart.needs_pct"), text=labels, textposition="top center",
-                    line={"color": PALETTE[0]}, marker={"size": 9})
-    if any(o.leaders[1] for o in points):
-        fig.add_scatter(x=x, y=[_pct(*o.leaders) for o in points], mode="lines+markers",
-                        name=t(lang, "whatif.chart.leaders_pct"), line={"color": PALETTE[1], "dash": "dot"})
-    fig.add_scatter(x=x, y=[_pct(*o.priority) for o in points], mode="lines+markers",
-                    name=t(lang, "whatif.chart.points_pct"), line={"color": PALETTE[2], "dash": "dash"})
-    base = w.baseline.budget_total / 1e6
-    fig.add_vline(x=base, line_dash="dot", line_color="#888",
-                  annotation_text=t(lang, "whatif.baseline"), annotation_position="bottom right")
-    fig.update_layout(title=t(lang, "whatif.chart.coverage"), height=440,
+    for i, (key, value, dash, symbol) in enumerate(measures):
+        fig.add_scatter(x=[o.budget_total / 1e6 for o in line], y=[value(o) for o in line],
+                        mode="lines+markers", name=t(lang, f"whatif.chart.{key}_pct"),
+                        line={"color": PALETTE[i], "dash": dash}, marker={"size": 9, "symbol": symbol},
+                        text=[variant_label(o, lang) for o in line],
+                        hovertemplate="%{text}: %{y}%<extra></extra>")
+        if scenarios:
+            fig.add_scatter(x=[o.budget_total / 1e6 for o in scenarios], y=[value(o) for o in scenarios],
+                            mode="markers", showlegend=False, marker={"size": 13, "symbol": symbol,
+                                                                    "color": PALETTE[i], "line": {"width": 2, "color": "#fff"}},
+                            text=[variant_label(o, lang) for o in scenarios],
+                            hovertemplate="%{text}: %{y}%<extra></extra>")
+    # Name each point once, under the needs line: the sweep's factor, the scenario's name.
+    for o in [*line, *scenarios]:
+        fig.add_annotation(x=o.budget_total / 1e6, y=_pct(*o.needs["all"]),
+                           text=_short(variant_label(o, lang), 28), showarrow=False, yshift=-16,
+                           font={"size": 11, "color": "#333"})
+    fig.update_layout(title=t(lang, "whatif.chart.coverage"), height=460,
                       xaxis={"title": t(lang, "whatif.chart.budget_axis")},
-                      yaxis={"title": "%", "rangemode": "tozero"}, legend=_legend(),
-                      margin={"t": 70, "b": 60, "l": 60})
+                      yaxis={"title": "%", "range": [0, 105]}, legend=_legend(),
+                      margin={"t": 80, "b": 60, "l": 60})
     return fig
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def kinds_figure(w: WhatIf, lang: str) -> "go.Figure | None":
@@ -464,8 +494,10 @@ def cards(w: WhatIf, lang: str) -> list[Card]:
     probes = [m for m in w.marginal if m.method == "probe"]
     if probes:
         top = max(probes, key=lambda m: m.per_million)
-        out.append(Card(t(lang, "whatif.card.best_money"), marginal_label(top, w, lang),
-                        t(lang, "whatif.card.best_money_note", points=format_number(top.per_million, lang, 1)),
+        out.append(Card(t(lang, "whatif.card.best_money"),
+                        f"{funding_label(top.source or '', lang)} {top.year}",
+                        t(lang, "whatif.card.best_money_note", points=format_number(top.per_million, lang, 1),
+                          amount=format_vnd(top.added, lang), needs=top.needs),
                         "good" if top.per_million > 0 else "neutral"))
     infeasible = [o for o in w.variants if not o.feasible]
     if infeasible:
@@ -478,14 +510,14 @@ def whatif_page(w: WhatIf, lang: str) -> Page:
     infeasible = [o for o in w.variants if not o.feasible]
     sections = [
         Section(t(lang, "whatif.section.coverage"), t(lang, "whatif.section.coverage_intro"),
-                figure=coverage_figure(w, lang), table=comparison_sheet(w, lang),
+                figure=coverage_figure(w, lang), table=comparison_sheet(w, lang, causes=False),
                 note="; ".join(f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}"
                                for o in infeasible)),
         Section(t(lang, "whatif.section.kinds"), figure=kinds_figure(w, lang)),
         Section(t(lang, "whatif.section.cost"), t(lang, "whatif.section.cost_intro"),
                 figure=cost_figure(w, lang), table=budget_sheet(w, lang)),
         Section(t(lang, "whatif.section.causes"), t(lang, "whatif.section.causes_intro"),
-                figure=causes_figure(w, lang)),
+                figure=causes_figure(w, lang), table=causes_sheet(w, lang)),
         Section(t(lang, "whatif.section.marginal"), t(lang, "whatif.section.marginal_intro"),
                 figure=marginal_figure(w, lang), table=marginal_sheet(w, lang),
                 note=t(lang, "whatif.note.noise")),
