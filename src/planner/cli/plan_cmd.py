@@ -36,11 +36,16 @@ from planner.report.tabular import write_xlsx
               "is met only when worth its cost.")
 @click.option("--years", default=None, metavar="Y|Y1-Y2",
               help="Plan these years instead of the case's `years` (e.g. 2026 or 2026-2030).")
+@click.option("--weight-by-effectiveness", is_flag=True, default=False,
+              help="Weight each course by its measured effectiveness (share of past participants "
+              "reaching the target level, from the history's evaluation; courses without data "
+              "count 1.0).")
 @format_option(("table", "json", "xlsx", "html"))
 @lang_option
 @output_option
 def command(case: Path, engine: str, time_limit: float, seed: int, workers: int, mode: str,
-            years: str | None, fmt: str, lang: str, output: Path | None) -> int:
+            years: str | None, weight_by_effectiveness: bool, fmt: str, lang: str,
+            output: Path | None) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
     loaded = with_years(load_case(case), parse_years(years) if years else None)
     instance = build_instance(loaded, lang=lang)

@@ -111,6 +111,7 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
     candidates: dict[str, dict[str, tuple[tuple[str, ...], set[str]]]] = defaultdict(dict)
     prerequisite_only: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
     exclusions: dict[tuple[str, str], list[Any]] = {}
+    exclusions_of: dict[str, dict[str, list[Any]]] = defaultdict(dict)  # per official (no scan)
     for rec in recommendations.recommendations:
         for cand in rec.candidates:
             sessions_, closed = candidates[rec.official_id].get(cand.course, ((), set()))
@@ -120,6 +121,7 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
             if exc.cause == "prerequisite_missing" and getattr(exc, "requires", ()):
                 prerequisite_only[rec.official_id][exc.course] = tuple(exc.requires)
         exclusions[(rec.official_id, rec.need)] = list(rec.excluded)
+        exclusions_of[rec.official_id][rec.need] = exclusions[(rec.official_id, rec.need)]
 
     options: list[Option] = []
     periods_index = {need_index[(n.official_id, n.need)]: periods_missing[i]
@@ -144,8 +146,8 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
             groups = _pending_groups(course, requires, own, catalog, case, on, closes)
             if groups is None:
                 continue
-            closed = {rec_need for (o2, rec_need), excs in exclusions.items()
-                      if o2 == oid and any(e.course == cid for e in excs)}
+            closed = {rec_need for rec_need, excs in exclusions_of.get(oid, {}).items()
+                      if any(e.course == cid for e in excs)}
             open_ids = tuple(s.id for s in sorted(course.sessions, key=lambda s: (s.start, s.id))
                              if (cid, s.id) in session_index and _eligible(course, s, profile, position, on))
             _add_options(options, k, cid, open_ids, closed,

@@ -216,7 +216,7 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
         first = greedy(inst, objective)
         if not violations_of(inst, first):
             plans.append(first)
-            hint = agg.values_for(first)
+        hint = agg.values_for(first)  # a hint only: CP-SAT repairs one missing hard term needs
     left = max(0.3, _left(deadline, reserve))
     if engine == "highs":
         result = solve_highs(agg.model, time_limit=left, seed=config.seed)
