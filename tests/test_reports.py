@@ -90,7 +90,7 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     assert all(u["Nguyên nhân"] and u["Chi tiết"] for u in unmet)
     # Budget: used per year and source equals the plan's totals, and left = budget − used.
     budget = _sheet_dicts(book["Kinh phí"])
-    line = next(b for b in budget if b["Năm"] == 2026 and b["Nguồn kinh phí"] == "Ngân sách tỉnh")
+    line = next(b for b in budget if b["Năm"] == "2026" and b["Nguồn kinh phí"] == "Ngân sách tỉnh")
     assert line["Đã dùng"] == plan.totals["cost"]["2026"]["ngan_sach_tinh"]
     assert line["Kinh phí (đồng)"] == 50_000_000 and line["Còn lại"] == 50_000_000 - line["Đã dùng"]
     # Per unit: needs met / total add up to the plan's totals.

@@ -249,3 +249,21 @@ def test_whatif_cli_table_shows_every_variant(tmp_path) -> None:
     text = out.read_text(encoding="utf-8")
     for label in ("Baseline", "Budget ×0.5", "Budget ×1", "Value of a million"):
         assert label in text
+
+
+def test_a_sweep_point_worse_than_a_cheaper_one_is_flagged(sweep) -> None:
+    """More money never forbids a plan: a sweep point meeting fewer needs than a cheaper one
+    means the solver stopped early, and the page says so instead of letting a reader conclude
+    that money hurts."""
+    from dataclasses import replace
+
+    from planner.report.whatif_report import coverage_warning, non_monotone
+
+    assert non_monotone(sweep) == [] or all(
+        high.budget_total > low.budget_total for high, low in non_monotone(sweep))
+    variants = [replace(o, needs={**o.needs, "all": (0, o.needs["all"][1])}) if o.variant.scale == 1.5 else o
+                for o in sweep.variants]
+    broken = replace(sweep, variants=variants)
+    flagged = non_monotone(broken)
+    assert [high.variant.scale for high, _ in flagged] == [1.5]
+    assert "Budget ×1.5 meets 0 needs" in coverage_warning(broken, "en")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 from planner.i18n import format_date, t
 from planner.report.assessment import needs_sheet, totals, totals_sheet
 from planner.report.html import Card, Page, Section, format_number, write_page
-from planner.report.plan_report import KINDS, PALETTE_KINDS
+from planner.report.plan_report import KINDS, PALETTE_KINDS, hbar_layout
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -32,13 +32,7 @@ def units_figure(case: "Case", assessment: "Assessment", lang: str) -> "go.Figur
     for kind in KINDS:
         fig.add_bar(y=names, x=[by_kind.get(kind, 0) for *_, by_kind in rows], orientation="h",
                     name=t(lang, f"kind.{kind}"), marker_color=PALETTE_KINDS[kind])
-    longest = max(len(n) for n in names)
-    fig.update_yaxes(automargin=False, autorange="reversed")
-    fig.update_layout(title=t(lang, "report.assess.chart.units"), barmode="stack",
-                      height=max(300, 90 + 28 * len(names)),
-                      margin={"l": min(380, 24 + 7 * longest), "t": 60, "b": 50},
-                      xaxis={"title": t(lang, "report.col.needs")},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    hbar_layout(fig, t(lang, "report.assess.chart.units"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 
@@ -63,13 +57,7 @@ def needs_figure(case: "Case", assessment: "Assessment", lang: str) -> "go.Figur
                 name=t(lang, "report.assess.on_time"), marker_color="#1f4e79")
     fig.add_bar(y=names, x=[overdue[n] for n, _ in top], orientation="h",
                 name=t(lang, "table.overdue"), marker_color="#c62828")
-    longest = max(len(n) for n in names)
-    fig.update_yaxes(automargin=False, autorange="reversed")
-    fig.update_layout(title=t(lang, "report.assess.chart.needs"), barmode="stack",
-                      height=max(300, 90 + 28 * len(names)),
-                      margin={"l": min(420, 24 + 7 * longest), "t": 60, "b": 50},
-                      xaxis={"title": t(lang, "report.col.needs")},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    hbar_layout(fig, t(lang, "report.assess.chart.needs"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 

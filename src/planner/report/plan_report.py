@@ -289,7 +289,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
     columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
                Column(t(lang, "table.unit")), Column(t(lang, "table.course"), width=44),
                Column(t(lang, "report.col.course_id")), Column(t(lang, "plan.table.session")),
-               Column(t(lang, "plan.table.year"), "int"), Column(t(lang, "plan.table.start"), "date"),
+               Column(t(lang, "plan.table.year")), Column(t(lang, "plan.table.start"), "date"),
                Column(t(lang, "plan.table.end"), "date"), Column(t(lang, "report.col.location")),
                Column(t(lang, "plan.table.cost"), "vnd"), Column(t(lang, "plan.table.source")),
                Column(t(lang, "plan.table.needs"), width=40), Column(t(lang, "plan.table.reason"), width=80)]
@@ -298,7 +298,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
         session = sessions.get(a.session)
         rows.append([
             a.official_id, r.name(a.official_id), r.unit(a.official_id), r.course_title(a.course),
-            a.course, a.session, a.year, _date(a.start) or (session.start if session else None),
+            a.course, a.session, str(a.year), _date(a.start) or (session.start if session else None),
             _date(a.end) or (session.end if session else None),
             session.location if session else "", a.cost, r.source(a.funding_source),
             "; ".join(r.need_label(a.official_id, n) for n in a.needs), a.reason,
@@ -327,10 +327,11 @@ def unmet_sheet(r: PlanReport) -> Sheet:
 
 def budget_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    columns = [Column(t(lang, "plan.table.year"), "int"), Column(t(lang, "plan.table.source"), width=28),
+    columns = [Column(t(lang, "plan.table.year")), Column(t(lang, "plan.table.source"), width=28),
                Column(t(lang, "report.col.budget"), "vnd"), Column(t(lang, "report.col.used"), "vnd"),
                Column(t(lang, "report.col.left"), "vnd"), Column(t(lang, "report.col.used_pct"), "float")]
-    rows: list[list[Any]] = [[y, r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows]
+    # Years as text: a number column would print 2026 as "2.026" in Vietnamese.
+    rows: list[list[Any]] = [[str(y), r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows]
     budget = sum(b for _, _, b, _ in r.budget_rows)
     cost = sum(c for _, _, _, c in r.budget_rows)
     rows.append([None, t(lang, "table.total"), budget, cost, budget - cost, _pct(cost, budget)])
@@ -417,7 +418,9 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _hbar_layout(fig: "go.Figure", title: str, names: list[str], lang: str, x_title: str = "") -> None:
+def hbar_layout(fig: "go.Figure", title: str, names: list[str], lang: str, x_title: str = "") -> None:
+    """Stacked horizontal bars with fixed room for the labels (plotly's automatic margin can
+    loop on long Vietnamese labels) and the legend above."""
     longest = max((len(n) for n in names), default=10)
     fig.update_yaxes(automargin=False, autorange="reversed")
     fig.update_layout(title=title, barmode="stack", height=max(300, 90 + 28 * len(names)),
@@ -439,7 +442,7 @@ def units_figure(r: PlanReport) -> "go.Figure | None":
                 name=t(lang, "report.met"), marker_color=COLOURS["met"])
     fig.add_bar(y=names, x=[line.needs - line.met for line in lines], orientation="h",
                 name=t(lang, "report.open"), marker_color=COLOURS["open"])
-    _hbar_layout(fig, t(lang, "report.plan.chart.units"), names, lang, t(lang, "report.col.needs"))
+    hbar_layout(fig, t(lang, "report.plan.chart.units"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 
@@ -459,7 +462,7 @@ def kinds_figure(r: PlanReport) -> "go.Figure | None":
                 textposition="auto")
     fig.add_bar(y=names, x=[needs[k]["total"] - needs[k]["met"] for k in kinds], orientation="h",
                 name=t(lang, "report.open"), marker_color=COLOURS["open"])
-    _hbar_layout(fig, t(lang, "report.plan.chart.kinds"), names, lang, t(lang, "report.col.needs"))
+    hbar_layout(fig, t(lang, "report.plan.chart.kinds"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 
@@ -478,7 +481,7 @@ def budget_figure(r: PlanReport) -> "go.Figure | None":
     fig.add_bar(y=names, x=[max(0, b - c) / 1e6 for _, _, b, c in rows], orientation="h",
                 name=t(lang, "report.col.left"), marker_color=COLOURS["left"],
                 hovertext=[format_vnd(b - c, lang) for _, _, b, c in rows], hoverinfo="text+name")
-    _hbar_layout(fig, t(lang, "report.plan.chart.budget"), names, lang, t(lang, "report.million_vnd"))
+    hbar_layout(fig, t(lang, "report.plan.chart.budget"), names, lang, t(lang, "report.million_vnd"))
     return fig
 
 
@@ -497,7 +500,7 @@ def seats_figure(r: PlanReport) -> "go.Figure | None":
                 text=[f"{used}/{s.seats}" for _, s, used in running], textposition="auto")
     fig.add_bar(y=names, x=[max(0, s.seats - used) for _, s, used in running], orientation="h",
                 name=t(lang, "report.seats_free"), marker_color=COLOURS["seats"])
-    _hbar_layout(fig, t(lang, "report.plan.chart.seats"), names, lang, t(lang, "report.col.seats"))
+    hbar_layout(fig, t(lang, "report.plan.chart.seats"), names, lang, t(lang, "report.col.seats"))
     return fig
 
 
@@ -514,7 +517,7 @@ def causes_figure(r: PlanReport) -> "go.Figure | None":
     fig.add_bar(y=names, x=[n for _, n in ordered], orientation="h", marker_color=COLOURS["over"],
                 text=[str(n) for _, n in ordered], textposition="auto",
                 name=t(lang, "report.plan.sheet.unmet"))
-    _hbar_layout(fig, t(lang, "report.plan.chart.causes"), names, lang, t(lang, "report.col.needs"))
+    hbar_layout(fig, t(lang, "report.plan.chart.causes"), names, lang, t(lang, "report.col.needs"))
     fig.update_layout(showlegend=False)
     return fig
 

@@ -73,6 +73,10 @@ def variant_label(outcome: Outcome, lang: str) -> str:
         return t(lang, "whatif.baseline")
     if v.kind == "sweep" and v.scale is not None:
         return t(lang, "whatif.sweep_label", scale=_scale(v.scale, lang))
+    if v.kind == "probe" and v.probe is not None:
+        year, source, amount = v.probe
+        return t(lang, "whatif.marginal.probe_label", year=year, source=funding_label(source, lang),
+                 amount=format_vnd(amount, lang))
     return v.name
 
 
@@ -270,10 +274,10 @@ def _comparison(w: WhatIf, lang: str, causes: list[str]) -> Sheet:
 
 
 def budget_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "plan.table.year"), "int"),
+    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "plan.table.year")),
                Column(t(lang, "plan.table.source"), width=26), Column(t(lang, "report.col.budget"), "vnd"),
                Column(t(lang, "report.col.used"), "vnd"), Column(t(lang, "report.col.left"), "vnd")]
-    rows = [[variant_label(o, lang), b.year, funding_label(b.source, lang), b.budget, b.spent, b.left]
+    rows = [[variant_label(o, lang), str(b.year), funding_label(b.source, lang), b.budget, b.spent, b.left]
             for o in _all(w) for b in o.budget]
     return Sheet(t(lang, "whatif.sheet.budget"), columns, rows)
 
@@ -344,6 +348,13 @@ def _legend() -> dict[str, Any]:
     return {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
 
 
+def _columns_layout(fig: "go.Figure", title: str, barmode: str, y_title: str, top: int = 70) -> "go.Figure":
+    """One bar group or stack per variant, the legend above the plot."""
+    fig.update_layout(title=title, barmode=barmode, height=420, yaxis={"title": y_title},
+                      legend=_legend(), margin={"t": top, "b": 80})
+    return fig
+
+
 def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
     """Needs met, leaders' term updates and priority points against the total budget: the
     budget sweep as lines through the baseline, each scenario file as a labelled marker."""
@@ -378,7 +389,7 @@ def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
                            text=_short(variant_label(o, lang), 28), showarrow=False, yshift=-16,
                            font={"size": 11, "color": "#333"})
     fig.update_layout(title=t(lang, "whatif.chart.coverage"), height=460,
-                      xaxis={"title": t(lang, "whatif.chart.budget_axis")},
+                      xaxis={"title": t(lang, "whatif.chart.budget_axis"), "tickformat": ",.0f"},
                       yaxis={"title": "%", "range": [0, 105]}, legend=_legend(),
                       margin={"t": 80, "b": 60, "l": 60})
     return fig
@@ -403,10 +414,7 @@ def kinds_figure(w: WhatIf, lang: str) -> "go.Figure | None":
                     name=t(lang, f"kind.{kind}"), marker_color=PALETTE[i],
                     text=[f"{o.needs.get(kind, (0, 0))[0]}/{o.needs.get(kind, (0, 0))[1]}" for o in outcomes],
                     textposition="auto")
-    fig.update_layout(title=t(lang, "whatif.chart.kinds"), barmode="group", height=420,
-                      yaxis={"title": t(lang, "whatif.col.needs_met")}, legend=_legend(),
-                      margin={"t": 70, "b": 80})
-    return fig
+    return _columns_layout(fig, t(lang, "whatif.chart.kinds"), "group", t(lang, "whatif.col.needs_met"))
 
 
 def cost_figure(w: WhatIf, lang: str) -> "go.Figure | None":
@@ -424,10 +432,7 @@ def cost_figure(w: WhatIf, lang: str) -> "go.Figure | None":
                 name=t(lang, "report.col.left"), marker_color="#9ecae1",
                 hovertext=[format_vnd(o.budget_total - o.cost_total, lang) for o in outcomes],
                 hoverinfo="text+name")
-    fig.update_layout(title=t(lang, "whatif.chart.cost"), barmode="stack", height=420,
-                      yaxis={"title": t(lang, "report.million_vnd")}, legend=_legend(),
-                      margin={"t": 70, "b": 80})
-    return fig
+    return _columns_layout(fig, t(lang, "whatif.chart.cost"), "stack", t(lang, "report.million_vnd"))
 
 
 def causes_figure(w: WhatIf, lang: str) -> "go.Figure | None":
@@ -442,10 +447,7 @@ def causes_figure(w: WhatIf, lang: str) -> "go.Figure | None":
     for i, cause in enumerate(causes):
         fig.add_bar(x=names, y=[o.unmet_by_cause.get(cause, 0) for o in outcomes],
                     name=t(lang, f"optimise.cause.{cause}"), marker_color=PALETTE[(i + 2) % len(PALETTE)])
-    fig.update_layout(title=t(lang, "whatif.chart.causes"), barmode="stack", height=420,
-                      yaxis={"title": t(lang, "report.col.needs")}, legend=_legend(),
-                      margin={"t": 90, "b": 80})
-    return fig
+    return _columns_layout(fig, t(lang, "whatif.chart.causes"), "stack", t(lang, "report.col.needs"), top=90)
 
 
 def marginal_figure(w: WhatIf, lang: str) -> "go.Figure | None":
@@ -506,13 +508,36 @@ def cards(w: WhatIf, lang: str) -> list[Card]:
     return out
 
 
+def non_monotone(w: WhatIf) -> list[tuple[Outcome, Outcome]]:
+    """Sweep points meeting fewer needs than a point with less money: more budget never forbids
+    a plan, so the solver stopped (time limit) before it found the better one."""
+    line = sorted((o for o in [w.baseline, *w.variants]
+                   if o.variant.kind in ("baseline", "sweep") and o.feasible), key=lambda o: o.budget_total)
+    out = []
+    for i, high in enumerate(line):
+        lower = [low for low in line[:i] if low.budget_total < high.budget_total
+                 and low.needs["all"][0] > high.needs["all"][0]]
+        if lower:
+            out.append((high, max(lower, key=lambda o: o.needs["all"][0])))
+    return out
+
+
+def coverage_warning(w: WhatIf, lang: str) -> str:
+    return " ".join(
+        "⚠ " + t(lang, "whatif.warn.non_monotone", high=variant_label(high, lang), low=variant_label(low, lang),
+                 high_met=high.needs["all"][0], low_met=low.needs["all"][0],
+                 gap=format_number(100 * (high.plan.gap if high.plan else 0), lang, 1),
+                 time_limit=format_number(w.settings.time_limit, lang, 0))
+        for high, low in non_monotone(w))
+
+
 def whatif_page(w: WhatIf, lang: str) -> Page:
     infeasible = [o for o in w.variants if not o.feasible]
     sections = [
         Section(t(lang, "whatif.section.coverage"), t(lang, "whatif.section.coverage_intro"),
                 figure=coverage_figure(w, lang), table=comparison_sheet(w, lang, causes=False),
-                note="; ".join(f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}"
-                               for o in infeasible)),
+                note=" ".join([coverage_warning(w, lang)] + [
+                    f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}" for o in infeasible]).strip()),
         Section(t(lang, "whatif.section.kinds"), figure=kinds_figure(w, lang)),
         Section(t(lang, "whatif.section.cost"), t(lang, "whatif.section.cost_intro"),
                 figure=cost_figure(w, lang), table=budget_sheet(w, lang)),
