@@ -539,7 +539,8 @@ def plan_cards(r: PlanReport) -> list[Card]:
              "good" if share >= 80 else "warn" if share >= 50 else "bad"),
         Card(t(lang, "report.plan.trained"), format_number(plan.totals.get("officials_trained", 0), lang),
              t(lang, "report.card.of_officials", whole=format_number(len(r.case.officials), lang))),
-        Card(t(lang, "report.plan.cost"), format_vnd(cost, lang),
+        # Millions in the card (a full VND figure does not fit); exact figures in the note.
+        Card(t(lang, "report.plan.cost"), t(lang, "report.million_short", value=format_number(cost / 1e6, lang, 1)),
              t(lang, "report.card.of_budget", budget=format_vnd(budget, lang))),
         Card(t(lang, "report.plan.sessions_running"), format_number(plan.totals.get("sessions_running", 0), lang)),
         Card(t(lang, "report.plan.unmet"), format_number(len(plan.unmet), lang),

@@ -350,7 +350,7 @@ def _legend() -> dict[str, Any]:
 
 def _columns_layout(fig: "go.Figure", title: str, barmode: str, y_title: str, top: int = 70) -> "go.Figure":
     """One bar group or stack per variant, the legend above the plot."""
-    fig.update_layout(title=title, barmode=barmode, height=420, yaxis={"title": y_title},
+    fig.update_layout(title=title, barmode=barmode, height=420, yaxis={"title": y_title, "tickformat": ",.0f"},
                       legend=_legend(), margin={"t": top, "b": 80})
     return fig
 
