@@ -128,11 +128,18 @@ def figure_html(figure: "go.Figure", div_id: str, lang: str) -> str:
     margin = figure.layout.margin
     figure.update_layout(margin={side: getattr(margin, side) if getattr(margin, side) is not None
                                  else default for side, default in _MARGIN.items()})
-    return pio.to_html(
-        figure, include_plotlyjs=False, full_html=False, div_id=div_id,
-        config={"displaylogo": False, "responsive": True, "locale": lang,
-                "modeBarButtonsToRemove": ["sendDataToCloud"]},
-    )
+    # Plotly serialises with orjson when it happens to be installed and with the standard
+    # library otherwise; pin the engine so a report is byte-identical on every machine.
+    engine = pio.json.config.default_engine
+    pio.json.config.default_engine = "json"
+    try:
+        return pio.to_html(
+            figure, include_plotlyjs=False, full_html=False, div_id=div_id,
+            config={"displaylogo": False, "responsive": True, "locale": lang,
+                    "modeBarButtonsToRemove": ["sendDataToCloud"]},
+        )
+    finally:
+        pio.json.config.default_engine = engine
 
 
 # ---------------------------------------------------------------------------------------------
