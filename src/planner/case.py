@@ -13,7 +13,7 @@ from planner.catalog import Catalog
 from planner.framework import Framework
 from planner.profile import Official, TrainingRecord
 from planner.reference import StrictModel
-from planner.types import FundingSource, Money
+from planner.types import CourseKind, FundingSource, Money
 
 if TYPE_CHECKING:
     from planner.indicators import IndicatorValue
@@ -49,6 +49,12 @@ class Limits(StrictModel):
 
     max_days_away_per_year: int = Field(default=30, ge=0)
     max_share_away: float = Field(default=0.3, gt=0, le=1)
+    days_away_exempt_kinds: list[CourseKind] = Field(
+        default_factory=lambda: ["llct", "degree"],
+        description="Course kinds not counted toward max_days_away_per_year: political theory "
+                    "and degree programmes are long and sent by their own decision (cử đi học), "
+                    "so a cap meant for short courses would rule every one of them out",
+    )
 
 
 class CaseConfig(StrictModel):

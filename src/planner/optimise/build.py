@@ -76,6 +76,7 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
     # Sessions open in the horizon (on or after the reference date), in course order.
     sessions: list[Session] = []
     session_index: dict[tuple[str, str], int] = {}  # (course id, session id): ids are per course
+    exempt_kinds = set(config.limits.days_away_exempt_kinds)
     for cid in course_ids:
         course = catalog.courses[cid]
         for s in sorted(course.sessions, key=lambda s: (s.start, s.id)):
@@ -86,7 +87,10 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
                 id=s.id, course=course_index[cid], year=s.start.year, start=s.start.toordinal(),
                 end=s.end.toordinal(), seats=s.seats, min_participants=s.min_participants,
                 class_cost=int(class_cost(course, s)), source=course.funding_source,
-                days=course.duration_days, away=course.mode != "online", location=s.location))
+                # Long programmes sent by their own decision (LLCT, degrees) do not count
+                # against the yearly cap on days away, which is meant for short courses.
+                days=0 if course.kind in exempt_kinds else course.duration_days,
+                away=course.mode != "online", location=s.location))
 
     needs: list[Need] = []
     need_index: dict[tuple[str, str], int] = {}
