@@ -208,6 +208,9 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
     sess_a = np.asarray([options[o].session for o in rep_option], dtype=np.int64)
     seats = np.asarray([s.seats for s in sessions], dtype=np.int64)
     zub = np.minimum(size_a, seats[sess_a]) if n_agg else np.zeros(0, dtype=np.int64)
+    too_long = np.asarray([s.days > inst.limits.max_days_away_per_year for s in sessions], dtype=bool)
+    if n_agg:
+        zub[too_long[sess_a]] = 0  # longer than the days away allowed in a year: nobody can go
     by_session: list[list[int]] = [[] for _ in sessions]
     for a, s in enumerate(sess_a.tolist()):
         by_session[s].append(a)
@@ -333,6 +336,12 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             cols, days = days_by_year[year]
             if float(np.dot(days, zub[cols])) > limit * size:
                 rows.add(cols, days, ub=limit * size, rule="time_away")
+                # valid per official, hence summed: at most k − 1 sessions longer than limit/k
+                # (tightens the sum so that it splits back into individual plans)
+                for k in ((2, 3) if size > 1 else ()):
+                    long = [a for a, d in zip(cols, days) if d * k > limit]
+                    if len(long) > 1 and float(zub[long].sum()) > (k - 1) * size:
+                        rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away")
         for o in own:
             for grp in options[o].pending:
                 earlier = [local[p] for p in earlier_options(inst, o, grp)]

@@ -139,6 +139,57 @@ def rescue_forced(inst: Instance, state: PlanState, forced: set[int]) -> None:
                     state.add(o)
                     break
                 state.add(p)
+        if not state.met(n):
+            _eject_forced(inst, state, forced, n)
+
+
+def _eject_forced(inst: Instance, state: PlanState, forced: set[int], n: int) -> None:
+    """Last resort for hard need `n`: take out a participant who does close a hard need (seats,
+    unit share or time away), add `n`'s option, and meet the removed official's hard needs
+    with another session (an ejection chain of depth one); undone when it does not work."""
+    for o in inst.options_by_need[n]:
+        if first_block(inst, state, o) is None:
+            state.add(o)
+            return
+        option = inst.options[o]
+        session = inst.sessions[option.session]
+        unit = inst.officials[option.official].unit
+        weeks = set(inst.session_weeks[option.session])
+        candidates = []
+        for p in state.sorted_chosen():
+            other = inst.options[p]
+            if other.official == option.official:
+                continue
+            if (other.session == option.session
+                    or (session.away and inst.sessions[other.session].away
+                        and inst.officials[other.official].unit == unit
+                        and weeks & set(inst.session_weeks[other.session]))):
+                candidates.append(p)
+        for p in candidates:
+            other = inst.options[p]
+            state.remove(p)
+            if first_block(inst, state, o) is not None or _leaves_small_class(inst, state, p):
+                state.add(p)
+                continue
+            state.add(o)
+            moved = []
+            ok = True
+            for m in other.needs:
+                if m in forced and not state.met(m):
+                    for q in inst.options_by_need[m]:
+                        if q != p and first_block(inst, state, q) is None:
+                            state.add(q)
+                            moved.append(q)
+                            break
+                    else:
+                        ok = False
+                        break
+            if ok:
+                return
+            for q in moved:
+                state.remove(q)
+            state.remove(o)
+            state.add(p)
 
 
 def _swap_candidates(inst: Instance, state: PlanState, o: int, forced: set[int]) -> list[int]:

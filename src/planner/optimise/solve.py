@@ -80,10 +80,11 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
 
         cohorts = group(inst)
         if (len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
-                or len(inst.options) > LP_GREEDY_MAX_OPTIONS):
+                or len(inst.options) > EXACT_MAX_OPTIONS):
             plans, bound, info = _cohort_method(inst, objective, config, deadline, cohorts)
         else:  # cohorts do not shrink a small model: the exact model, CP-SAT from greedy
-            plans, bound, info = _monolithic(inst, objective, config, deadline, "cpsat")
+            plans, bound, info = _monolithic(inst, objective, config, deadline, "highs",
+                                             greedy_hint=True)
             info["method"] = "exact"
             info["cohorts"] = len(cohorts)
     elif engine in ("highs", "cpsat"):
@@ -123,6 +124,8 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
 
     t0 = time.monotonic()
     cohorts = cohorts if cohorts is not None else aggregate.group(inst)
+    if len(inst.options) > DECOMPOSE_MIN_OPTIONS and len(cohorts) > AUTO_COHORT_SHARE * len(inst.officials):
+        return _price_method(inst, objective, config, deadline, cohorts)
     agg = aggregate.build(inst, objective, cohorts)
     info: dict[str, object] = {"method": "cohort", "cohorts": len(cohorts),
                                "officials": len(inst.officials), "columns": agg.model.num_vars,
@@ -157,7 +160,7 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
                               int_obj=agg.int_obj)
             mip_bound = objective.reported_bound(mip.bound) if mip.bound is not None else None
         else:
-            mip = solve_highs(agg.model, time_limit=left, seed=config.seed, hint=hint)
+            mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
             mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
         info["engine"] = "cpsat" if use_cpsat else "highs"
         info["mip_status"] = mip.status
@@ -173,7 +176,64 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
-CPSAT_MAX_COLUMNS = 60_000  # above this the aggregated MIP goes to HiGHS
+HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
+EXACT_MAX_OPTIONS = 40_000  # cohorts that do not shrink: the exact model with CP-SAT up to here
+DECOMPOSE_MIN_OPTIONS = EXACT_MAX_OPTIONS  # individual needs above this: Lagrangian prices, not one MIP
+
+
+def _price_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
+                  cohorts):  # type: ignore[no-untyped-def]
+    """Fully individual needs at scale: Lagrangian prices on seats and budget give the bound
+    (`lagrange.py`) and order a greedy construction; the plan is then made maximal."""
+    from planner.optimise.lagrange import lagrangian
+
+    reserve = _reserve(inst, config)
+    info: dict[str, object] = {"method": "lagrangian", "cohorts": len(cohorts),
+                               "officials": len(inst.officials)}
+    prices = lagrangian(inst, objective, time_limit=max(0.5, 0.25 * _left(deadline, reserve)))
+    info["lagrangian_iterations"] = prices.iterations
+    plan = _quick_build(inst, objective, prices.reduced)
+    info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
+    bound = prices.bound
+    left = _left(deadline, reserve)
+    if left > 2.0:  # the LP of the (aggregated) model by PDLP: a valid bound from its duals
+        from planner.optimise import aggregate
+        from planner.optimise.arrays import lp_dual_bound
+
+        agg = aggregate.build(inst, objective, cohorts)
+        lp, reason = lp_dual_bound(agg.model, time_limit=max(0.5, _left(deadline, reserve)),
+                                   seed=config.seed)
+        info["pdlp"] = reason
+        if lp is not None:
+            info["lp_bound"] = agg.reported_bound(lp)
+            bound = min(bound, agg.reported_bound(lp))
+    return [plan], bound, info
+
+
+def _quick_build(inst: Instance, objective: Objective, reduced) -> set[int]:  # type: ignore[no-untyped-def]
+    """Greedy in the order of `reduced` (highest first; options of hard term needs before all):
+    fill ignoring class minimums, close classes left below them, fill again, rescue hard term
+    needs."""
+    from planner.optimise.constraints import term_coverage
+    from planner.optimise.greedy import _fill, _prune_dangling, _prune_small_classes, rescue_forced
+
+    forced = set(term_coverage.forced(inst))
+    is_forced = np.zeros(len(inst.options), dtype=bool)
+    for n in forced:
+        is_forced[list(inst.options_by_need[n])] = True
+    finite = np.where(np.isfinite(reduced), reduced, -1e18)
+    order = np.lexsort((np.arange(len(inst.options)), -finite, ~is_forced)).tolist()
+    order = [o for o in order if np.isfinite(reduced[o]) or is_forced[o]]
+    state = PlanState(inst)
+    banned: set[int] = set()
+    _fill(inst, objective, state, order, banned, tentative=True, forced=forced)
+    while _prune_small_classes(inst, state, banned):
+        _prune_dangling(inst, state)
+    _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
+    if forced:
+        rescue_forced(inst, state, forced)
+    return set(state.chosen)
+CPSAT_MAX_COLUMNS = int(__import__('os').environ.get('PLANNER_CPSAT_MAX', 0))  # above this the aggregated MIP goes to HiGHS
 
 
 def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # type: ignore[no-untyped-def]
@@ -196,7 +256,7 @@ def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # typ
 
 
 def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                engine: str):  # type: ignore[no-untyped-def]
+                engine: str, greedy_hint: bool = False):  # type: ignore[no-untyped-def]
     """One 0-1 variable per official and session (the individual model), solved by HiGHS or
     CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
     from planner.optimise import aggregate
@@ -212,14 +272,15 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
     reserve = _reserve(inst, config)
     plans: list[set[int]] = []
     hint = None
-    if engine == "cpsat" and config.tuned and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+    if (greedy_hint or engine == "cpsat" and config.tuned) and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         first = greedy(inst, objective)
         if not violations_of(inst, first):
             plans.append(first)
         hint = agg.values_for(first)  # a hint only: CP-SAT repairs one missing hard term needs
     left = max(0.3, _left(deadline, reserve))
     if engine == "highs":
-        result = solve_highs(agg.model, time_limit=left, seed=config.seed)
+        # HiGHS checks its clock only between phases (a root LP can overrun): keep a margin
+        result = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
         bound = agg.reported_bound(result.bound) if result.bound is not None else None
     else:
         result = solve_cpsat(agg.model, time_limit=left, seed=config.seed, workers=config.workers,

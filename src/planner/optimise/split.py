@@ -25,6 +25,12 @@ from planner.optimise.objective import Objective
 from planner.optimise.state import PlanState
 
 
+import os
+
+_ORDER = os.environ.get("PLANNER_SPLIT_ORDER", "days")
+_FIT = os.environ.get("PLANNER_SPLIT_FIT", "few")
+
+
 def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     inst = agg.inst
     state = PlanState(inst)
@@ -32,12 +38,25 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     chosen = np.flatnonzero(counts > 0)
     sessions = inst.sessions
     sess = [inst.options[int(agg.rep_option[a])].session for a in chosen.tolist()]
-    order = sorted(range(len(chosen)), key=lambda i: (sessions[sess[i]].start, sessions[sess[i]].end,
-                                                      int(chosen[i])))
+    options = inst.options
+    # Options needing a prerequisite planned earlier come after the others, in start order;
+    # the others go longest first (first-fit decreasing on days away per year, the rule the
+    # cohort sums loosen most), then by start.
+    def rank(i: int) -> tuple:
+        o = int(agg.rep_option[int(chosen[i])])
+        session = sessions[sess[i]]
+        if _ORDER == "start":
+            return (0, session.start, session.end, 0, int(chosen[i]))
+        if options[o].pending:
+            return (1, session.start, session.end, 0, int(chosen[i]))
+        return (0, -session.days, session.start, session.end, int(chosen[i]))
+
+    order = sorted(range(len(chosen)), key=rank)
     by_official = inst.options_by_official
     officials = inst.officials
     caps = inst.unit_cap
     weeks = inst.session_weeks
+    limit = inst.limits.max_days_away_per_year
     for i in order:
         a = int(chosen[i])
         q = int(counts[a])
@@ -50,13 +69,21 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
                 state.add(o)
             continue
         away = sessions[s].away
+        year = sessions[s].year
+        days = sessions[s].days
 
-        def key(m: int) -> tuple[float, int, int]:
-            load = 0.0
+        def key(m: int) -> tuple[int, int, int]:
+            # units with room this week first (unit share), then best fit on days away
+            full = 0
             if away:
                 unit = officials[m].unit
-                load = max(state.away.get((unit, w), 0) for w in weeks[s]) / caps[unit]
-            return (load, len(state.by_official.get(m, ())), m)
+                full = 1 if max(state.away.get((unit, w), 0) for w in weeks[s]) + 1 > caps[unit] else 0
+            left = limit - state.days.get((m, year), 0) - days
+            if _FIT == "worst":
+                return (full, -left, m)
+            if _FIT == "few":
+                return (full, len(state.by_official.get(m, ())), m)
+            return (full, left if left >= 0 else limit + 1, m)
 
         placed = 0
         for m in sorted(members, key=key):
