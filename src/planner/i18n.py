@@ -42,12 +42,15 @@ def level_label(lang: str, field: str, level: str | None) -> str:
     return t(lang, f"level.{field}.{level}")
 
 
+def format_int(value: int, lang: str) -> str:
+    """1234567 → '1.234.567' (vi) or '1,234,567' (en)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
 def format_vnd(amount: int, lang: str) -> str:
     """1234567 → '1.234.567 đ' (vi) or '1,234,567 VND' (en)."""
-    text = f"{amount:,}"
-    if lang == "vi":
-        return text.replace(",", ".") + " đ"
-    return text + " VND"
+    return f"{format_int(amount, lang)} {'đ' if lang == 'vi' else 'VND'}"
 
 
 def format_date(value: Any, lang: str) -> str:

@@ -10,7 +10,7 @@ import click
 from planner.check import check_plan
 from planner.cli.common import case_argument, lang_option
 from planner.errors import InputError
-from planner.i18n import t
+from planner.i18n import t, format_int
 from planner.loading import load_case
 from planner.optimise.build import build_instance
 
@@ -42,7 +42,7 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
         effectiveness = effectiveness_of(loaded)
     report = check_plan(instance, data, lang, effectiveness=effectiveness)
     if report.ok:
-        click.echo(t(lang, "plan.check.clean", objective=f"{report.objective:,}"))
+        click.echo(t(lang, "plan.check.clean", objective=format_int(report.objective, lang)))
         return 0
     click.echo(t(lang, "plan.check.found", count=len(report.violations)))
     for violation in report.violations:
