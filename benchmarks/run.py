@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--tag", default="")
+    parser.add_argument("--timeout", type=float, default=0.0,
+                        help="Seconds before a method is killed (default 3 × time limit + 120).")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     jsonl = args.out / f"results{args.tag}.jsonl"
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"{case}: {stages[case]}", flush=True)
                     for method in args.methods:
                         row = _subprocess(path, method, args.time_limit, args.threads, seed,
-                                          timeout=20 * args.time_limit + 600)
+                                          timeout=args.timeout or 3 * args.time_limit + 120)
                         row["case"] = case
                         rows.append(row)
                         with open(jsonl, "a", encoding="utf-8") as fh:

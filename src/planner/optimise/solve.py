@@ -1,12 +1,35 @@
 """The one entry point: `solve(instance, config) -> PlanResult`.
 
-Steps: build the engine-neutral model; compute the greedy plan (always); the LP bound (GLOP);
-run the chosen engine with the greedy plan as a hint; keep the better of engine and greedy;
-`repair` (add whatever no rule blocks); explain; total up.
+Engines (`SolveConfig.engine`):
+- `auto` (planner's own method), chosen from the instance and recorded in the plan
+  (`"method"`):
+  - `cohort`: officials with identical options are grouped (`aggregate.py`); the aggregated LP
+    (HiGHS) gives a bound and orders a greedy plan, HiGHS solves the aggregated MIP from that
+    plan, and the counts are split back into individuals with the unit-share rule repaired
+    (`split.py`). Used when cohorts are at most half the officials.
+  - `exact`: cohorts do not shrink a small model (≤ EXACT_MAX_OPTIONS options): the individual
+    model, HiGHS from the greedy plan.
+  - `lagrangian`: cohorts do not shrink a large model: Lagrangian prices on seats and budget
+    (`lagrange.py`) order a greedy plan and bound it, and the LP of the model by PDLP tightens
+    the bound (any dual vector gives a valid bound, `arrays.dual_bound`).
+- `highs`, `cpsat`: the monolithic individual model with HiGHS or CP-SAT (baselines; CP-SAT
+  `tuned` adds linearization level 2 and the greedy plan as a hint).
+- `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
+Every plan then goes through `repair` (add whatever no rule blocks), the explanations and the
+totals. The bound is always valid for the individual problem: aggregated rows are sums of
+individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
 
-Determinism: every step is deterministic for a fixed instance, seed and settings (sorted
-iteration everywhere; CP-SAT stops on deterministic time, see `cpsat.py`; HiGHS is deterministic
-when it finishes within its wall-clock limit, see `highs.py`). Only `time_s` differs.
+Time limit: model building, bound, engine, split, repair and explanations all run inside
+`config.time_limit` (a reserve proportional to the number of options is kept for the work after
+the engine); only last resorts (no engine plan at all, hard term needs still unmet) may overrun,
+and say so in `info["overrun"]`.
+
+Determinism: for a fixed instance, seed and settings every step is deterministic (sorted
+iteration everywhere, ties broken by index; CP-SAT with `tuned` stops on deterministic time with
+interleaved workers; HiGHS and PDLP are deterministic for a fixed seed). A HiGHS/PDLP run cut
+short by its wall-clock limit can stop at a different point on a slower or busier machine: give
+a time limit the solve finishes within (small cases prove optimality) for byte-identical plans.
+Only `time_s` always differs.
 """
 
 from __future__ import annotations
@@ -172,10 +195,27 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
         if mip.x is not None:
             plans.append(split(agg, mip.x, objective))
             info.setdefault("first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3))
+    # Time left and a model small enough: polish on the exact individual model (the unit-share
+    # rule per unit and week, which the cohorts only sum), from the best plan so far.
+    left = _left(deadline, reserve)
+    if plans and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+        best = max(plans, key=lambda p: objective.combined(PlanState(inst, p)))
+        exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+        left = _left(deadline, reserve)
+        if left > 1.0:
+            polish = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed,
+                                 hint=exact.values_for(best) if POLISH_HINT else None)
+            info["polish"] = polish.status
+            if polish.bound is not None:
+                bound = min(bound, exact.reported_bound(polish.bound)) if bound is not None \
+                    else exact.reported_bound(polish.bound)
+            if polish.x is not None:
+                plans.append(split(exact, polish.x, objective))
     return plans, bound, info
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
+POLISH_HINT = __import__("os").environ.get("PLANNER_POLISH_HINT", "0") == "1"
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 EXACT_MAX_OPTIONS = 40_000  # cohorts that do not shrink: the exact model with CP-SAT up to here
 DECOMPOSE_MIN_OPTIONS = EXACT_MAX_OPTIONS  # individual needs above this: Lagrangian prices, not one MIP
