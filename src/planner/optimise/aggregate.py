@@ -98,6 +98,13 @@ class Aggregate:
     eps: float  # coverage mode: tie-break weight per thousand VND
     exact: bool  # singleton cohorts with unit rows: the individual model
     int_obj: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    int_points_only: bool = False  # int_obj is the coverage points alone (no cost tie-break)
+
+    def int_bound(self, objective: Objective, bound: float) -> int:
+        """A bound on the reported objective from a bound on `int_obj` (CP-SAT)."""
+        if self.int_points_only:
+            return math.floor(bound + 1e-6)
+        return objective.reported_bound(bound)
 
     @property
     def n_agg(self) -> int:
@@ -385,6 +392,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
     met_points = {var: objective.need_points(needs_of[cohorts.members[c][0]][i])
                   for (c, i), var in met_var.items()}
     o_arr = np.zeros(n)
+    int_points_only = False
     if objective.mode == "cost":
         int_obj[:n_agg] = objective.rate * pts - objective.D * cost_k
         for s, var in run_var.items():
@@ -408,7 +416,16 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             int_obj[var] = -class_k[s]
         for var, p in met_points.items():
             int_obj[var] = scale * p
+        ubs = np.asarray(ub, dtype=float)
+        if float(np.abs(int_obj.astype(float)) @ ubs) > 2.0 ** 60:  # CP-SAT would overflow int64:
+            int_points_only = True
+            int_obj[:n_agg] = pts  # coverage points only (cost no longer breaks ties)
+            for s, var in run_var.items():
+                int_obj[var] = 0
+            for var, p in met_points.items():
+                int_obj[var] = p
     model = ArrayModel.of(np.asarray(lb), np.asarray(ub), np.asarray(integer), o_arr, rows)
     return Aggregate(inst, cohorts, model, rep, coh, np.asarray(position, dtype=np.int64),
                      run_var, met_var, objective.mode, eps,
-                     exact=cohorts.by_unit and all(s == 1 for s in sizes), int_obj=int_obj)
+                     exact=cohorts.by_unit and all(s == 1 for s in sizes), int_obj=int_obj,
+                     int_points_only=int_points_only)

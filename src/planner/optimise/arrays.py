@@ -315,7 +315,10 @@ def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers:
 
     status = solver.solve(cp, _First())
     elapsed = time.monotonic() - started
-    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+    if status == cp_model.MODEL_INVALID:
+        log.warning("CP-SAT: model invalid (%s)", solver.solution_info())
+        return ArrayResult("unknown", time_s=time.monotonic() - started, info={"cpsat": "MODEL_INVALID"})
+    if status == cp_model.INFEASIBLE:
         return ArrayResult("infeasible", time_s=elapsed, info={"cpsat": solver.status_name(status)})
     bound = -solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -181,7 +181,7 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
             mip = solve_cpsat(agg.model, time_limit=left, seed=config.seed,
                               workers=max(config.workers, 1), hint=hint, tuned=True,
                               int_obj=agg.int_obj)
-            mip_bound = objective.reported_bound(mip.bound) if mip.bound is not None else None
+            mip_bound = agg.int_bound(objective, mip.bound) if mip.bound is not None else None
         else:
             mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
             mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
@@ -325,7 +325,7 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
     else:
         result = solve_cpsat(agg.model, time_limit=left, seed=config.seed, workers=config.workers,
                              hint=hint, tuned=config.tuned, int_obj=agg.int_obj)
-        bound = objective.reported_bound(result.bound) if result.bound is not None else None
+        bound = agg.int_bound(objective, result.bound) if result.bound is not None else None
         if result.first_solution_s is not None:
             info["first_plan_s"] = round(result.first_solution_s + (t0 - (deadline - config.time_limit))
                                          + (time.monotonic() - t0 - result.time_s), 3)
