@@ -48,6 +48,12 @@ def format_int(value: int, lang: str) -> str:
     return text.replace(",", ".") if lang == "vi" else text
 
 
+def format_percent(share: float, lang: str, digits: int = 2) -> str:
+    """0.04 → '4,00%' (vi) or '4.00%' (en)."""
+    text = f"{share:.{digits}%}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def format_vnd(amount: int, lang: str) -> str:
     """1234567 → '1.234.567 đ' (vi) or '1,234,567 VND' (en)."""
     return f"{format_int(amount, lang)} {'đ' if lang == 'vi' else 'VND'}"

@@ -12,7 +12,7 @@ from rich.table import Table
 from planner.case import Case
 from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
 from planner.errors import InfeasiblePlanError
-from planner.i18n import t
+from planner.i18n import format_int, format_percent, t
 from planner.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
@@ -125,15 +125,16 @@ def with_years(case: Case, years: list[int] | None) -> Case:
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
     console = Console(record=output is not None, width=200 if output else None)
     console.print(t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}")))
-    console.print(t(lang, "plan.summary", objective=f"{plan.objective:,}", bound=f"{plan.bound:,}",
-                    gap=f"{plan.gap:.2%}", engine=plan.engine, seed=plan.seed, time=plan.time_s))
+    console.print(t(lang, "plan.summary", objective=format_int(plan.objective, lang),
+                    bound=format_int(plan.bound, lang), gap=format_percent(plan.gap, lang),
+                    engine=plan.engine, seed=plan.seed, time=plan.time_s))
     for sheet in plan_sheets(plan, lang):
         table = Table(title=sheet.title)
         for column in sheet.columns:
             table.add_column(column.header, justify="right" if column.kind in ("int", "vnd") else "left")
         for row in sheet.rows:
-            table.add_row(*[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
-                            for v in row])
+            table.add_row(*[format_int(v, lang) if isinstance(v, int) and not isinstance(v, bool)
+                            else str(v) for v in row])
         console.print(table)
     if output:
         write_atomic(output, console.export_text())

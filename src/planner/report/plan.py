@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from planner.errors import InfeasiblePlanError
-from planner.i18n import t
+from planner.i18n import format_int, format_percent, t
 from planner.optimise.result import PlanResult
 from planner.report.tabular import Column, Sheet
 
@@ -46,11 +46,13 @@ def unmet_sheet(plan: PlanResult, lang: str) -> Sheet:
 
 
 def totals_rows(plan: PlanResult, lang: str) -> list[list[Any]]:
-    rows: list[list[Any]] = [
-        ["status", t(lang, f"plan.status.{plan.status}")], ["objective", plan.objective],
-        ["bound", plan.bound], ["gap", f"{plan.gap:.2%}"], ["engine", plan.engine],
-        ["seed", plan.seed], ["time_s", plan.time_s],
+    fields: list[tuple[str, Any]] = [
+        ("status", t(lang, f"plan.status.{plan.status}")),
+        ("objective", format_int(plan.objective, lang)), ("bound", format_int(plan.bound, lang)),
+        ("gap", format_percent(plan.gap, lang)), ("engine", plan.engine), ("seed", plan.seed),
+        ("time_s", plan.time_s),
     ]
+    rows: list[list[Any]] = [[t(lang, f"plan.field.{key}"), value] for key, value in fields]
     totals = plan.totals
     budget = totals.get("budget", {})
     for year in sorted(set(totals.get("cost", {})) | set(budget)):
@@ -58,7 +60,8 @@ def totals_rows(plan: PlanResult, lang: str) -> list[list[Any]]:
         for source in sources:
             spent = totals.get("cost", {}).get(year, {}).get(source, 0)
             rows.append([f"{t(lang, 'plan.table.spent')} {year} {source}",
-                         f"{spent:,} / {budget.get(year, {}).get(source, 0):,}"])
+                         f"{format_int(spent, lang)} / "
+                         f"{format_int(budget.get(year, {}).get(source, 0), lang)}"])
     for kind, entry in sorted(totals.get("needs", {}).items()):
         rows.append([f"{t(lang, 'plan.table.met')} {kind}", f"{entry['met']} / {entry['total']}"])
     return rows
