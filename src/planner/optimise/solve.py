@@ -312,7 +312,9 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
     reserve = _reserve(inst, config)
     plans: list[set[int]] = []
     hint = None
-    if (greedy_hint or engine == "cpsat" and config.tuned) and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+    # The greedy plan is always a candidate (and a hint) outside the untuned CP-SAT baseline,
+    # so a plan from `--engine cpsat|highs` is never worse than greedy.
+    if (greedy_hint or config.tuned) and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         first = greedy(inst, objective)
         if not violations_of(inst, first):
             plans.append(first)
