@@ -57,5 +57,6 @@ def test_every_engine_plan_passes_the_checker_and_exact_engines_agree(inst):
         assert len(result.unmet) + result.totals["needs"].get("all", {}).get("met", 0) == len(inst.needs)
         results[engine] = result
     assert results["cpsat"].objective >= results["greedy"].objective
+    assert results["highs"].objective >= results["greedy"].objective
     if results["cpsat"].status == "optimal" and results["highs"].status == "optimal":
         assert results["cpsat"].objective == results["highs"].objective
