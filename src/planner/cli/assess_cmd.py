@@ -11,6 +11,7 @@ from rich.table import Table
 
 from planner.assess import assess_case
 from planner.cli.common import (
+    require_output,
     case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
@@ -40,15 +41,13 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     elif fmt == "csv":
         emit_csv(needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang)
     elif fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        output = require_output(output, fmt)
         tot = totals(assessment, loaded.officials)
         write_xlsx(output, [totals_sheet(tot, lang), kinds_sheet(tot, lang),
                             needs_sheet(assessment, loaded.officials, loaded.framework, lang)])
         click.echo(t(lang, "cli.written", path=output), err=True)
     elif fmt == "html":
-        if output is None:
-            raise click.UsageError("--format html needs -o FILE.html")
+        output = require_output(output, fmt)
         from planner.report.assessment_html import write_assessment_html
 
         write_assessment_html(output, loaded, assessment, lang)

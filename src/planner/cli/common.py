@@ -87,6 +87,13 @@ def _lang_from_argv(argv: list[str]) -> str:
     return "vi"
 
 
+def require_output(output: Path | None, fmt: str) -> Path:
+    """Binary and page formats go to a file, never to the terminal."""
+    if output is None:
+        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+    return output
+
+
 def emit(text: str, output: Path | None, lang: str) -> None:
     """Write `text` to `output` atomically (and say so on stderr), or print it."""
     from planner.report.atomic import write_atomic

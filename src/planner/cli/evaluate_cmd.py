@@ -11,7 +11,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
+from planner.cli.common import (
+    case_argument, emit, format_option, lang_option, output_option, require_output,
+)
 from planner.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.i18n import t
 from planner.loading import load_case
@@ -59,8 +61,7 @@ def command(case: Path, year: int | None, on: dt.datetime | None, threshold: flo
         else:
             click.echo(to_csv(sheet), nl=False)
     elif fmt in ("xlsx", "html"):
-        if output is None:
-            raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+        output = require_output(output, fmt)
         if fmt == "xlsx":
             write_xlsx(output, all_sheets(evaluation, lang))
         else:

@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.case import Case
-from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
+from planner.cli.common import (
+    case_argument, emit, format_option, lang_option, output_option, require_output,
+)
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_int, format_percent, t
 from planner.loading import load_case
@@ -82,8 +84,7 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
     if fmt == "json":
         emit(plan_json(plan), output, lang)
     elif fmt in ("xlsx", "html"):
-        if output is None:
-            raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+        output = require_output(output, fmt)
         # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
         from planner.report.plan_report import write_plan_html, write_plan_xlsx
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from planner.assess import Assessment, assess_case
 from planner.case import Case
 from planner.cli.common import (
+    require_output,
     case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
@@ -46,8 +47,7 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
     elif fmt == "csv":
         emit_csv(recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang)
     elif fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        output = require_output(output, fmt)
         write_xlsx(output, [recommendations_sheet(recs, loaded.officials, loaded.catalog, lang),
                             overlaps_sheet(recs, loaded.catalog, lang)])
         click.echo(t(lang, "cli.written", path=output), err=True)

@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from planner.cli.common import case_argument, emit, format_option, lang_option, output_option
+from planner.cli.common import (
+    case_argument, emit, format_option, lang_option, output_option, require_output,
+)
 from planner.i18n import t
 from planner.loading import load_case
 from planner.optimise.solve import ENGINES
@@ -46,8 +48,8 @@ def command(case: Path, scenarios: tuple[Path, ...], budget_scale: str | None, e
     """Kịch bản giả định / what-if: plan changed copies of the case and compare them."""
     if not scenarios and not budget_scale:
         raise click.UsageError(t(lang, "whatif.cli.nothing"))
-    if fmt in ("xlsx", "html") and output is None:
-        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+    if fmt in ("xlsx", "html"):
+        output = require_output(output, fmt)
     loaded = load_case(case)
     files = [(load_scenario(path), str(path)) for path in scenarios]
     for scenario, path in files:
