@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from typing import TYPE_CHECKING
@@ -104,10 +104,14 @@ def _periods(course: Course, periods_per_day: int) -> int:
 def credits_from_history(
     records: Iterable[TrainingRecord], catalog: Catalog, framework: Framework, on: dt.date
 ) -> Credits:
-    credits = Credits()
     if not records:
-        return credits
-    per_day = int(framework.parameter_value("periods_per_day", on))
+        return Credits()
+    return _credits(records, catalog, int(framework.parameter_value("periods_per_day", on)), on)
+
+
+def _credits(records: Iterable[TrainingRecord], catalog: Catalog, per_day: int, on: dt.date) -> Credits:
+    """`credits_from_history` with `periods_per_day` already resolved (once per assessment)."""
+    credits = Credits()
     for record in sorted(records, key=lambda r: r.completed_on):
         if record.result != "passed" or record.completed_on > on:
             continue
@@ -134,23 +138,47 @@ def credits_from_history(
 
 
 @dataclass(frozen=True, slots=True)
-class _Draft:
-    """A need whose reason sentence is written only if it survives the merge."""
+class _Template:
+    """A need without its official, reason written: shared by every official who agrees on what
+    the rule reads (the same held level, count done, appointment date where the deadline uses it).
+    """
 
-    need: Need
-    reason: Callable[[str], str]  # overdue clause → the sentence
+    need: Need  # official_id left empty
+    strength: tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Applicable:
+    """A rule version applied on one basis to one post (hashed by identity: a cache key part)."""
+
     rule: Rule
     version: RuleVersion
     basis: str
     position: Position
+    reads_appointment: bool  # whether the deadline is computed from the appointment date
+
+
+def _applicable(rule: Rule, version: RuleVersion, basis: str, position: Position) -> _Applicable:
+    by = version.deadline.by
+    reads = by == "months_after_appointment" or (by == "before_appointment" and basis == "holder")
+    return _Applicable(rule, version, basis, position, reads)
+
+
+@dataclass(frozen=True, eq=False)
+class _RuleSet:
+    """The rules in force for one post on one basis, and the attributes their conditions read."""
+
+    applicable: tuple[_Applicable, ...]
+    attributes: tuple[str, ...]
 
 
 class Assessor:
-    """Holds what is shared by every official of one assessment (rules in force, caches)."""
+    """Holds what is shared by every official of one assessment (rules in force, caches).
+
+    At national scale most officials share a post and a profile, so each rule's verdict is cached
+    on exactly the values it reads, and the merged list of needs on the verdicts; a new official
+    costs a few dictionary look-ups and one `Need` per need.
+    """
 
     def __init__(self, framework: Framework, catalog: Catalog, context: AssessmentContext) -> None:
         self.framework = framework
@@ -162,9 +190,17 @@ class Assessor:
             for rule in framework.rules.values()
             if (version := rule.version_on(on)) is not None
         ]
-        self._by_position: dict[tuple[str, str], list[tuple[Rule, RuleVersion]]] = {}
+        self._by_position: dict[tuple[str, str], _RuleSet] = {}
         self._params: dict[str, int] = {}
         self._overdue_bonus = self._param(ParamRef(param="overdue_priority_bonus"))
+        self._per_day = int(framework.parameter_value("periods_per_day", on))
+        self._empty = Credits()  # read, never written: shared by officials without history
+        self._windows = {w: self._window(w) for w in ("term", "year")}
+        self._passing: dict[tuple[Any, ...], tuple[_Applicable, ...]] = {}
+        self._templates: dict[tuple[Any, ...], _Template] = {}
+        self._merged: dict[tuple[int, ...], tuple[_Template, ...]] = {}
+        # Ids of cached templates are stable only while the templates live: keep them here.
+        self._keep: list[tuple[_Template, ...]] = []
 
     def _param(self, ref: int | ParamRef) -> int:
         """A rule value, resolving (and caching) a named parameter on the reference date."""
@@ -176,44 +212,63 @@ class Assessor:
             )
         return self._params[ref.param]
 
-    def _rules_for(self, position: Position, basis: str) -> list[tuple[Rule, RuleVersion]]:
+    def _rules_for(self, position: Position, basis: str) -> _RuleSet:
         key = (position.id, basis)
-        if key not in self._by_position:
-            self._by_position[key] = [
-                (rule, version) for rule, version in self._in_force
+        found = self._by_position.get(key)
+        if found is None:
+            applicable = tuple(
+                _applicable(rule, version, basis, position) for rule, version in self._in_force
                 if rule.applies_to.matches(position)
                 and (basis == "holder" or rule.applies_to.planning_pool)
-            ]
-        return self._by_position[key]
+            )
+            names: set[str] = set()
+            for app in applicable:
+                for condition in (app.rule.when, app.version.when):
+                    if condition is not None:
+                        names |= condition.attributes()
+            found = self._by_position[key] = _RuleSet(applicable, tuple(sorted(names)))
+        return found
+
+    def _passing_rules(self, official: Official, position: Position, rules: _RuleSet) -> tuple[_Applicable, ...]:
+        """The rules whose `when` conditions hold, cached on the attribute values they read."""
+        if not rules.attributes:
+            return rules.applicable
+        attrs = official_attributes(official, position, self.context.reference_date)
+        values = tuple(attrs(name) for name in rules.attributes)
+        key = (rules, *(tuple(v) if isinstance(v, list) else v for v in values))
+        found = self._passing.get(key)
+        if found is None:
+            found = self._passing[key] = tuple(
+                app for app in rules.applicable
+                if (app.rule.when is None or app.rule.when.holds(attrs))
+                and (app.version.when is None or app.version.when.holds(attrs))
+            )
+        return found
 
     def assess_official(self, official: Official, records: Sequence[TrainingRecord]) -> list[Need]:
         on = self.context.reference_date
-        credits = credits_from_history(records, self.catalog, self.framework, on)
-        candidates: list[_Draft] = []
+        credits = _credits(records, self.catalog, self._per_day, on) if records else self._empty
+        found: list[_Template] = []
         for basis, position_id in (("holder", official.position), ("pool", official.planning_pool)):
             if position_id is None or (basis == "pool" and position_id == official.position):
                 continue
             position = self.framework.positions[position_id]
-            attrs = official_attributes(official, position, on)
-            for rule, version in self._rules_for(position, basis):
-                if rule.when is not None and not rule.when.holds(attrs):
-                    continue
-                if version.when is not None and not version.when.holds(attrs):
-                    continue
-                need = self._evaluate(official, credits, _Applicable(rule, version, basis, position))
-                if need is not None:
-                    candidates.append(need)
-        lang = self.context.lang
-        needs = []
-        for draft in _merge(candidates):
-            overdue_text = (
-                t(lang, "reason.overdue", deadline=format_date(draft.need.deadline, lang))
-                if draft.need.overdue else ""
-            )
-            needs.append(replace(draft.need, reason=draft.reason(overdue_text)))
-        return needs
+            for app in self._passing_rules(official, position, self._rules_for(position, basis)):
+                template = self._evaluate(official, credits, app)
+                if template is not None:
+                    found.append(template)
+        oid = official.id
+        return [_with_official(template.need, oid) for template in self._merge(found)]
 
-    def _evaluate(self, official: Official, credits: Credits, app: _Applicable) -> _Draft | None:
+    def _merge(self, found: list[_Template]) -> tuple[_Template, ...]:
+        key = tuple(id(template) for template in found)
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = self._merged[key] = _merge(found)
+            self._keep.append(tuple(found))
+        return merged
+
+    def _evaluate(self, official: Official, credits: Credits, app: _Applicable) -> _Template | None:
         target = app.version.target
         if isinstance(target, QualificationTarget):
             return self._qualification(official, credits, app, target)
@@ -222,17 +277,25 @@ class Assessor:
         return self._programme(official, credits, app, target)
 
     # -- one evaluator per kind of target ------------------------------------------------------
+    # Each computes the few values its need depends on, returns None when the requirement is met,
+    # and builds the need (reason and deadline included) only the first time those values occur.
 
     def _qualification(
         self, official: Official, credits: Credits, app: _Applicable, target: QualificationTarget
-    ) -> _Draft | None:
-        from_profile = official.qualification(target.field)
-        from_courses = credits.qualifications.get(target.field)
-        held = max((from_profile, from_courses), key=lambda lv: qualification_rank(target.field, lv))
-        if qualification_rank(target.field, held) >= qualification_rank(target.field, target.level):
+    ) -> _Template | None:
+        field_ = target.field
+        held = official.qualification(field_)
+        from_courses = credits.qualifications.get(field_)
+        if qualification_rank(field_, from_courses) > qualification_rank(field_, held):
+            held = from_courses
+        if qualification_rank(field_, held) >= qualification_rank(field_, target.level):
             return None
+        key = (app, held, self._appointment(official, app))
+        found = self._templates.get(key)
+        if found is not None:
+            return found
         lang = self.context.lang
-        return self._need(
+        found = self._templates[key] = self._need(
             official, app, "qualification",
             {"field": target.field, "level": target.level}, held,
             lambda overdue: t(
@@ -242,23 +305,28 @@ class Assessor:
                 citation=app.version.reference.cite(), overdue=overdue,
             ),
         )
+        return found
 
     def _competency(
         self, official: Official, credits: Credits, app: _Applicable, target: CompetencyTarget
-    ) -> _Draft | None:
+    ) -> _Template | None:
         measured = official.competencies.get(target.competency)
         from_courses = credits.competencies.get(target.competency)
         levels = [lv for lv in (measured, from_courses) if lv is not None]
         held = max(levels) if levels else None
         if held is not None and held >= target.level:
             return None
-        lang = self.context.lang
         short = credits.measured_short.get(target.competency)
+        key = (app, held, short, self._appointment(official, app))
+        found = self._templates.get(key)
+        if found is not None:
+            return found
+        lang = self.context.lang
         measured_text = (
             t(lang, "reason.competency.measured", course=short[0], level=short[1]) if short else ""
         )
         name = self.framework.competencies[target.competency].name.in_lang(lang)
-        return self._need(
+        found = self._templates[key] = self._need(
             official, app, "competency",
             {"competency": target.competency, "level": target.level}, held,
             lambda overdue: t(
@@ -268,25 +336,42 @@ class Assessor:
                 measured=measured_text, citation=app.version.reference.cite(), overdue=overdue,
             ),
         )
+        return found
 
     def _programme(
         self, official: Official, credits: Credits, app: _Applicable, target: ProgrammeTarget
-    ) -> _Draft | None:
-        on = self.context.reference_date
-        lang = self.context.lang
-        start, end = self._window(target.window)
+    ) -> _Template | None:
+        start, end = self._windows.get(target.window) or self._window(target.window)
         programme = self.framework.programmes[target.programme]
-        name = programme.name.in_lang(lang)
-        window_text = t(lang, f"window.{target.window}", start=self.context.term_start,
-                        end=self.context.term_end, year=on.year)
         if target.periods is not None:
             required = self._param(target.periods)
             done = sum(
                 periods for (kind, year), periods in credits.periods_by_kind_year.items()
                 if kind in programme.counts_course_kinds and start.year <= year <= end.year
             )
-            if done >= required:
-                return None
+        else:
+            required = self._param(target.count)
+            min_days = self._param(target.min_days) if target.min_days else 0
+            done = sum(
+                1 for day, days in credits.programmes.get(target.programme, [])
+                if start <= day <= end and days >= min_days
+            )
+        if done >= required:
+            return None
+        key = (app, done, self._appointment(official, app))
+        found = self._templates.get(key)
+        if found is None:
+            found = self._templates[key] = self._programme_need(official, app, target, required, done)
+        return found
+
+    def _programme_need(
+        self, official: Official, app: _Applicable, target: ProgrammeTarget, required: int, done: int
+    ) -> _Template:
+        lang = self.context.lang
+        name = self.framework.programmes[target.programme].name.in_lang(lang)
+        window_text = t(lang, f"window.{target.window}", start=self.context.term_start,
+                        end=self.context.term_end, year=self.context.reference_date.year)
+        if target.periods is not None:
             return self._need(
                 official, app, "mandatory",
                 {"programme": target.programme, "periods": required, "window": target.window},
@@ -295,14 +380,7 @@ class Assessor:
                                   window=window_text, citation=app.version.reference.cite(),
                                   current=done, overdue=overdue),
             )
-        required = self._param(target.count)
         min_days = self._param(target.min_days) if target.min_days else 0
-        done = sum(
-            1 for day, days in credits.programmes.get(target.programme, [])
-            if start <= day <= end and days >= min_days
-        )
-        if done >= required:
-            return None
         return self._need(
             official, app, "mandatory",
             {"programme": target.programme, "count": required, "window": target.window,
@@ -313,6 +391,11 @@ class Assessor:
         )
 
     # -- shared helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _appointment(official: Official, app: _Applicable) -> dt.date | None:
+        """The appointment date where the deadline reads it (a cache key part), else None."""
+        return official.appointed_on if app.reads_appointment else None
 
     def _window(self, window: str) -> tuple[dt.date, dt.date]:
         on = self.context.reference_date
@@ -353,16 +436,26 @@ class Assessor:
         return day, day < on
 
     def _need(self, official: Official, app: _Applicable, kind: str, target: dict[str, Any],
-              current: Any, reason: Callable[[str], str]) -> _Draft:
+              current: Any, reason: Callable[[str], str]) -> _Template:
+        """The shared template of a need: everything but the official, reason written."""
+        lang = self.context.lang
         deadline, overdue = self._deadline(official, app)
         priority = app.version.priority + (self._overdue_bonus if overdue else 0)
+        overdue_text = t(lang, "reason.overdue", deadline=format_date(deadline, lang)) if overdue else ""
         need = Need(
-            official_id=official.id, need=_need_id(target), kind=kind, target=target,
+            official_id="", need=_need_id(target), kind=kind, target=target,
             current=current, priority=priority, deadline=deadline, overdue=overdue,
-            rule=app.rule.id, reference=app.version.reference, reason="",
+            rule=app.rule.id, reference=app.version.reference, reason=reason(overdue_text),
             basis=app.basis, position=app.position.id,
         )
-        return _Draft(need, reason)
+        return _Template(need, _strength(need))
+
+
+def _with_official(template: Need, official_id: str) -> Need:
+    """The template's need for one official (fields listed once here, in Need's order)."""
+    return Need(official_id, template.need, template.kind, template.target, template.current,
+                template.priority, template.deadline, template.overdue, template.rule,
+                template.reference, template.reason, template.basis, template.position)
 
 
 def _need_id(target: dict[str, Any]) -> str:
@@ -387,14 +480,14 @@ def _strength(need: Need) -> tuple[int, int, int, int]:
     return (level, need.priority, holder, deadline)
 
 
-def _merge(candidates: list[_Draft]) -> list[_Draft]:
+def _merge(candidates: list[_Template]) -> tuple[_Template, ...]:
     """One need per id: the strongest requirement wins (e.g. trung cấp LLCT subsumes sơ cấp)."""
-    best: dict[str, _Draft] = {}
-    for draft in candidates:
-        current = best.get(draft.need.need)
-        if current is None or _strength(draft.need) > _strength(current.need):
-            best[draft.need.need] = draft
-    return sorted(best.values(), key=lambda d: (-d.need.priority, d.need.need))
+    best: dict[str, _Template] = {}
+    for template in candidates:
+        current = best.get(template.need.need)
+        if current is None or template.strength > current.strength:
+            best[template.need.need] = template
+    return tuple(sorted(best.values(), key=lambda d: (-d.need.priority, d.need.need)))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -22,16 +22,23 @@ def good_ratings_in_a_row(official: Official) -> int:
     return count
 
 
+# The attributes whose value changes with the date they are computed on; every other attribute
+# is fixed by the profile and the post (callers caching a verdict key the dated ones per date).
+DATED_ATTRIBUTES = ("age", "years_of_service", "years_in_position")
+
+
+def dated_attribute(official: Official, name: str, on: dt.date) -> int | None:
+    """One of DATED_ATTRIBUTES on `on`: whole years since birth, service start or appointment."""
+    if name == "age":
+        return whole_years_between(official.birth_date, on)
+    start = official.started_service_on if name == "years_of_service" else official.appointed_on
+    return whole_years_between(start, on) if start else None
+
+
 def official_attributes(official: Official, position: Position | None, on: dt.date) -> Attributes:
     def lookup(name: str) -> Any:
-        if name == "age":
-            return official.age_on(on)
-        if name == "years_of_service":
-            start = official.started_service_on
-            return whole_years_between(start, on) if start else None
-        if name == "years_in_position":
-            start = official.appointed_on
-            return whole_years_between(start, on) if start else None
+        if name in DATED_ATTRIBUTES:
+            return dated_attribute(official, name, on)
         if name == "good_ratings_in_a_row":
             return good_ratings_in_a_row(official)
         if name == "leader_group":

@@ -97,6 +97,13 @@ class Condition(StrictModel):
             return _compare(self.field, value, self.at_most) <= 0
         raise AssertionError("unreachable: validated to have one comparison")
 
+    def attributes(self) -> frozenset[str]:
+        """Every attribute name the condition reads: officials equal on these get one verdict."""
+        if self.field is not None:
+            return frozenset((self.field,))
+        parts = self.all or self.any or ([self.not_] if self.not_ is not None else [])
+        return frozenset().union(*(c.attributes() for c in parts))
+
     def describe(self) -> str:
         """A compact, language-neutral description used in exclusion details."""
         if self.all is not None:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from planner.assess import Need, course_periods
-from planner.attributes import official_attributes
-from planner.catalog import Catalog, Course, Prerequisite, Session
+from planner.attributes import DATED_ATTRIBUTES, dated_attribute, official_attributes
+from planner.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
 from planner.cost import nominal_cost
 from planner.eligibility import EligibilityFailure
 from planner.framework import Framework, Position
@@ -212,6 +212,27 @@ class Recommender:
                               | {p.qualification for p in info.course.prerequisites if p.qualification}))
             for cid, info in self.info.items()
         }
+        # What else a verdict reads, per course: the competencies it delivers, the courses it
+        # requires, and the attributes its eligibility conditions test.
+        self._competencies = {cid: tuple(info.course.delivers.competencies)
+                              for cid, info in self.info.items()}
+        self._required = {cid: tuple(p.course for p in info.course.prerequisites if p.course)
+                          for cid, info in self.info.items()}
+        self._eligibility_reads = {cid: self._reads(rules) for cid, rules in self._rules.items()}
+        # Officials with the same needs judge the same courses for the same needs (a _Plan), and
+        # officials with the same verdicts get the same sorted lists.
+        self._signatures: dict[int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]] = {}
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._lists: dict[tuple[Any, ...], tuple[tuple[tuple[Candidate, ...], tuple[Exclusion, ...]], ...]] = {}
+
+    @staticmethod
+    def _reads(rules: list[tuple[Eligibility, EligibilityVersion]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Attributes the eligibility versions test: (fixed on any date, computed on a date)."""
+        names: set[str] = set()
+        for _, version in rules:
+            names |= version.when.attributes()
+        return (tuple(sorted(names - set(DATED_ATTRIBUTES))),
+                tuple(n for n in DATED_ATTRIBUTES if n in names))
 
     # -- per catalog / need signature (cached) --------------------------------------------------
 
@@ -220,9 +241,18 @@ class Recommender:
         penalty = SCORE_PER_DAY * course.duration_days + SCORE_PER_100K_VND * (cost // 100_000)
         return SCORE_MODE[course.mode] + max(penalty, -SCORE_CLOSED_MAX_WEIGHT + 1)
 
+    def signature(self, need: Need) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        """`need_signature`, its sorted target computed once per target dict (assess shares
+        one dict among the officials with the same need)."""
+        entry = self._signatures.get(id(need.target))
+        if entry is None or entry[0] is not need.target:
+            entry = (need.target, tuple(sorted(need.target.items())))
+            self._signatures[id(need.target)] = entry  # holding the dict keeps its id unique
+        return need.need, entry[1]
+
     def closers(self, need: Need) -> tuple[str, ...]:
         """Ids of the catalog courses whose delivery meets `need`'s target, sorted."""
-        key = need_signature(need)
+        key = self.signature(need)
         found = self._closers.get(key)
         if found is None:
             found = tuple(cid for cid, info in self.info.items()
@@ -361,37 +391,50 @@ class Recommender:
     ) -> list[Recommendation]:
         if not needs:
             return []
-        lang = self.lang
+        plan = self._plan(needs)
         position = self.framework.positions.get(official.position)
         held = self.held(official, records)
+        # One verdict per course for this official, shared by all the needs it closes.
+        verdicts = tuple(self._shared_verdict(cid, official, position, held, closes_needs, period_need)
+                         for cid, closes_needs, period_need in plan.checks)
+        key = (plan, *map(id, verdicts))  # verdicts are cached objects: their ids are stable
+        lists = self._lists.get(key)
+        if lists is None:
+            lists = self._lists[key] = tuple(_sorted_verdicts([verdicts[i] for i in indices])
+                                             for indices in plan.per_need)
+        oid = official.id
+        return [Recommendation(oid, need.need, candidates, excluded)
+                for need, (candidates, excluded) in zip(needs, lists)]
+
+    def _plan(self, needs: Sequence[Need]) -> "_Plan":
+        """Which courses to judge for which need: decided by the needs alone, so cached."""
+        key = tuple(self.signature(need) for need in needs)
+        plan = self._plans.get(key)
+        if plan is not None:
+            return plan
         closers = {need.need: self.closers(need) for need in needs}
         closed_by: dict[str, list[str]] = defaultdict(list)
         for need in needs:
             for cid in closers[need.need]:
                 closed_by[cid].append(need.need)
-        # One verdict per course for this official, shared by all the needs it closes.
-        verdicts: dict[str, Candidate | Exclusion | None] = {}
-        out = []
+        checks: dict[str, int] = {}
+        check_list: list[tuple[str, tuple[str, ...], bool]] = []
+        per_need: list[tuple[int, ...]] = []
         for need in needs:
-            candidates: list[Candidate] = []
-            excluded: list[Exclusion] = []
             period_need = "periods" in need.target
+            indices = []
             for cid in closers[need.need]:
                 if (period_need and len(closed_by[cid]) == 1
                         and self.info[cid].course.duration_days > PERIOD_ONLY_MAX_DAYS):
                     continue
-                if cid not in verdicts:
-                    verdicts[cid] = self._shared_verdict(
-                        cid, official, position, held, tuple(sorted(closed_by[cid])), period_need)
-                verdict = verdicts[cid]
-                if isinstance(verdict, Candidate):
-                    candidates.append(verdict)
-                elif verdict is not None:
-                    excluded.append(verdict)
-            candidates.sort(key=lambda c: (-c.score, c.course))
-            excluded.sort(key=lambda e: (e.cause, e.course))
-            out.append(Recommendation(official.id, need.need, tuple(candidates), tuple(excluded)))
-        return out
+                if cid not in checks:
+                    # The verdict is judged once, with the first need that reaches the course.
+                    checks[cid] = len(check_list)
+                    check_list.append((cid, tuple(sorted(closed_by[cid])), period_need))
+                indices.append(checks[cid])
+            per_need.append(tuple(indices))
+        plan = self._plans[key] = _Plan(tuple(check_list), tuple(per_need))
+        return plan
 
     def _shared_verdict(
         self, cid: str, official: Official, position: Position | None, held: _Held,
@@ -399,23 +442,34 @@ class Recommender:
     ) -> Candidate | Exclusion | None:
         """The verdict, shared by officials who agree on everything it depends on.
 
-        Without eligibility rules a verdict depends only on the post (audience), the needs the
-        course closes, and what the official holds of the course's own content and
-        prerequisites — so officials of one cohort reuse one verdict.
+        A verdict depends only on the post (audience), the needs the course closes, what the
+        official holds of the course's own content and prerequisites, and the attributes its
+        eligibility rules test on the dates of its open sessions — so officials of one cohort
+        reuse one verdict.
         """
-        if self._rules[cid]:
-            return self._verdict(cid, official, position, held, closes_needs, period_need)
-        course = self.info[cid].course
-        key = (cid, position.id if position else None, official.planning_pool, closes_needs, period_need,
-               held.passed.get(cid),
-               tuple(held.qualifications.get(f) for f in self._fields[cid]),
-               tuple(held.competencies.get(c, 0) for c in course.delivers.competencies),
-               tuple(p.course in held.passed for p in course.prerequisites if p.course))
-        if key in self._shared:
-            return self._shared[key]
-        verdict = self._verdict(cid, official, position, held, closes_needs, period_need)
-        self._shared[key] = verdict
-        return verdict
+        passed = held.passed
+        key = (cid, position.id if position else None, official.planning_pool, closes_needs,
+               period_need, passed.get(cid),
+               tuple(map(held.qualifications.get, self._fields[cid])),
+               tuple([held.competencies.get(c, 0) for c in self._competencies[cid]]),
+               tuple(map(passed.__contains__, self._required[cid])),
+               self._eligibility_key(cid, official, position) if self._rules[cid] else None)
+        found = self._shared.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._shared[key] = self._verdict(cid, official, position, held, closes_needs,
+                                                      period_need)
+        return found  # type: ignore[return-value]
+
+    def _eligibility_key(self, cid: str, official: Official, position: Position | None) -> tuple[Any, ...]:
+        """The values the course's eligibility rules read: fixed attributes, then the dated ones
+        on the first day of each open session (the days `_eligible_sessions` tests)."""
+        fixed, dated = self._eligibility_reads[cid]
+        attrs = official_attributes(official, position, self.on)
+        values = tuple(_hashable(attrs(name)) for name in fixed)
+        if not dated:
+            return values
+        days = [s.start for s in self.info[cid].open_sessions] or [self.on]
+        return values + tuple(dated_attribute(official, name, day) for day in days for name in dated)
 
     def _verdict(
         self, cid: str, official: Official, position: Position | None, held: _Held,
@@ -476,6 +530,33 @@ class Recommender:
             candidate = Candidate(cid, tuple(s.id for s in sessions), score, reason, closes_needs)
             self._candidates[key] = candidate
         return candidate
+
+
+_MISSING = object()  # a cached verdict may be None (not worth reporting)
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """For one list of needs: the courses to judge (id, needs it closes, judged for a period
+    need) and, per need, the indices of its courses among them. Hashed by identity."""
+
+    checks: tuple[tuple[str, tuple[str, ...], bool], ...]
+    per_need: tuple[tuple[int, ...], ...]
+
+
+def _sorted_verdicts(
+    verdicts: Iterable[Candidate | Exclusion | None],
+) -> tuple[tuple[Candidate, ...], tuple[Exclusion, ...]]:
+    """A need's candidates (best score first) and exclusions (by cause), each then by course."""
+    candidates = [v for v in verdicts if isinstance(v, Candidate)]
+    excluded = [v for v in verdicts if isinstance(v, Exclusion)]
+    candidates.sort(key=lambda c: (-c.score, c.course))
+    excluded.sort(key=lambda e: (e.cause, e.course))
+    return tuple(candidates), tuple(excluded)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
