@@ -141,3 +141,45 @@ def test_every_rule_version_carries_a_reference_and_dates() -> None:
             assert version.effective_from is not None
     for parameter in framework.parameters.values():
         assert parameter.values and all(v.reference.title for v in parameter.values)
+
+
+def test_loaded_models_equal_model_construct(tmp_path: Path) -> None:
+    """The fast constructor makes what pydantic's model_construct makes: same fields, order,
+    defaults and fields set; repeated codes are one object."""
+    from planner.profile import Official, TrainingRecord
+
+    path = tmp_path / "officials.csv"
+    path.write_text(
+        "id,full_name,position,unit,birth_date,gender,ratings,competency:digital_skills\n"
+        "A1,An,xa.bi_thu,Xã A,1980-01-01,male,good;good,3\n"
+        "A2,Bình,xa.bi_thu,Xã A,1981-02-03,female,,\n",
+        encoding="utf-8",
+    )
+    first, second = load_officials(path, POSITIONS)
+    for official in (first, second):
+        values = {k: getattr(official, k) for k in official.model_fields_set}
+        expected = Official.model_construct(**values)
+        assert official == expected and repr(official) == repr(expected)
+        assert official.model_fields_set == expected.model_fields_set
+        assert official.model_dump() == Official.model_validate(official.model_dump()).model_dump()
+    assert second.ratings == () and second.competencies == {}
+    assert first.unit is second.unit and first.position is second.position
+    history = tmp_path / "history.csv"
+    history.write_text("official_id,course,completed_on,result\nA1,c1,2025-01-02,passed\n",
+                       encoding="utf-8")
+    (record,) = load_history(history, {"A1"}, {"c1"})
+    values = {k: getattr(record, k) for k in record.model_fields_set}
+    assert record == TrainingRecord.model_construct(**values)
+    assert repr(record) == repr(TrainingRecord.model_construct(**values))
+
+
+def test_a_bad_cell_after_many_good_rows_names_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "officials.csv"
+    rows = [f"A{i},An,xa.bi_thu,Xã A,1980-01-01,male,{i % 6}" for i in range(500)]
+    rows.append("B1,Bình,xa.bi_thu,Xã A,1980-01-01,male,7")
+    path.write_text("id,full_name,position,unit,birth_date,gender,Năng lực:digital_skills\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_officials(path, POSITIONS)
+    message = str(info.value)
+    assert "row 502" in message and "Năng lực:digital_skills" in message and "'7'" in message

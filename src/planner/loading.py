@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -18,7 +20,7 @@ from planner.case import Case, CaseConfig, UnitInfo
 from planner.catalog import Catalog, CatalogFile, Course
 from planner.errors import InputError
 from planner.framework import Framework, ParamRef, ProgrammeTarget, RulesFile, CompetencyTarget
-from planner.profile import Official, TrainingRecord
+from planner.profile import Official, TrainingRecord, build_official, build_record
 from planner.tables import Table, TableRow, fold, open_table
 from planner.types import QUALIFICATION_SCALES
 from planner.yamlio import LineDict, load_model, read_yaml, parse_model
@@ -74,6 +76,8 @@ class _CellError(ValueError):
 
 
 def _text(value: object) -> str | None:
+    if isinstance(value, str):  # every CSV cell
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -104,6 +108,11 @@ def parse_date(value: object) -> dt.date | None:
     text = _text(value)
     if text is None:
         return None
+    return _date_from_text(text)
+
+
+@lru_cache(maxsize=1 << 16)  # birth, appointment and course dates repeat: parse each text once
+def _date_from_text(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -270,42 +279,114 @@ def _parse_cell(table: Table, row: TableRow, column: str, parser: Callable[[obje
     try:
         return parser(raw)
     except _CellError as exc:
-        raise InputError(
-            "invalid value", path=table.path, row=row.number,
-            column=table.headers.get(column, column), field=column, found=raw,
-            expected=exc.expected,
-        ) from None
+        raise _invalid(table, row.number, column, raw, exc) from None
+
+
+def _invalid(table: Table, number: int, column: str, raw: object, exc: _CellError) -> InputError:
+    return InputError(
+        "invalid value", path=table.path, row=number,
+        column=table.headers.get(column, column), field=column, found=raw,
+        expected=exc.expected,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """How one column of a table is read: its place, where its value goes, its parser."""
+
+    index: int
+    name: str  # canonical column name
+    group: str | None  # None: a field of the row; else the dict it goes in (competency levels)
+    key: str  # the field, or the key in `group` (a competency id)
+    parse: Callable[[object], Any]
+    empty: Any  # what the parser makes of an empty cell
+    # Codes and names that repeat over rows (unit, position, course, ...) are kept once each:
+    # at 300,000 officials the copies would cost more memory than the officials themselves.
+    shared: dict[Any, Any] | None
+
+
+_Spec = Callable[[str], "tuple[Callable[[object], Any], str | None, str] | None"]
+
+
+def _columns(table: Table, spec: _Spec, shared: Iterable[str] = ()) -> list[_Column]:
+    """The columns of `table` that `spec` reads (parser, group, key), in file order."""
+    shared_set = set(shared)
+    out = []
+    for index, name in enumerate(table.columns):
+        found = spec(name)
+        if found is not None:
+            parse, group, key = found
+            out.append(_Column(index, name, group, key, parse, parse(None),
+                               {} if name in shared_set else None))
+    return out
+
+
+def _fields(parsers: dict[str, Callable[[object], Any]]) -> _Spec:
+    """Spec of the columns that are fields, each with its own parser."""
+    return lambda name: (parsers[name], None, name) if name in parsers else None
+
+
+def _levels(groups: dict[str, str]) -> _Spec:
+    """Spec of competency level columns ('<prefix>:<competency>'): `groups` maps a prefix to
+    the field holding its levels."""
+    level = parse_int(0, 5)
+
+    def spec(name: str) -> tuple[Callable[[object], Any], str | None, str] | None:
+        prefix, colon, competency = name.partition(":")
+        return (level, groups[prefix], competency) if prefix in groups and colon else None
+
+    return spec
+
+
+def _read_cells(table: Table, number: int, cells: list[object], columns: list[_Column],
+                into: dict[str, Any]) -> None:
+    """Parse `columns` of one row into `into` (a value of None is left out), in file order so
+    that the first bad cell of the row is the one reported."""
+    width = len(cells)
+    for column in columns:
+        raw = cells[column.index] if column.index < width else None
+        if raw is None or raw == "":
+            value = column.empty
+        else:
+            try:
+                value = column.parse(raw)
+            except _CellError as exc:
+                raise _invalid(table, number, column.name, raw, exc) from None
+            if column.shared is not None and value is not None:
+                value = column.shared.setdefault(value, value)
+        if value is not None:
+            if column.group is None:
+                into[column.key] = value
+            else:
+                into[column.group][column.key] = value
+
+
+_SHARED_OFFICIAL_COLUMNS = ("position", "unit", "grade", "education_field", "it", "language",
+                            "planning_pool")
 
 
 def iter_officials(path: Path, known_positions: set[str] | None = None) -> Iterator[Official]:
-    """Stream officials from a CSV/XLSX table, validating every cell."""
+    """Stream officials from a CSV/XLSX table, validating every cell: one row at a time, parsed
+    and checked straight into its Official (no other copy of the table is kept)."""
     table = open_table(path, OFFICIAL_ALIASES, OFFICIAL_PREFIXES)
     _check_columns(table, OFFICIAL_REQUIRED, _OFFICIAL_PARSERS, ("competency:",))
-    competency_columns = [c for c in table.columns if c.startswith("competency:")]
-    level_parser = parse_int(0, 5)
+    fields = _columns(table, _fields(_OFFICIAL_PARSERS), _SHARED_OFFICIAL_COLUMNS)
+    levels = _columns(table, _levels({"competency": "competencies"}))
     seen: set[str] = set()
-    for row in table.rows:
+    for number, cells in table.values:
         values: dict[str, Any] = {}
-        for column in table.columns:
-            if column in _OFFICIAL_PARSERS:
-                value = _parse_cell(table, row, column, _OFFICIAL_PARSERS[column])
-                if value is not None:
-                    values[column] = value
+        _read_cells(table, number, cells, fields, values)
         for column in OFFICIAL_REQUIRED:
             if column not in values:
                 raise InputError(
-                    "required value is empty", path=path, row=row.number,
+                    "required value is empty", path=path, row=number,
                     column=table.headers[column], field=column,
                 )
-        competencies = {}
-        for column in competency_columns:
-            level = _parse_cell(table, row, column, level_parser)
-            if level is not None:
-                competencies[column.split(":", 1)[1]] = level
-        values["competencies"] = competencies
+        values["competencies"] = {}
+        _read_cells(table, number, cells, levels, values)
         if values["id"] in seen:
             raise InputError(
-                "duplicate official id", path=path, row=row.number,
+                "duplicate official id", path=path, row=number,
                 column=table.headers["id"], field="id", found=values["id"],
                 expected="each id once",
             )
@@ -314,13 +395,13 @@ def iter_officials(path: Path, known_positions: set[str] | None = None) -> Itera
             for column in ("position", "planning_pool"):
                 if column in values and values[column] not in known_positions:
                     raise InputError(
-                        "unknown position id", path=path, row=row.number,
+                        "unknown position id", path=path, row=number,
                         column=table.headers[column], field=column, found=values[column],
                         expected="a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
                     )
         # Every cell went through its parser above, which enforces the model's constraints;
         # skipping a second validation keeps loading 300,000 officials fast.
-        yield Official.model_construct(**values)
+        yield build_official(values)
 
 
 def load_officials(path: Path, known_positions: set[str] | None = None) -> list[Official]:
@@ -357,33 +438,27 @@ def load_history(
     table = open_table(path, HISTORY_ALIASES, HISTORY_PREFIXES)
     _check_columns(table, HISTORY_REQUIRED, _HISTORY_PARSERS,
                    ("competency_before:", "competency_after:"))
-    level_parser = parse_int(0, 5)
+    fields, levels = _fields(_HISTORY_PARSERS), _levels({"competency_before": "competency_before",
+                                                        "competency_after": "competency_after"})
+    columns = _columns(table, lambda name: fields(name) or levels(name),
+                       ("official_id", "course", "session"))
     records = []
-    for row in table.rows:
-        values: dict[str, Any] = {"row": row.number, "competency_before": {}, "competency_after": {}}
-        for column in table.columns:
-            if column in _HISTORY_PARSERS:
-                value = _parse_cell(table, row, column, _HISTORY_PARSERS[column])
-                if value is not None:
-                    values[column] = value
-            else:
-                level = _parse_cell(table, row, column, level_parser)
-                if level is not None:
-                    prefix, competency = column.split(":", 1)
-                    values[prefix][competency] = level
+    for number, cells in table.values:
+        values: dict[str, Any] = {"row": number, "competency_before": {}, "competency_after": {}}
+        _read_cells(table, number, cells, columns, values)
         for column in HISTORY_REQUIRED:
             if column not in values:
-                raise InputError("required value is empty", path=path, row=row.number,
+                raise InputError("required value is empty", path=path, row=number,
                                  column=table.headers[column], field=column)
         if official_ids is not None and values["official_id"] not in official_ids:
-            raise InputError("unknown official", path=path, row=row.number,
+            raise InputError("unknown official", path=path, row=number,
                              column=table.headers["official_id"], field="official_id",
                              found=values["official_id"], expected="an id of the officials table")
         if course_ids is not None and values["course"] not in course_ids:
-            raise InputError("unknown course", path=path, row=row.number,
+            raise InputError("unknown course", path=path, row=number,
                              column=table.headers["course"], field="course",
                              found=values["course"], expected="a course id of the catalog")
-        records.append(TrainingRecord.model_construct(**values))  # cells already validated
+        records.append(build_record(values))  # cells already validated
     return records
 
 

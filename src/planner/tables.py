@@ -40,7 +40,17 @@ class Table:
     path: Path
     columns: list[str]  # canonical names, in file order
     headers: dict[str, str]  # canonical → header as written in the file
-    rows: Iterator[TableRow]
+    # (row number, cells in column order) of every non-blank row, checked against the header;
+    # read it or `rows`, once: both draw on the same stream.
+    values: Iterator[tuple[int, list[object]]]
+
+    @property
+    def rows(self) -> Iterator[TableRow]:
+        """The rows as canonical column → raw value (one small dict per row)."""
+        columns = self.columns
+        for number, values in self.values:
+            yield TableRow(number, {col: (values[i] if i < len(values) else None)
+                                    for i, col in enumerate(columns)})
 
 
 def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) -> Table:
@@ -69,21 +79,20 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
         columns.append(name)
         headers[name] = str(raw)
 
-    def rows() -> Iterator[TableRow]:
+    def checked() -> Iterator[tuple[int, list[object]]]:
+        width = len(columns)
         for number, values in raw_rows:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue  # blank lines carry nothing; skipping them drops no data
-            if len(values) > len(columns) and any(
-                v not in (None, "") for v in values[len(columns):]
-            ):
+            if len(values) > width and any(v not in (None, "") for v in values[width:]):
                 raise InputError(
                     "more cells than header columns", path=path, row=number,
-                    found=len(values), expected=f"{len(columns)} cells",
+                    found=len(values), expected=f"{width} cells",
                 )
-            cells = {col: (values[i] if i < len(values) else None) for i, col in enumerate(columns)}
-            yield TableRow(number, cells)
+            yield number, values
 
-    return Table(path, columns, headers, rows())
+    return Table(path, columns, headers, checked())
+
 
 
 def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -> str:
@@ -111,7 +120,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
         with handle:
             try:
                 for values in reader:
-                    yield reader.line_num, list(values)
+                    yield reader.line_num, values  # csv makes a new list per row
             except UnicodeDecodeError:
                 raise InputError(
                     "file is not UTF-8 text", path=path, row=reader.line_num + 1
