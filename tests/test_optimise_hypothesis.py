@@ -6,9 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from planner.check import check_plan
-from planner.optimise.instance import Limits
 from planner.optimise.solve import SolveConfig, solve
-from tests.optimise.factory import make
+from tests.optimise.strategies import finish
 
 
 @st.composite
@@ -29,20 +28,9 @@ def instances(draw):
                          "seats": draw(st.integers(1, 4)), "min": draw(st.sampled_from([0, 0, 2])),
                          "class_cost": draw(st.sampled_from([0, 1_000_000])),
                          "away": draw(st.booleans())})
-    needs, options = [], []
-    for official, _ in officials:
-        for k in range(draw(st.integers(0, 2))):
-            needs.append({"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))})
-        own = [n["id"] for n in needs if n["official"] == official]
-        for session in sessions:
-            if own and draw(st.booleans()):
-                closes = draw(st.lists(st.sampled_from(own), min_size=1, unique=True))
-                options.append({"official": official, "session": session["id"], "needs": closes,
-                                "cost": draw(st.sampled_from([0, 500_000, 2_000_000]))})
-    budget = draw(st.sampled_from([0, 2_000_000, 5_000_000, 100_000_000]))
-    return make(officials=officials, needs=needs, courses=courses, sessions=sessions,
-                options=options, budgets={(2026, "ngan_sach_tinh"): budget}, term=(2026, 2030),
-                limits=Limits(max_days_away_per_year=draw(st.integers(2, 8)), max_share_away=0.5))
+    needs = [{"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))}
+             for official, _ in officials for k in range(draw(st.integers(0, 2)))]
+    return finish(draw, officials, needs, courses, sessions)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

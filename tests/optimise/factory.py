@@ -34,7 +34,8 @@ def make(
                            kind=n.get("kind", "qualification"), weight=n.get("weight", 10),
                            deadline=day(n["deadline"]) if n.get("deadline") else None,
                            overdue=n.get("overdue", False), required=n.get("required", 1),
-                           term=n.get("term", False), cause=n.get("cause"))
+                           term=n.get("term", False), shared=n.get("shared", False),
+                           cause=n.get("cause"))
                       for n in needs)
     cidx = {c["id"]: k for k, c in enumerate(courses)}
     course_objs = tuple(Course(c["id"], c.get("kind", "job_position"),

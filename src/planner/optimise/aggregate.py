@@ -84,6 +84,12 @@ def group(inst: Instance, by_unit: bool = False, singletons: bool = False) -> Co
     return Cohorts(members, by_unit)
 
 
+def columns(inst: Instance, cohorts: Cohorts) -> int:
+    """Cohort options of the aggregated model (its count columns), without building it."""
+    by_official = inst.options_by_official
+    return sum(len(by_official[members[0]]) for members in cohorts.members)
+
+
 @dataclass
 class Aggregate:
     inst: Instance
@@ -256,7 +262,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
         rows.add(agg + [run], [1.0] * len(agg) + [-float(session.seats)], ub=0.0, rule="seats")
         for a in agg:
             if zub[a] > 0:
-                rows.add([a, run], [1.0, -float(zub[a])], ub=0.0, rule="seats")
+                rows.add([a, run], [1.0, -float(zub[a])], ub=0.0, rule="seat_link")
         if session.min_participants > 1:
             rows.add(agg + [run], [1.0] * len(agg) + [-float(session.min_participants)], lb=0.0,
                      rule="min_class")
@@ -303,7 +309,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             cols = by_need.get(n, [])
             cap = float(zub[cols].sum()) if cols else 0.0
             if not need.shared and cap > need.required * size:
-                rows.add(cols, 1.0, ub=need.required * size, rule="no_double_content")
+                rows.add(cols, 1.0, ub=need.required * size, rule="need_once")
             if by_variable(need) and cols:
                 m = new(0.0, size)
                 met_var[(c, i)] = m
@@ -319,12 +325,12 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             by_course[course_of[o]].append(local[o])
         for course, cols in sorted(by_course.items()):
             if len(cols) > 1 and float(zub[cols].sum()) > size:
-                rows.add(cols, 1.0, ub=size, rule="no_double_content")
+                rows.add(cols, 1.0, ub=size, rule="course_once")
             for other in inst.courses[course].overlaps:
                 if other > course and other in by_course:
                     both = cols + by_course[other]
                     if float(zub[both].sum()) > size:
-                        rows.add(both, 1.0, ub=size, rule="no_double_content")
+                        rows.add(both, 1.0, ub=size, rule="course_once")
         seen: set[tuple[int, ...]] = set()
         spans = [(sessions[options[o].session].start, sessions[options[o].session].end, local[o])
                  for o in own]
@@ -333,7 +339,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             if len(clique) > 1 and clique not in seen:
                 seen.add(clique)
                 if float(zub[list(clique)].sum()) > size:
-                    rows.add(list(clique), 1.0, ub=size, rule="no_double_content")
+                    rows.add(list(clique), 1.0, ub=size, rule="time_clique")
         days_by_year: dict[int, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for o in own:
             session = sessions[options[o].session]
@@ -348,7 +354,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
                 for k in ((2, 3) if size > 1 else ()):
                     long = [a for a, d in zip(cols, days) if d * k > limit]
                     if len(long) > 1 and float(zub[long].sum()) > (k - 1) * size:
-                        rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away")
+                        rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away_long")
         for o in own:
             for grp in options[o].pending:
                 earlier = [local[p] for p in earlier_options(inst, o, grp)]

@@ -199,60 +199,6 @@ def solve_highs(model: ArrayModel, *, time_limit: float, seed: int = 0, threads:
     return ArrayResult(status, x, objective, bound, elapsed, info={"highs": reason})
 
 
-# -- a valid bound from any dual vector ----------------------------------------------------------
-
-def dual_bound(model: ArrayModel, y: np.ndarray) -> float:
-    """max c·x s.t. row_lb ≤ A·x ≤ row_ub, lb ≤ x ≤ ub is at most, for ANY row multipliers y,
-
-        Σ_i (y_i·row_ub_i if y_i > 0 else y_i·row_lb_i) + Σ_j max_{x_j ∈ [lb_j, ub_j]} (c − Aᵀy)_j·x_j
-
-    (weak duality of the Lagrangian): a multiplier pointing at an infinite side is set to 0.
-    So an approximate dual solution (first-order LP, or a simplex stopped early) still gives a
-    valid bound, only a weaker one."""
-    y = np.asarray(y, dtype=float).copy()
-    y[(y > 0) & ~np.isfinite(model.row_ub)] = 0.0
-    y[(y < 0) & ~np.isfinite(model.row_lb)] = 0.0
-    rhs = np.where(y > 0, model.row_ub, model.row_lb)
-    value = float(np.dot(y[y != 0], rhs[y != 0]))
-    reduced = model.obj - model.A.T @ y
-    value += float(np.sum(np.where(reduced > 0, reduced * model.ub, reduced * model.lb)))
-    return value
-
-
-def lp_dual_bound(model: ArrayModel, *, time_limit: float, seed: int = 0,
-                  solver: str = "pdlp") -> tuple[float | None, str]:
-    """A valid bound on `model`'s LP relaxation (hence on the MIP) from the duals of PDLP (a
-    first-order method that scales to millions of columns) or HiGHS, through `dual_bound`."""
-    from ortools.math_opt import model_parameters_pb2
-    from ortools.math_opt.core.python import solver as core
-    from ortools.math_opt.python import callback, init_arguments, mathopt
-
-    proto = _mathopt_proto(model, relax=True)
-    kind = mathopt.SolverType.PDLP if solver == "pdlp" else mathopt.SolverType.HIGHS
-    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.1, float(time_limit))))
-    if solver != "pdlp":
-        params.random_seed = int(seed)
-        params.lp_algorithm = mathopt.LPAlgorithm.BARRIER
-    try:
-        out = core.solve(proto, kind.value, init_arguments.StreamableSolverInitArguments().to_proto(),
-                         params.to_proto(), model_parameters_pb2.ModelSolveParametersProto(), None,
-                         callback.CallbackRegistration().to_proto(), None, None)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("LP for the bound failed: %s", exc)
-        return None, "error"
-    reason = _REASONS.get(int(out.termination.reason), "limit")
-    best = None
-    for solution in out.solutions:
-        if solution.HasField("dual_solution"):
-            values = solution.dual_solution.dual_values
-            y = np.zeros(model.num_rows)
-            y[np.asarray(values.ids, dtype=np.int64)] = np.asarray(values.values)
-            for sign in (1.0, -1.0):
-                b = dual_bound(model, sign * y)
-                best = b if best is None else min(best, b)
-    return best, reason
-
-
 # -- CP-SAT ---------------------------------------------------------------------------------------
 
 def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers: int = 2,

@@ -6,12 +6,14 @@ Engines (`SolveConfig.engine`):
   - `cohort`: officials with identical options are grouped (`aggregate.py`); the aggregated LP
     (HiGHS) gives a bound and orders a greedy plan, HiGHS solves the aggregated MIP from that
     plan, and the counts are split back into individuals with the unit-share rule repaired
-    (`split.py`). Used when cohorts are at most half the officials.
-  - `exact`: cohorts do not shrink a small model (≤ EXACT_MAX_OPTIONS options): the individual
-    model, HiGHS from the greedy plan.
-  - `lagrangian`: cohorts do not shrink a large model: Lagrangian prices on seats and budget
-    (`lagrange.py`) order a greedy plan and bound it, and the LP of the model by PDLP tightens
-    the bound (any dual vector gives a valid bound, `arrays.dual_bound`).
+    (`split.py`). Used when cohorts are at most half the officials and the aggregated model
+    has at most COHORT_MAX_COLUMNS columns.
+  - `transport`: cohorts do not shrink the model (more than half the officials) or too varied
+    for one aggregated model (fully individual needs at scale): the need-component transport LP
+    (`transport.py`: the rules coupling officials kept, per-official rules dropped) bounds the
+    plan in seconds and its shares order a greedy construction; on a model small enough
+    (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, and HiGHS improves the
+    best plan on the exact individual model for the time left (a bound with every rule).
 - `highs`, `cpsat`: the monolithic individual model with HiGHS or CP-SAT (baselines; CP-SAT
   `tuned` adds linearization level 2 and the greedy plan as a hint).
 - `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
@@ -45,6 +47,7 @@ from planner.optimise import explain
 from planner.optimise.engine import EngineResult, Progress
 from planner.optimise.greedy import greedy, repair
 from planner.optimise.instance import MODES, Instance
+from planner.optimise.arrays import solve_highs
 from planner.optimise.model import build_model
 from planner.optimise.objective import Objective
 from planner.optimise.result import PlanResult, gap_of
@@ -99,17 +102,14 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
     objective = Objective(inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config))
     engine = config.engine
     if engine == "auto":
-        from planner.optimise.aggregate import group
+        from planner.optimise.aggregate import columns, group
 
         cohorts = group(inst)
         if (len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
-                or len(inst.options) > EXACT_MAX_OPTIONS):
+                and columns(inst, cohorts) <= COHORT_MAX_COLUMNS):
             plans, bound, info = _cohort_method(inst, objective, config, deadline, cohorts)
-        else:  # cohorts do not shrink a small model: the exact model, CP-SAT from greedy
-            plans, bound, info = _monolithic(inst, objective, config, deadline, "highs",
-                                             greedy_hint=True)
-            info["method"] = "exact"
-            info["cohorts"] = len(cohorts)
+        else:  # cohorts too varied: the transport relaxation, then the exact model when small
+            plans, bound, info = _transport_method(inst, objective, config, deadline, cohorts)
     elif engine in ("highs", "cpsat"):
         plans, bound, info = _monolithic(inst, objective, config, deadline, engine)
     else:
@@ -147,8 +147,6 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
 
     t0 = time.monotonic()
     cohorts = cohorts if cohorts is not None else aggregate.group(inst)
-    if len(inst.options) > DECOMPOSE_MIN_OPTIONS and len(cohorts) > AUTO_COHORT_SHARE * len(inst.officials):
-        return _price_method(inst, objective, config, deadline, cohorts)
     agg = aggregate.build(inst, objective, cohorts)
     info: dict[str, object] = {"method": "cohort", "cohorts": len(cohorts),
                                "officials": len(inst.officials), "columns": agg.model.num_vars,
@@ -217,37 +215,72 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
 LP_GREEDY_MAX_OPTIONS = 150_000
 POLISH_HINT = __import__("os").environ.get("PLANNER_POLISH_HINT", "0") == "1"
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
-EXACT_MAX_OPTIONS = 40_000  # cohorts that do not shrink: the exact model with CP-SAT up to here
-DECOMPOSE_MIN_OPTIONS = EXACT_MAX_OPTIONS  # individual needs above this: Lagrangian prices, not one MIP
+# Above this many cohort options the aggregated LP no longer finishes within a minute (measured:
+# 416k columns, 7,829 cohorts, 20,000 officials with individual needs: no LP in 120 s): the
+# transport relaxation instead.
+COHORT_MAX_COLUMNS = 200_000
 
 
-def _price_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                  cohorts):  # type: ignore[no-untyped-def]
-    """Fully individual needs at scale: Lagrangian prices on seats and budget give the bound
-    (`lagrange.py`) and order a greedy construction; the plan is then made maximal."""
-    from planner.optimise.lagrange import lagrangian
+def _transport_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
+                      cohorts):  # type: ignore[no-untyped-def]
+    """Cohorts too varied for one aggregated model (fully individual needs at scale): the
+    need-component transport LP (`transport.py`) gives the bound in seconds, and its shares
+    order the greedy construction; the plan is then made maximal by `repair`."""
+    from planner.optimise import transport
 
+    t0 = time.monotonic()
     reserve = _reserve(inst, config)
-    info: dict[str, object] = {"method": "lagrangian", "cohorts": len(cohorts),
-                               "officials": len(inst.officials)}
-    prices = lagrangian(inst, objective, time_limit=max(0.5, 0.25 * _left(deadline, reserve)))
-    info["lagrangian_iterations"] = prices.iterations
-    plan = _quick_build(inst, objective, prices.reduced)
+    relaxation = transport.build(inst, objective)
+    info: dict[str, object] = {"method": "transport", "cohorts": len(cohorts),
+                               "officials": len(inst.officials),
+                               "groups": len(relaxation.group_size),
+                               "columns": relaxation.model.num_vars,
+                               "rows": relaxation.model.num_rows,
+                               "build_s": round(time.monotonic() - t0, 3)}
+    lp = solve_highs(relaxation.model, relax=True, seed=config.seed,
+                     time_limit=max(0.5, 0.5 * _left(deadline, reserve)))
+    info["lp_s"] = round(lp.time_s, 3)
+    if lp.status == "infeasible":
+        raise _error(_infeasible(inst, build_model(inst, objective), config))
+    bound = relaxation.bound(lp.bound) if lp.bound is not None else None
+    if bound is not None:
+        info["lp_bound"] = bound
+    points = np.asarray(objective.option_points, dtype=float)
+    if lp.x is not None:
+        share = relaxation.option_share(lp.x)
+        score = np.where(share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points,
+                         -np.inf)
+    else:  # the LP did not finish: points order
+        score = np.where(relaxation.option_column >= 0, points, -np.inf)
+    plans = [_quick_build(inst, objective, score)]
     info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
-    bound = prices.bound
+    if len(inst.options) > LP_GREEDY_MAX_OPTIONS or _left(deadline, reserve) < 1.0:
+        return plans, bound, info
+    # A small model: the full greedy too (so planner is never below it), then HiGHS on the
+    # exact individual model from the best plan for the time left (bound and plan).
+    first = greedy(inst, objective)
+    if not violations_of(inst, first):
+        plans.append(first)
     left = _left(deadline, reserve)
-    if left > 2.0:  # the LP of the (aggregated) model by PDLP: a valid bound from its duals
+    if left > 1.0:
         from planner.optimise import aggregate
-        from planner.optimise.arrays import lp_dual_bound
+        from planner.optimise.split import split
 
-        agg = aggregate.build(inst, objective, cohorts)
-        lp, reason = lp_dual_bound(agg.model, time_limit=max(0.5, _left(deadline, reserve)),
-                                   seed=config.seed)
-        info["pdlp"] = reason
-        if lp is not None:
-            info["lp_bound"] = agg.reported_bound(lp)
-            bound = min(bound, agg.reported_bound(lp))
-    return [plan], bound, info
+        best = max(plans, key=lambda p: objective.combined(PlanState(inst, p)))
+        exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+        left = _left(deadline, reserve)
+        if left > 0.5:
+            mip = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed,
+                              hint=exact.values_for(best))
+            info["exact"] = mip.status
+            if mip.status == "infeasible":
+                raise _error(_infeasible(inst, build_model(inst, objective), config))
+            if mip.bound is not None:
+                mip_bound = exact.reported_bound(mip.bound)
+                bound = mip_bound if bound is None else min(bound, mip_bound)
+            if mip.x is not None:
+                plans.append(split(exact, mip.x, objective))
+    return plans, bound, info
 
 
 def _quick_build(inst: Instance, objective: Objective, reduced) -> set[int]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,79 @@
+"""The need-component transport relaxation (`planner.optimise.transport`): its bound is valid
+(never below the exact optimum, whatever the needs, shared needs and multi-need options), and
+`auto` picks it when cohorts do not shrink the model, with a plan the checker accepts.
+
+Timing and gap targets live in benchmarks/run.py, never here."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from planner.check import check_plan
+from planner.optimise import transport
+from planner.optimise.arrays import solve_highs
+from planner.optimise.objective import Objective
+from planner.optimise.solve import SolveConfig, solve
+from tests.optimise.factory import make
+from tests.optimise.strategies import finish
+
+
+@st.composite
+def varied_instances(draw):
+    """Officials with their own needs (some shared, some taking two sessions) and options that
+    close one or several needs at once; scarce seats and budget."""
+    n_off = draw(st.integers(1, 5))
+    officials = [(f"O{i}", f"u{draw(st.integers(0, 1))}") for i in range(n_off)]
+    courses = [{"id": f"c{i}"} for i in range(3)]
+    sessions = []
+    for i in range(draw(st.integers(1, 5))):
+        month = draw(st.integers(1, 12))
+        sessions.append({"id": f"s{i}", "course": f"c{draw(st.integers(0, 2))}",
+                         "start": f"2026-{month:02d}-02", "end": f"2026-{month:02d}-0{draw(st.integers(2, 6))}",
+                         "seats": draw(st.integers(1, 3)), "class_cost": draw(st.sampled_from([0, 1_000_000]))})
+    needs = []
+    for official, _ in officials:
+        for k in range(draw(st.integers(1, 3))):
+            kind = draw(st.sampled_from(["regular", "regular", "shared", "twice"]))
+            needs.append({"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90)),
+                          "shared": kind == "shared", "required": 2 if kind == "twice" else 1})
+    return finish(draw, officials, needs, courses, sessions)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(varied_instances(), st.sampled_from(["coverage", "cost"]))
+def test_the_transport_bound_is_never_below_the_exact_optimum(inst, mode):
+    exact = solve(inst, SolveConfig(engine="cpsat", time_limit=5, mode=mode))
+    relaxation = transport.build(inst, Objective(inst, mode))
+    lp = solve_highs(relaxation.model, relax=True, time_limit=5)
+    assert lp.status == "optimal"
+    assert exact.status == "optimal"  # tiny: CP-SAT proves it
+    assert relaxation.bound(lp.bound) >= exact.objective
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(varied_instances())
+def test_auto_on_varied_officials_uses_transport_and_its_plan_passes_the_checker(inst):
+    result = solve(inst, SolveConfig(engine="auto", time_limit=5))
+    report = check_plan(inst, result)
+    assert report.ok, [v.render("en") for v in report.violations]
+    assert report.objective == result.objective <= result.bound
+    greedy = solve(inst, SolveConfig(engine="greedy", time_limit=5))
+    assert result.objective >= greedy.objective  # the full greedy plan is a candidate
+
+
+def test_a_course_closing_two_needs_takes_one_seat_in_the_relaxation():
+    """Two officials, each with needs a and b that one session closes together; a single seat:
+    the bound is one official's a + b (the heavier), not half a seat for each of four needs."""
+    officials = [("A", "u1"), ("B", "u1")]
+    needs = [{"id": n, "official": o, "weight": 20 if o == "A" else 10}
+             for o, _ in officials for n in ("a", "b")]
+    options = [{"official": o, "session": "s1", "needs": ["a", "b"]} for o, _ in officials]
+    inst = make(officials=officials, needs=needs, courses=[{"id": "c"}],
+                sessions=[{"id": "s1", "course": "c", "start": "2026-03-02", "seats": 1}],
+                options=options)
+    objective = Objective(inst)
+    relaxation = transport.build(inst, objective)
+    lp = solve_highs(relaxation.model, relax=True, time_limit=5)
+    assert relaxation.bound(lp.bound) == 2 * 20 * objective.D  # one seat: A's two needs
+    result = solve(inst, SolveConfig(engine="auto", time_limit=5))
+    assert result.info["method"] == "transport" and result.objective == result.bound
