@@ -156,12 +156,8 @@ class _Applicable:
     basis: str
     position: Position
     reads_appointment: bool  # whether the deadline is computed from the appointment date
-
-
-def _applicable(rule: Rule, version: RuleVersion, basis: str, position: Position) -> _Applicable:
-    by = version.deadline.by
-    reads = by == "months_after_appointment" or (by == "before_appointment" and basis == "holder")
-    return _Applicable(rule, version, basis, position, reads)
+    # The evaluator of the target's kind, chosen once: (official, credits, app, target) → need.
+    evaluate: Callable[[Official, "Credits", "_Applicable", Any], "_Template | None"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +191,7 @@ class Assessor:
         self._overdue_bonus = self._param(ParamRef(param="overdue_priority_bonus"))
         self._per_day = int(framework.parameter_value("periods_per_day", on))
         self._empty = Credits()  # read, never written: shared by officials without history
-        self._windows = {w: self._window(w) for w in ("term", "year")}
+        self._terms: dict[_Applicable, tuple[dt.date, dt.date, int, int]] = {}
         self._passing: dict[tuple[Any, ...], tuple[_Applicable, ...]] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
         self._merged: dict[tuple[int, ...], tuple[_Template, ...]] = {}
@@ -217,7 +213,7 @@ class Assessor:
         found = self._by_position.get(key)
         if found is None:
             applicable = tuple(
-                _applicable(rule, version, basis, position) for rule, version in self._in_force
+                self._applicable(rule, version, basis, position) for rule, version in self._in_force
                 if rule.applies_to.matches(position)
                 and (basis == "holder" or rule.applies_to.planning_pool)
             )
@@ -229,13 +225,25 @@ class Assessor:
             found = self._by_position[key] = _RuleSet(applicable, tuple(sorted(names)))
         return found
 
+    def _applicable(self, rule: Rule, version: RuleVersion, basis: str, position: Position) -> _Applicable:
+        by = version.deadline.by
+        reads = by == "months_after_appointment" or (by == "before_appointment" and basis == "holder")
+        target = version.target
+        evaluate: Callable[[Official, Credits, _Applicable, Any], _Template | None]
+        if isinstance(target, QualificationTarget):
+            evaluate = self._qualification
+        elif isinstance(target, CompetencyTarget):
+            evaluate = self._competency
+        else:
+            evaluate = self._programme
+        return _Applicable(rule, version, basis, position, reads, evaluate)
+
     def _passing_rules(self, official: Official, position: Position, rules: _RuleSet) -> tuple[_Applicable, ...]:
         """The rules whose `when` conditions hold, cached on the attribute values they read."""
         if not rules.attributes:
             return rules.applicable
         attrs = official_attributes(official, position, self.context.reference_date)
-        values = tuple(attrs(name) for name in rules.attributes)
-        key = (rules, *(tuple(v) if isinstance(v, list) else v for v in values))
+        key = (rules, *[_hashable(attrs(name)) for name in rules.attributes])
         found = self._passing.get(key)
         if found is None:
             found = self._passing[key] = tuple(
@@ -254,7 +262,7 @@ class Assessor:
                 continue
             position = self.framework.positions[position_id]
             for app in self._passing_rules(official, position, self._rules_for(position, basis)):
-                template = self._evaluate(official, credits, app)
+                template = app.evaluate(official, credits, app, app.version.target)
                 if template is not None:
                     found.append(template)
         oid = official.id
@@ -268,14 +276,6 @@ class Assessor:
             self._keep.append(tuple(found))
         return merged
 
-    def _evaluate(self, official: Official, credits: Credits, app: _Applicable) -> _Template | None:
-        target = app.version.target
-        if isinstance(target, QualificationTarget):
-            return self._qualification(official, credits, app, target)
-        if isinstance(target, CompetencyTarget):
-            return self._competency(official, credits, app, target)
-        return self._programme(official, credits, app, target)
-
     # -- one evaluator per kind of target ------------------------------------------------------
     # Each computes the few values its need depends on, returns None when the requirement is met,
     # and builds the need (reason and deadline included) only the first time those values occur.
@@ -283,12 +283,12 @@ class Assessor:
     def _qualification(
         self, official: Official, credits: Credits, app: _Applicable, target: QualificationTarget
     ) -> _Template | None:
-        field_ = target.field
-        held = official.qualification(field_)
-        from_courses = credits.qualifications.get(field_)
-        if qualification_rank(field_, from_courses) > qualification_rank(field_, held):
+        rank = _RANKS[target.field]
+        held = official.qualification(target.field)
+        from_courses = credits.qualifications.get(target.field)
+        if rank[from_courses] > rank[held]:
             held = from_courses
-        if qualification_rank(field_, held) >= qualification_rank(field_, target.level):
+        if rank[held] >= rank[target.level]:
             return None
         key = (app, held, self._appointment(official, app))
         found = self._templates.get(key)
@@ -341,19 +341,16 @@ class Assessor:
     def _programme(
         self, official: Official, credits: Credits, app: _Applicable, target: ProgrammeTarget
     ) -> _Template | None:
-        start, end = self._windows.get(target.window) or self._window(target.window)
-        programme = self.framework.programmes[target.programme]
+        start, end, required, min_days = self._programme_terms(app, target)
         if target.periods is not None:
-            required = self._param(target.periods)
+            kinds = self.framework.programmes[target.programme].counts_course_kinds
             done = sum(
                 periods for (kind, year), periods in credits.periods_by_kind_year.items()
-                if kind in programme.counts_course_kinds and start.year <= year <= end.year
-            )
+                if kind in kinds and start.year <= year <= end.year
+            ) if credits.periods_by_kind_year else 0
         else:
-            required = self._param(target.count)
-            min_days = self._param(target.min_days) if target.min_days else 0
             done = sum(
-                1 for day, days in credits.programmes.get(target.programme, [])
+                1 for day, days in credits.programmes.get(target.programme, ())
                 if start <= day <= end and days >= min_days
             )
         if done >= required:
@@ -391,6 +388,16 @@ class Assessor:
         )
 
     # -- shared helpers ---------------------------------------------------------------------------
+
+    def _programme_terms(self, app: _Applicable, target: ProgrammeTarget) -> tuple[dt.date, dt.date, int, int]:
+        """Window, required count or periods, and minimum days of a programme rule (cached)."""
+        terms = self._terms.get(app)
+        if terms is None:
+            start, end = self._window(target.window)
+            required = self._param(target.periods if target.periods is not None else target.count)
+            min_days = self._param(target.min_days) if target.min_days else 0
+            terms = self._terms[app] = (start, end, required, min_days)
+        return terms
 
     @staticmethod
     def _appointment(official: Official, app: _Applicable) -> dt.date | None:
@@ -456,6 +463,17 @@ def _with_official(template: Need, official_id: str) -> Need:
     return Need(official_id, template.need, template.kind, template.target, template.current,
                 template.priority, template.deadline, template.overdue, template.rule,
                 template.reference, template.reason, template.basis, template.position)
+
+
+# Rank of each level on its qualification scale; None (not held) below the lowest.
+_RANKS: dict[str, dict[str | None, int]] = {
+    field: {None: -1, **{level: rank for rank, level in enumerate(scale)}}
+    for field, scale in QUALIFICATION_SCALES.items()
+}
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _need_id(target: dict[str, Any]) -> str:

@@ -214,8 +214,7 @@ class Recommender:
         }
         # What else a verdict reads, per course: the competencies it delivers, the courses it
         # requires, and the attributes its eligibility conditions test.
-        self._competencies = {cid: tuple(info.course.delivers.competencies)
-                              for cid, info in self.info.items()}
+        self._competencies = {cid: _competencies_read(info.course) for cid, info in self.info.items()}
         self._required = {cid: tuple(p.course for p in info.course.prerequisites if p.course)
                           for cid, info in self.info.items()}
         self._eligibility_reads = {cid: self._reads(rules) for cid, rules in self._rules.items()}
@@ -223,7 +222,8 @@ class Recommender:
         # officials with the same verdicts get the same sorted lists.
         self._signatures: dict[int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}
-        self._lists: dict[tuple[Any, ...], tuple[tuple[tuple[Candidate, ...], tuple[Exclusion, ...]], ...]] = {}
+        self._lists: dict[tuple[Any, ...], _Lists] = {}
+        self._by_official_key: dict[tuple[Any, ...], _Lists] = {}
 
     @staticmethod
     def _reads(rules: list[tuple[Eligibility, EligibilityVersion]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -285,7 +285,8 @@ class Recommender:
         passed: dict[str, dt.date] = {}
         quals = {f: lv for f in ("education", "political_theory", "state_management")
                  if (lv := official.qualification(f)) is not None}
-        comps = dict(official.competencies)
+        # Read-only unless a passed course raises a level: copy only then.
+        comps = dict(official.competencies) if records else official.competencies
         for record in records:
             if record.result != "passed" or record.completed_on > self.on:
                 continue
@@ -394,6 +395,24 @@ class Recommender:
         plan = self._plan(needs)
         position = self.framework.positions.get(official.position)
         held = self.held(official, records)
+        # Everything any verdict of the plan reads, in one key: most officials hit it and skip
+        # the verdicts altogether.
+        passed = held.passed
+        key = (plan, official.position, official.planning_pool,
+               tuple(map(passed.get, plan.courses)),
+               tuple(map(held.qualifications.get, plan.fields)),
+               tuple(map(held.competencies.get, plan.competencies)),
+               tuple(map(passed.__contains__, plan.required)),
+               *[self._eligibility_key(cid, official, position) for cid in plan.eligibility])
+        lists = self._by_official_key.get(key)
+        if lists is None:
+            lists = self._by_official_key[key] = self._judge(plan, official, position, held)
+        oid = official.id
+        return [Recommendation(oid, need.need, candidates, excluded)
+                for need, (candidates, excluded) in zip(needs, lists)]
+
+    def _judge(self, plan: "_Plan", official: Official, position: Position | None, held: _Held) -> "_Lists":
+        """Each need's sorted candidates and exclusions for one official."""
         # One verdict per course for this official, shared by all the needs it closes.
         verdicts = tuple(self._shared_verdict(cid, official, position, held, closes_needs, period_need)
                          for cid, closes_needs, period_need in plan.checks)
@@ -402,9 +421,7 @@ class Recommender:
         if lists is None:
             lists = self._lists[key] = tuple(_sorted_verdicts([verdicts[i] for i in indices])
                                              for indices in plan.per_need)
-        oid = official.id
-        return [Recommendation(oid, need.need, candidates, excluded)
-                for need, (candidates, excluded) in zip(needs, lists)]
+        return lists
 
     def _plan(self, needs: Sequence[Need]) -> "_Plan":
         """Which courses to judge for which need: decided by the needs alone, so cached."""
@@ -433,7 +450,14 @@ class Recommender:
                     check_list.append((cid, tuple(sorted(closed_by[cid])), period_need))
                 indices.append(checks[cid])
             per_need.append(tuple(indices))
-        plan = self._plans[key] = _Plan(tuple(check_list), tuple(per_need))
+        courses = tuple(cid for cid, _, _ in check_list)
+        plan = self._plans[key] = _Plan(
+            tuple(check_list), tuple(per_need), courses,
+            fields=tuple(sorted({f for cid in courses for f in self._fields[cid]})),
+            competencies=tuple(sorted({c for cid in courses for c in self._competencies[cid]})),
+            required=tuple(sorted({r for cid in courses for r in self._required[cid]})),
+            eligibility=tuple(cid for cid in courses if self._rules[cid]),
+        )
         return plan
 
     def _shared_verdict(
@@ -538,10 +562,28 @@ _MISSING = object()  # a cached verdict may be None (not worth reporting)
 @dataclass(frozen=True, eq=False)
 class _Plan:
     """For one list of needs: the courses to judge (id, needs it closes, judged for a period
-    need) and, per need, the indices of its courses among them. Hashed by identity."""
+    need) and, per need, the indices of its courses among them; then what the verdicts on those
+    courses read of an official (see `Recommender._shared_verdict`). Hashed by identity."""
 
     checks: tuple[tuple[str, tuple[str, ...], bool], ...]
     per_need: tuple[tuple[int, ...], ...]
+    courses: tuple[str, ...]  # the ids of `checks`: when the official passed each
+    fields: tuple[str, ...]  # qualification fields delivered or required
+    competencies: tuple[str, ...]  # competencies whose levels decide "already competent"
+    required: tuple[str, ...]  # prerequisite courses: passed or not
+    eligibility: tuple[str, ...]  # courses with eligibility rules
+
+
+_Lists = tuple[tuple[tuple[Candidate, ...], tuple[Exclusion, ...]], ...]  # per need
+
+
+def _competencies_read(course: Course) -> tuple[str, ...]:
+    """The competencies whose held levels `Recommender._completed` reads for `course`: only a
+    course that delivers competencies and nothing else is judged on them."""
+    delivers = course.delivers
+    if delivers.qualifications or delivers.programmes:
+        return ()
+    return tuple(delivers.competencies)
 
 
 def _sorted_verdicts(
