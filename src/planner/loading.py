@@ -300,24 +300,28 @@ class _Column:
     key: str  # the field, or the key in `group` (a competency id)
     parse: Callable[[object], Any]
     empty: Any  # what the parser makes of an empty cell
-    # Codes and names that repeat over rows (unit, position, course, ...) are kept once each:
-    # at 300,000 officials the copies would cost more memory than the officials themselves.
-    shared: dict[Any, Any] | None
+    # Parsed value of each text seen in the column (parsers are pure): codes, flags, levels and
+    # names repeat over rows, so most cells are parsed once, and the values are kept once each —
+    # at 300,000 officials copies of "Xã ..." would cost more memory than the officials.
+    # None for columns whose values hardly repeat (ids, names).
+    memo: dict[str, Any] | None
 
 
+_MEMO_LIMIT = 1 << 16  # values a column memo keeps at most: bounded memory on any table
 _Spec = Callable[[str], "tuple[Callable[[object], Any], str | None, str] | None"]
 
 
-def _columns(table: Table, spec: _Spec, shared: Iterable[str] = ()) -> list[_Column]:
-    """The columns of `table` that `spec` reads (parser, group, key), in file order."""
-    shared_set = set(shared)
+def _columns(table: Table, spec: _Spec, unique: Iterable[str] = ()) -> list[_Column]:
+    """The columns of `table` that `spec` reads (parser, group, key), in file order; `unique`
+    names the columns not worth a memo."""
+    unique_set = set(unique)
     out = []
     for index, name in enumerate(table.columns):
         found = spec(name)
         if found is not None:
             parse, group, key = found
             out.append(_Column(index, name, group, key, parse, parse(None),
-                               {} if name in shared_set else None))
+                               None if name in unique_set else {}))
     return out
 
 
@@ -348,12 +352,15 @@ def _read_cells(table: Table, number: int, cells: list[object], columns: list[_C
         if raw is None or raw == "":
             value = column.empty
         else:
-            try:
-                value = column.parse(raw)
-            except _CellError as exc:
-                raise _invalid(table, number, column.name, raw, exc) from None
-            if column.shared is not None and value is not None:
-                value = column.shared.setdefault(value, value)
+            memo = column.memo if type(raw) is str else None  # XLSX: 1 == True, do not mix
+            value = memo.get(raw, _UNSEEN) if memo is not None else _UNSEEN
+            if value is _UNSEEN:
+                try:
+                    value = column.parse(raw)
+                except _CellError as exc:
+                    raise _invalid(table, number, column.name, raw, exc) from None
+                if memo is not None and len(memo) < _MEMO_LIMIT:
+                    memo[raw] = value  # type: ignore[index]
         if value is not None:
             if column.group is None:
                 into[column.key] = value
@@ -361,8 +368,7 @@ def _read_cells(table: Table, number: int, cells: list[object], columns: list[_C
                 into[column.group][column.key] = value
 
 
-_SHARED_OFFICIAL_COLUMNS = ("position", "unit", "grade", "education_field", "it", "language",
-                            "planning_pool")
+_UNSEEN = object()
 
 
 def iter_officials(path: Path, known_positions: set[str] | None = None) -> Iterator[Official]:
@@ -370,7 +376,7 @@ def iter_officials(path: Path, known_positions: set[str] | None = None) -> Itera
     and checked straight into its Official (no other copy of the table is kept)."""
     table = open_table(path, OFFICIAL_ALIASES, OFFICIAL_PREFIXES)
     _check_columns(table, OFFICIAL_REQUIRED, _OFFICIAL_PARSERS, ("competency:",))
-    fields = _columns(table, _fields(_OFFICIAL_PARSERS), _SHARED_OFFICIAL_COLUMNS)
+    fields = _columns(table, _fields(_OFFICIAL_PARSERS), unique=("id", "full_name", "birth_date"))
     levels = _columns(table, _levels({"competency": "competencies"}))
     seen: set[str] = set()
     for number, cells in table.values:
@@ -440,8 +446,7 @@ def load_history(
                    ("competency_before:", "competency_after:"))
     fields, levels = _fields(_HISTORY_PARSERS), _levels({"competency_before": "competency_before",
                                                         "competency_after": "competency_after"})
-    columns = _columns(table, lambda name: fields(name) or levels(name),
-                       ("official_id", "course", "session"))
+    columns = _columns(table, lambda name: fields(name) or levels(name), unique=("official_id",))
     records = []
     for number, cells in table.values:
         values: dict[str, Any] = {"row": number, "competency_before": {}, "competency_after": {}}
