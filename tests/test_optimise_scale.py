@@ -96,3 +96,14 @@ def test_benchmark_harness_runs_on_a_tiny_case(tmp_path):
         rows.append({**row, "case": "tiny"})
     text = bench.table(rows)
     assert "planner" in text and "greedy" in text and json.dumps(rows)
+
+
+def test_an_instance_pickles_compactly_and_comes_back_equal():
+    import pickle
+
+    inst = _role_case()
+    back = pickle.loads(pickle.dumps(inst))
+    assert back.options == inst.options and back.needs == inst.needs
+    assert back.budgets == inst.budgets and back.limits == inst.limits
+    assert [list(x) for x in back.options_by_official] == [list(x) for x in inst.options_by_official]
+    assert back.options_by_need == inst.options_by_need

@@ -151,17 +151,81 @@ class Instance:
         return tuple(max(1, int(share * staff + 1e-9)) for staff in self.unit_staff)
 
     @cached_property
-    def options_by_session(self) -> tuple[tuple[int, ...], ...]:
-        return _group(len(self.sessions), ((o.session, i) for i, o in enumerate(self.options)))
+    def _option_ints(self) -> list[int]:
+        # One int object per option index, shared by every index below (at 12.6 million
+        # options a separate int per reference costs about 1 GB).
+        return list(range(len(self.options)))
 
     @cached_property
-    def options_by_official(self) -> tuple[tuple[int, ...], ...]:
-        return _group(len(self.officials), ((o.official, i) for i, o in enumerate(self.options)))
+    def options_by_session(self) -> tuple[tuple[int, ...], ...]:
+        ints = self._option_ints
+        return _group(len(self.sessions), ((o.session, ints[i]) for i, o in enumerate(self.options)))
+
+    @cached_property
+    def options_by_official(self) -> Sequence[Sequence[int]]:
+        officials = [o.official for o in self.options]
+        if all(a <= b for a, b in zip(officials, officials[1:])):
+            # built official by official (build_instance): a range per official, no int objects
+            starts = [0] * (len(self.officials) + 1)
+            for k in officials:
+                starts[k + 1] += 1
+            for k in range(len(self.officials)):
+                starts[k + 1] += starts[k]
+            return tuple(range(starts[k], starts[k + 1]) for k in range(len(self.officials)))
+        ints = self._option_ints
+        return _group(len(self.officials), ((k, ints[i]) for i, k in enumerate(officials)))
 
     @cached_property
     def options_by_need(self) -> tuple[tuple[int, ...], ...]:
+        ints = self._option_ints
         return _group(len(self.needs),
-                      ((n, i) for i, o in enumerate(self.options) for n in o.needs))
+                      ((n, ints[i]) for i, o in enumerate(self.options) for n in o.needs))
+
+    # -- compact pickling (the benchmark caches instances; other systems may too) ------------------
+
+    def __getstate__(self) -> dict[str, object]:
+        """Options as flat arrays: pickle writes every int by value, so 12.6 million Option
+        objects came back as ~5 GB of separate ints; rebuilt with shared ones in __setstate__."""
+        import numpy as np
+
+        state = {k: v for k, v in self.__dict__.items()
+                 if k in {f.name for f in dataclasses.fields(self)} and k != "options"}
+        options = self.options
+        state["_options"] = {
+            "official": np.fromiter((o.official for o in options), dtype=np.int64, count=len(options)),
+            "session": np.fromiter((o.session for o in options), dtype=np.int64, count=len(options)),
+            "cost": np.fromiter((o.cost for o in options), dtype=np.int64, count=len(options)),
+            "needs_count": np.fromiter((len(o.needs) for o in options), dtype=np.int64,
+                                       count=len(options)),
+            "needs": np.fromiter((n for o in options for n in o.needs), dtype=np.int64),
+            "pending": tuple(o.pending for o in options),  # mostly the one empty tuple
+        }
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        if "_options" not in state:  # pickled before the compact form
+            self.__dict__.update(state)
+            return
+        packed = state.pop("_options")
+        shared: dict[object, object] = {}
+
+        def one(value: object) -> object:
+            return shared.setdefault(value, value)
+
+        ints = list(range(max(len(state["officials"]), len(state["sessions"]),  # type: ignore[arg-type]
+                              len(state["needs"])) + 1))  # type: ignore[arg-type]
+        flat = [ints[n] for n in packed["needs"].tolist()]  # type: ignore[index]
+        ends = packed["needs_count"].cumsum().tolist()  # type: ignore[index]
+        starts = [0] + ends[:-1]
+        options = tuple(
+            Option(ints[k], ints[s], one(c), tuple(flat[a:b]), one(pending))  # type: ignore[arg-type]
+            for k, s, c, a, b, pending in zip(packed["official"].tolist(),  # type: ignore[index]
+                                              packed["session"].tolist(),  # type: ignore[index]
+                                              packed["cost"].tolist(),  # type: ignore[index]
+                                              starts, ends, packed["pending"]))  # type: ignore[index]
+        del flat
+        self.__dict__.update(state)
+        self.__dict__["options"] = options
 
     @cached_property
     def option_index(self) -> dict[tuple[str, str, str], int]:
