@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from bisect import bisect_left
+from typing import Any, Sequence
 
 from planner.conditions import Attributes
 from planner.framework import Position
@@ -27,12 +28,29 @@ def good_ratings_in_a_row(official: Official) -> int:
 DATED_ATTRIBUTES = ("age", "years_of_service", "years_in_position")
 
 
+def dated_start(official: Official, name: str) -> dt.date | None:
+    """The date one of DATED_ATTRIBUTES counts whole years from: birth, service start or
+    appointment (None where the profile does not say)."""
+    if name == "age":
+        return official.birth_date
+    return official.started_service_on if name == "years_of_service" else official.appointed_on
+
+
 def dated_attribute(official: Official, name: str, on: dt.date) -> int | None:
     """One of DATED_ATTRIBUTES on `on`: whole years since birth, service start or appointment."""
-    if name == "age":
-        return whole_years_between(official.birth_date, on)
-    start = official.started_service_on if name == "years_of_service" else official.appointed_on
+    start = dated_start(official, name)
     return whole_years_between(start, on) if start else None
+
+
+def years_signature(start: dt.date | None, month_days: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """What fixes the whole years since `start` on every day of a fixed set of days, given their
+    sorted (month, day) pairs: the start's year and how many pairs fall before its own (the
+    years on a day are its year minus the start's, less one if it falls before the anniversary).
+    Equal signatures, equal values on every one of those days — one look-up instead of one
+    count per day."""
+    if start is None:
+        return None
+    return start.year, bisect_left(month_days, (start.month, start.day))
 
 
 def official_attributes(official: Official, position: Position | None, on: dt.date) -> Attributes:

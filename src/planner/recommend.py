@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from planner.assess import Need, course_periods
-from planner.attributes import DATED_ATTRIBUTES, dated_attribute, official_attributes
+from planner.attributes import DATED_ATTRIBUTES, dated_start, official_attributes, years_signature
 from planner.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
 from planner.cost import nominal_cost
 from planner.eligibility import EligibilityFailure
@@ -154,6 +154,8 @@ class _CourseInfo:
     open_sessions: tuple[Session, ...]
     score_base: int  # everything but the needs closed
     title: dict[str, str]
+    qualifications: tuple[tuple[str, str], ...]  # what passing it gives, read once per record
+    competencies: tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -194,7 +196,9 @@ class Recommender:
                 key=lambda s: (s.start, s.id),
             ))
             self.info[cid] = _CourseInfo(course, sessions, self._score_base(course, sessions),
-                                         {"vi": course.title.vi, "en": course.title.en})
+                                         {"vi": course.title.vi, "en": course.title.en},
+                                         tuple(course.delivers.qualifications.items()),
+                                         tuple(course.delivers.competencies.items()))
         # Eligibility versions in force on the reference date, resolved once per course.
         self._rules = {
             cid: [(e, v) for e in info.course.eligibility if (v := e.version_on(reference_date))]
@@ -218,6 +222,12 @@ class Recommender:
         self._required = {cid: tuple(p.course for p in info.course.prerequisites if p.course)
                           for cid, info in self.info.items()}
         self._eligibility_reads = {cid: self._reads(rules) for cid, rules in self._rules.items()}
+        # The days `_eligible_sessions` computes dated attributes on, as sorted (month, day).
+        self._session_month_days = {
+            cid: sorted({(d.month, d.day)
+                         for d in [s.start for s in info.open_sessions] or [reference_date]})
+            for cid, info in self.info.items()
+        }
         # Officials with the same needs judge the same courses for the same needs (a _Plan), and
         # officials with the same verdicts get the same sorted lists.
         self._signatures: dict[int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]] = {}
@@ -292,13 +302,13 @@ class Recommender:
                 continue
             passed[record.course] = max(passed.get(record.course, record.completed_on),
                                         record.completed_on)
-            course = self.catalog.courses.get(record.course)
-            if course is None:
+            info = self.info.get(record.course)
+            if info is None:
                 continue
-            for qfield, level in course.delivers.qualifications.items():
+            for qfield, level in info.qualifications:
                 if qualification_rank(qfield, level) > qualification_rank(qfield, quals.get(qfield)):
                     quals[qfield] = level
-            for comp, level in course.delivers.competencies.items():
+            for comp, level in info.competencies:
                 reached = record.competency_after.get(comp, level)
                 comps[comp] = max(comps.get(comp, 0), reached)
         return _Held(passed, quals, comps)
@@ -489,11 +499,10 @@ class Recommender:
         on the first day of each open session (the days `_eligible_sessions` tests)."""
         fixed, dated = self._eligibility_reads[cid]
         attrs = official_attributes(official, position, self.on)
-        values = tuple(_hashable(attrs(name)) for name in fixed)
-        if not dated:
-            return values
-        days = [s.start for s in self.info[cid].open_sessions] or [self.on]
-        return values + tuple(dated_attribute(official, name, day) for day in days for name in dated)
+        values = [_hashable(attrs(name)) for name in fixed]
+        month_days = self._session_month_days[cid]
+        values += [years_signature(dated_start(official, name), month_days) for name in dated]
+        return tuple(values)
 
     def _verdict(
         self, cid: str, official: Official, position: Position | None, held: _Held,
