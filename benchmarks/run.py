@@ -105,18 +105,70 @@ def _peak_mb() -> float:
 
 
 def _subprocess(instance_path: Path, method: str, time_limit: float, threads: int, seed: int,
-                timeout: float) -> dict:
+                timeout: float, memory_cap_gb: float = 0.0) -> dict:
+    """Run one method in its own process; killed at `timeout` seconds or, when a cap is given,
+    as soon as its resident memory passes `memory_cap_gb` (a monolithic baseline at 100k+
+    officials would otherwise take the machine down with it)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(instance_path), method,
            str(time_limit), str(threads), str(seed)]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return {"method": method, "error": f"killed after {timeout:.0f} s"}
-    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    started = time.monotonic()
+    peak_kb = 0
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=env) as proc:
+        reader = _Reader(proc)
+        while proc.poll() is None:
+            rss_kb = _rss_kb(proc.pid)
+            peak_kb = max(peak_kb, rss_kb)
+            if memory_cap_gb and rss_kb > memory_cap_gb * 2 ** 20:
+                proc.kill()
+                proc.wait()
+                return {"method": method, "error": f"killed at {rss_kb / 2 ** 20:.1f} GB RSS "
+                        f"(cap {memory_cap_gb:g} GB) after {time.monotonic() - started:.0f} s",
+                        "peak_mb": rss_kb / 1024}
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                proc.wait()
+                return {"method": method, "error": f"killed after {timeout:.0f} s",
+                        "peak_mb": peak_kb / 1024}
+            time.sleep(0.5)
+        stdout, stderr = reader.result()
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if not lines:
-        return {"method": method, "error": (out.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+        return {"method": method, "error": (stderr.strip().splitlines() or ["no output"])[-1][:300]}
     return json.loads(lines[-1])
+
+
+class _Reader:
+    """Drains a child's pipes in threads (a full pipe would block it)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+        import threading
+
+        self.parts: dict[str, str] = {}
+        self.threads = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
+                        for name, stream in (("out", proc.stdout), ("err", proc.stderr))]
+        for thread in self.threads:
+            thread.start()
+
+    def _read(self, name: str, stream) -> None:  # type: ignore[no-untyped-def]
+        self.parts[name] = stream.read()
+
+    def result(self) -> tuple[str, str]:
+        for thread in self.threads:
+            thread.join()
+        return self.parts.get("out", ""), self.parts.get("err", "")
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def table(rows: list[dict]) -> str:
@@ -172,6 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tag", default="")
     parser.add_argument("--timeout", type=float, default=0.0,
                         help="Seconds before a method is killed (default 3 × time limit + 120).")
+    parser.add_argument("--memory-cap", type=float, default=16.0,
+                        help="GB of resident memory at which a method is killed (0: none).")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     jsonl = args.out / f"results{args.tag}.jsonl"
@@ -191,7 +245,8 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"{case}: {stages[case]}", flush=True)
                     for method in args.methods:
                         row = _subprocess(path, method, args.time_limit, args.threads, seed,
-                                          timeout=args.timeout or 3 * args.time_limit + 120)
+                                          timeout=args.timeout or 3 * args.time_limit + 120,
+                                          memory_cap_gb=args.memory_cap)
                         row["case"] = case
                         rows.append(row)
                         with open(jsonl, "a", encoding="utf-8") as fh:

@@ -94,6 +94,11 @@ def test_benchmark_harness_runs_on_a_tiny_case(tmp_path):
         row = bench.run_one(path, method, time_limit=2, threads=1, seed=0)
         assert row.get("checked"), row
         rows.append({**row, "case": "tiny"})
+    # the way the harness runs each method: its own process, watched for time and memory
+    row = bench._subprocess(path, "planner", 2, 1, 0, timeout=120, memory_cap_gb=4)
+    assert row.get("checked"), row
+    killed = bench._subprocess(path, "planner", 2, 1, 0, timeout=120, memory_cap_gb=0.001)
+    assert "cap" in killed["error"], killed
     text = bench.table(rows)
     assert "planner" in text and "greedy" in text and json.dumps(rows)
 

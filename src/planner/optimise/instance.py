@@ -206,6 +206,8 @@ class Instance:
         if "_options" not in state:  # pickled before the compact form
             self.__dict__.update(state)
             return
+        import numpy as np
+
         packed = state.pop("_options")
         shared: dict[object, object] = {}
 
@@ -214,16 +216,21 @@ class Instance:
 
         ints = list(range(max(len(state["officials"]), len(state["sessions"]),  # type: ignore[arg-type]
                               len(state["needs"])) + 1))  # type: ignore[arg-type]
-        flat = [ints[n] for n in packed["needs"].tolist()]  # type: ignore[index]
-        ends = packed["needs_count"].cumsum().tolist()  # type: ignore[index]
-        starts = [0] + ends[:-1]
-        options = tuple(
-            Option(ints[k], ints[s], one(c), tuple(flat[a:b]), one(pending))  # type: ignore[arg-type]
-            for k, s, c, a, b, pending in zip(packed["official"].tolist(),  # type: ignore[index]
-                                              packed["session"].tolist(),  # type: ignore[index]
-                                              packed["cost"].tolist(),  # type: ignore[index]
-                                              starts, ends, packed["pending"]))  # type: ignore[index]
-        del flat
+        official, session, cost = packed["official"], packed["session"], packed["cost"]  # type: ignore[index]
+        needs, pending = packed["needs"], packed["pending"]  # type: ignore[index]
+        ends = np.cumsum(packed["needs_count"])  # type: ignore[index]
+        built: list[Option] = []
+        for a in range(0, len(official), _CHUNK):  # in chunks: no full-length Python lists at once
+            b = min(a + _CHUNK, len(official))
+            first = int(ends[a - 1]) if a else 0
+            flat = [ints[n] for n in needs[first:int(ends[b - 1]) if b else 0].tolist()]
+            stops = (ends[a:b] - first).tolist()
+            starts = [0] + stops[:-1]
+            built.extend(Option(ints[k], ints[s], one(c), tuple(flat[x:y]), one(p))  # type: ignore[arg-type]
+                         for k, s, c, x, y, p in zip(official[a:b].tolist(), session[a:b].tolist(),
+                                                     cost[a:b].tolist(), starts, stops, pending[a:b]))
+        options = tuple(built)
+        del built
         self.__dict__.update(state)
         self.__dict__["options"] = options
 
@@ -258,6 +265,9 @@ class Instance:
         return (f"{self.name}: {len(self.officials)} officials, {len(self.needs)} needs, "
                 f"{len(self.sessions)} sessions, {len(self.options)} options, years "
                 f"{self.years[0]}-{self.years[-1]}")
+
+
+_CHUNK = 500_000  # options rebuilt at a time when unpickling
 
 
 def _group(size: int, pairs: Sequence[tuple[int, int]] | object) -> tuple[tuple[int, ...], ...]:

@@ -53,6 +53,7 @@ class Objective:
     def option_points(self) -> tuple[int, ...]:
         inst = self.inst
         points = []
+        seen: dict[int, int] = {}  # few distinct values: one int object each (millions of options)
         eff = self.effectiveness
         for option in inst.options:
             session = inst.sessions[option.session]
@@ -61,7 +62,7 @@ class Objective:
                         if not by_variable(inst.needs[n]))
             if eff is not None:
                 value = int(round(value * eff[session.course]))
-            points.append(value)
+            points.append(seen.setdefault(value, value))
         return tuple(points)
 
     def need_points(self, n: int) -> int:
