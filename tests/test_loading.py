@@ -183,3 +183,17 @@ def test_a_bad_cell_after_many_good_rows_names_its_row(tmp_path: Path) -> None:
         load_officials(path, POSITIONS)
     message = str(info.value)
     assert "row 502" in message and "Năng lực:digital_skills" in message and "'7'" in message
+
+
+def test_level_zero_in_a_workbook_is_read_not_skipped(tmp_path: Path) -> None:
+    """Runs of empty level columns are skipped at once; a 0 stored as a number is not empty."""
+    path = tmp_path / "officials.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(VIETNAMESE_HEADER + ["Năng lực:party_work"])
+    row = list(VIETNAMESE_ROW)
+    row[4] = dt.datetime(1990, 3, 5)
+    row[12] = 0
+    book.active.append(row + [None])
+    book.save(path)
+    (official,) = load_officials(path, POSITIONS)
+    assert official.competencies == {"digital_skills": 0}

@@ -311,18 +311,37 @@ _MEMO_LIMIT = 1 << 16  # values a column memo keeps at most: bounded memory on a
 _Spec = Callable[[str], "tuple[Callable[[object], Any], str | None, str] | None"]
 
 
-def _columns(table: Table, spec: _Spec, unique: Iterable[str] = ()) -> list[_Column]:
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Columns read together. A run of level columns (adjacent in the file) is one block: when
+    all its cells are empty, as they mostly are in a history table, it is skipped at once."""
+
+    columns: list[_Column]
+    skip_if_empty: slice | None  # the cells of the run, or None: read each column
+
+
+def _columns(table: Table, spec: _Spec, unique: Iterable[str] = ()) -> list[_Block]:
     """The columns of `table` that `spec` reads (parser, group, key), in file order; `unique`
     names the columns not worth a memo."""
     unique_set = set(unique)
-    out = []
+    blocks: list[_Block] = []
     for index, name in enumerate(table.columns):
         found = spec(name)
-        if found is not None:
-            parse, group, key = found
-            out.append(_Column(index, name, group, key, parse, parse(None),
-                               None if name in unique_set else {}))
-    return out
+        if found is None:
+            continue
+        parse, group, key = found
+        column = _Column(index, name, group, key, parse, parse(None),
+                         None if name in unique_set else {})
+        level = group is not None and column.empty is None
+        last = blocks[-1] if blocks else None
+        if (last is not None and (last.skip_if_empty is not None) == level
+                and last.columns[-1].index == index - 1):
+            last.columns.append(column)
+        else:
+            blocks.append(_Block([column], slice(index, index + 1) if level else None))
+    # A run's slice spans its columns, now that they are all known.
+    return [_Block(b.columns, slice(b.columns[0].index, b.columns[-1].index + 1))
+            if b.skip_if_empty is not None else b for b in blocks]
 
 
 def _fields(parsers: dict[str, Callable[[object], Any]]) -> _Spec:
@@ -342,10 +361,20 @@ def _levels(groups: dict[str, str]) -> _Spec:
     return spec
 
 
-def _read_cells(table: Table, number: int, cells: list[object], columns: list[_Column],
+def _read_cells(table: Table, number: int, cells: list[object], blocks: list[_Block],
                 into: dict[str, Any]) -> None:
-    """Parse `columns` of one row into `into` (a value of None is left out), in file order so
+    """Parse the columns of one row into `into` (a value of None is left out), in file order so
     that the first bad cell of the row is the one reported."""
+    for block in blocks:
+        if block.skip_if_empty is not None:
+            run = cells[block.skip_if_empty]
+            if run.count("") + run.count(None) == len(run):
+                continue  # nothing in the run: every value would be None
+        _read_block(table, number, cells, block.columns, into)
+
+
+def _read_block(table: Table, number: int, cells: list[object], columns: list[_Column],
+                into: dict[str, Any]) -> None:
     width = len(cells)
     for column in columns:
         raw = cells[column.index] if column.index < width else None

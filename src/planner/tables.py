@@ -82,7 +82,8 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
     def checked() -> Iterator[tuple[int, list[object]]]:
         width = len(columns)
         for number, values in raw_rows:
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            first = values[0] if values else None
+            if not (isinstance(first, str) and first.strip()) and _blank(values):
                 continue  # blank lines carry nothing; skipping them drops no data
             if len(values) > width and any(v not in (None, "") for v in values[width:]):
                 raise InputError(
@@ -93,6 +94,10 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
 
     return Table(path, columns, headers, checked())
 
+
+
+def _blank(values: list[object]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
 def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -> str:
