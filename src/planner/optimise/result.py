@@ -67,8 +67,8 @@ class PlanResult:
     years: tuple[int, ...] = ()
     chosen: tuple[int, ...] = field(default=(), repr=False)  # option indices (not exported)
     info: dict[str, Any] = field(default_factory=dict, repr=False)
-    # How the plan was found: {"method": "cohort" | "monolithic" | "greedy", "cohorts": n,
-    # "officials": n}; and the plan options ({"weight_by_effectiveness": bool}).
+    # How the plan was found: {"method": "cohort" | "transport" | "monolithic" | "greedy",
+    # "cohorts": n, "officials": n}; and the plan options ({"weight_by_effectiveness": bool}).
     method: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
 
