@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from typing import TYPE_CHECKING
 
-from planner.attributes import official_attributes
+from planner.attributes import hashable, official_attributes
 from planner.catalog import Catalog, Course
 from planner.framework import (
     CompetencyTarget, Framework, ParamRef, Position, ProgrammeTarget, QualificationTarget, Rule,
@@ -194,9 +194,8 @@ class Assessor:
         self._terms: dict[_Applicable, tuple[dt.date, dt.date, int, int]] = {}
         self._passing: dict[tuple[Any, ...], tuple[_Applicable, ...]] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
+        # Keyed by the ids of templates: stable, since self._templates keeps every one alive.
         self._merged: dict[tuple[int, ...], tuple[_Template, ...]] = {}
-        # Ids of cached templates are stable only while the templates live: keep them here.
-        self._keep: list[tuple[_Template, ...]] = []
 
     def _param(self, ref: int | ParamRef) -> int:
         """A rule value, resolving (and caching) a named parameter on the reference date."""
@@ -243,7 +242,7 @@ class Assessor:
         if not rules.attributes:
             return rules.applicable
         attrs = official_attributes(official, position, self.context.reference_date)
-        key = (rules, *[_hashable(attrs(name)) for name in rules.attributes])
+        key = (rules, *[hashable(attrs(name)) for name in rules.attributes])
         found = self._passing.get(key)
         if found is None:
             found = self._passing[key] = tuple(
@@ -273,7 +272,6 @@ class Assessor:
         merged = self._merged.get(key)
         if merged is None:
             merged = self._merged[key] = _merge(found)
-            self._keep.append(tuple(found))
         return merged
 
     # -- one evaluator per kind of target ------------------------------------------------------
@@ -470,10 +468,6 @@ _RANKS: dict[str, dict[str | None, int]] = {
     field: {None: -1, **{level: rank for rank, level in enumerate(scale)}}
     for field, scale in QUALIFICATION_SCALES.items()
 }
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _need_id(target: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from bisect import bisect_left
 from typing import Any, Sequence
 
-from planner.conditions import Attributes
+from planner.conditions import KNOWN_ATTRIBUTES, Attributes
 from planner.framework import Position
 from planner.profile import Official, whole_years_between
 
@@ -53,8 +53,19 @@ def years_signature(start: dt.date | None, month_days: Sequence[tuple[int, int]]
     return start.year, bisect_left(month_days, (start.month, start.day))
 
 
+# Attributes that are profile fields as they stand (the other known attributes are computed).
+_PROFILE_FIELDS = (KNOWN_ATTRIBUTES & frozenset(Official.model_fields)) - {"leader_group"}
+
+
+def hashable(value: Any) -> Any:
+    """An attribute value as a cache key part (lists, e.g. position groups, become tuples)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def official_attributes(official: Official, position: Position | None, on: dt.date) -> Attributes:
     def lookup(name: str) -> Any:
+        if name in _PROFILE_FIELDS:  # most conditions test these: answer them first
+            return getattr(official, name)
         if name in DATED_ATTRIBUTES:
             return dated_attribute(official, name, on)
         if name == "good_ratings_in_a_row":

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from planner.assess import Need, course_periods
-from planner.attributes import DATED_ATTRIBUTES, dated_start, official_attributes, years_signature
+from planner.attributes import (
+    DATED_ATTRIBUTES, dated_start, hashable, official_attributes, years_signature,
+)
 from planner.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
 from planner.cost import nominal_cost
 from planner.eligibility import EligibilityFailure
@@ -499,7 +501,7 @@ class Recommender:
         on the first day of each open session (the days `_eligible_sessions` tests)."""
         fixed, dated = self._eligibility_reads[cid]
         attrs = official_attributes(official, position, self.on)
-        values = [_hashable(attrs(name)) for name in fixed]
+        values = [hashable(attrs(name)) for name in fixed]
         month_days = self._session_month_days[cid]
         values += [years_signature(dated_start(official, name), month_days) for name in dated]
         return tuple(values)
@@ -604,10 +606,6 @@ def _sorted_verdicts(
     candidates.sort(key=lambda c: (-c.score, c.course))
     excluded.sort(key=lambda e: (e.cause, e.course))
     return tuple(candidates), tuple(excluded)
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
