@@ -104,17 +104,24 @@ def _periods(course: Course, periods_per_day: int) -> int:
 def credits_from_history(
     records: Iterable[TrainingRecord], catalog: Catalog, framework: Framework, on: dt.date
 ) -> Credits:
-    if not records:
+    passed = _passed(records, on)
+    if not passed:
         return Credits()
-    return _credits(records, catalog, int(framework.parameter_value("periods_per_day", on)), on)
+    return _credits(passed, catalog, int(framework.parameter_value("periods_per_day", on)))
 
 
-def _credits(records: Iterable[TrainingRecord], catalog: Catalog, per_day: int, on: dt.date) -> Credits:
-    """`credits_from_history` with `periods_per_day` already resolved (once per assessment)."""
+def _passed(records: Iterable[TrainingRecord], on: dt.date) -> list[TrainingRecord]:
+    """The courses passed on or before `on`, oldest first (failed and dropped count for nothing)."""
+    passed = [r for r in records if r.result == "passed" and r.completed_on <= on]
+    if len(passed) > 1:
+        passed.sort(key=lambda r: r.completed_on)
+    return passed
+
+
+def _credits(passed: list[TrainingRecord], catalog: Catalog, per_day: int) -> Credits:
+    """What the `_passed` records give, with `periods_per_day` already resolved."""
     credits = Credits()
-    for record in sorted(records, key=lambda r: r.completed_on):
-        if record.result != "passed" or record.completed_on > on:
-            continue
+    for record in passed:
         course = catalog.courses.get(record.course)
         if course is None:
             continue  # loading rejects unknown courses; a library caller may pass a partial catalog
@@ -190,7 +197,7 @@ class Assessor:
         self._params: dict[str, int] = {}
         self._overdue_bonus = self._param(ParamRef(param="overdue_priority_bonus"))
         self._per_day = int(framework.parameter_value("periods_per_day", on))
-        self._empty = Credits()  # read, never written: shared by officials without history
+        self._empty = Credits()  # read, never written: shared by officials with nothing passed
         self._terms: dict[_Applicable, tuple[dt.date, dt.date, int, int]] = {}
         self._passing: dict[tuple[Any, ...], tuple[_Applicable, ...]] = {}
         self._templates: dict[tuple[Any, ...], _Template] = {}
@@ -254,7 +261,8 @@ class Assessor:
 
     def assess_official(self, official: Official, records: Sequence[TrainingRecord]) -> list[Need]:
         on = self.context.reference_date
-        credits = _credits(records, self.catalog, self._per_day, on) if records else self._empty
+        passed = _passed(records, on) if records else None
+        credits = _credits(passed, self.catalog, self._per_day) if passed else self._empty
         found: list[_Template] = []
         for basis, position_id in (("holder", official.position), ("pool", official.planning_pool)):
             if position_id is None or (basis == "pool" and position_id == official.position):
