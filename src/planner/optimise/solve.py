@@ -172,18 +172,9 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
             hint = agg.values_for(guided)
     left = _left(deadline, reserve)
     if left > 0.3:
-        use_cpsat = agg.model.num_vars <= CPSAT_MAX_COLUMNS
-        if use_cpsat:
-            from planner.optimise.arrays import solve_cpsat
-
-            mip = solve_cpsat(agg.model, time_limit=left, seed=config.seed,
-                              workers=max(config.workers, 1), hint=hint, tuned=True,
-                              int_obj=agg.int_obj)
-            mip_bound = agg.int_bound(objective, mip.bound) if mip.bound is not None else None
-        else:
-            mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
-            mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
-        info["engine"] = "cpsat" if use_cpsat else "highs"
+        mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
+        mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
+        info["engine"] = "highs"
         info["mip_status"] = mip.status
         info["mip_s"] = round(mip.time_s, 3)
         if mip.status == "infeasible":
@@ -194,15 +185,14 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
             plans.append(split(agg, mip.x, objective))
             info.setdefault("first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3))
     # Time left and a model small enough: polish on the exact individual model (the unit-share
-    # rule per unit and week, which the cohorts only sum), from the best plan so far.
+    # rule per unit and week, which the cohorts only sum).
     left = _left(deadline, reserve)
     if plans and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
-        best = max(plans, key=lambda p: objective.combined(PlanState(inst, p)))
         exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
         left = _left(deadline, reserve)
         if left > 1.0:
-            polish = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed,
-                                 hint=exact.values_for(best) if POLISH_HINT else None)
+            # no hint: the best plan so far stays a candidate in _finish anyway
+            polish = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed)
             info["polish"] = polish.status
             if polish.bound is not None:
                 bound = min(bound, exact.reported_bound(polish.bound)) if bound is not None \
@@ -213,7 +203,6 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
-POLISH_HINT = __import__("os").environ.get("PLANNER_POLISH_HINT", "0") == "1"
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 # HiGHS with a hint does its presolve and hint completion whatever its time limit (measured:
 # ~6 s over a 3.4 s limit on 83k columns), so that much is kept back from its limit.
@@ -310,7 +299,6 @@ def _quick_build(inst: Instance, objective: Objective, reduced) -> set[int]:  # 
     if forced:
         rescue_forced(inst, state, forced)
     return set(state.chosen)
-CPSAT_MAX_COLUMNS = int(__import__('os').environ.get('PLANNER_CPSAT_MAX', 0))  # above this the aggregated MIP goes to HiGHS
 
 
 def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # type: ignore[no-untyped-def]

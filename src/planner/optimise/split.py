@@ -1,8 +1,10 @@
 """Split an aggregated solution (how many of each cohort attend each session) back into
 individuals, then make the plan valid and maximal.
 
-1. Sessions are taken in start order (a prerequisite ends before its follow-up starts, so it is
-   placed first). For a cohort option chosen q times, q members are picked among those the
+1. Cohort options are placed sessions away for the most weeks first (they need room under every
+   unit's share cap in each of those weeks), then the longest, then by start; options needing a
+   prerequisite planned earlier come last, in start order (a prerequisite ends before its
+   follow-up starts, so it is placed first). For a cohort option chosen q times, q members are picked among those the
    option fits (no rule's marginal test blocks it, see `greedy.first_block`), preferring members
    whose unit has the fewest people away in the session's weeks relative to its cap (this is
    where the per-unit share-away rule, summed over units in the model, is repaired), then the
@@ -25,12 +27,6 @@ from planner.optimise.objective import Objective
 from planner.optimise.state import PlanState
 
 
-import os
-
-_ORDER = os.environ.get("PLANNER_SPLIT_ORDER", "days")
-_FIT = os.environ.get("PLANNER_SPLIT_FIT", "few")
-
-
 def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     inst = agg.inst
     state = PlanState(inst)
@@ -39,24 +35,22 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     sessions = inst.sessions
     sess = [inst.options[int(agg.rep_option[a])].session for a in chosen.tolist()]
     options = inst.options
-    # Options needing a prerequisite planned earlier come after the others, in start order;
-    # the others go longest first (first-fit decreasing on days away per year, the rule the
-    # cohort sums loosen most), then by start.
+    weeks = inst.session_weeks
+
     def rank(i: int) -> tuple:
         o = int(agg.rep_option[int(chosen[i])])
         session = sessions[sess[i]]
-        if _ORDER == "start":
-            return (0, session.start, session.end, 0, int(chosen[i]))
         if options[o].pending:
-            return (1, session.start, session.end, 0, int(chosen[i]))
-        return (0, -session.days, session.start, session.end, int(chosen[i]))
+            return (1, session.start, session.end, 0, 0, int(chosen[i]))
+        # sessions away for many weeks first (they need room under every unit's share cap in
+        # each of those weeks, which the cohort model only sums over units), then the longest
+        span = len(weeks[sess[i]]) if session.away else 0
+        return (0, -span, -session.days, session.start, session.end, int(chosen[i]))
 
     order = sorted(range(len(chosen)), key=rank)
     by_official = inst.options_by_official
     officials = inst.officials
     caps = inst.unit_cap
-    weeks = inst.session_weeks
-    limit = inst.limits.max_days_away_per_year
     for i in order:
         a = int(chosen[i])
         q = int(counts[a])
@@ -69,21 +63,14 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
                 state.add(o)
             continue
         away = sessions[s].away
-        year = sessions[s].year
-        days = sessions[s].days
 
         def key(m: int) -> tuple[int, int, int]:
-            # units with room this week first (unit share), then best fit on days away
+            # units with room this week first (unit share), then members with fewest sessions
             full = 0
             if away:
                 unit = officials[m].unit
                 full = 1 if max(state.away.get((unit, w), 0) for w in weeks[s]) + 1 > caps[unit] else 0
-            left = limit - state.days.get((m, year), 0) - days
-            if _FIT == "worst":
-                return (full, -left, m)
-            if _FIT == "few":
-                return (full, len(state.by_official.get(m, ())), m)
-            return (full, left if left >= 0 else limit + 1, m)
+            return (full, len(state.by_official.get(m, ())), m)
 
         placed = 0
         for m in sorted(members, key=key):
@@ -100,3 +87,4 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     if forced:
         rescue_forced(inst, state, forced)
     return repair(inst, objective, state.chosen)
+
