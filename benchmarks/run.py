@@ -184,7 +184,9 @@ def table(rows: list[dict]) -> str:
         mine = next((r.get("objective") for r in group if r["method"] == "planner"), None)
         for r in group:
             if "error" in r:
-                out.append(f"| {case} | {r['method']} | error: {r['error']} |" + " |" * 10)
+                peak = f"{r['peak_mb']:.0f}" if r.get("peak_mb") else ""
+                out.append(f"| {case} | {r['method']} | error: {r['error']} |" + " |" * 6
+                           + f" {peak} | | |")
                 continue
             gap = (best - r["objective"]) / best if best else 0.0
             to1 = f"{r['total_s']:.1f}" if gap <= 0.01 else "-"
@@ -224,6 +226,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tag", default="")
     parser.add_argument("--timeout", type=float, default=0.0,
                         help="Seconds before a method is killed (default 3 × time limit + 120).")
+    parser.add_argument("--merge", action="store_true",
+                        help="Keep the rows already in results<tag>.jsonl for the case × method "
+                             "pairs this run does not redo (e.g. planner rerun after a change).")
     parser.add_argument("--memory-cap", type=float, default=16.0,
                         help="GB of resident memory at which a method is killed (0: none).")
     args = parser.parse_args(argv)
@@ -234,6 +239,13 @@ def main(argv: list[str] | None = None) -> None:
               + " ".join(argv) + f"; time limit {args.time_limit:g} s, {args.threads} threads")
     print(header, flush=True)
     rows: list[dict] = []
+    if args.merge and jsonl.exists():
+        latest: dict[tuple[str, str], dict] = {}
+        for line in jsonl.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            latest[(row["case"], row["method"])] = row
+        rows = list(latest.values())
+        header += "; merged with the earlier rows of " + jsonl.name
     stages: dict[str, dict] = {}
     for size in args.sizes:
         for needs in args.needs:
@@ -248,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
                                           timeout=args.timeout or 3 * args.time_limit + 120,
                                           memory_cap_gb=args.memory_cap)
                         row["case"] = case
+                        row["command"] = "python benchmarks/run.py " + " ".join(argv)
+                        rows = [r for r in rows if (r["case"], r["method"]) != (case, method)]
                         rows.append(row)
                         with open(jsonl, "a", encoding="utf-8") as fh:
                             fh.write(json.dumps(row) + "\n")
