@@ -38,12 +38,16 @@ RESULTS = HERE / "results"
 METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
 
 
-def case_folder(size: int, years: str, seed: int, needs: str, cache: Path = CACHE) -> Path:
+def case_folder(size: int, years: str, seed: int, needs: str, cache: Path = CACHE,
+                term: str | None = None) -> Path:
+    """The generated case (made once); `term` is passed to `planner generate --term` (keep cases
+    of another term in another `cache`)."""
     folder = cache / f"n{size}-y{years}-s{seed}-{needs}"
     if not (folder / "case.yaml").exists():
+        extra = ["--term", term] if term else []
         subprocess.run([sys.executable, "-m", "planner", "generate", "--officials", str(size),
-                        "--years", years, "--seed", str(seed), "--needs", needs, "-o", str(folder)],
-                       check=True, stdout=subprocess.DEVNULL)
+                        "--years", years, "--seed", str(seed), "--needs", needs, "-o", str(folder),
+                        *extra], check=True, stdout=subprocess.DEVNULL)
     return folder
 
 
@@ -226,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tag", default="")
     parser.add_argument("--timeout", type=float, default=0.0,
                         help="Seconds before a method is killed (default 3 × time limit + 120).")
+    parser.add_argument("--term", default=None,
+                        help="Congress term of generated cases, e.g. 2027-2031 (see results/README).")
     parser.add_argument("--merge", action="store_true",
                         help="Keep the rows already in results<tag>.jsonl for the case × method "
                              "pairs this run does not redo (e.g. planner rerun after a change).")
@@ -252,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
             for years in args.years:
                 for seed in args.seeds:
                     case = f"n{size}-y{years}-s{seed}-{needs}"
-                    folder = case_folder(size, years, seed, needs, args.cache)
+                    folder = case_folder(size, years, seed, needs, args.cache, args.term)
                     path, stages[case] = prepare(folder)
                     print(f"{case}: {stages[case]}", flush=True)
                     for method in args.methods:
