@@ -232,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="Seconds before a method is killed (default 3 × time limit + 120).")
     parser.add_argument("--term", default=None,
                         help="Congress term of generated cases, e.g. 2027-2031 (see results/README).")
+    parser.add_argument("--table-only", action="store_true",
+                        help="With --merge: rewrite RESULTS<tag>.md from the jsonl rows, no solving.")
     parser.add_argument("--merge", action="store_true",
                         help="Keep the rows already in results<tag>.jsonl for the case × method "
                              "pairs this run does not redo (e.g. planner rerun after a change).")
@@ -245,6 +247,7 @@ def main(argv: list[str] | None = None) -> None:
               + " ".join(argv) + f"; time limit {args.time_limit:g} s, {args.threads} threads")
     print(header, flush=True)
     rows: list[dict] = []
+    stages: dict[str, dict] = {}
     if args.merge and jsonl.exists():
         latest: dict[tuple[str, str], dict] = {}
         for line in jsonl.read_text(encoding="utf-8").splitlines():
@@ -252,7 +255,15 @@ def main(argv: list[str] | None = None) -> None:
             latest[(row["case"], row["method"])] = row
         rows = list(latest.values())
         header += "; merged with the earlier rows of " + jsonl.name
-    stages: dict[str, dict] = {}
+        for case in sorted({r["case"] for r in rows}):
+            kept = args.cache / case / "stages.json"
+            if kept.exists():
+                stages[case] = json.loads(kept.read_text())
+    if args.table_only:
+        (args.out / f"RESULTS{args.tag}.md").write_text(
+            f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
+            f"{pipeline_table(stages)}\n", encoding="utf-8")
+        return
     for size in args.sizes:
         for needs in args.needs:
             for years in args.years:
