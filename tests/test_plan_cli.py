@@ -88,3 +88,18 @@ def test_examples_plan_and_check_clean(tmp_path, example, years, engine):
     assert data["years"][0] == 2026 and data["years"][-1] == int(years[-4:])
     check = CliRunner().invoke(cli, ["check", str(case), str(out), "--lang", "en"])
     assert check.exit_code == 0, check.output
+
+
+def test_the_table_writes_seconds_with_the_language_s_decimal_mark(tmp_path):
+    """Vietnamese groups thousands with '.', so 9.658 s must read '9,7 giây', never '9.658'."""
+    import re
+
+    from planner.i18n import format_decimal
+
+    assert (format_decimal(9.658, "vi"), format_decimal(9.658, "en")) == ("9,7", "9.7")
+    assert format_decimal(1234.56, "vi") == "1.234,6"
+    out = tmp_path / "plan.txt"
+    result = CliRunner().invoke(cli, ["plan", str(MINI), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    first_lines = out.read_text(encoding="utf-8").split("\n", 3)[:3]
+    assert re.search(r"\d+,\d giây", " ".join(first_lines)), first_lines

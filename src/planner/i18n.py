@@ -54,6 +54,14 @@ def format_percent(share: float, lang: str, digits: int = 2) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
+def format_decimal(value: float, lang: str, digits: int = 1) -> str:
+    """9.658 → '9,7' (vi) or '9.7' (en): a decimal comma in Vietnamese, where '.' groups thousands."""
+    text = f"{value:,.{digits}f}"
+    if lang == "vi":
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
 def format_vnd(amount: int, lang: str) -> str:
     """1234567 → '1.234.567 đ' (vi) or '1,234,567 VND' (en)."""
     return f"{format_int(amount, lang)} {'đ' if lang == 'vi' else 'VND'}"

@@ -14,7 +14,7 @@ from planner.cli.common import (
     case_argument, emit, format_option, lang_option, output_option, require_output,
 )
 from planner.errors import InfeasiblePlanError
-from planner.i18n import format_int, format_percent, t
+from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
@@ -128,7 +128,7 @@ def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
     console.print(t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}")))
     console.print(t(lang, "plan.summary", objective=format_int(plan.objective, lang),
                     bound=format_int(plan.bound, lang), gap=format_percent(plan.gap, lang),
-                    engine=plan.engine, seed=plan.seed, time=plan.time_s))
+                    engine=plan.engine, seed=plan.seed, time=format_decimal(plan.time_s, lang)))
     for sheet in plan_sheets(plan, lang):
         table = Table(title=sheet.title)
         for column in sheet.columns:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from planner.errors import InfeasiblePlanError
-from planner.i18n import format_int, format_percent, t
+from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import PlanResult
 from planner.report.tabular import Column, Sheet
 
@@ -50,7 +50,7 @@ def totals_rows(plan: PlanResult, lang: str) -> list[list[Any]]:
         ("status", t(lang, f"plan.status.{plan.status}")),
         ("objective", format_int(plan.objective, lang)), ("bound", format_int(plan.bound, lang)),
         ("gap", format_percent(plan.gap, lang)), ("engine", plan.engine), ("seed", plan.seed),
-        ("time_s", plan.time_s),
+        ("time_s", format_decimal(plan.time_s, lang)),
     ]
     rows: list[list[Any]] = [[t(lang, f"plan.field.{key}"), value] for key, value in fields]
     totals = plan.totals
