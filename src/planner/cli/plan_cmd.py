@@ -58,9 +58,10 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
 
     def progress(best: float | None, bound: float | None, elapsed: float) -> None:
         if status is not None:
-            status.update(t(lang, "plan.progress", best=f"{best:,.0f}" if best is not None else "-",
-                            bound=f"{bound:,.0f}" if bound is not None else "-",
-                            time=f"{elapsed:.1f}"))
+            status.update(t(lang, "plan.progress",
+                            best=format_int(round(best), lang) if best is not None else "-",
+                            bound=format_int(round(bound), lang) if bound is not None else "-",
+                            time=format_decimal(elapsed, lang)))
 
     config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=workers,
                          mode=mode, lang=lang, progress=progress if live else None,

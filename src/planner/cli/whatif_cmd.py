@@ -13,7 +13,7 @@ from rich.table import Table
 from planner.cli.common import (
     case_argument, emit, format_option, lang_option, output_option, require_output,
 )
-from planner.i18n import t
+from planner.i18n import format_decimal, t
 from planner.loading import load_case
 from planner.optimise.solve import ENGINES
 from planner.report.html import format_cell, format_number
@@ -97,7 +97,7 @@ def _run(case, variants, settings: WhatIfSettings, lang: str) -> WhatIf:  # type
         progress.update(task, completed=count, total=total, last=t(
             lang, "whatif.progress_last", variant=variant_label(outcome, lang),
             status=t(lang, f"plan.status.{outcome.status}"), met=met, total=all_needs,
-            time=f"{outcome.time_s:.1f}"))
+            time=format_decimal(outcome.time_s, lang)))
 
     with progress:
         return run_whatif(case, variants, settings, on_done=done)
