@@ -120,48 +120,29 @@ def _subprocess(instance_path: Path, method: str, time_limit: float, threads: in
     peak_kb = 0
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=env) as proc:
-        reader = _Reader(proc)
-        while proc.poll() is None:
+        while True:
+            try:  # communicate drains both pipes while waiting; retrying loses no output
+                stdout, stderr = proc.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
             rss_kb = _rss_kb(proc.pid)
             peak_kb = max(peak_kb, rss_kb)
             if memory_cap_gb and rss_kb > memory_cap_gb * 2 ** 20:
                 proc.kill()
-                proc.wait()
+                proc.communicate()
                 return {"method": method, "error": f"killed at {rss_kb / 2 ** 20:.1f} GB RSS "
                         f"(cap {memory_cap_gb:g} GB) after {time.monotonic() - started:.0f} s",
                         "peak_mb": rss_kb / 1024}
             if time.monotonic() - started > timeout:
                 proc.kill()
-                proc.wait()
+                proc.communicate()
                 return {"method": method, "error": f"killed after {timeout:.0f} s",
                         "peak_mb": peak_kb / 1024}
-            time.sleep(0.5)
-        stdout, stderr = reader.result()
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if not lines:
         return {"method": method, "error": (stderr.strip().splitlines() or ["no output"])[-1][:300]}
     return json.loads(lines[-1])
-
-
-class _Reader:
-    """Drains a child's pipes in threads (a full pipe would block it)."""
-
-    def __init__(self, proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
-        import threading
-
-        self.parts: dict[str, str] = {}
-        self.threads = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
-                        for name, stream in (("out", proc.stdout), ("err", proc.stderr))]
-        for thread in self.threads:
-            thread.start()
-
-    def _read(self, name: str, stream) -> None:  # type: ignore[no-untyped-def]
-        self.parts[name] = stream.read()
-
-    def result(self) -> tuple[str, str]:
-        for thread in self.threads:
-            thread.join()
-        return self.parts.get("out", ""), self.parts.get("err", "")
 
 
 def _rss_kb(pid: int) -> int:
@@ -209,6 +190,11 @@ def pipeline_table(stages: dict[str, dict]) -> str:
         out.append(f"| {case} | {s['officials']:,} | {s['needs']:,} | {s['options']:,} | "
                    f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | {s['build_s']:.1f} |")
     return "\n".join(out)
+
+
+def _write_results(path: Path, header: str, rows: list[dict], stages: dict[str, dict]) -> None:
+    path.write_text(f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
+                    f"{pipeline_table(stages)}\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -260,9 +246,7 @@ def main(argv: list[str] | None = None) -> None:
             if kept.exists():
                 stages[case] = json.loads(kept.read_text())
     if args.table_only:
-        (args.out / f"RESULTS{args.tag}.md").write_text(
-            f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
-            f"{pipeline_table(stages)}\n", encoding="utf-8")
+        _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
         return
     for size in args.sizes:
         for needs in args.needs:
@@ -283,9 +267,7 @@ def main(argv: list[str] | None = None) -> None:
                         with open(jsonl, "a", encoding="utf-8") as fh:
                             fh.write(json.dumps(row) + "\n")
                         print(json.dumps(row), flush=True)
-                        (args.out / f"RESULTS{args.tag}.md").write_text(
-                            f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
-                            f"{pipeline_table(stages)}\n", encoding="utf-8")
+                        _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
     print(table(rows))
     print(pipeline_table(stages))
     if rows:

@@ -95,7 +95,6 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
     return Table(path, columns, headers, checked())
 
 
-
 def _blank(values: list[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 

@@ -25,7 +25,6 @@ import scipy.sparse as sp
 log = logging.getLogger("planner")
 
 INF = float("inf")
-_INTERLEAVE = __import__("os").environ.get("PLANNER_CPSAT_INTERLEAVE", "1") == "1"
 
 
 class Rows:
@@ -250,7 +249,7 @@ def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers:
     p.max_time_in_seconds = left
     if tuned:
         p.linearization_level = 2
-        p.interleave_search = workers > 1 and _INTERLEAVE
+        p.interleave_search = workers > 1
         p.max_deterministic_time = left
     first: list[float] = []
 

@@ -5,13 +5,16 @@ plan every option no rule blocks (so an unmet need always has a rule blocking it
 Two orders are tried, and the better plan kept: by points (the most important needs first),
 and by points per VND. Options of needs the term rule makes hard come first in both.
 Sessions with a minimum class size are opened tentatively; a session that ends up below its
-minimum is closed (its participants released) and the fill repeated.
+minimum is closed (its participants released) and the fill repeated. `build_in_order` is the
+one-pass variant for a given score (the transport method's LP order at province scale).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Callable, Iterable
+
+import numpy as np
 
 from planner.optimise.constraints import RULES, min_class, term_coverage
 from planner.optimise.instance import Instance, by_variable
@@ -113,6 +116,28 @@ def build(inst: Instance, objective: Objective, key: Callable[[int], object]) ->
     if forced:
         rescue_forced(inst, state, forced)
         _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
+    return state
+
+
+def build_in_order(inst: Instance, objective: Objective, score: np.ndarray) -> PlanState:
+    """A faster greedy in the order of `score` (highest first; options of hard term needs before
+    all, options scored −inf left out unless they serve one): fill ignoring class minimums,
+    close classes left below them, fill again, rescue hard term needs."""
+    forced = set(term_coverage.forced(inst))
+    is_forced = np.zeros(len(inst.options), dtype=bool)
+    for n in forced:
+        is_forced[list(inst.options_by_need[n])] = True
+    finite = np.where(np.isfinite(score), score, -1e18)
+    order = np.lexsort((np.arange(len(inst.options)), -finite, ~is_forced)).tolist()
+    order = [o for o in order if np.isfinite(score[o]) or is_forced[o]]
+    state = PlanState(inst)
+    banned: set[int] = set()
+    _fill(inst, objective, state, order, banned, tentative=True, forced=forced)
+    while _prune_small_classes(inst, state, banned):
+        _prune_dangling(inst, state)
+    _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
+    if forced:
+        rescue_forced(inst, state, forced)
     return state
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, Sequence
@@ -166,11 +167,7 @@ class Instance:
         officials = [o.official for o in self.options]
         if all(a <= b for a, b in zip(officials, officials[1:])):
             # built official by official (build_instance): a range per official, no int objects
-            starts = [0] * (len(self.officials) + 1)
-            for k in officials:
-                starts[k + 1] += 1
-            for k in range(len(self.officials)):
-                starts[k + 1] += starts[k]
+            starts = [bisect_left(officials, k) for k in range(len(self.officials) + 1)]
             return tuple(range(starts[k], starts[k + 1]) for k in range(len(self.officials)))
         ints = self._option_ints
         return _group(len(self.officials), ((k, ints[i]) for i, k in enumerate(officials)))
@@ -188,8 +185,8 @@ class Instance:
         objects came back as ~5 GB of separate ints; rebuilt with shared ones in __setstate__."""
         import numpy as np
 
-        state = {k: v for k, v in self.__dict__.items()
-                 if k in {f.name for f in dataclasses.fields(self)} and k != "options"}
+        names = {f.name for f in dataclasses.fields(self)} - {"options"}  # not cached indices
+        state = {k: v for k, v in self.__dict__.items() if k in names}
         options = self.options
         state["_options"] = {
             "official": np.fromiter((o.official for o in options), dtype=np.int64, count=len(options)),
@@ -223,7 +220,7 @@ class Instance:
         for a in range(0, len(official), _CHUNK):  # in chunks: no full-length Python lists at once
             b = min(a + _CHUNK, len(official))
             first = int(ends[a - 1]) if a else 0
-            flat = [ints[n] for n in needs[first:int(ends[b - 1]) if b else 0].tolist()]
+            flat = [ints[n] for n in needs[first:int(ends[b - 1])].tolist()]
             stops = (ends[a:b] - first).tolist()
             starts = [0] + stops[:-1]
             built.extend(Option(ints[k], ints[s], one(c), tuple(flat[x:y]), one(p))  # type: ignore[arg-type]

@@ -45,9 +45,9 @@ import numpy as np
 
 from planner.optimise import explain
 from planner.optimise.engine import EngineResult, Progress
-from planner.optimise.greedy import greedy, repair
-from planner.optimise.instance import MODES, Instance
 from planner.optimise.arrays import solve_highs
+from planner.optimise.greedy import build_in_order, greedy, repair
+from planner.optimise.instance import MODES, Instance
 from planner.optimise.model import build_model
 from planner.optimise.objective import Objective
 from planner.optimise.result import PlanResult, gap_of
@@ -142,7 +142,6 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
     """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
     LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
     from planner.optimise import aggregate
-    from planner.optimise.arrays import solve_highs
     from planner.optimise.split import split
 
     t0 = time.monotonic()
@@ -248,7 +247,7 @@ def _transport_method(inst: Instance, objective: Objective, config: SolveConfig,
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
     built = time.monotonic()
-    plans = [_quick_build(inst, objective, score)]
+    plans = [set(build_in_order(inst, objective, score).chosen)]
     quick_s = time.monotonic() - built
     info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
     if len(inst.options) > LP_GREEDY_MAX_OPTIONS or _left(deadline, reserve) < 1.0:
@@ -284,31 +283,6 @@ def _transport_method(inst: Instance, objective: Objective, config: SolveConfig,
     return plans, bound, info
 
 
-def _quick_build(inst: Instance, objective: Objective, reduced) -> set[int]:  # type: ignore[no-untyped-def]
-    """Greedy in the order of `reduced` (highest first; options of hard term needs before all):
-    fill ignoring class minimums, close classes left below them, fill again, rescue hard term
-    needs."""
-    from planner.optimise.constraints import term_coverage
-    from planner.optimise.greedy import _fill, _prune_dangling, _prune_small_classes, rescue_forced
-
-    forced = set(term_coverage.forced(inst))
-    is_forced = np.zeros(len(inst.options), dtype=bool)
-    for n in forced:
-        is_forced[list(inst.options_by_need[n])] = True
-    finite = np.where(np.isfinite(reduced), reduced, -1e18)
-    order = np.lexsort((np.arange(len(inst.options)), -finite, ~is_forced)).tolist()
-    order = [o for o in order if np.isfinite(reduced[o]) or is_forced[o]]
-    state = PlanState(inst)
-    banned: set[int] = set()
-    _fill(inst, objective, state, order, banned, tentative=True, forced=forced)
-    while _prune_small_classes(inst, state, banned):
-        _prune_dangling(inst, state)
-    _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
-    if forced:
-        rescue_forced(inst, state, forced)
-    return set(state.chosen)
-
-
 def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # type: ignore[no-untyped-def]
     """The greedy construction in the order of the LP solution (share of each cohort sent)."""
     from planner.optimise.constraints import term_coverage
@@ -329,11 +303,11 @@ def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # typ
 
 
 def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                engine: str, greedy_hint: bool = False):  # type: ignore[no-untyped-def]
+                engine: str):  # type: ignore[no-untyped-def]
     """One 0-1 variable per official and session (the individual model), solved by HiGHS or
     CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
     from planner.optimise import aggregate
-    from planner.optimise.arrays import solve_cpsat, solve_highs
+    from planner.optimise.arrays import solve_cpsat
     from planner.optimise.split import split
 
     t0 = time.monotonic()
@@ -347,7 +321,7 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
     hint = None
     # The greedy plan is always a candidate (and a hint) outside the untuned CP-SAT baseline,
     # so a plan from `--engine cpsat|highs` is never worse than greedy.
-    if (greedy_hint or config.tuned) and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+    if config.tuned and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         first = greedy(inst, objective)
         if not violations_of(inst, first):
             plans.append(first)
@@ -374,7 +348,6 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
 
 def _greedy_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float):  # type: ignore[no-untyped-def]
     from planner.optimise import aggregate
-    from planner.optimise.arrays import solve_highs
 
     plan = _legacy_plan(inst, objective, config, deadline)
     info: dict[str, object] = {"method": "greedy", "officials": len(inst.officials),

@@ -4,11 +4,12 @@ individuals, then make the plan valid and maximal.
 1. Cohort options are placed sessions away for the most weeks first (they need room under every
    unit's share cap in each of those weeks), then the longest, then by start; options needing a
    prerequisite planned earlier come last, in start order (a prerequisite ends before its
-   follow-up starts, so it is placed first). For a cohort option chosen q times, q members are picked among those the
-   option fits (no rule's marginal test blocks it, see `greedy.first_block`), preferring members
-   whose unit has the fewest people away in the session's weeks relative to its cap (this is
-   where the per-unit share-away rule, summed over units in the model, is repaired), then the
-   members with the fewest sessions so far. A count that fits nobody is dropped.
+   follow-up starts, so it is placed first). For a cohort option chosen q times, q members are
+   picked among those the option fits (no rule's marginal test blocks it, see
+   `greedy.first_block`), preferring members whose unit still has room under its cap in the
+   session's weeks (this is where the per-unit share-away rule, summed over units in the model,
+   is repaired), then the members with the fewest sessions so far. A count that fits nobody is
+   dropped.
 2. Sessions left below their minimum class are closed (and follow-ups that needed them removed);
    leaders still missing a hard term need are rescued (`greedy.rescue_forced`); then every option
    no rule blocks is added (`greedy.repair`).
@@ -87,4 +88,3 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     if forced:
         rescue_forced(inst, state, forced)
     return repair(inst, objective, state.chosen)
-
