@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from planner.assess import assess_case
-from planner.loading import load_case
-from planner.recommend import recommend_case
+from planner.assess.needs import assess_case
+from planner.io.loading import load_case
+from planner.recommend.candidates import recommend_case
 
 CACHE = Path(__file__).parent / ".cache"
 

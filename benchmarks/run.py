@@ -57,10 +57,10 @@ def prepare(folder: Path) -> tuple[Path, dict[str, float]]:
     stages_file = folder / "stages.json"
     if target.exists() and stages_file.exists():
         return target, json.loads(stages_file.read_text())
-    from planner.assess import assess_case
-    from planner.loading import load_case
+    from planner.assess.needs import assess_case
+    from planner.io.loading import load_case
     from planner.optimise.build import build_instance
-    from planner.recommend import recommend_case
+    from planner.recommend.candidates import recommend_case
 
     t0 = time.perf_counter()
     case = load_case(folder)
@@ -82,7 +82,7 @@ def prepare(folder: Path) -> tuple[Path, dict[str, float]]:
 
 def run_one(instance_path: Path, method: str, time_limit: float, threads: int, seed: int) -> dict:
     """Solve one cached instance with one method in this process; returns the row."""
-    from planner.check import check_plan
+    from planner.optimise.check import check_plan
     from planner.optimise.solve import SolveConfig, solve
 
     with open(instance_path, "rb") as fh:

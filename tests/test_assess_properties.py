@@ -6,9 +6,9 @@ import datetime as dt
 
 from hypothesis import given, settings, strategies as st
 
-from planner.assess import Assessor, AssessmentContext
-from planner.loading import bundled_dir, load_catalog, load_rules
-from planner.profile import Official, TrainingRecord
+from planner.assess.needs import Assessor, AssessmentContext
+from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.domain.profile import Official, TrainingRecord
 from planner.types import QUALIFICATION_SCALES
 
 from pathlib import Path

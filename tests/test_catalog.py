@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.catalog import Catalog, Course
+from planner.domain.catalog import Catalog, Course
 from planner.cli import cli
-from planner.coverage import catalog_warnings, rule_gaps
+from planner.analysis.coverage import catalog_warnings, rule_gaps
 from planner.errors import InputError
-from planner.loading import bundled_dir, check_catalog_graph, load_case, load_catalog, load_rules
+from planner.io.loading import bundled_dir, check_catalog_graph, load_case, load_catalog, load_rules
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid" / "catalog"
 FRAMEWORK = load_rules(bundled_dir("rules"))

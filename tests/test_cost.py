@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from planner.case import UnitInfo
-from planner.catalog import Catalog, Course
-from planner.cost import (
+from planner.io.case import UnitInfo
+from planner.domain.catalog import Catalog, Course
+from planner.recommend.cost import (
     breakdown, class_cost, in_person_days, nominal_cost, participant_breakdown, participant_cost,
 )
 from planner.errors import InputError
-from planner.loading import bundled_dir, load_catalog
-from planner.profile import Official
+from planner.io.loading import bundled_dir, load_catalog
+from planner.domain.profile import Official
 
 NORMS = {
     "effective_from": "2018-06-15", "reference": {"title": "Thông tư 36/2018/TT-BTC"},

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from planner.eligibility import check_eligibility
-from planner.loading import bundled_dir, load_catalog, load_rules
-from planner.profile import Official
+from planner.recommend.eligibility import check_eligibility
+from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.domain.profile import Official
 
 FRAMEWORK = load_rules(bundled_dir("rules"))
 CATALOG = load_catalog(bundled_dir("catalogs"), FRAMEWORK)

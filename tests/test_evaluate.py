@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from planner.assess import assess_case
-from planner.catalog import Catalog, Course
+from planner.assess.needs import assess_case
+from planner.domain.catalog import Catalog, Course
 from planner.errors import InputError
-from planner.evaluate import (
+from planner.analysis.evaluate import (
     EvaluationSettings, behaviour, course_effectiveness, evaluate, evaluate_case, learning,
     reaction, results,
 )
-from planner.evaluation_example import build
-from planner.indicators import IndicatorValue, load_indicators
-from planner.loading import load_case
-from planner.profile import Official, TrainingRecord
+from planner.synthetic.evaluation_example import build
+from planner.io.indicators import IndicatorValue, load_indicators
+from planner.io.loading import load_case
+from planner.domain.profile import Official, TrainingRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "danh-gia-2025"
@@ -321,13 +321,13 @@ def test_loop_failed_course_leaves_the_need_without_the_measured_reason(tmp_path
 
 
 def test_recommend_scales_candidate_scores_by_measured_effectiveness() -> None:
-    from planner.recommend import recommend_case
+    from planner.recommend.candidates import recommend_case
 
     case = load_case(EXAMPLE)
     assessment = assess_case(case)
 
     def ranked(effectiveness: dict[str, float] | None):  # type: ignore[no-untyped-def]
-        from planner.recommend import recommend
+        from planner.recommend.candidates import recommend
 
         recs = recommend(case.officials, assessment.needs, case.catalog, case.framework,
                          case.history, case.config.years, assessment.reference_date,

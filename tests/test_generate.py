@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.assess import assess_case
+from planner.assess.needs import assess_case
 from planner.cli import cli
-from planner.generate import (
+from planner.synthetic.generate import (
     GeneratorOptions, apportion, estimate_need_costs, generate_case, need_signatures, parse_years,
     preset_options,
 )
-from planner.loading import load_case
+from planner.io.loading import load_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FILES = ("case.yaml", "officials.csv", "history.csv", "units.csv")

@@ -13,8 +13,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from planner.evaluate import evaluate_case
-from planner.loading import load_case
+from planner.analysis.evaluate import evaluate_case
+from planner.io.loading import load_case
 from planner.report.evaluation import evaluation_page
 from planner.report.html import (
     Card, Page, Section, format_number, plotly_js, render_page, write_page,

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.errors import InputError
-from planner.loading import (
+from planner.io.loading import (
     bundled_dir, load_case_config, load_history, load_officials, load_rules,
 )
 

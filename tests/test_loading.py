@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from planner.errors import InputError
-from planner.loading import bundled_dir, load_case, load_history, load_officials, load_rules
-from planner.tables import fold
+from planner.io.loading import bundled_dir, load_case, load_history, load_officials, load_rules
+from planner.io.tables import fold
 
 MINI = Path(__file__).parent / "fixtures" / "cases" / "mini"
 POSITIONS = set(load_rules(bundled_dir("rules")).positions)
@@ -146,7 +146,7 @@ def test_every_rule_version_carries_a_reference_and_dates() -> None:
 def test_loaded_models_equal_model_construct(tmp_path: Path) -> None:
     """The fast constructor makes what pydantic's model_construct makes: same fields, order,
     defaults and fields set; repeated codes are one object."""
-    from planner.profile import Official, TrainingRecord
+    from planner.domain.profile import Official, TrainingRecord
 
     path = tmp_path / "officials.csv"
     path.write_text(

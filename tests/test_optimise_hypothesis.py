@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from planner.check import check_plan
+from planner.optimise.check import check_plan
 from planner.optimise.solve import SolveConfig, solve
 from tests.optimise.strategies import finish
 

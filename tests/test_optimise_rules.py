@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.check import check_plan
+from planner.optimise.check import check_plan
 from planner.errors import InfeasiblePlanError
 from planner.optimise.instance import Limits
 from planner.optimise.solve import SolveConfig, solve

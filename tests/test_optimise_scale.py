@@ -8,7 +8,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from planner.check import check_plan
+from planner.optimise.check import check_plan
 from planner.optimise import aggregate
 from planner.optimise.objective import Objective
 from planner.optimise.solve import SolveConfig, solve

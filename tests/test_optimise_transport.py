@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from planner.check import check_plan
+from planner.optimise.check import check_plan
 from planner.optimise import transport
 from planner.optimise.arrays import solve_highs
 from planner.optimise.objective import Objective

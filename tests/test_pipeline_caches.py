@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.assess import Assessor, AssessmentContext, assess_case
-from planner.generate import GeneratorOptions, generate_case
-from planner.loading import load_case
-from planner.recommend import Recommender, recommend_case
+from planner.assess.needs import Assessor, AssessmentContext, assess_case
+from planner.synthetic.generate import GeneratorOptions, generate_case
+from planner.io.loading import load_case
+from planner.recommend.candidates import Recommender, recommend_case
 
 
 @pytest.fixture(scope="module", params=["role", "individual"])

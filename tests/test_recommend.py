@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.assess import AssessmentContext, Need, assess
-from planner.loading import bundled_dir, load_catalog, load_rules
-from planner.profile import Official, TrainingRecord
-from planner.recommend import Recommendations, closes, overlapping_courses, recommend
+from planner.assess.needs import AssessmentContext, Need, assess
+from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.domain.profile import Official, TrainingRecord
+from planner.recommend.candidates import Recommendations, closes, overlapping_courses, recommend
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
 FRAMEWORK = load_rules(bundled_dir("rules"))

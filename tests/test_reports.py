@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import cli
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.solve import SolveConfig, solve
 from planner.report.plan_report import PlanReport, plan_page, summary_text, write_plan_xlsx

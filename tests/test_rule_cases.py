@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.assess import Assessor, AssessmentContext
-from planner.loading import bundled_dir, load_catalog, load_rules
-from planner.profile import Official, TrainingRecord
+from planner.assess.needs import Assessor, AssessmentContext
+from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.domain.profile import Official, TrainingRecord
 
 CASES_DIR = Path(__file__).parent / "cases" / "rules"
 FRAMEWORK = load_rules(bundled_dir("rules"))

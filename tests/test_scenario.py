@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.assess import assess_case
+from planner.assess.needs import assess_case
 from planner.errors import InputError
-from planner.loading import load_case
-from planner.scenario import (
+from planner.io.loading import load_case
+from planner.analysis.scenario import (
     BudgetChange, Scenario, apply_scenario, budget_scale_scenarios, load_scenario,
 )
 

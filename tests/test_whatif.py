@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.errors import InputError
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.report.html import write_page
 from planner.report.whatif_report import whatif_dict, whatif_page, write_whatif_xlsx
-from planner.scenario import Scenario, apply_scenario, budget_scale_scenarios, load_scenario
-from planner.whatif import (
+from planner.analysis.scenario import Scenario, apply_scenario, budget_scale_scenarios, load_scenario
+from planner.analysis.whatif import (
     MILLION, WhatIfSettings, compare, run_whatif, solve_variant, variants_from,
 )
 from test_html import _chromium, needs_chromium
@@ -212,7 +212,7 @@ def test_raises_when_a_scenario_names_an_unknown_course(tmp_path, case) -> None:
 
 
 def test_raises_when_a_budget_change_matches_no_line(case) -> None:
-    from planner.scenario import BudgetChange
+    from planner.analysis.scenario import BudgetChange
 
     with pytest.raises(InputError, match="matches no budget line"):
         apply_scenario(case, Scenario(name="x", budget=[BudgetChange(year=2031, scale=0.5)]))

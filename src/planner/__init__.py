@@ -14,23 +14,49 @@ The library logs to ``logging.getLogger("planner")`` and never configures handle
 
 from __future__ import annotations
 
+import importlib
 import logging
-
-from planner.assess import Assessment, AssessmentContext, Need, assess, assess_case
-from planner.case import Case, CaseConfig
-from planner.catalog import Catalog, Course, Session
-from planner.errors import InfeasiblePlanError, InputError, PlannerError
-from planner.framework import Framework, Position, Rule
-from planner.loading import (
-    load_case, load_catalog, load_history, load_officials, load_rules, bundled_dir,
-)
-from planner.profile import Official, TrainingRecord
+from typing import TYPE_CHECKING, Any
 
 logging.getLogger("planner").addHandler(logging.NullHandler())
 
-__all__ = [
-    "Assessment", "AssessmentContext", "Case", "CaseConfig", "Catalog", "Course", "Framework",
-    "InfeasiblePlanError", "InputError", "Need", "Official", "PlannerError", "Position", "Rule",
-    "Session", "TrainingRecord", "assess", "assess_case", "bundled_dir", "load_case",
-    "load_catalog", "load_history", "load_officials", "load_rules",
-]
+# The public names are loaded on first use, so that importing one layer (e.g. `planner.optimise`)
+# does not load the others (loading pulls in yaml, pydantic and networkx).
+_PUBLIC = {
+    "Assessment": "planner.assess.needs", "AssessmentContext": "planner.assess.needs",
+    "Need": "planner.assess.needs", "assess": "planner.assess.needs",
+    "assess_case": "planner.assess.needs",
+    "Case": "planner.io.case", "CaseConfig": "planner.io.case",
+    "Catalog": "planner.domain.catalog", "Course": "planner.domain.catalog",
+    "Session": "planner.domain.catalog",
+    "InfeasiblePlanError": "planner.errors", "InputError": "planner.errors",
+    "PlannerError": "planner.errors",
+    "Framework": "planner.law.framework", "Position": "planner.law.framework",
+    "Rule": "planner.law.framework",
+    "load_case": "planner.io.loading", "load_catalog": "planner.io.loading",
+    "load_history": "planner.io.loading", "load_officials": "planner.io.loading",
+    "load_rules": "planner.io.loading", "bundled_dir": "planner.io.loading",
+    "Official": "planner.domain.profile", "TrainingRecord": "planner.domain.profile",
+}
+
+__all__ = sorted(_PUBLIC)
+
+if TYPE_CHECKING:
+    from planner.assess.needs import Assessment, AssessmentContext, Need, assess, assess_case
+    from planner.domain.catalog import Catalog, Course, Session
+    from planner.domain.profile import Official, TrainingRecord
+    from planner.errors import InfeasiblePlanError, InputError, PlannerError
+    from planner.io.case import Case, CaseConfig
+    from planner.io.loading import (
+        bundled_dir, load_case, load_catalog, load_history, load_officials, load_rules,
+    )
+    from planner.law.framework import Framework, Position, Rule
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'planner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -9,19 +9,19 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.assess import assess_case
+from planner.assess.needs import assess_case
 from planner.cli.common import (
     require_output,
     case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.report.assessment import (
     assessment_json, describe_current, describe_need, describe_target, kinds_sheet, needs_sheet,
     totals, totals_sheet,
 )
 from planner.report.tabular import Sheet
-from planner.report.atomic import write_atomic
+from planner.io.atomic import write_atomic
 from planner.report.tabular import write_xlsx
 
 

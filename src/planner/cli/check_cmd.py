@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from planner.check import check_plan
+from planner.optimise.check import check_plan
 from planner.cli.common import case_argument, lang_option
 from planner.errors import InputError
 from planner.i18n import t, format_int
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 
 

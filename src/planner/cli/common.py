@@ -96,7 +96,7 @@ def require_output(output: Path | None, fmt: str) -> Path:
 
 def emit(text: str, output: Path | None, lang: str) -> None:
     """Write `text` to `output` atomically (and say so on stderr), or print it."""
-    from planner.report.atomic import write_atomic
+    from planner.io.atomic import write_atomic
 
     if output:
         write_atomic(output, text)

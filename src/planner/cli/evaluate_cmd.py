@@ -14,10 +14,10 @@ from rich.table import Table
 from planner.cli.common import (
     case_argument, emit, format_option, lang_option, output_option, require_output,
 )
-from planner.evaluate import Evaluation, EvaluationSettings, evaluate_case
+from planner.analysis.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.i18n import t
-from planner.loading import load_case
-from planner.report.atomic import write_atomic
+from planner.io.loading import load_case
+from planner.io.atomic import write_atomic
 from planner.report.evaluation import (
     all_sheets, cards, courses_sheet, evaluation_json, evaluation_page, results_sheet, title,
 )

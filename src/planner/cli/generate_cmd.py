@@ -1,6 +1,6 @@
 """`planner generate`: write a synthetic case folder (case.yaml, officials.csv, history.csv).
 
-Only parses options and calls `planner.generate`; bad options are click usage errors (exit 2).
+Only parses options and calls `planner.synthetic.generate`; bad options are click usage errors (exit 2).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from planner.generate import NEEDS_MODES, PRESETS, GeneratorOptions, generate_case, parse_years, preset_options
+from planner.synthetic.generate import NEEDS_MODES, PRESETS, GeneratorOptions, generate_case, parse_years, preset_options
 
 
 def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:

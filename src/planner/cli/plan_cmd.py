@@ -9,17 +9,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.case import Case
+from planner.io.case import Case
 from planner.cli.common import (
     case_argument, emit, format_option, lang_option, output_option, require_output,
 )
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import ENGINES, SolveConfig, solve
-from planner.report.atomic import write_atomic
+from planner.io.atomic import write_atomic
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
 from planner.report.tabular import write_xlsx
 
@@ -98,7 +98,7 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
 
 def effectiveness_of(case: Case) -> dict[str, float | None]:
     """Course → measured effectiveness (None: no data) from the case's evaluated history."""
-    from planner.evaluate import course_effectiveness, evaluate_case
+    from planner.analysis.evaluate import course_effectiveness, evaluate_case
 
     return course_effectiveness(evaluate_case(case))
 

@@ -8,16 +8,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.assess import Assessment, assess_case
-from planner.case import Case
+from planner.assess.needs import Assessment, assess_case
+from planner.io.case import Case
 from planner.cli.common import (
     require_output,
     case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
-from planner.loading import load_case
-from planner.recommend import Recommendations, recommend_case
-from planner.report.atomic import write_atomic
+from planner.io.loading import load_case
+from planner.recommend.candidates import Recommendations, recommend_case
+from planner.io.atomic import write_atomic
 from planner.report.recommendation import (
     overlaps_sheet, recommendation_json, recommendations_sheet, summary_line,
 )

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from planner.cli.common import output_option
-from planner.report.atomic import write_atomic
-from planner.schemas import SCHEMAS, schema
+from planner.io.atomic import write_atomic
+from planner.report.schemas import SCHEMAS, schema
 
 
 @click.command("schema")

@@ -8,8 +8,8 @@ import click
 
 from planner.cli.common import case_argument, lang_option
 from planner.i18n import t
-from planner.loading import load_case
-from planner.validation import case_warnings
+from planner.io.loading import load_case
+from planner.analysis.validation import case_warnings
 
 
 @click.command("validate")

@@ -14,12 +14,12 @@ from planner.cli.common import (
     case_argument, emit, format_option, lang_option, output_option, require_output,
 )
 from planner.i18n import format_decimal, t
-from planner.loading import load_case
+from planner.io.loading import load_case
 from planner.optimise.solve import ENGINES
 from planner.report.html import format_cell, format_number
 from planner.report.tabular import Sheet
-from planner.scenario import apply_scenario, budget_scale_scenarios, load_scenario
-from planner.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
+from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, load_scenario
+from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
 
 
 @click.command("whatif")
@@ -120,7 +120,7 @@ def _print_table(result: WhatIf, lang: str, output: Path | None) -> None:
     for line in notes(result, lang):
         console.print(f"[italic]{line}[/italic]")
     if output:
-        from planner.report.atomic import write_atomic
+        from planner.io.atomic import write_atomic
 
         write_atomic(output, console.export_text())
         click.echo(t(lang, "cli.written", path=output), err=True)

@@ -1,7 +1,7 @@
 """The optimiser: officials × candidate sessions over the horizon, under seats, budget, term
 coverage, deadlines, prerequisites, no double content and time away.
 
-Importing this package does not import a solver: `planner.check` uses the instance, the rule
+Importing this package does not import a solver: `planner.optimise.check` uses the instance, the rule
 modules and the plan state without ortools; the engines are imported when `solve` runs.
 """
 

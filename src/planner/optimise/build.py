@@ -25,9 +25,9 @@ from planner.optimise.constraints.deadlines import closable
 from planner.optimise.instance import Course, Instance, Limits, Need, Official, Option, Session
 
 if TYPE_CHECKING:
-    from planner.assess import Assessment
-    from planner.case import Case
-    from planner.recommend import Recommendations
+    from planner.assess.needs import Assessment
+    from planner.io.case import Case
+    from planner.recommend.candidates import Recommendations
 
 # Exclusion causes of `recommend`, in the order they explain an unmet need (the most actionable
 # first), and the Plan JSON cause each becomes.
@@ -38,9 +38,9 @@ _EXCLUSION_ORDER = ("prerequisite_missing", "no_session", "not_eligible", "alrea
 
 def build_instance(case: "Case", assessment: "Assessment | None" = None,
                    recommendations: "Recommendations | None" = None, lang: str = "vi") -> Instance:
-    from planner.assess import assess_case, course_periods
-    from planner.cost import class_cost, participant_cost
-    from planner.recommend import closes, recommend_case
+    from planner.assess.needs import assess_case, course_periods
+    from planner.recommend.cost import class_cost, participant_cost
+    from planner.recommend.candidates import closes, recommend_case
 
     if assessment is None:
         assessment = assess_case(case, lang=lang)
@@ -254,8 +254,8 @@ def _pending_groups(course: Any, requires: tuple[str, ...], own: dict[str, Any],
 def _eligible(course: Any, session: Any, profile: Any, position: Any, on: dt.date) -> bool:
     if not course.eligibility:
         return True
-    from planner.attributes import official_attributes
-    from planner.eligibility import failed_eligibility
+    from planner.law.attributes import official_attributes
+    from planner.recommend.eligibility import failed_eligibility
 
     return not failed_eligibility(course, official_attributes(profile, position, session.start), on)
 

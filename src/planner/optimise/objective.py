@@ -37,7 +37,7 @@ class Objective:
     mode: str = "coverage"
     rate: int = 100  # thousand VND per priority point, cost mode
     # Per course (index), the share of participants reaching the target level
-    # (`planner.evaluate.course_effectiveness`; 1.0 where there is no data): when given, closing
+    # (`planner.analysis.evaluate.course_effectiveness`; 1.0 where there is no data): when given, closing
     # a need with a course is worth weight × effectiveness (rounded to whole points). Needs met
     # through a count (several sessions, or any course) keep their full weight.
     effectiveness: tuple[float, ...] | None = None

@@ -68,7 +68,7 @@ class SolveConfig:
     rate: int = 100  # cost mode: thousand VND a priority point is worth
     lang: str = "vi"
     progress: Optional[Progress] = None
-    # Weight each course's points by its measured effectiveness (`planner.evaluate.
+    # Weight each course's points by its measured effectiveness (`planner.analysis.evaluate.
     # course_effectiveness`): course id → share reaching the target level, None = no data (1.0).
     weight_by_effectiveness: bool = False
     effectiveness: Optional[Mapping[str, Optional[float]]] = None

@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from planner.assess import Assessment, Need
-from planner.framework import Framework
+from planner.assess.needs import Assessment, Need
+from planner.law.framework import Framework
 from planner.i18n import level_label, t
-from planner.profile import Official
+from planner.domain.profile import Official
 from planner.report.tabular import Column, Sheet
 
 

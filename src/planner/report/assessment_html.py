@@ -15,8 +15,8 @@ from planner.report.plan_report import KINDS, PALETTE_KINDS, hbar_layout
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from planner.assess import Assessment
-    from planner.case import Case
+    from planner.assess.needs import Assessment
+    from planner.io.case import Case
 
 
 def units_figure(case: "Case", assessment: "Assessment", lang: str) -> "go.Figure | None":

@@ -1,5 +1,5 @@
 """Evaluation outputs: JSON (with its JSON Schema), CSV/Excel sheets, the console table and the
-HTML page with charts, all from one `planner.evaluate.Evaluation`.
+HTML page with charts, all from one `planner.analysis.evaluate.Evaluation`.
 
 A level without data shows the words "no data" (`evaluate.no_data`), never a zero.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Sequence
 
-from planner.evaluate import CourseEvaluation, Evaluation, GroupEvaluation, IndicatorEffect
+from planner.analysis.evaluate import CourseEvaluation, Evaluation, GroupEvaluation, IndicatorEffect
 from planner.i18n import format_date, t
 from planner.report.html import Card, Page, Section, format_number
 from planner.report.tabular import Column, Sheet

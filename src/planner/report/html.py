@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from planner.i18n import format_date, format_vnd, t
-from planner.report.atomic import write_atomic
+from planner.io.atomic import write_atomic
 from planner.report.tabular import Column, Sheet
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from planner.report.tabular import Column, Sheet, write_xlsx
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from planner.assess import Assessment, Need
-    from planner.case import Case
+    from planner.assess.needs import Assessment, Need
+    from planner.io.case import Case
     from planner.optimise.result import PlanResult
 
 KINDS = ("qualification", "competency", "mandatory")
@@ -107,7 +107,7 @@ class PlanReport:
 
     @classmethod
     def of(cls, case: "Case", plan: "PlanResult", lang: str) -> "PlanReport":
-        from planner.assess import assess_case
+        from planner.assess.needs import assess_case
 
         # The same assessment the plan was built from (pure and deterministic).
         return cls(case, plan, assess_case(case, lang=lang), lang)

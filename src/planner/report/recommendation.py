@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from planner.catalog import Catalog
+from planner.domain.catalog import Catalog
 from planner.i18n import t
-from planner.profile import Official
-from planner.recommend import Recommendations
+from planner.domain.profile import Official
+from planner.recommend.candidates import Recommendations
 from planner.report.tabular import Column, Sheet
 
 

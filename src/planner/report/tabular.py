@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
-from planner.report.atomic import write_atomic, write_atomic_with
+from planner.io.atomic import write_atomic, write_atomic_with
 
 ColumnKind = Literal["text", "int", "vnd", "date", "float", "bool"]
 

@@ -1,5 +1,5 @@
 """What-if outputs: JSON (with its JSON Schema), the console tables, an Excel workbook and a
-self-contained HTML page, all from one `planner.whatif.WhatIf`.
+self-contained HTML page, all from one `planner.analysis.whatif.WhatIf`.
 
 Every variant is shown beside the baseline: needs met per kind, knowledge updates of leaders over
 the term, cost against budget, unmet needs by cause, who gains or loses a course; then the
@@ -19,8 +19,8 @@ from planner.optimise.result import UNMET_CAUSES
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.tabular import Column, Sheet, write_xlsx
-from planner.scenario import Scenario
-from planner.whatif import MILLION, Marginal, Outcome, WhatIf
+from planner.analysis.scenario import Scenario
+from planner.analysis.whatif import MILLION, Marginal, Outcome, WhatIf
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -3,7 +3,7 @@
 - `NAME`: the rule id; its human name is the locale key `optimise.rule.<NAME>` (vi/en), reused by reports;
 - `CAUSE`: the unmet-need cause (DESIGN §4) reported when this rule is what blocks a need;
 - `add(inst, model, *, hard_term)`: add the rule's rows to an engine-neutral `LinearModel`;
-- `check(inst, state) -> list[Violation]`: the solver-free check used by `planner.check`;
+- `check(inst, state) -> list[Violation]`: the solver-free check used by `planner.optimise.check`;
 - `blocks(inst, state, option) -> Block | None`: would adding `option` to the plan break the
   rule? (the marginal test behind greedy and the verified explanations).
 """

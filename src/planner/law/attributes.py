@@ -6,9 +6,9 @@ import datetime as dt
 from bisect import bisect_left
 from typing import Any, Sequence
 
-from planner.conditions import KNOWN_ATTRIBUTES, Attributes
-from planner.framework import Position
-from planner.profile import Official, whole_years_between
+from planner.law.conditions import KNOWN_ATTRIBUTES, Attributes
+from planner.law.framework import Position
+from planner.domain.profile import Official, whole_years_between
 
 _GOOD = ("good", "excellent")
 

@@ -15,19 +15,19 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from typing import TYPE_CHECKING
 
-from planner.attributes import hashable, official_attributes
-from planner.catalog import Catalog, Course
-from planner.framework import (
+from planner.law.attributes import hashable, official_attributes
+from planner.domain.catalog import Catalog, Course
+from planner.law.framework import (
     CompetencyTarget, Framework, ParamRef, Position, ProgrammeTarget, QualificationTarget, Rule,
     RuleVersion,
 )
 from planner.i18n import format_date, level_label, t
-from planner.profile import Official, TrainingRecord
-from planner.reference import Reference
+from planner.domain.profile import Official, TrainingRecord
+from planner.law.reference import Reference
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
 if TYPE_CHECKING:
-    from planner.case import Case
+    from planner.io.case import Case
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from planner.catalog import Catalog
-from planner.framework import Framework
-from planner.profile import Official, TrainingRecord
-from planner.reference import StrictModel
+from planner.domain.catalog import Catalog
+from planner.law.framework import Framework
+from planner.domain.profile import Official, TrainingRecord
+from planner.law.reference import StrictModel
 from planner.types import CourseKind, FundingSource, Money
 
 if TYPE_CHECKING:
-    from planner.indicators import IndicatorValue
+    from planner.io.indicators import IndicatorValue
 
 
 class Term(StrictModel):

@@ -7,7 +7,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from planner.reference import StrictModel
+from planner.law.reference import StrictModel
 from planner.types import QUALIFICATION_SCALES, Gender, Rating, TrainingResult
 
 

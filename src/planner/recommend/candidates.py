@@ -29,21 +29,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
-from planner.assess import Need, course_periods
-from planner.attributes import (
+from planner.assess.needs import Need, course_periods
+from planner.law.attributes import (
     DATED_ATTRIBUTES, dated_start, hashable, official_attributes, years_signature,
 )
-from planner.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
-from planner.cost import nominal_cost
-from planner.eligibility import EligibilityFailure
-from planner.framework import Framework, Position
+from planner.domain.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
+from planner.recommend.cost import nominal_cost
+from planner.recommend.eligibility import EligibilityFailure
+from planner.law.framework import Framework, Position
 from planner.i18n import format_date, format_vnd, level_label, t
-from planner.profile import Official, TrainingRecord, whole_years_between
+from planner.domain.profile import Official, TrainingRecord, whole_years_between
 from planner.types import qualification_rank
 
 if TYPE_CHECKING:
-    from planner.assess import Assessment
-    from planner.case import Case
+    from planner.assess.needs import Assessment
+    from planner.io.case import Case
 
 ExclusionCause = Literal["not_eligible", "prerequisite_missing", "already_completed", "no_session"]
 
@@ -178,7 +178,7 @@ class Recommender:
         *, effectiveness: Mapping[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
-        # Measured effectiveness per course (planner.evaluate.course_effectiveness), off unless
+        # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off unless
         # given: a course whose participants rarely reach its level ranks lower.
         self.effectiveness = {c: min(1.0, max(0.0, e)) for c, e in (effectiveness or {}).items()}
         self.framework = framework
@@ -609,7 +609,7 @@ def _sorted_verdicts(
 
 
 def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
-    """The date-dependent attributes of planner.attributes, on `day`."""
+    """The date-dependent attributes of planner.law.attributes, on `day`."""
     return (
         whole_years_between(official.birth_date, day),
         whole_years_between(official.started_service_on, day) if official.started_service_on else None,
@@ -634,7 +634,7 @@ def recommend(
     (priority first, as the assessment gives them). `term` (first, last year) is the congress
     term for courses renewed each term; without it the horizon years stand for it.
     `effectiveness` (course → share of participants reaching its level, from
-    `planner.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
+    `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
     recommender = Recommender(catalog, framework, years, reference_date, lang, term,
                               effectiveness=effectiveness)
     by_official: dict[str, list[Need]] = defaultdict(list)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner.attributes import official_attributes
+from planner.law.attributes import official_attributes
 from typing import Any
 
-from planner.catalog import Course, Eligibility, EligibilityVersion
-from planner.conditions import Attributes, Condition
-from planner.framework import Position
+from planner.domain.catalog import Course, Eligibility, EligibilityVersion
+from planner.law.conditions import Attributes, Condition
+from planner.law.framework import Position
 from planner.i18n import has, level_label, t
-from planner.profile import Official
+from planner.domain.profile import Official
 from planner.types import QUALIFICATION_SCALES
 
 

@@ -1,6 +1,6 @@
 """What-if analysis: solve variants of a case and compare them with the unchanged baseline.
 
-Each variant is the case changed by a scenario (`planner.scenario`), planned from scratch:
+Each variant is the case changed by a scenario (`planner.analysis.scenario`), planned from scratch:
 assess → recommend → build → solve, so every rule applies to every variant. The comparison
 reports, per variant: needs met per kind, knowledge updates of leaders over the term (QĐ 145),
 cost against budget per year and source, unmet needs by cause, and the officials who gain or
@@ -34,10 +34,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Sequence
 
-from planner.case import Case
+from planner.io.case import Case
 from planner.errors import InfeasiblePlanError
 from planner.optimise.result import PlanResult
-from planner.scenario import BudgetChange, Scenario, apply_scenario
+from planner.analysis.scenario import BudgetChange, Scenario, apply_scenario
 
 log = logging.getLogger("planner")
 
@@ -215,10 +215,10 @@ def _run_in_worker(variant: Variant, settings: WhatIfSettings) -> Outcome:
 
 def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Outcome:
     """Plan one variant: the same pipeline as `planner plan`, one solver worker."""
-    from planner.assess import assess_case
+    from planner.assess.needs import assess_case
     from planner.optimise.build import build_instance
     from planner.optimise.solve import SolveConfig, solve
-    from planner.recommend import recommend_case
+    from planner.recommend.candidates import recommend_case
 
     started = time.monotonic()
     changed = changed_case(case, variant)

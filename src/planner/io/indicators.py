@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from planner.errors import InputError
-from planner.loading import _check_columns, _CellError, _parse_cell, _text, parse_int, parse_str
-from planner.reference import StrictModel
-from planner.tables import fold, open_table
+from planner.io.loading import _check_columns, _CellError, _parse_cell, _text, parse_int, parse_str
+from planner.law.reference import StrictModel
+from planner.io.tables import fold, open_table
 
 Direction = Literal["higher", "lower"]
 

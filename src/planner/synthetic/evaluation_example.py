@@ -1,6 +1,6 @@
 """The `examples/danh-gia-2025` case: a commune cluster with a year (2025) of evaluated training.
 
-Seeded and deterministic: `python -m planner.evaluation_example examples/danh-gia-2025` rewrites
+Seeded and deterministic: `python -m planner.synthetic.evaluation_example examples/danh-gia-2025` rewrites
 byte-identical files (case.yaml, officials.csv, history.csv, indicators.csv). The data are
 synthetic: names, levels and indicator values are plausible assumptions for a worked example,
 not statistics. Course ids come from the bundled catalog (`catalog: bundled`).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from planner.report.atomic import write_atomic
+from planner.io.atomic import write_atomic
 
 SEED = 2025
 COMMUNES: tuple[str, ...] = (
@@ -195,7 +195,7 @@ def _indicators(rng: random.Random, history: Sequence[dict[str, object]],
 
 CASE_YAML = """\
 # Worked example of `planner evaluate` (issue #8): a commune cluster with 2025 training history.
-# Written by `python -m planner.evaluation_example examples/danh-gia-2025` (seeded); synthetic data.
+# Written by `python -m planner.synthetic.evaluation_example examples/danh-gia-2025` (seeded); synthetic data.
 name: Cụm 8 xã — đánh giá đào tạo 2025
 reference_date: 2026-01-15
 years: [2026]

@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.catalog import Catalog, Course
+from planner.domain.catalog import Catalog, Course
 from planner.i18n import t
-from planner.indicators import IndicatorValue
-from planner.profile import Official, TrainingRecord
-from planner.reference import StrictModel
+from planner.io.indicators import IndicatorValue
+from planner.domain.profile import Official, TrainingRecord
+from planner.law.reference import StrictModel
 
 if TYPE_CHECKING:
-    from planner.case import Case
+    from planner.io.case import Case
 
 
 class EvaluationSettings(StrictModel):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from planner.case import Case
+from planner.io.case import Case
 
 
 def case_warnings(case: Case, lang: str = "vi") -> list[str]:
-    """Warnings about a loaded case; the catalog coverage checks are added by `planner.coverage`."""
+    """Warnings about a loaded case; the catalog coverage checks are added by `planner.analysis.coverage`."""
     warnings: list[str] = []
     try:
-        from planner.coverage import coverage_warnings
+        from planner.analysis.coverage import coverage_warnings
     except ImportError:  # pragma: no cover - coverage arrives with the catalog work
         return warnings
     warnings.extend(coverage_warnings(case, lang))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.case import UnitInfo
-from planner.catalog import Catalog, CostNorms, Course, DistanceBandNorm, Session
+from planner.io.case import UnitInfo
+from planner.domain.catalog import Catalog, CostNorms, Course, DistanceBandNorm, Session
 from planner.errors import InputError
-from planner.profile import Official
+from planner.domain.profile import Official
 from planner.types import Money
 
 

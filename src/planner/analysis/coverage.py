@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.case import Case
-from planner.catalog import Catalog
-from planner.framework import (
+from planner.io.case import Case
+from planner.domain.catalog import Catalog
+from planner.law.framework import (
     CompetencyTarget, Framework, QualificationTarget, Target,
 )
 from planner.i18n import level_label, t
-from planner.recommend import closes
+from planner.recommend.candidates import closes
 
 
 def _target_dict(target: Target, framework: Framework, on: dt.date) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from planner.conditions import Condition
-from planner.reference import Dated, LocalizedText, Reference, StrictModel
+from planner.law.conditions import Condition
+from planner.law.reference import Dated, LocalizedText, Reference, StrictModel
 from planner.types import COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, QualificationField
 
 

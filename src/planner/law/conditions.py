@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from pydantic import Field, model_validator
 
-from planner.reference import StrictModel
+from planner.law.reference import StrictModel
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
 Attributes = Callable[[str], Any]

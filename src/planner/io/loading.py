@@ -16,14 +16,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
-from planner.case import Case, CaseConfig, UnitInfo
-from planner.catalog import Catalog, CatalogFile, Course
+from planner.io.case import Case, CaseConfig, UnitInfo
+from planner.domain.catalog import Catalog, CatalogFile, Course
 from planner.errors import InputError
-from planner.framework import Framework, ParamRef, ProgrammeTarget, RulesFile, CompetencyTarget
-from planner.profile import Official, TrainingRecord, build_official, build_record
-from planner.tables import Table, TableRow, fold, open_table
+from planner.law.framework import Framework, ParamRef, ProgrammeTarget, RulesFile, CompetencyTarget
+from planner.domain.profile import Official, TrainingRecord, build_official, build_record
+from planner.io.tables import Table, TableRow, fold, open_table
 from planner.types import QUALIFICATION_SCALES
-from planner.yamlio import LineDict, load_model, read_yaml, parse_model
+from planner.io.yamlio import LineDict, load_model, read_yaml, parse_model
 
 # ---------------------------------------------------------------------------------------------
 # Bundled data
@@ -36,7 +36,7 @@ def bundled_dir(name: str) -> Path:
         for location in spec.submodule_search_locations:
             if Path(location).is_dir():
                 return Path(location)
-    return Path(__file__).resolve().parents[2] / name
+    return Path(__file__).resolve().parents[3] / name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -729,7 +729,7 @@ def load_case(location: str | Path) -> Case:
     units = load_units(folder / config.units) if config.units else {}
     indicators = ()
     if config.indicators:
-        from planner.indicators import load_indicators  # imports loading: load lazily
+        from planner.io.indicators import load_indicators  # imports loading: load lazily
 
         indicators = load_indicators(folder / config.indicators, {o.unit for o in officials})
     return Case(folder, config, framework, catalog, officials, history, units, indicators)

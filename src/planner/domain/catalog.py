@@ -1,7 +1,7 @@
 """Schema of `catalogs/`: courses, what they deliver, prerequisites, eligibility, costs, sessions.
 
 Cost *norms* (TT 36/2018/TT-BTC support for travel, lodging and meals) are data too: they live in a
-catalog file's `cost_norms` section with their reference, and `planner.cost` applies them.
+catalog file's `cost_norms` section with their reference, and `planner.recommend.cost` applies them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from planner.conditions import Condition
-from planner.reference import Dated, LocalizedText, Reference, StrictModel
+from planner.law.conditions import Condition
+from planner.law.reference import Dated, LocalizedText, Reference, StrictModel
 from planner.types import (
     COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, FundingSource, Money, QualificationField,
 )

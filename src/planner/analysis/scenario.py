@@ -26,13 +26,13 @@ from pathlib import Path
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from planner.case import BudgetLine, Case
-from planner.catalog import Catalog, Course, Session
+from planner.io.case import BudgetLine, Case
+from planner.domain.catalog import Catalog, Course, Session
 from planner.errors import InputError
-from planner.framework import Framework, ParameterValue
-from planner.reference import Reference, StrictModel
+from planner.law.framework import Framework, ParameterValue
+from planner.law.reference import Reference, StrictModel
 from planner.types import FundingSource, Money
-from planner.yamlio import parse_model, read_yaml
+from planner.io.yamlio import parse_model, read_yaml
 
 
 class BudgetChange(StrictModel):

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, Sequence, TextIO
 
-from planner.case import UnitInfo
-from planner.catalog import Catalog, Course
-from planner.eligibility import failed_eligibility
+from planner.io.case import UnitInfo
+from planner.domain.catalog import Catalog, Course
+from planner.recommend.eligibility import failed_eligibility
 from planner.errors import InputError
-from planner.framework import CompetencyTarget, Framework, Position, ProgrammeTarget
-from planner.profile import whole_years_between
-from planner.report.atomic import write_atomic, write_atomic_with
+from planner.law.framework import CompetencyTarget, Framework, Position, ProgrammeTarget
+from planner.domain.profile import whole_years_between
+from planner.io.atomic import write_atomic, write_atomic_with
 from planner.types import FUNDING_SOURCES, QUALIFICATION_SCALES, qualification_rank
 
 log = logging.getLogger("planner")
@@ -668,14 +668,14 @@ def post_rules(framework: Framework, position: Position, on: dt.date) -> PostRul
 
 
 def _load_framework(path: Path | None) -> Framework:
-    from planner.loading import bundled_dir, load_rules
+    from planner.io.loading import bundled_dir, load_rules
 
     return load_rules(path or bundled_dir("rules"))
 
 
 def load_catalog_or_none(path: Path | None, framework: Framework) -> Catalog | None:
     """The catalog history course ids come from; None when there is none yet (no history)."""
-    from planner.loading import bundled_dir, load_catalog
+    from planner.io.loading import bundled_dir, load_catalog
 
     try:
         return load_catalog(path or bundled_dir("catalogs"), framework)
@@ -1235,7 +1235,7 @@ def course_unit_cost(course: Course, catalog: Catalog, unit: UnitInfo | None = N
                      difficult_area: bool = False) -> int:
     """One participant's cost from `unit` (None: the norms' default band) plus their share of
     the class's fixed cost at the median class size."""
-    from planner.cost import breakdown
+    from planner.recommend.cost import breakdown
 
     sessions = sorted(course.sessions, key=lambda s: (s.start, s.id))
     if not sessions:
@@ -1265,8 +1265,8 @@ def cheapest_courses(catalog: Catalog) -> dict[tuple[str, str], list[tuple[int, 
 def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
     """Assess the case in `folder` and price each need at its cheapest delivering course
     (eligibility and seats are the optimiser's business; this only sizes a budget)."""
-    from planner.assess import assess_case
-    from planner.loading import load_case
+    from planner.assess.needs import assess_case
+    from planner.io.loading import load_case
 
     try:
         case = load_case(folder)
@@ -1298,7 +1298,7 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
 
 def _cheapest_periods(case: Any, target: Mapping[str, Any], done: int) -> tuple[int, str] | None:
     """Cheapest way to add the missing tiết with repeats of one course of a counted kind."""
-    from planner.assess import course_periods
+    from planner.assess.needs import course_periods
 
     programme = case.framework.programmes[target["programme"]]
     missing = max(0, int(target["periods"]) - done)

@@ -1,0 +1,1 @@
+"""Analyses over plans and cases: what-if scenarios, after-training evaluation, catalog coverage and case validation."""

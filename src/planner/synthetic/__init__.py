@@ -1,0 +1,1 @@
+"""Synthetic cases: the generator behind `planner generate` and the bundled evaluation example."""
