@@ -31,8 +31,22 @@ def ensure_case(size: int, years: str, seed: int, needs: str, cache: Path = CACH
     folder = cache / f"n{size}-y{years}-s{seed}-{needs}"
     if not (folder / "case.yaml").exists():
         subprocess.run(
-            [sys.executable, "-m", "planner", "generate", "--officials", str(size), "--years", years,
-             "--seed", str(seed), "--needs", needs, "-o", str(folder)],
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "generate",
+                "--officials",
+                str(size),
+                "--years",
+                years,
+                "--seed",
+                str(seed),
+                "--needs",
+                needs,
+                "-o",
+                str(folder),
+            ],
             check=True,
         )
     return folder
@@ -45,11 +59,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--needs", choices=["role", "individual"], default="role")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cache", type=Path, default=CACHE,
-                        help="folder of the generated cases (default benchmarks/.cache)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=CACHE,
+        help="folder of the generated cases (default benchmarks/.cache)",
+    )
     args = parser.parse_args()
-    print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
-          f"python {platform.python_version()}")
+    print(
+        f"# {platform.node()} {platform.processor() or platform.machine()}, "
+        f"python {platform.python_version()}"
+    )
     print("size\tstage\tmedian_s\truns_s\tresult")
     for size in args.sizes:
         folder = ensure_case(size, args.years, args.seed, args.needs, args.cache)
@@ -66,15 +86,19 @@ def main() -> None:
             timings["load"].append(loaded - start)
             timings["assess"].append(assessed - loaded)
             timings["recommend"].append(done - assessed)
-            results = {"load": f"{len(case.officials)} officials",
-                       "assess": f"{len(assessment.needs)} needs",
-                       "recommend": f"{sum(1 for r in recommendations.recommendations if r.candidates)}"
-                                    f"/{len(recommendations.recommendations)} needs with a candidate"}
+            results = {
+                "load": f"{len(case.officials)} officials",
+                "assess": f"{len(assessment.needs)} needs",
+                "recommend": f"{sum(1 for r in recommendations.recommendations if r.candidates)}"
+                f"/{len(recommendations.recommendations)} needs with a candidate",
+            }
             # Free this run's case before the next loads, so peak RSS is one run's.
             del case, assessment, recommendations
         for stage, runs in timings.items():
-            print(f"{size}\t{stage}\t{statistics.median(runs):.2f}\t"
-                  f"{','.join(f'{r:.2f}' for r in runs)}\t{results[stage]}")
+            print(
+                f"{size}\t{stage}\t{statistics.median(runs):.2f}\t"
+                f"{','.join(f'{r:.2f}' for r in runs)}\t{results[stage]}"
+            )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"# peak RSS after {size}: {peak_mb:.0f} MB", flush=True)
 

@@ -38,16 +38,35 @@ RESULTS = HERE / "results"
 METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
 
 
-def case_folder(size: int, years: str, seed: int, needs: str, cache: Path = CACHE,
-                term: str | None = None) -> Path:
+def case_folder(
+    size: int, years: str, seed: int, needs: str, cache: Path = CACHE, term: str | None = None
+) -> Path:
     """The generated case (made once); `term` is passed to `planner generate --term` (keep cases
     of another term in another `cache`)."""
     folder = cache / f"n{size}-y{years}-s{seed}-{needs}"
     if not (folder / "case.yaml").exists():
         extra = ["--term", term] if term else []
-        subprocess.run([sys.executable, "-m", "planner", "generate", "--officials", str(size),
-                        "--years", years, "--seed", str(seed), "--needs", needs, "-o", str(folder),
-                        *extra], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "generate",
+                "--officials",
+                str(size),
+                "--years",
+                years,
+                "--seed",
+                str(seed),
+                "--needs",
+                needs,
+                "-o",
+                str(folder),
+                *extra,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 
@@ -71,9 +90,15 @@ def prepare(folder: Path) -> tuple[Path, dict[str, float]]:
     t3 = time.perf_counter()
     inst = build_instance(case, assessment, recommendations)
     t4 = time.perf_counter()
-    stages = {"load_s": t1 - t0, "assess_s": t2 - t1, "recommend_s": t3 - t2, "build_s": t4 - t3,
-              "officials": len(inst.officials), "needs": len(inst.needs),
-              "options": len(inst.options)}
+    stages = {
+        "load_s": t1 - t0,
+        "assess_s": t2 - t1,
+        "recommend_s": t3 - t2,
+        "build_s": t4 - t3,
+        "officials": len(inst.officials),
+        "needs": len(inst.needs),
+        "options": len(inst.options),
+    }
     with open(target, "wb") as fh:
         pickle.dump(inst, fh, protocol=pickle.HIGHEST_PROTOCOL)
     stages_file.write_text(json.dumps(stages))
@@ -88,38 +113,72 @@ def run_one(instance_path: Path, method: str, time_limit: float, threads: int, s
     with open(instance_path, "rb") as fh:
         inst = pickle.load(fh)
     engine = {"planner": "auto", "cpsat-tuned": "cpsat"}.get(method, method)
-    config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=threads,
-                         tuned=method != "cpsat", lang="en")
+    config = SolveConfig(
+        engine=engine,
+        time_limit=time_limit,
+        seed=seed,
+        workers=threads,
+        tuned=method != "cpsat",
+        lang="en",
+    )
     started = time.perf_counter()
     try:
         plan = solve(inst, config)
     except Exception as exc:  # noqa: BLE001 - a baseline failing is a result too
-        return {"method": method, "error": f"{type(exc).__name__}: {exc}"[:300],
-                "total_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+        return {
+            "method": method,
+            "error": f"{type(exc).__name__}: {exc}"[:300],
+            "total_s": time.perf_counter() - started,
+            "peak_mb": _peak_mb(),
+        }
     total = time.perf_counter() - started
     report = check_plan(inst, plan)
-    return {"method": method, "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
-            "first_plan_s": plan.info.get("first_plan_s"), "total_s": total,
-            "peak_mb": _peak_mb(), "checked": report.ok, "violations": len(report.violations),
-            "info": {k: v for k, v in plan.info.items() if isinstance(v, (int, float, str))}}
+    return {
+        "method": method,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "first_plan_s": plan.info.get("first_plan_s"),
+        "total_s": total,
+        "peak_mb": _peak_mb(),
+        "checked": report.ok,
+        "violations": len(report.violations),
+        "info": {k: v for k, v in plan.info.items() if isinstance(v, (int, float, str))},
+    }
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _subprocess(instance_path: Path, method: str, time_limit: float, threads: int, seed: int,
-                timeout: float, memory_cap_gb: float = 0.0) -> dict:
+def _subprocess(
+    instance_path: Path,
+    method: str,
+    time_limit: float,
+    threads: int,
+    seed: int,
+    timeout: float,
+    memory_cap_gb: float = 0.0,
+) -> dict:
     """Run one method in its own process; killed at `timeout` seconds or, when a cap is given,
     as soon as its resident memory passes `memory_cap_gb` (a monolithic baseline at 100k+
     officials would otherwise take the machine down with it)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(instance_path), method,
-           str(time_limit), str(threads), str(seed)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--one",
+        str(instance_path),
+        method,
+        str(time_limit),
+        str(threads),
+        str(seed),
+    ]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     started = time.monotonic()
     peak_kb = 0
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=env) as proc:
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
         while True:
             try:  # communicate drains both pipes while waiting; retrying loses no output
                 stdout, stderr = proc.communicate(timeout=0.5)
@@ -128,17 +187,23 @@ def _subprocess(instance_path: Path, method: str, time_limit: float, threads: in
                 pass
             rss_kb = _rss_kb(proc.pid)
             peak_kb = max(peak_kb, rss_kb)
-            if memory_cap_gb and rss_kb > memory_cap_gb * 2 ** 20:
+            if memory_cap_gb and rss_kb > memory_cap_gb * 2**20:
                 proc.kill()
                 proc.communicate()
-                return {"method": method, "error": f"killed at {rss_kb / 2 ** 20:.1f} GB RSS "
-                        f"(cap {memory_cap_gb:g} GB) after {time.monotonic() - started:.0f} s",
-                        "peak_mb": rss_kb / 1024}
+                return {
+                    "method": method,
+                    "error": f"killed at {rss_kb / 2**20:.1f} GB RSS "
+                    f"(cap {memory_cap_gb:g} GB) after {time.monotonic() - started:.0f} s",
+                    "peak_mb": rss_kb / 1024,
+                }
             if time.monotonic() - started > timeout:
                 proc.kill()
                 proc.communicate()
-                return {"method": method, "error": f"killed after {timeout:.0f} s",
-                        "peak_mb": peak_kb / 1024}
+                return {
+                    "method": method,
+                    "error": f"killed after {timeout:.0f} s",
+                    "peak_mb": peak_kb / 1024,
+                }
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if not lines:
         return {"method": method, "error": (stderr.strip().splitlines() or ["no output"])[-1][:300]}
@@ -161,8 +226,11 @@ def table(rows: list[dict]) -> str:
     by_case: dict[str, list[dict]] = {}
     for row in rows:
         by_case.setdefault(row["case"], []).append(row)
-    out = ["| case | method | objective | own bound | best bound | gap | first plan s | ≤1% s | "
-           "total s | peak MB | checked | baseline/planner |", "|" + "---|" * 12]
+    out = [
+        "| case | method | objective | own bound | best bound | gap | first plan s | ≤1% s | "
+        "total s | peak MB | checked | baseline/planner |",
+        "|" + "---|" * 12,
+    ]
     for case, group in by_case.items():
         bounds = [r["bound"] for r in group if r.get("bound") is not None]
         best = min(bounds) if bounds else None
@@ -170,31 +238,43 @@ def table(rows: list[dict]) -> str:
         for r in group:
             if "error" in r:
                 peak = f"{r['peak_mb']:.0f}" if r.get("peak_mb") else ""
-                out.append(f"| {case} | {r['method']} | error: {r['error']} |" + " |" * 6
-                           + f" {peak} | | |")
+                out.append(
+                    f"| {case} | {r['method']} | error: {r['error']} |"
+                    + " |" * 6
+                    + f" {peak} | | |"
+                )
                 continue
             gap = (best - r["objective"]) / best if best else 0.0
             to1 = f"{r['total_s']:.1f}" if gap <= 0.01 else "-"
             ratio = f"{r['objective'] / mine:.4f}" if mine else "-"
             first = r.get("first_plan_s")
-            out.append(f"| {case} | {r['method']} | {r['objective']:,} | {r['bound']:,} | "
-                       f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
-                       f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} |")
+            out.append(
+                f"| {case} | {r['method']} | {r['objective']:,} | {r['bound']:,} | "
+                f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
+                f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} |"
+            )
     return "\n".join(out)
 
 
 def pipeline_table(stages: dict[str, dict]) -> str:
-    out = ["| case | officials | needs | options | load s | assess s | recommend s | build s |",
-           "|" + "---|" * 8]
+    out = [
+        "| case | officials | needs | options | load s | assess s | recommend s | build s |",
+        "|" + "---|" * 8,
+    ]
     for case, s in stages.items():
-        out.append(f"| {case} | {s['officials']:,} | {s['needs']:,} | {s['options']:,} | "
-                   f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | {s['build_s']:.1f} |")
+        out.append(
+            f"| {case} | {s['officials']:,} | {s['needs']:,} | {s['options']:,} | "
+            f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | {s['build_s']:.1f} |"
+        )
     return "\n".join(out)
 
 
 def _write_results(path: Path, header: str, rows: list[dict], stages: dict[str, dict]) -> None:
-    path.write_text(f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
-                    f"{pipeline_table(stages)}\n", encoding="utf-8")
+    path.write_text(
+        f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
+        f"{pipeline_table(stages)}\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -214,23 +294,43 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--tag", default="")
-    parser.add_argument("--timeout", type=float, default=0.0,
-                        help="Seconds before a method is killed (default 3 × time limit + 120).")
-    parser.add_argument("--term", default=None,
-                        help="Congress term of generated cases, e.g. 2027-2031 (see results/README).")
-    parser.add_argument("--table-only", action="store_true",
-                        help="With --merge: rewrite RESULTS<tag>.md from the jsonl rows, no solving.")
-    parser.add_argument("--merge", action="store_true",
-                        help="Keep the rows already in results<tag>.jsonl for the case × method "
-                             "pairs this run does not redo (e.g. planner rerun after a change).")
-    parser.add_argument("--memory-cap", type=float, default=16.0,
-                        help="GB of resident memory at which a method is killed (0: none).")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=0.0,
+        help="Seconds before a method is killed (default 3 × time limit + 120).",
+    )
+    parser.add_argument(
+        "--term",
+        default=None,
+        help="Congress term of generated cases, e.g. 2027-2031 (see results/README).",
+    )
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="With --merge: rewrite RESULTS<tag>.md from the jsonl rows, no solving.",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="Keep the rows already in results<tag>.jsonl for the case × method "
+        "pairs this run does not redo (e.g. planner rerun after a change).",
+    )
+    parser.add_argument(
+        "--memory-cap",
+        type=float,
+        default=16.0,
+        help="GB of resident memory at which a method is killed (0: none).",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     jsonl = args.out / f"results{args.tag}.jsonl"
-    header = (f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python "
-              f"{platform.python_version()}; command: python benchmarks/run.py "
-              + " ".join(argv) + f"; time limit {args.time_limit:g} s, {args.threads} threads")
+    header = (
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python "
+        f"{platform.python_version()}; command: python benchmarks/run.py "
+        + " ".join(argv)
+        + f"; time limit {args.time_limit:g} s, {args.threads} threads"
+    )
     print(header, flush=True)
     rows: list[dict] = []
     stages: dict[str, dict] = {}
@@ -257,9 +357,15 @@ def main(argv: list[str] | None = None) -> None:
                     path, stages[case] = prepare(folder)
                     print(f"{case}: {stages[case]}", flush=True)
                     for method in args.methods:
-                        row = _subprocess(path, method, args.time_limit, args.threads, seed,
-                                          timeout=args.timeout or 3 * args.time_limit + 120,
-                                          memory_cap_gb=args.memory_cap)
+                        row = _subprocess(
+                            path,
+                            method,
+                            args.time_limit,
+                            args.threads,
+                            seed,
+                            timeout=args.timeout or 3 * args.time_limit + 120,
+                            memory_cap_gb=args.memory_cap,
+                        )
                         row["case"] = case
                         row["command"] = "python benchmarks/run.py " + " ".join(argv)
                         rows = [r for r in rows if (r["case"], r["method"]) != (case, method)]

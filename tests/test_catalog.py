@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.domain.catalog import Catalog, Course
-from planner.cli import cli
 from planner.analysis.coverage import catalog_warnings, rule_gaps
+from planner.cli import cli
+from planner.domain.catalog import Catalog, Course
 from planner.errors import InputError
 from planner.io.loading import bundled_dir, check_catalog_graph, load_case, load_catalog, load_rules
 
@@ -22,27 +22,76 @@ HORIZON = [2026, 2027, 2028, 2029, 2030]
 
 # fixture, [fragments the message must contain: file:line, field, found/expected]
 INVALID_CASES = [
-    ("unknown_prerequisite.yaml", ["unknown_prerequisite.yaml:13", "field 'prerequisites.course'",
-                                   "'no_such_course'", "a course id of the catalog"]),
-    ("prerequisite_cycle.yaml", ["prerequisite_cycle.yaml:13", "cycle", "field 'prerequisites'",
-                                 "c1 → c2 → c1"]),
-    ("session_ends_before_start.yaml", ["session_ends_before_start.yaml:23",
-                                        "field 'courses.1.sessions.0'", "before it starts"]),
-    ("session_outside_horizon.yaml", ["session_outside_horizon.yaml:23",
-                                      "field 'courses.1.sessions.0'", "2206-03-02", "2000-2100"]),
-    ("negative_seats.yaml", ["negative_seats.yaml:23", "field 'courses.1.sessions.0.seats'",
-                             "found -5", "greater than or equal to 0"]),
-    ("negative_cost.yaml", ["negative_cost.yaml:19", "field 'courses.1.cost.tuition'",
-                            "found -900000"]),
-    ("unknown_funding_source.yaml", ["unknown_funding_source.yaml:20",
-                                     "field 'courses.1.funding_source'", "'ngan_sach_huyen'",
-                                     "'ngan_sach_tinh'"]),
-    ("unknown_default_band.yaml", ["unknown_default_band.yaml:14", "field 'cost_norms.0'",
-                                   "'xa_lam'"]),
-    ("duplicate_session_id.yaml", ["duplicate_session_id.yaml:13", "duplicate session id",
-                                   "also in course base", "'b-2026-1'"]),
-    ("unknown_history_course", ["history.csv: row 3", "column 'course'", "'trung_cap_llct_2019'",
-                                "a course id of the catalog"]),
+    (
+        "unknown_prerequisite.yaml",
+        [
+            "unknown_prerequisite.yaml:13",
+            "field 'prerequisites.course'",
+            "'no_such_course'",
+            "a course id of the catalog",
+        ],
+    ),
+    (
+        "prerequisite_cycle.yaml",
+        ["prerequisite_cycle.yaml:13", "cycle", "field 'prerequisites'", "c1 → c2 → c1"],
+    ),
+    (
+        "session_ends_before_start.yaml",
+        ["session_ends_before_start.yaml:23", "field 'courses.1.sessions.0'", "before it starts"],
+    ),
+    (
+        "session_outside_horizon.yaml",
+        [
+            "session_outside_horizon.yaml:23",
+            "field 'courses.1.sessions.0'",
+            "2206-03-02",
+            "2000-2100",
+        ],
+    ),
+    (
+        "negative_seats.yaml",
+        [
+            "negative_seats.yaml:23",
+            "field 'courses.1.sessions.0.seats'",
+            "found -5",
+            "greater than or equal to 0",
+        ],
+    ),
+    (
+        "negative_cost.yaml",
+        ["negative_cost.yaml:19", "field 'courses.1.cost.tuition'", "found -900000"],
+    ),
+    (
+        "unknown_funding_source.yaml",
+        [
+            "unknown_funding_source.yaml:20",
+            "field 'courses.1.funding_source'",
+            "'ngan_sach_huyen'",
+            "'ngan_sach_tinh'",
+        ],
+    ),
+    (
+        "unknown_default_band.yaml",
+        ["unknown_default_band.yaml:14", "field 'cost_norms.0'", "'xa_lam'"],
+    ),
+    (
+        "duplicate_session_id.yaml",
+        [
+            "duplicate_session_id.yaml:13",
+            "duplicate session id",
+            "also in course base",
+            "'b-2026-1'",
+        ],
+    ),
+    (
+        "unknown_history_course",
+        [
+            "history.csv: row 3",
+            "column 'course'",
+            "'trung_cap_llct_2019'",
+            "a course id of the catalog",
+        ],
+    ),
 ]
 
 
@@ -68,13 +117,22 @@ def test_cli_exits_2_on_bad_catalog_input() -> None:
 
 # -- prerequisite graph ---------------------------------------------------------------------------
 
+
 def _course(cid: str, *prerequisites: str) -> Course:
-    return Course.model_validate({
-        "id": cid, "title": {"vi": cid, "en": cid}, "kind": "digital", "delivers": {},
-        "prerequisites": [{"course": p} for p in prerequisites], "duration_days": 1,
-        "mode": "online", "cost": {"tuition": 0}, "funding_source": "ngan_sach_tinh",
-        "reference": {"title": "test"},
-    })
+    return Course.model_validate(
+        {
+            "id": cid,
+            "title": {"vi": cid, "en": cid},
+            "kind": "digital",
+            "delivers": {},
+            "prerequisites": [{"course": p} for p in prerequisites],
+            "duration_days": 1,
+            "mode": "online",
+            "cost": {"tuition": 0},
+            "funding_source": "ngan_sach_tinh",
+            "reference": {"title": "test"},
+        }
+    )
 
 
 def _graph(*courses: Course) -> None:
@@ -102,6 +160,7 @@ def test_dangling_prerequisite_names_the_course_line() -> None:
 
 # -- the bundled catalog --------------------------------------------------------------------------
 
+
 def test_bundled_catalog_loads_with_norms_and_limits() -> None:
     assert len(BUNDLED.courses) >= 30
     norms = BUNDLED.norms_on(dt.date(2026, 1, 1))
@@ -124,8 +183,9 @@ def test_coverage_reports_a_gap() -> None:
 def test_every_competency_has_a_course_at_the_required_level() -> None:
     for competency in FRAMEWORK.competencies:
         need = 2 if competency == "digital_skills" else 3
-        assert any(c.delivers.competencies.get(competency, -1) >= need
-                   for c in BUNDLED.courses.values()), competency
+        assert any(
+            c.delivers.competencies.get(competency, -1) >= need for c in BUNDLED.courses.values()
+        ), competency
 
 
 def test_bundled_sessions_every_year_with_realistic_seats_and_costs() -> None:
@@ -142,8 +202,11 @@ def test_bundled_sessions_every_year_with_realistic_seats_and_costs() -> None:
 
 def test_bundled_commune_sessions_respect_cv_4962() -> None:
     assert catalog_warnings(BUNDLED, FRAMEWORK, "en") == []
-    commune_short = [c for c in BUNDLED.courses.values()
-                     if "xa" in c.audience and c.kind in {"job_position", "digital", "knowledge_update"}]
+    commune_short = [
+        c
+        for c in BUNDLED.courses.values()
+        if "xa" in c.audience and c.kind in {"job_position", "digital", "knowledge_update"}
+    ]
     assert commune_short
     for course in commune_short:
         assert course.duration_days <= 5
@@ -152,16 +215,23 @@ def test_bundled_commune_sessions_respect_cv_4962() -> None:
 
 def test_session_limit_warning_fires_on_a_long_commune_session() -> None:
     course = BUNDLED.courses["vtvl_tu_phap_ho_tich"]
-    long = course.sessions[0].model_copy(update={"end": course.sessions[0].start + dt.timedelta(days=9)})
-    bad = Catalog(courses={course.id: course.model_copy(update={"sessions": [long]})},
-                  cost_norms=BUNDLED.cost_norms, session_limits=BUNDLED.session_limits)
+    long = course.sessions[0].model_copy(
+        update={"end": course.sessions[0].start + dt.timedelta(days=9)}
+    )
+    bad = Catalog(
+        courses={course.id: course.model_copy(update={"sessions": [long]})},
+        cost_norms=BUNDLED.cost_norms,
+        session_limits=BUNDLED.session_limits,
+    )
     warnings = catalog_warnings(bad, FRAMEWORK, "en")
     assert len(warnings) == 1 and "8 working days" in warnings[0] and "4962" in warnings[0]
 
 
 def test_qlnn_principal_needs_the_specialist_certificate() -> None:
     cvc = BUNDLED.courses["qlnn_chuyen_vien_chinh"]
-    assert [(p.qualification, p.level) for p in cvc.prerequisites] == [("state_management", "chuyen_vien")]
+    assert [(p.qualification, p.level) for p in cvc.prerequisites] == [
+        ("state_management", "chuyen_vien")
+    ]
 
 
 def test_cap_phong_programme_lasts_four_weeks() -> None:

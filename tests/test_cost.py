@@ -6,48 +6,93 @@ import datetime as dt
 
 import pytest
 
-from planner.io.case import UnitInfo
 from planner.domain.catalog import Catalog, Course
-from planner.recommend.cost import (
-    breakdown, class_cost, in_person_days, nominal_cost, participant_breakdown, participant_cost,
-)
-from planner.errors import InputError
-from planner.io.loading import bundled_dir, load_catalog
 from planner.domain.profile import Official
+from planner.errors import InputError
+from planner.io.case import UnitInfo
+from planner.io.loading import bundled_dir, load_catalog
+from planner.recommend.cost import (
+    breakdown,
+    class_cost,
+    in_person_days,
+    nominal_cost,
+    participant_breakdown,
+    participant_cost,
+)
 
 NORMS = {
-    "effective_from": "2018-06-15", "reference": {"title": "Thông tư 36/2018/TT-BTC"},
+    "effective_from": "2018-06-15",
+    "reference": {"title": "Thông tư 36/2018/TT-BTC"},
     "default_band": "near",
     "bands": [
-        {"band": "near", "travel_round_trip": 100_000, "lodging_per_night": 0, "meals_per_day": 50_000},
-        {"band": "far", "travel_round_trip": 600_000, "lodging_per_night": 300_000, "meals_per_day": 150_000},
+        {
+            "band": "near",
+            "travel_round_trip": 100_000,
+            "lodging_per_night": 0,
+            "meals_per_day": 50_000,
+        },
+        {
+            "band": "far",
+            "travel_round_trip": 600_000,
+            "lodging_per_night": 300_000,
+            "meals_per_day": 150_000,
+        },
     ],
     "difficult_area_extra_per_day": 40_000,
 }
 
 
 def _course(mode: str = "in_person", days: int = 5, support: bool = True) -> Course:
-    return Course.model_validate({
-        "id": "c", "title": {"vi": "c", "en": "c"}, "kind": "job_position", "delivers": {},
-        "duration_days": days, "mode": mode,
-        "cost": {"tuition": 1_000_000, "per_class": 40_000_000, "support": support},
-        "funding_source": "ngan_sach_tinh", "reference": {"title": "test"},
-        "sessions": [{"id": "s1", "start": "2026-03-02", "end": "2026-03-06", "location": "x", "seats": 50}],
-    })
+    return Course.model_validate(
+        {
+            "id": "c",
+            "title": {"vi": "c", "en": "c"},
+            "kind": "job_position",
+            "delivers": {},
+            "duration_days": days,
+            "mode": mode,
+            "cost": {"tuition": 1_000_000, "per_class": 40_000_000, "support": support},
+            "funding_source": "ngan_sach_tinh",
+            "reference": {"title": "test"},
+            "sessions": [
+                {
+                    "id": "s1",
+                    "start": "2026-03-02",
+                    "end": "2026-03-06",
+                    "location": "x",
+                    "seats": 50,
+                }
+            ],
+        }
+    )
 
 
 def _catalog(course: Course, norms: list[dict] | None = None) -> Catalog:
-    return Catalog.model_validate({"courses": {course.id: course.model_dump()},
-                                   "cost_norms": [NORMS] if norms is None else norms})
+    return Catalog.model_validate(
+        {
+            "courses": {course.id: course.model_dump()},
+            "cost_norms": [NORMS] if norms is None else norms,
+        }
+    )
 
 
-OFFICIAL = Official(id="A", full_name="A", position="xa.tu_phap_ho_tich", unit="Xã A",
-                    birth_date=dt.date(1990, 1, 1), gender="female")
+OFFICIAL = Official(
+    id="A",
+    full_name="A",
+    position="xa.tu_phap_ho_tich",
+    unit="Xã A",
+    birth_date=dt.date(1990, 1, 1),
+    gender="female",
+)
 FAR = UnitInfo("Xã A", "far", False)
 
 
-def _cost(course: Course, unit: UnitInfo | None = FAR, official: Official = OFFICIAL,
-          norms: list[dict] | None = None) -> int:
+def _cost(
+    course: Course,
+    unit: UnitInfo | None = FAR,
+    official: Official = OFFICIAL,
+    norms: list[dict] | None = None,
+) -> int:
     return participant_cost(course, course.sessions[0], official, unit, _catalog(course, norms))
 
 
@@ -91,7 +136,9 @@ def test_no_support_flag_and_no_norms_in_force() -> None:
 
 
 def test_amounts_come_from_the_norms_not_the_code() -> None:
-    doubled = dict(NORMS, bands=[dict(b, meals_per_day=2 * b["meals_per_day"]) for b in NORMS["bands"]])
+    doubled = dict(
+        NORMS, bands=[dict(b, meals_per_day=2 * b["meals_per_day"]) for b in NORMS["bands"]]
+    )
     assert _cost(_course(), norms=[doubled]) - _cost(_course()) == 5 * 150_000
 
 
@@ -104,11 +151,16 @@ def test_unknown_band_is_an_input_error() -> None:
 def test_breakdown_sums_to_total_and_class_cost() -> None:
     course = _course()
     parts = participant_breakdown(course, course.sessions[0], OFFICIAL, FAR, _catalog(course))
-    assert parts.total == parts.tuition + parts.travel + parts.lodging + parts.meals + parts.difficult_area
+    assert (
+        parts.total
+        == parts.tuition + parts.travel + parts.lodging + parts.meals + parts.difficult_area
+    )
     assert parts.support == parts.total - 1_000_000
     assert class_cost(course, course.sessions[0]) == 40_000_000
-    assert nominal_cost(course, course.sessions[0], _catalog(course)) == \
-        breakdown(course, course.sessions[0], None, False, _catalog(course)).total
+    assert (
+        nominal_cost(course, course.sessions[0], _catalog(course))
+        == breakdown(course, course.sessions[0], None, False, _catalog(course)).total
+    )
 
 
 def test_bundled_costs_are_non_negative_integers() -> None:
@@ -116,7 +168,12 @@ def test_bundled_costs_are_non_negative_integers() -> None:
     for course in catalog.courses.values():
         for session in course.sessions:
             for band in ("duoi_15km", "tren_100km"):
-                cost = participant_cost(course, session, OFFICIAL, UnitInfo("u", band, True), catalog)
+                cost = participant_cost(
+                    course, session, OFFICIAL, UnitInfo("u", band, True), catalog
+                )
                 assert isinstance(cost, int) and cost >= course.cost.tuition
             if course.mode == "online":
-                assert participant_cost(course, session, OFFICIAL, None, catalog) == course.cost.tuition
+                assert (
+                    participant_cost(course, session, OFFICIAL, None, catalog)
+                    == course.cost.tuition
+                )

@@ -9,43 +9,79 @@ from pathlib import Path
 
 import pytest
 
+from planner.analysis.evaluate import (
+    EvaluationSettings,
+    behaviour,
+    course_effectiveness,
+    evaluate,
+    evaluate_case,
+    learning,
+    reaction,
+    results,
+)
 from planner.assess.needs import assess_case
 from planner.domain.catalog import Catalog, Course
+from planner.domain.profile import Official, TrainingRecord
 from planner.errors import InputError
-from planner.analysis.evaluate import (
-    EvaluationSettings, behaviour, course_effectiveness, evaluate, evaluate_case, learning,
-    reaction, results,
-)
-from planner.synthetic.evaluation_example import build
 from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.loading import load_case
-from planner.domain.profile import Official, TrainingRecord
+from planner.synthetic.evaluation_example import build
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "danh-gia-2025"
 DAY = dt.date(2025, 9, 1)
 
 
-def rec(official: str, course: str = "c", result: str = "passed", *, feedback: int | None = None,
-        score: float | None = None, before: dict[str, int] | None = None,
-        after: dict[str, int] | None = None, session: str | None = None,
-        on: dt.date = DAY) -> TrainingRecord:
-    return TrainingRecord(official_id=official, course=course, completed_on=on, result=result,
-                          feedback=feedback, score=score, session=session,
-                          competency_before=before or {}, competency_after=after or {})
+def rec(
+    official: str,
+    course: str = "c",
+    result: str = "passed",
+    *,
+    feedback: int | None = None,
+    score: float | None = None,
+    before: dict[str, int] | None = None,
+    after: dict[str, int] | None = None,
+    session: str | None = None,
+    on: dt.date = DAY,
+) -> TrainingRecord:
+    return TrainingRecord(
+        official_id=official,
+        course=course,
+        completed_on=on,
+        result=result,
+        feedback=feedback,
+        score=score,
+        session=session,
+        competency_before=before or {},
+        competency_after=after or {},
+    )
 
 
 def course(cid: str, competencies: dict[str, int] | None = None) -> Course:
-    return Course.model_validate({
-        "id": cid, "title": {"vi": f"Khóa {cid}", "en": f"Course {cid}"}, "kind": "job_position",
-        "delivers": {"competencies": competencies or {}}, "duration_days": 3, "mode": "online",
-        "cost": {"tuition": 0}, "funding_source": "ngan_sach_tinh", "reference": {"title": "x"},
-    })
+    return Course.model_validate(
+        {
+            "id": cid,
+            "title": {"vi": f"Khóa {cid}", "en": f"Course {cid}"},
+            "kind": "job_position",
+            "delivers": {"competencies": competencies or {}},
+            "duration_days": 3,
+            "mode": "online",
+            "cost": {"tuition": 0},
+            "funding_source": "ngan_sach_tinh",
+            "reference": {"title": "x"},
+        }
+    )
 
 
 def official(oid: str, unit: str) -> Official:
-    return Official(id=oid, full_name=oid, position="xa.van_phong_thong_ke", unit=unit,
-                    birth_date=dt.date(1990, 1, 1), gender="male")
+    return Official(
+        id=oid,
+        full_name=oid,
+        position="xa.van_phong_thong_ke",
+        unit=unit,
+        birth_date=dt.date(1990, 1, 1),
+        gender="male",
+    )
 
 
 # -- level 1: reaction -------------------------------------------------------------------------
@@ -68,8 +104,14 @@ def test_reaction_without_answers_is_no_data_not_zero() -> None:
 
 
 def test_learning_pass_rate_and_mean_score() -> None:
-    got = learning([rec("a", score=80), rec("b", "c", "failed", score=40), rec("c", "c", "dropped"),
-                    rec("d", score=90)])
+    got = learning(
+        [
+            rec("a", score=80),
+            rec("b", "c", "failed", score=40),
+            rec("c", "c", "dropped"),
+            rec("d", score=90),
+        ]
+    )
     assert (got.passed, got.failed, got.dropped) == (2, 1, 1)
     assert got.pass_rate == pytest.approx(0.5)
     assert got.scored == 3
@@ -85,11 +127,11 @@ def test_learning_without_scores_has_no_mean_score() -> None:
 
 def test_behaviour_change_and_share_reaching_the_course_target() -> None:
     records = [
-        rec("a", before={"k": 1}, after={"k": 3}),   # reached 3
-        rec("b", before={"k": 2}, after={"k": 4}),   # reached
-        rec("c", before={"k": 1}, after={"k": 2}),   # short
-        rec("d", after={"k": 3}),                    # reached, no "before": not paired
-        rec("e"),                                    # not measured
+        rec("a", before={"k": 1}, after={"k": 3}),  # reached 3
+        rec("b", before={"k": 2}, after={"k": 4}),  # reached
+        rec("c", before={"k": 1}, after={"k": 2}),  # short
+        rec("d", after={"k": 3}),  # reached, no "before": not paired
+        rec("e"),  # not measured
     ]
     got = behaviour(records, {"k": 3})
     assert got is not None
@@ -116,9 +158,14 @@ def test_behaviour_without_measurements_is_no_data() -> None:
 # -- level 4: results (difference in differences) ----------------------------------------------
 
 
-def _values(indicator: str, table: dict[str, tuple[float, float]], better: str = "higher") -> list[IndicatorValue]:
-    return [IndicatorValue(unit=u, year=y, indicator=indicator, value=v, better=better)  # type: ignore[arg-type]
-            for u, pair in table.items() for y, v in zip((2024, 2025), pair)]
+def _values(
+    indicator: str, table: dict[str, tuple[float, float]], better: str = "higher"
+) -> list[IndicatorValue]:
+    return [
+        IndicatorValue(unit=u, year=y, indicator=indicator, value=v, better=better)  # type: ignore[arg-type]
+        for u, pair in table.items()
+        for y, v in zip((2024, 2025), pair)
+    ]
 
 
 def test_results_difference_in_differences_against_untrained_units() -> None:
@@ -126,8 +173,8 @@ def test_results_difference_in_differences_against_untrained_units() -> None:
     (effect,) = results({"A": 2025, "D": 2025}, ["B", "C"], values)
     assert effect.trained_units == ["A", "D"] and effect.comparison_units == ["B", "C"]
     assert (effect.before_year, effect.after_year) == (2024, 2025)
-    assert effect.trained_change == pytest.approx(9.0)      # (10 + 8) / 2
-    assert effect.comparison_change == pytest.approx(3.0)   # (5 + 1) / 2
+    assert effect.trained_change == pytest.approx(9.0)  # (10 + 8) / 2
+    assert effect.comparison_change == pytest.approx(3.0)  # (5 + 1) / 2
     assert effect.difference == pytest.approx(6.0)
     assert effect.favourable is True
 
@@ -141,8 +188,8 @@ def test_results_respects_an_indicator_where_lower_is_better() -> None:
 
 def test_results_need_both_years_and_a_comparison_unit() -> None:
     values = _values("on_time", {"A": (50, 60), "B": (50, 55)})
-    assert results({"A": 2025}, [], values) == []                # nobody to compare with
-    assert results({"A": 2026}, ["B"], values) == []             # no 2026 values
+    assert results({"A": 2025}, [], values) == []  # nobody to compare with
+    assert results({"A": 2026}, ["B"], values) == []  # no 2026 values
     assert results({"A": 2025}, ["B"], values[:1] + values[2:]) == []  # A lacks 2025
 
 
@@ -174,16 +221,33 @@ def test_flag_when_participants_rarely_reach_the_claimed_level() -> None:
     assert c.flagged and c.flag_reason and "1/4" in c.flag_reason
     assert course_effectiveness(got) == {"c": pytest.approx(0.25)}
     # The threshold is a named setting; too few measurements never flag.
-    assert not _evaluation(history, settings=EvaluationSettings(min_share_reaching_target=0.2)).courses[0].flagged
-    assert not _evaluation(history[:2], settings=EvaluationSettings(min_measured_to_flag=3)).courses[0].flagged
+    assert (
+        not _evaluation(history, settings=EvaluationSettings(min_share_reaching_target=0.2))
+        .courses[0]
+        .flagged
+    )
+    assert (
+        not _evaluation(history[:2], settings=EvaluationSettings(min_measured_to_flag=3))
+        .courses[0]
+        .flagged
+    )
 
 
 def test_sessions_group_by_session_else_by_year() -> None:
-    history = [rec("p0", session="S1"), rec("p1", session="S1"), rec("p2", session="S2"),
-               rec("p3", on=dt.date(2024, 5, 1)), rec("p4", on=dt.date(2025, 5, 1))]
+    history = [
+        rec("p0", session="S1"),
+        rec("p1", session="S1"),
+        rec("p2", session="S2"),
+        rec("p3", on=dt.date(2024, 5, 1)),
+        rec("p4", on=dt.date(2025, 5, 1)),
+    ]
     (c,) = _evaluation(history).courses
     assert [(g.key, g.session, g.year, g.participants) for g in c.sessions] == [
-        ("2024", None, 2024, 1), ("2025", None, 2025, 1), ("S1", "S1", None, 2), ("S2", "S2", None, 1)]
+        ("2024", None, 2024, 1),
+        ("2025", None, 2025, 1),
+        ("S1", "S1", None, 2),
+        ("S2", "S2", None, 1),
+    ]
 
 
 def test_year_filter_and_reference_date_bound_the_records() -> None:
@@ -227,25 +291,38 @@ def test_example_evaluation_finds_what_the_example_was_built_to_show() -> None:
 
 def test_indicators_accept_vietnamese_headers(tmp_path: Path) -> None:
     path = tmp_path / "chi_so.csv"
-    path.write_text("Đơn vị,Năm,Chỉ số,Giá trị,Hướng tốt\nXã A,2024,Đúng hạn,\"81,5\",cao\n"
-                    "Xã A,2025,Đúng hạn,90,cao\n", encoding="utf-8")
+    path.write_text(
+        'Đơn vị,Năm,Chỉ số,Giá trị,Hướng tốt\nXã A,2024,Đúng hạn,"81,5",cao\n'
+        "Xã A,2025,Đúng hạn,90,cao\n",
+        encoding="utf-8",
+    )
     got = load_indicators(path, {"Xã A"})
     assert [(v.unit, v.year, v.value, v.better) for v in got] == [
-        ("Xã A", 2024, 81.5, "higher"), ("Xã A", 2025, 90.0, "higher")]
+        ("Xã A", 2024, 81.5, "higher"),
+        ("Xã A", 2025, 90.0, "higher"),
+    ]
 
 
-@pytest.mark.parametrize(("body", "message", "row"), [
-    ("unit,year,indicator,value\nXã Z,2024,x,1\n", "unknown unit", 2),
-    ("unit,year,indicator,value\nXã A,2024,x,1\nXã A,2024,x,2\n", "duplicate value", 3),
-    ("unit,year,indicator,value\nXã A,2024,x,nhiều\n", "invalid value", 2),
-    ("unit,year,indicator,value\nXã A,năm,x,1\n", "invalid value", 2),
-    ("unit,year,indicator\nXã A,2024,x\n", "missing required column", 1),
-    ("unit,year,indicator,value,colour\nXã A,2024,x,1,red\n", "unknown column", 1),
-    ("unit,year,indicator,value\nXã A,2024,,1\n", "required value is empty", 2),
-    ("unit,year,indicator,value,better\nXã A,2024,x,1,higher\nXã A,2025,x,1,lower\n",
-     "direction differs", 3),
-])
-def test_indicators_errors_name_row_and_field(tmp_path: Path, body: str, message: str, row: int) -> None:
+@pytest.mark.parametrize(
+    ("body", "message", "row"),
+    [
+        ("unit,year,indicator,value\nXã Z,2024,x,1\n", "unknown unit", 2),
+        ("unit,year,indicator,value\nXã A,2024,x,1\nXã A,2024,x,2\n", "duplicate value", 3),
+        ("unit,year,indicator,value\nXã A,2024,x,nhiều\n", "invalid value", 2),
+        ("unit,year,indicator,value\nXã A,năm,x,1\n", "invalid value", 2),
+        ("unit,year,indicator\nXã A,2024,x\n", "missing required column", 1),
+        ("unit,year,indicator,value,colour\nXã A,2024,x,1,red\n", "unknown column", 1),
+        ("unit,year,indicator,value\nXã A,2024,,1\n", "required value is empty", 2),
+        (
+            "unit,year,indicator,value,better\nXã A,2024,x,1,higher\nXã A,2025,x,1,lower\n",
+            "direction differs",
+            3,
+        ),
+    ],
+)
+def test_indicators_errors_name_row_and_field(
+    tmp_path: Path, body: str, message: str, row: int
+) -> None:
     path = tmp_path / "indicators.csv"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -258,7 +335,8 @@ def test_history_session_column_is_read_with_its_vietnamese_alias(tmp_path: Path
     folder = _copy_mini(tmp_path)
     (folder / "history.csv").write_text(
         "official_id,course,completed_on,result,Lớp\nA2,two_level_online,2025-08-10,passed,TL-1\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     case = load_case(folder)
     assert case.history[0].session == "TL-1"
 
@@ -277,23 +355,31 @@ def _loop_case(tmp_path: Path, after: int | None, result: str = "passed") -> Pat
     folder.mkdir(exist_ok=True)
     (folder / "case.yaml").write_text(
         "name: loop\nreference_date: 2026-01-15\nyears: [2026]\nterm: {start: 2026, end: 2030}\n"
-        "officials: officials.csv\nhistory: history.csv\n", encoding="utf-8")
+        "officials: officials.csv\nhistory: history.csv\n",
+        encoding="utf-8",
+    )
     (folder / "officials.csv").write_text(
         "id,full_name,position,unit,birth_date,gender,education,political_theory,"
         "competency:land_construction\n"
         "D1,Lê Văn Đất,xa.dia_chinh_xay_dung,Xã A,1990-01-01,nam,dai_hoc,so_cap,1\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     measured = "" if after is None else str(after)
     (folder / "history.csv").write_text(
         "official_id,course,completed_on,result,competency_before:land_construction,"
         "competency_after:land_construction\n"
-        f"D1,vtvl_dia_chinh_xay_dung,2025-06-20,{result},1,{measured}\n", encoding="utf-8")
+        f"D1,vtvl_dia_chinh_xay_dung,2025-06-20,{result},1,{measured}\n",
+        encoding="utf-8",
+    )
     return folder
 
 
 def _land_needs(folder: Path, lang: str = "vi"):  # type: ignore[no-untyped-def]
-    return [n for n in assess_case(load_case(folder), lang=lang).needs
-            if n.target.get("competency") == "land_construction"]
+    return [
+        n
+        for n in assess_case(load_case(folder), lang=lang).needs
+        if n.target.get("competency") == "land_construction"
+    ]
 
 
 def test_loop_passed_but_measured_below_target_keeps_the_need_open(tmp_path: Path) -> None:
@@ -329,17 +415,31 @@ def test_recommend_scales_candidate_scores_by_measured_effectiveness() -> None:
     def ranked(effectiveness: dict[str, float] | None):  # type: ignore[no-untyped-def]
         from planner.recommend.candidates import recommend
 
-        recs = recommend(case.officials, assessment.needs, case.catalog, case.framework,
-                         case.history, case.config.years, assessment.reference_date,
-                         term=(case.config.term.start, case.config.term.end),
-                         effectiveness=effectiveness)
-        return {(r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
-                for r in recs.recommendations}
+        recs = recommend(
+            case.officials,
+            assessment.needs,
+            case.catalog,
+            case.framework,
+            case.history,
+            case.config.years,
+            assessment.reference_date,
+            term=(case.config.term.start, case.config.term.end),
+            effectiveness=effectiveness,
+        )
+        return {
+            (r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
+            for r in recs.recommendations
+        }
 
     plain = ranked(None)
-    assert plain == ranked({}) == {
-        (r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
-        for r in recommend_case(case, assessment).recommendations}  # off by default
+    assert (
+        plain
+        == ranked({})
+        == {
+            (r.official_id, r.need): [(c.course, c.score) for c in r.candidates]
+            for r in recommend_case(case, assessment).recommendations
+        }
+    )  # off by default
     key, candidates = next((k, c) for k, c in plain.items() if len(c) >= 2)
     top, top_score = candidates[0]
     weighted = ranked({top: 0.1})[key]

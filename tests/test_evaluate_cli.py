@@ -90,8 +90,13 @@ def test_xlsx_has_one_sheet_per_view(tmp_path: Path) -> None:
     code, _, _ = run(str(EXAMPLE), "--format", "xlsx", "-o", str(target))
     assert code == 0
     book = load_workbook(target)
-    assert book.sheetnames == ["Đánh giá theo khóa học", "Theo lớp", "Thay đổi năng lực",
-                               "Tác động đến đơn vị", "Ghi chú"]
+    assert book.sheetnames == [
+        "Đánh giá theo khóa học",
+        "Theo lớp",
+        "Thay đổi năng lực",
+        "Tác động đến đơn vị",
+        "Ghi chú",
+    ]
     rows = list(book["Đánh giá theo khóa học"].iter_rows(values_only=True))
     by_course = {r[0]: r for r in rows[1:]}
     assert by_course["quoc_phong_an_ninh_doi_tuong_4"][3] == "không có dữ liệu"

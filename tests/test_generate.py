@@ -12,11 +12,16 @@ from click.testing import CliRunner
 
 from planner.assess.needs import assess_case
 from planner.cli import cli
+from planner.io.loading import load_case
 from planner.synthetic.generate import (
-    GeneratorOptions, apportion, estimate_need_costs, generate_case, need_signatures, parse_years,
+    GeneratorOptions,
+    apportion,
+    estimate_need_costs,
+    generate_case,
+    need_signatures,
+    parse_years,
     preset_options,
 )
-from planner.io.loading import load_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FILES = ("case.yaml", "officials.csv", "history.csv", "units.csv")
@@ -49,7 +54,9 @@ def test_same_seed_gives_byte_identical_files(small_case: Path, tmp_path: Path) 
 
 def test_different_seed_gives_different_officials(small_case: Path, tmp_path: Path) -> None:
     generate_case(_options(seed=8), tmp_path / "other")
-    assert (small_case / "officials.csv").read_bytes() != (tmp_path / "other" / "officials.csv").read_bytes()
+    assert (small_case / "officials.csv").read_bytes() != (
+        tmp_path / "other" / "officials.csv"
+    ).read_bytes()
 
 
 def test_generated_case_loads_and_validates(small_case: Path) -> None:
@@ -120,23 +127,43 @@ def test_parse_years_and_apportion() -> None:
 
 def test_cli_writes_a_case(tmp_path: Path) -> None:
     out = tmp_path / "cli"
-    result = CliRunner().invoke(cli, ["generate", "--officials", "120", "--years", "2026-2030",
-                                      "--seed", "3", "--needs", "role", "--units", "3",
-                                      "--province-share", "0", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "--officials",
+            "120",
+            "--years",
+            "2026-2030",
+            "--seed",
+            "3",
+            "--needs",
+            "role",
+            "--units",
+            "3",
+            "--province-share",
+            "0",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = _rows(out / "officials.csv")
     assert len(rows) == 120 and len({r["unit"] for r in rows}) == 3
 
 
-@pytest.mark.parametrize("args", [
-    ["--officials", "0", "--years", "2026"],
-    ["--officials", "10", "--years", "2030-2026"],
-    ["--officials", "10", "--years", "2026", "--needs", "team"],
-    ["--officials", "10", "--years", "2026", "--province-share", "1.5"],
-    ["--officials", "10", "--years", "2026", "--reference-date", "15/01/2026"],
-    ["--years", "2026"],
-    ["--preset", "thoi-binh", "--officials", "50"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--officials", "0", "--years", "2026"],
+        ["--officials", "10", "--years", "2030-2026"],
+        ["--officials", "10", "--years", "2026", "--needs", "team"],
+        ["--officials", "10", "--years", "2026", "--province-share", "1.5"],
+        ["--officials", "10", "--years", "2026", "--reference-date", "15/01/2026"],
+        ["--years", "2026"],
+        ["--preset", "thoi-binh", "--officials", "50"],
+    ],
+)
 def test_cli_rejects_bad_options_with_exit_2(args: list[str], tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["generate", *args, "-o", str(tmp_path / "x")])
     assert result.exit_code == 2, result.output
@@ -165,8 +192,10 @@ def test_thoi_binh_figures() -> None:
     case = load_case(EXAMPLES / "thoi-binh")
     positions = case.framework.positions
     assert len(case.officials) == 111
-    assert all(positions[o.position].category == "cong_chuc" and positions[o.position].level == "xa"
-               for o in case.officials)
+    assert all(
+        positions[o.position].category == "cong_chuc" and positions[o.position].level == "xa"
+        for o in case.officials
+    )
     assert len({o.unit for o in case.officials}) == 12
     assert case.config.years == [2026] and case.config.reference_date.isoformat() == "2026-01-15"
     assert (case.config.term.start, case.config.term.end) == (2026, 2030)
@@ -176,8 +205,13 @@ def test_huong_khe_figures() -> None:
     """Seed 003: 435 = 149 Party/mass + 286 state; education and LLCT shares as counts."""
     rows = _rows(EXAMPLES / "huong-khe" / "officials.csv")
     assert len(rows) == 435
-    party_mass = {"xa.bi_thu", "xa.pho_bi_thu", "xa.chu_tich_mttq", "xa.chu_tich_hoi",
-                  "xa.van_phong_dang_uy"}
+    party_mass = {
+        "xa.bi_thu",
+        "xa.pho_bi_thu",
+        "xa.chu_tich_mttq",
+        "xa.chu_tich_hoi",
+        "xa.van_phong_dang_uy",
+    }
     assert sum(r["position"] in party_mass for r in rows) == 149
     assert sum(r["position"] not in party_mass for r in rows) == 286
     education = Counter(r["education"] for r in rows)

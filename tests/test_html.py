@@ -17,23 +17,37 @@ from planner.analysis.evaluate import evaluate_case
 from planner.io.loading import load_case
 from planner.report.evaluation import evaluation_page
 from planner.report.html import (
-    Card, Page, Section, format_number, plotly_js, render_page, write_page,
+    Card,
+    Page,
+    Section,
+    format_number,
+    plotly_js,
+    render_page,
+    write_page,
 )
 from planner.report.tabular import Column, Sheet
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "danh-gia-2025"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium); CI has it")
+    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium); CI has it"
+)
 
 
 def _page(lang: str = "vi") -> Page:
     figure = go.Figure(go.Bar(x=["a", "b"], y=[1.5, 2.25]))
-    table = Sheet("Bảng <thử>", [Column("Tên"), Column("Số", "int"), Column("Tỷ lệ", "float")],
-                  [["Xã B", 1200, 12.5], ["Xã A", 30, None], ["<script>x</script>", 5, "không có dữ liệu"]])
-    return Page(title="Báo cáo & thử", lang=lang, subtitle="phụ đề",
-                cards=[Card("Khóa học", "9", "ghi chú", "good")],
-                sections=[Section("Biểu đồ", figure=figure), Section("Bảng", table=table, note="n")])
+    table = Sheet(
+        "Bảng <thử>",
+        [Column("Tên"), Column("Số", "int"), Column("Tỷ lệ", "float")],
+        [["Xã B", 1200, 12.5], ["Xã A", 30, None], ["<script>x</script>", 5, "không có dữ liệu"]],
+    )
+    return Page(
+        title="Báo cáo & thử",
+        lang=lang,
+        subtitle="phụ đề",
+        cards=[Card("Khóa học", "9", "ghi chú", "good")],
+        sections=[Section("Biểu đồ", figure=figure), Section("Bảng", table=table, note="n")],
+    )
 
 
 def test_page_is_one_self_contained_file() -> None:
@@ -79,10 +93,20 @@ def _chromium(html_file: Path, tmp_path: Path, *extra: str) -> tuple[str, list[s
     page itself requested from the network)."""
     net_log = tmp_path / "net.json"
     command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
-        "--v=0", f"--log-net-log={net_log}", "--virtual-time-budget=5000", *extra,
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--log-net-log={net_log}",
+        "--virtual-time-budget=5000",
+        *extra,
         html_file.resolve().as_uri(),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
@@ -90,9 +114,12 @@ def _chromium(html_file: Path, tmp_path: Path, *extra: str) -> tuple[str, list[s
     events = json.loads(net_log.read_text()).get("events", []) if net_log.exists() else []
     # Chromium's own background services also show in the log; the page's requests are those
     # made in the file:// network isolation key.
-    page_urls = [e["params"]["url"] for e in events
-                 if "url" in e.get("params", {})
-                 and str(e["params"].get("network_isolation_key", "")).startswith("file://")]
+    page_urls = [
+        e["params"]["url"]
+        for e in events
+        if "url" in e.get("params", {})
+        and str(e["params"].get("network_isolation_key", "")).startswith("file://")
+    ]
     return done.stdout, console, page_urls
 
 

@@ -16,13 +16,34 @@ MINI = Path(__file__).parent / "fixtures" / "cases" / "mini"
 POSITIONS = set(load_rules(bundled_dir("rules")).positions)
 
 VIETNAMESE_HEADER = [
-    "Mã cán bộ", "Họ và tên", "Chức danh", "Đơn vị", "Ngày sinh", "Giới tính", "Đảng viên",
-    "Dân tộc thiểu số", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước",
-    "Xếp loại", "Năng lực:digital_skills",
+    "Mã cán bộ",
+    "Họ và tên",
+    "Chức danh",
+    "Đơn vị",
+    "Ngày sinh",
+    "Giới tính",
+    "Đảng viên",
+    "Dân tộc thiểu số",
+    "Trình độ chuyên môn",
+    "Lý luận chính trị",
+    "Quản lý nhà nước",
+    "Xếp loại",
+    "Năng lực:digital_skills",
 ]
 VIETNAMESE_ROW = [
-    "CB01", "Phạm Thị Hoa", "xa.van_hoa_xa_hoi", "Xã Hòa Bình", "05/03/1990", "Nữ", "Có",
-    "không", "Đại học", "Sơ cấp", "Chuyên viên", "Hoàn thành tốt nhiệm vụ; Xuất sắc", "2",
+    "CB01",
+    "Phạm Thị Hoa",
+    "xa.van_hoa_xa_hoi",
+    "Xã Hòa Bình",
+    "05/03/1990",
+    "Nữ",
+    "Có",
+    "không",
+    "Đại học",
+    "Sơ cấp",
+    "Chuyên viên",
+    "Hoàn thành tốt nhiệm vụ; Xuất sắc",
+    "2",
 ]
 
 
@@ -123,12 +144,28 @@ def test_load_case_mini() -> None:
 
 def test_bundled_rules_cover_every_position_of_the_contract() -> None:
     required = {
-        "xa.bi_thu", "xa.pho_bi_thu", "xa.chu_tich_hdnd", "xa.pho_chu_tich_hdnd", "xa.chu_tich_ubnd",
-        "xa.pho_chu_tich_ubnd", "xa.chu_tich_mttq", "xa.truong_phong", "xa.pho_truong_phong",
-        "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung", "xa.tai_chinh_ke_toan",
-        "xa.tu_phap_ho_tich", "xa.van_hoa_xa_hoi", "xa.chi_huy_truong_quan_su", "xa.truong_cong_an",
-        "tinh.giam_doc_so", "tinh.pho_giam_doc_so", "tinh.truong_phong", "tinh.pho_truong_phong",
-        "tinh.chuyen_vien_chinh", "tinh.chuyen_vien",
+        "xa.bi_thu",
+        "xa.pho_bi_thu",
+        "xa.chu_tich_hdnd",
+        "xa.pho_chu_tich_hdnd",
+        "xa.chu_tich_ubnd",
+        "xa.pho_chu_tich_ubnd",
+        "xa.chu_tich_mttq",
+        "xa.truong_phong",
+        "xa.pho_truong_phong",
+        "xa.van_phong_thong_ke",
+        "xa.dia_chinh_xay_dung",
+        "xa.tai_chinh_ke_toan",
+        "xa.tu_phap_ho_tich",
+        "xa.van_hoa_xa_hoi",
+        "xa.chi_huy_truong_quan_su",
+        "xa.truong_cong_an",
+        "tinh.giam_doc_so",
+        "tinh.pho_giam_doc_so",
+        "tinh.truong_phong",
+        "tinh.pho_truong_phong",
+        "tinh.chuyen_vien_chinh",
+        "tinh.chuyen_vien",
     }
     assert required <= POSITIONS
 
@@ -165,8 +202,9 @@ def test_loaded_models_equal_model_construct(tmp_path: Path) -> None:
     assert second.ratings == () and second.competencies == {}
     assert first.unit is second.unit and first.position is second.position
     history = tmp_path / "history.csv"
-    history.write_text("official_id,course,completed_on,result\nA1,c1,2025-01-02,passed\n",
-                       encoding="utf-8")
+    history.write_text(
+        "official_id,course,completed_on,result\nA1,c1,2025-01-02,passed\n", encoding="utf-8"
+    )
     (record,) = load_history(history, {"A1"}, {"c1"})
     values = {k: getattr(record, k) for k in record.model_fields_set}
     assert record == TrainingRecord.model_construct(**values)
@@ -177,8 +215,12 @@ def test_a_bad_cell_after_many_good_rows_names_its_row(tmp_path: Path) -> None:
     path = tmp_path / "officials.csv"
     rows = [f"A{i},An,xa.bi_thu,Xã A,1980-01-01,male,{i % 6}" for i in range(500)]
     rows.append("B1,Bình,xa.bi_thu,Xã A,1980-01-01,male,7")
-    path.write_text("id,full_name,position,unit,birth_date,gender,Năng lực:digital_skills\n"
-                    + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "id,full_name,position,unit,birth_date,gender,Năng lực:digital_skills\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as info:
         load_officials(path, POSITIONS)
     message = str(info.value)

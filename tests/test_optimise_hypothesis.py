@@ -3,11 +3,12 @@ on the optimum whenever both prove optimality."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.optimise.strategies import finish
 
 from planner.optimise.check import check_plan
 from planner.optimise.solve import SolveConfig, solve
-from tests.optimise.strategies import finish
 
 
 @st.composite
@@ -23,13 +24,23 @@ def instances(draw):
     for i in range(draw(st.integers(1, 4))):
         month = draw(st.integers(1, 12))
         length = draw(st.integers(0, 3))
-        sessions.append({"id": f"s{i}", "course": f"c{draw(st.integers(0, n_courses - 1))}",
-                         "start": f"2026-{month:02d}-02", "end": f"2026-{month:02d}-{2 + length:02d}",
-                         "seats": draw(st.integers(1, 4)), "min": draw(st.sampled_from([0, 0, 2])),
-                         "class_cost": draw(st.sampled_from([0, 1_000_000])),
-                         "away": draw(st.booleans())})
-    needs = [{"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))}
-             for official, _ in officials for k in range(draw(st.integers(0, 2)))]
+        sessions.append(
+            {
+                "id": f"s{i}",
+                "course": f"c{draw(st.integers(0, n_courses - 1))}",
+                "start": f"2026-{month:02d}-02",
+                "end": f"2026-{month:02d}-{2 + length:02d}",
+                "seats": draw(st.integers(1, 4)),
+                "min": draw(st.sampled_from([0, 0, 2])),
+                "class_cost": draw(st.sampled_from([0, 1_000_000])),
+                "away": draw(st.booleans()),
+            }
+        )
+    needs = [
+        {"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))}
+        for official, _ in officials
+        for k in range(draw(st.integers(0, 2)))
+    ]
     return finish(draw, officials, needs, courses, sessions)
 
 
@@ -42,7 +53,9 @@ def test_every_engine_plan_passes_the_checker_and_exact_engines_agree(inst):
         report = check_plan(inst, result)
         assert report.ok, (engine, [v.render("en") for v in report.violations])
         assert report.objective == result.objective <= result.bound
-        assert len(result.unmet) + result.totals["needs"].get("all", {}).get("met", 0) == len(inst.needs)
+        assert len(result.unmet) + result.totals["needs"].get("all", {}).get("met", 0) == len(
+            inst.needs
+        )
         results[engine] = result
     assert results["cpsat"].objective >= results["greedy"].objective
     assert results["highs"].objective >= results["greedy"].objective

@@ -14,7 +14,7 @@ def _modules_after(imports: str) -> set[str]:
     # Load planner.optimise.* without running planner/__init__ (which loads the case readers).
     code = textwrap.dedent(f"""
         import sys, types
-        pkg = types.ModuleType("planner"); pkg.__path__ = [{str(SRC / 'planner')!r}]
+        pkg = types.ModuleType("planner"); pkg.__path__ = [{str(SRC / "planner")!r}]
         sys.modules["planner"] = pkg
         {imports}
         print("\\n".join(sorted(sys.modules)))
@@ -27,7 +27,8 @@ def test_the_optimiser_never_imports_yaml_click_or_openpyxl():
     loaded = _modules_after(
         "import planner.optimise, planner.optimise.solve, planner.optimise.cpsat, "
         "planner.optimise.highs, planner.optimise.bound, planner.optimise.remedy, "
-        "planner.optimise.explain, planner.optimise.greedy, planner.optimise.check")
+        "planner.optimise.explain, planner.optimise.greedy, planner.optimise.check"
+    )
     assert "ortools" in loaded
     assert not loaded & {"yaml", "click", "openpyxl"}
 

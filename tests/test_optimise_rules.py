@@ -5,12 +5,12 @@ Every plan goes through the solver-free checker."""
 from __future__ import annotations
 
 import pytest
+from tests.optimise.factory import make
 
-from planner.optimise.check import check_plan
 from planner.errors import InfeasiblePlanError
+from planner.optimise.check import check_plan
 from planner.optimise.instance import Limits
 from planner.optimise.solve import SolveConfig, solve
-from tests.optimise.factory import make
 
 ENGINES = ("cpsat", "highs", "greedy")
 
@@ -28,12 +28,19 @@ def causes(result):
 
 
 def two(seats=1, **session):
-    return make(officials=[("A", "u1"), ("B", "u2")],
-                needs=[{"id": "n", "official": "A", "weight": 50}, {"id": "n", "official": "B", "weight": 40}],
-                courses=[{"id": "c"}],
-                sessions=[{"id": "s", "course": "c", "start": "2026-03-02", "seats": seats, **session}],
-                options=[{"official": "A", "session": "s", "needs": ["n"], "cost": 1_000_000},
-                         {"official": "B", "session": "s", "needs": ["n"], "cost": 1_000_000}])
+    return make(
+        officials=[("A", "u1"), ("B", "u2")],
+        needs=[
+            {"id": "n", "official": "A", "weight": 50},
+            {"id": "n", "official": "B", "weight": 40},
+        ],
+        courses=[{"id": "c"}],
+        sessions=[{"id": "s", "course": "c", "start": "2026-03-02", "seats": seats, **session}],
+        options=[
+            {"official": "A", "session": "s", "needs": ["n"], "cost": 1_000_000},
+            {"official": "B", "session": "s", "needs": ["n"], "cost": 1_000_000},
+        ],
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -69,7 +76,8 @@ def test_budget_counts_tuition_and_class_cost_and_names_the_missing_amount(engin
 @pytest.mark.parametrize("engine", ENGINES)
 def test_min_class_a_session_the_budget_cannot_open_is_a_budget_cause(engine):
     inst = two(seats=5, min=2, class_cost=5_000_000).replace(
-        budgets={(2026, "ngan_sach_tinh"): 6_000_000})
+        budgets={(2026, "ngan_sach_tinh"): 6_000_000}
+    )
     result = plan(inst, engine)
     assert result.assignments == []
     assert set(causes(result).values()) == {"budget"}
@@ -83,13 +91,31 @@ def test_budget_of_an_unlisted_source_is_zero():
 
 
 def _term(seats, years=(2030,)):
-    return make(officials=[("A", "u1"), ("B", "u2")], years=years,
-                needs=[{"id": "programme:knowledge_update_g3", "official": o, "weight": 75,
-                        "kind": "mandatory", "term": True} for o in ("A", "B")],
-                courses=[{"id": "ku", "kind": "knowledge_update"}],
-                sessions=[{"id": "ku-1", "course": "ku", "start": "2030-03-02", "seats": seats}],
-                options=[{"official": o, "session": "ku-1", "needs": ["programme:knowledge_update_g3"],
-                          "cost": 100_000} for o in ("A", "B")])
+    return make(
+        officials=[("A", "u1"), ("B", "u2")],
+        years=years,
+        needs=[
+            {
+                "id": "programme:knowledge_update_g3",
+                "official": o,
+                "weight": 75,
+                "kind": "mandatory",
+                "term": True,
+            }
+            for o in ("A", "B")
+        ],
+        courses=[{"id": "ku", "kind": "knowledge_update"}],
+        sessions=[{"id": "ku-1", "course": "ku", "start": "2030-03-02", "seats": seats}],
+        options=[
+            {
+                "official": o,
+                "session": "ku-1",
+                "needs": ["programme:knowledge_update_g3"],
+                "cost": 100_000,
+            }
+            for o in ("A", "B")
+        ],
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,9 +137,12 @@ def test_term_coverage_is_soft_before_the_term_end():
 
 def test_deadline_inside_the_horizon_only_sessions_ending_before_it_close_the_need():
     def inst(start):
-        return make(needs=[{"id": "n", "deadline": "2026-06-30"}], courses=[{"id": "c"}],
-                    sessions=[{"id": "s", "course": "c", "start": start}],
-                    options=[{"session": "s", "needs": ["n"]}])
+        return make(
+            needs=[{"id": "n", "deadline": "2026-06-30"}],
+            courses=[{"id": "c"}],
+            sessions=[{"id": "s", "course": "c", "start": start}],
+            options=[{"session": "s", "needs": ["n"]}],
+        )
 
     assert plan(inst("2026-05-04")).unmet == []
     late = plan(inst("2026-09-07"))
@@ -121,12 +150,18 @@ def test_deadline_inside_the_horizon_only_sessions_ending_before_it_close_the_ne
 
 
 def _prereq(first_start):
-    return make(needs=[{"id": "base", "weight": 10}, {"id": "adv", "weight": 50}],
-                courses=[{"id": "p"}, {"id": "c", "prerequisites": ["p"]}],
-                sessions=[{"id": "p1", "course": "p", "start": first_start},
-                          {"id": "c1", "course": "c", "start": "2026-06-01"}],
-                options=[{"session": "p1", "needs": ["base"]},
-                         {"session": "c1", "needs": ["adv"], "pending": ["p"]}])
+    return make(
+        needs=[{"id": "base", "weight": 10}, {"id": "adv", "weight": 50}],
+        courses=[{"id": "p"}, {"id": "c", "prerequisites": ["p"]}],
+        sessions=[
+            {"id": "p1", "course": "p", "start": first_start},
+            {"id": "c1", "course": "c", "start": "2026-06-01"},
+        ],
+        options=[
+            {"session": "p1", "needs": ["base"]},
+            {"session": "c1", "needs": ["adv"], "pending": ["p"]},
+        ],
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -138,37 +173,54 @@ def test_prerequisite_planned_earlier_or_the_need_is_unmet_for_prerequisite(engi
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_no_double_content_and_no_overlap_in_time(engine):
-    overlap = make(needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
-                   courses=[{"id": "a", "overlaps": ["b"]}, {"id": "b", "overlaps": ["a"]}],
-                   sessions=[{"id": "a1", "course": "a", "start": "2026-03-02"},
-                             {"id": "b1", "course": "b", "start": "2026-05-04"}],
-                   options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}])
+    overlap = make(
+        needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
+        courses=[{"id": "a", "overlaps": ["b"]}, {"id": "b", "overlaps": ["a"]}],
+        sessions=[
+            {"id": "a1", "course": "a", "start": "2026-03-02"},
+            {"id": "b1", "course": "b", "start": "2026-05-04"},
+        ],
+        options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
+    )
     result = plan(overlap, engine)
     assert [a.session for a in result.assignments] == ["a1"]
     assert causes(result) == {("A", "n2"): "no_course"}
-    clash = make(needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
-                 courses=[{"id": "a"}, {"id": "b"}],
-                 sessions=[{"id": "a1", "course": "a", "start": "2026-03-02", "end": "2026-03-04"},
-                           {"id": "b1", "course": "b", "start": "2026-03-04"}],
-                 options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}])
+    clash = make(
+        needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
+        courses=[{"id": "a"}, {"id": "b"}],
+        sessions=[
+            {"id": "a1", "course": "a", "start": "2026-03-02", "end": "2026-03-04"},
+            {"id": "b1", "course": "b", "start": "2026-03-04"},
+        ],
+        options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
+    )
     result = plan(clash, engine)
     assert causes(result) == {("A", "n2"): "time_limit_per_official"}
-    once = make(needs=[{"id": "n1"}], courses=[{"id": "a"}, {"id": "b"}],
-                sessions=[{"id": "a1", "course": "a", "start": "2026-03-02"},
-                          {"id": "b1", "course": "b", "start": "2026-05-04"}],
-                options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n1"]}])
+    once = make(
+        needs=[{"id": "n1"}],
+        courses=[{"id": "a"}, {"id": "b"}],
+        sessions=[
+            {"id": "a1", "course": "a", "start": "2026-03-02"},
+            {"id": "b1", "course": "b", "start": "2026-05-04"},
+        ],
+        options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n1"]}],
+    )
     assert len(plan(once, engine).assignments) == 1
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_time_away_per_official_per_year(engine):
     def inst(limit):
-        return make(needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
-                    courses=[{"id": "a"}, {"id": "b"}],
-                    sessions=[{"id": "a1", "course": "a", "start": "2026-03-02", "days": 2},
-                              {"id": "b1", "course": "b", "start": "2026-05-04", "days": 2}],
-                    options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
-                    limits=Limits(max_days_away_per_year=limit))
+        return make(
+            needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
+            courses=[{"id": "a"}, {"id": "b"}],
+            sessions=[
+                {"id": "a1", "course": "a", "start": "2026-03-02", "days": 2},
+                {"id": "b1", "course": "b", "start": "2026-05-04", "days": 2},
+            ],
+            options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
+            limits=Limits(max_days_away_per_year=limit),
+        )
 
     assert plan(inst(4), engine).unmet == []
     assert causes(plan(inst(3), engine)) == {("A", "n2"): "time_limit_per_official"}
@@ -177,12 +229,17 @@ def test_time_away_per_official_per_year(engine):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_unit_share_in_person_counts_online_does_not(engine):
     def inst(away):
-        return make(officials=[("A", "u"), ("B", "u"), ("C", "u")],
-                    needs=[{"id": "n", "official": o, "weight": w} for o, w in (("A", 30), ("B", 20), ("C", 10))],
-                    courses=[{"id": "c"}],
-                    sessions=[{"id": "s", "course": "c", "start": "2026-03-02", "away": away}],
-                    options=[{"official": o, "session": "s", "needs": ["n"]} for o in "ABC"],
-                    limits=Limits(max_share_away=0.5))
+        return make(
+            officials=[("A", "u"), ("B", "u"), ("C", "u")],
+            needs=[
+                {"id": "n", "official": o, "weight": w}
+                for o, w in (("A", 30), ("B", 20), ("C", 10))
+            ],
+            courses=[{"id": "c"}],
+            sessions=[{"id": "s", "course": "c", "start": "2026-03-02", "away": away}],
+            options=[{"official": o, "session": "s", "needs": ["n"]} for o in "ABC"],
+            limits=Limits(max_share_away=0.5),
+        )
 
     result = plan(inst(True), engine)
     assert [a.official_id for a in result.assignments] == ["A"]
@@ -199,12 +256,18 @@ def test_same_seed_same_plan_byte_for_byte():
 
 
 def test_cost_mode_leaves_a_need_worth_less_than_its_cost_unmet():
-    inst = make(needs=[{"id": "cheap", "weight": 50}, {"id": "dear", "weight": 5}],
-                courses=[{"id": "a"}, {"id": "b"}],
-                sessions=[{"id": "a1", "course": "a", "start": "2026-03-02"},
-                          {"id": "b1", "course": "b", "start": "2026-05-04"}],
-                options=[{"session": "a1", "needs": ["cheap"], "cost": 1_000_000},
-                         {"session": "b1", "needs": ["dear"], "cost": 9_000_000}])
+    inst = make(
+        needs=[{"id": "cheap", "weight": 50}, {"id": "dear", "weight": 5}],
+        courses=[{"id": "a"}, {"id": "b"}],
+        sessions=[
+            {"id": "a1", "course": "a", "start": "2026-03-02"},
+            {"id": "b1", "course": "b", "start": "2026-05-04"},
+        ],
+        options=[
+            {"session": "a1", "needs": ["cheap"], "cost": 1_000_000},
+            {"session": "b1", "needs": ["dear"], "cost": 9_000_000},
+        ],
+    )
     result = plan(inst, mode="cost")
     assert [a.session for a in result.assignments] == ["a1"]
     assert causes(result) == {("A", "dear"): "budget"}

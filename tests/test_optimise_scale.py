@@ -8,11 +8,12 @@ import importlib.util
 import json
 from pathlib import Path
 
-from planner.optimise.check import check_plan
+from tests.optimise.factory import make
+
 from planner.optimise import aggregate
+from planner.optimise.check import check_plan
 from planner.optimise.objective import Objective
 from planner.optimise.solve import SolveConfig, solve
-from tests.optimise.factory import make
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,18 +25,34 @@ def _role_case(copies: int = 6):
     options = []
     for oid, _ in officials:
         weight = 50 if oid.startswith("A") else 30
-        needs += [{"id": "n1", "official": oid, "weight": weight},
-                  {"id": "n2", "official": oid, "weight": weight // 2}]
-        options += [{"official": oid, "session": "s1", "needs": ["n1"], "cost": 1_000_000},
-                    {"official": oid, "session": "s2", "needs": ["n1"], "cost": 1_000_000},
-                    {"official": oid, "session": "t1", "needs": ["n2"], "cost": 500_000}]
-    return make(officials=officials, needs=needs,
-                courses=[{"id": "c"}, {"id": "d"}],
-                sessions=[{"id": "s1", "course": "c", "start": "2026-03-02", "seats": 4, "min": 2,
-                           "class_cost": 2_000_000},
-                          {"id": "s2", "course": "c", "start": "2026-03-04", "seats": 4},
-                          {"id": "t1", "course": "d", "start": "2026-06-01", "seats": 5}],
-                options=options, budgets={(2026, "ngan_sach_tinh"): 14_000_000})
+        needs += [
+            {"id": "n1", "official": oid, "weight": weight},
+            {"id": "n2", "official": oid, "weight": weight // 2},
+        ]
+        options += [
+            {"official": oid, "session": "s1", "needs": ["n1"], "cost": 1_000_000},
+            {"official": oid, "session": "s2", "needs": ["n1"], "cost": 1_000_000},
+            {"official": oid, "session": "t1", "needs": ["n2"], "cost": 500_000},
+        ]
+    return make(
+        officials=officials,
+        needs=needs,
+        courses=[{"id": "c"}, {"id": "d"}],
+        sessions=[
+            {
+                "id": "s1",
+                "course": "c",
+                "start": "2026-03-02",
+                "seats": 4,
+                "min": 2,
+                "class_cost": 2_000_000,
+            },
+            {"id": "s2", "course": "c", "start": "2026-03-04", "seats": 4},
+            {"id": "t1", "course": "d", "start": "2026-06-01", "seats": 5},
+        ],
+        options=options,
+        budgets={(2026, "ngan_sach_tinh"): 14_000_000},
+    )
 
 
 def test_cohorts_group_identical_officials_and_the_aggregated_bound_is_valid():
@@ -63,17 +80,31 @@ def test_split_repairs_the_unit_share_rule_summed_over_units_in_the_model():
 
 
 def test_weight_by_effectiveness_prefers_the_course_that_works_and_names_the_option():
-    inst = make(needs=[{"id": "n", "weight": 50}],
-                courses=[{"id": "weak"}, {"id": "good"}],
-                sessions=[{"id": "w1", "course": "weak", "start": "2026-03-02"},
-                          {"id": "g1", "course": "good", "start": "2026-09-07"}],
-                options=[{"session": "w1", "needs": ["n"], "cost": 100_000},
-                         {"session": "g1", "needs": ["n"], "cost": 200_000}])
+    inst = make(
+        needs=[{"id": "n", "weight": 50}],
+        courses=[{"id": "weak"}, {"id": "good"}],
+        sessions=[
+            {"id": "w1", "course": "weak", "start": "2026-03-02"},
+            {"id": "g1", "course": "good", "start": "2026-09-07"},
+        ],
+        options=[
+            {"session": "w1", "needs": ["n"], "cost": 100_000},
+            {"session": "g1", "needs": ["n"], "cost": 200_000},
+        ],
+    )
     plain = solve(inst, SolveConfig(engine="auto", time_limit=5, lang="en"))
     assert [a.course for a in plain.assignments] == ["weak"]  # earlier and cheaper
     shares = {"weak": 0.2, "good": None}  # no data for "good": counted 1.0
-    weighted = solve(inst, SolveConfig(engine="auto", time_limit=5, lang="en",
-                                       weight_by_effectiveness=True, effectiveness=shares))
+    weighted = solve(
+        inst,
+        SolveConfig(
+            engine="auto",
+            time_limit=5,
+            lang="en",
+            weight_by_effectiveness=True,
+            effectiveness=shares,
+        ),
+    )
     assert [a.course for a in weighted.assignments] == ["good"]
     data = weighted.to_dict()
     assert data["options"] == {"weight_by_effectiveness": True}
@@ -110,5 +141,7 @@ def test_an_instance_pickles_compactly_and_comes_back_equal():
     back = pickle.loads(pickle.dumps(inst))
     assert back.options == inst.options and back.needs == inst.needs
     assert back.budgets == inst.budgets and back.limits == inst.limits
-    assert [list(x) for x in back.options_by_official] == [list(x) for x in inst.options_by_official]
+    assert [list(x) for x in back.options_by_official] == [
+        list(x) for x in inst.options_by_official
+    ]
     assert back.options_by_need == inst.options_by_need

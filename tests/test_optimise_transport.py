@@ -6,15 +6,16 @@ Timing and gap targets live in benchmarks/run.py, never here."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from planner.optimise.check import check_plan
-from planner.optimise import transport
-from planner.optimise.arrays import solve_highs
-from planner.optimise.objective import Objective
-from planner.optimise.solve import SolveConfig, solve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.optimise.factory import make
 from tests.optimise.strategies import finish
+
+from planner.optimise import transport
+from planner.optimise.arrays import solve_highs
+from planner.optimise.check import check_plan
+from planner.optimise.objective import Objective
+from planner.optimise.solve import SolveConfig, solve
 
 
 @st.composite
@@ -27,15 +28,29 @@ def varied_instances(draw):
     sessions = []
     for i in range(draw(st.integers(1, 5))):
         month = draw(st.integers(1, 12))
-        sessions.append({"id": f"s{i}", "course": f"c{draw(st.integers(0, 2))}",
-                         "start": f"2026-{month:02d}-02", "end": f"2026-{month:02d}-0{draw(st.integers(2, 6))}",
-                         "seats": draw(st.integers(1, 3)), "class_cost": draw(st.sampled_from([0, 1_000_000]))})
+        sessions.append(
+            {
+                "id": f"s{i}",
+                "course": f"c{draw(st.integers(0, 2))}",
+                "start": f"2026-{month:02d}-02",
+                "end": f"2026-{month:02d}-0{draw(st.integers(2, 6))}",
+                "seats": draw(st.integers(1, 3)),
+                "class_cost": draw(st.sampled_from([0, 1_000_000])),
+            }
+        )
     needs = []
     for official, _ in officials:
         for k in range(draw(st.integers(1, 3))):
             kind = draw(st.sampled_from(["regular", "regular", "shared", "twice"]))
-            needs.append({"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90)),
-                          "shared": kind == "shared", "required": 2 if kind == "twice" else 1})
+            needs.append(
+                {
+                    "id": f"n{k}",
+                    "official": official,
+                    "weight": draw(st.integers(1, 90)),
+                    "shared": kind == "shared",
+                    "required": 2 if kind == "twice" else 1,
+                }
+            )
     return finish(draw, officials, needs, courses, sessions)
 
 
@@ -65,12 +80,19 @@ def test_a_course_closing_two_needs_takes_one_seat_in_the_relaxation():
     """Two officials, each with needs a and b that one session closes together; a single seat:
     the bound is one official's a + b (the heavier), not half a seat for each of four needs."""
     officials = [("A", "u1"), ("B", "u1")]
-    needs = [{"id": n, "official": o, "weight": 20 if o == "A" else 10}
-             for o, _ in officials for n in ("a", "b")]
+    needs = [
+        {"id": n, "official": o, "weight": 20 if o == "A" else 10}
+        for o, _ in officials
+        for n in ("a", "b")
+    ]
     options = [{"official": o, "session": "s1", "needs": ["a", "b"]} for o, _ in officials]
-    inst = make(officials=officials, needs=needs, courses=[{"id": "c"}],
-                sessions=[{"id": "s1", "course": "c", "start": "2026-03-02", "seats": 1}],
-                options=options)
+    inst = make(
+        officials=officials,
+        needs=needs,
+        courses=[{"id": "c"}],
+        sessions=[{"id": "s1", "course": "c", "start": "2026-03-02", "seats": 1}],
+        options=options,
+    )
     objective = Objective(inst)
     relaxation = transport.build(inst, objective)
     lp = solve_highs(relaxation.model, relax=True, time_limit=5)

@@ -5,22 +5,21 @@ what a fresh assessor and recommender give for that official alone."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from planner.assess.needs import Assessor, AssessmentContext, assess_case
-from planner.synthetic.generate import GeneratorOptions, generate_case
+from planner.assess.needs import AssessmentContext, Assessor, assess_case
 from planner.io.loading import load_case
 from planner.recommend.candidates import Recommender, recommend_case
+from planner.synthetic.generate import GeneratorOptions, generate_case
 
 
 @pytest.fixture(scope="module", params=["role", "individual"])
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp(f"province-{request.param}")
-    generate_case(GeneratorOptions(officials=400, years=(2026, 2027, 2028), seed=3,
-                                   needs=request.param), out)
+    generate_case(
+        GeneratorOptions(officials=400, years=(2026, 2027, 2028), seed=3, needs=request.param), out
+    )
     return load_case(out)
 
 
@@ -28,8 +27,9 @@ def test_shared_caches_equal_one_official_at_a_time(case) -> None:  # type: igno
     lang = "en"
     assessment = assess_case(case, lang=lang)
     recommendations = recommend_case(case, assessment, lang=lang)
-    context = AssessmentContext(case.reference_date, case.config.term.start,
-                                case.config.term.end, lang)
+    context = AssessmentContext(
+        case.reference_date, case.config.term.start, case.config.term.end, lang
+    )
     history: dict[str, list] = {}  # type: ignore[type-arg]
     for record in case.history:
         history.setdefault(record.official_id, []).append(record)
@@ -43,9 +43,13 @@ def test_shared_caches_equal_one_official_at_a_time(case) -> None:  # type: igno
     for official in case.officials:
         records = history.get(official.id, [])
         alone = Assessor(case.framework, case.catalog, context).assess_official(official, records)
-        assert [n.to_dict() for n in alone] == [n.to_dict() for n in by_official.get(official.id, [])]
-        recommender = Recommender(case.catalog, case.framework, case.config.years,
-                                  case.reference_date, lang, term)
+        assert [n.to_dict() for n in alone] == [
+            n.to_dict() for n in by_official.get(official.id, [])
+        ]
+        recommender = Recommender(
+            case.catalog, case.framework, case.config.years, case.reference_date, lang, term
+        )
         fresh = recommender.recommend_official(official, alone, records)
         assert [dataclasses.asdict(r) for r in fresh] == [
-            dataclasses.asdict(r) for r in recs_by_official.get(official.id, [])]
+            dataclasses.asdict(r) for r in recs_by_official.get(official.id, [])
+        ]

@@ -12,27 +12,59 @@ from planner.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "cases" / "mini"
-CAUSES = {"no_course", "not_eligible", "prerequisite", "seats", "budget",
-          "time_limit_per_official", "unit_share", "term"}
+CAUSES = {
+    "no_course",
+    "not_eligible",
+    "prerequisite",
+    "seats",
+    "budget",
+    "time_limit_per_official",
+    "unit_share",
+    "term",
+}
 
 
 def _plan(tmp_path, case, *args, name="plan.json"):
     out = tmp_path / name
-    result = CliRunner().invoke(cli, ["plan", str(case), "--format", "json", "-o", str(out),
-                                      "--lang", "en", *args])
+    result = CliRunner().invoke(
+        cli, ["plan", str(case), "--format", "json", "-o", str(out), "--lang", "en", *args]
+    )
     assert result.exit_code == 0, result.output
     return out, json.loads(out.read_text(encoding="utf-8"))
 
 
 def _assert_contract(data):
-    for key in ("status", "objective", "bound", "gap", "engine", "seed", "time_s", "assignments",
-                "unmet", "totals"):
+    for key in (
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "engine",
+        "seed",
+        "time_s",
+        "assignments",
+        "unmet",
+        "totals",
+    ):
         assert key in data
     assert data["status"] in ("optimal", "feasible")
     assert data["objective"] <= data["bound"]
     for a in data["assignments"]:
-        assert set(a) >= {"official_id", "course", "session", "year", "cost", "funding_source",
-                          "needs", "reason"} and a["needs"] and a["reason"]
+        assert (
+            set(a)
+            >= {
+                "official_id",
+                "course",
+                "session",
+                "year",
+                "cost",
+                "funding_source",
+                "needs",
+                "reason",
+            }
+            and a["needs"]
+            and a["reason"]
+        )
     for u in data["unmet"]:
         assert u["cause"] in CAUSES and u["detail"]
     assert {"cost", "seats", "needs"} <= set(data["totals"])
@@ -73,12 +105,15 @@ def test_plan_table_and_excel(tmp_path, fmt):
     assert out.stat().st_size > 0
 
 
-@pytest.mark.parametrize("example,years,engine", [
-    ("thoi-binh", "2026", "auto"),
-    ("thoi-binh", "2026-2030", "cpsat"),
-    ("huong-khe", "2026", "highs"),
-    ("huong-khe", "2026-2030", "cpsat"),
-])
+@pytest.mark.parametrize(
+    "example,years,engine",
+    [
+        ("thoi-binh", "2026", "auto"),
+        ("thoi-binh", "2026-2030", "cpsat"),
+        ("huong-khe", "2026", "highs"),
+        ("huong-khe", "2026-2030", "cpsat"),
+    ],
+)
 def test_examples_plan_and_check_clean(tmp_path, example, years, engine):
     case = ROOT / "examples" / example
     if not (case / "case.yaml").exists():

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.assess.needs import AssessmentContext, Need, assess
-from planner.io.loading import bundled_dir, load_catalog, load_rules
 from planner.domain.profile import Official, TrainingRecord
+from planner.io.loading import bundled_dir, load_catalog, load_rules
 from planner.recommend.candidates import Recommendations, closes, overlapping_courses, recommend
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
@@ -23,8 +23,14 @@ CATALOG = load_catalog(bundled_dir("catalogs"), FRAMEWORK)
 CASES = sorted((Path(__file__).parent / "cases" / "recommend").glob("*.yaml"))
 
 
-def _run(official: Official, history: list[TrainingRecord], on: dt.date, years: list[int],
-         term: tuple[int, int] | None = None, lang: str = "vi") -> tuple[list[Need], Recommendations]:
+def _run(
+    official: Official,
+    history: list[TrainingRecord],
+    on: dt.date,
+    years: list[int],
+    term: tuple[int, int] | None = None,
+    lang: str = "vi",
+) -> tuple[list[Need], Recommendations]:
     term = term or (years[0], years[0] + 4)
     context = AssessmentContext(on, term[0], term[1], lang)
     needs = assess([official], FRAMEWORK, CATALOG, history, context).needs
@@ -64,10 +70,18 @@ def test_recommendation_case(path: Path) -> None:
 
 
 def _official(**extra: Any) -> Official:
-    values: dict[str, Any] = dict(id="A", full_name="A", position="xa.chu_tich_ubnd", unit="Xã A",
-                                  birth_date=dt.date(1978, 4, 2), gender="male", party_member=True,
-                                  education="dai_hoc", political_theory="so_cap",
-                                  ratings=("good", "good"))
+    values: dict[str, Any] = dict(
+        id="A",
+        full_name="A",
+        position="xa.chu_tich_ubnd",
+        unit="Xã A",
+        birth_date=dt.date(1978, 4, 2),
+        gender="male",
+        party_member=True,
+        education="dai_hoc",
+        political_theory="so_cap",
+        ratings=("good", "good"),
+    )
     values.update(extra)
     return Official(**values)
 
@@ -85,9 +99,13 @@ def test_candidates_are_sorted_scored_and_sessions_in_horizon() -> None:
         for cand in rec.candidates:
             course = CATALOG.courses[cand.course]
             starts = {s.id: s.start for s in course.sessions}
-            assert cand.sessions and all(starts[s].year in TERM and starts[s] >= ON for s in cand.sessions)
+            assert cand.sessions and all(
+                starts[s].year in TERM and starts[s] >= ON for s in cand.sessions
+            )
             assert rec.need in cand.closes and cand.reason
-        assert [(e.cause, e.course) for e in rec.excluded] == sorted((e.cause, e.course) for e in rec.excluded)
+        assert [(e.cause, e.course) for e in rec.excluded] == sorted(
+            (e.cause, e.course) for e in rec.excluded
+        )
 
 
 def test_a_course_closing_more_needs_scores_higher() -> None:
@@ -119,8 +137,9 @@ def test_english_texts_come_from_the_locale() -> None:
     vi_texts = [c.reason for r in vi.recommendations for c in r.candidates]
     en_texts = [c.reason for r in en.recommendations for c in r.candidates]
     assert all("Khóa" in s for s in vi_texts) and all("Course" in s for s in en_texts)
-    assert [c.course for r in vi.recommendations for c in r.candidates] == \
-        [c.course for r in en.recommendations for c in r.candidates]
+    assert [c.course for r in vi.recommendations for c in r.candidates] == [
+        c.course for r in en.recommendations for c in r.candidates
+    ]
 
 
 def test_overlaps_flag_courses_delivering_the_same_content() -> None:
@@ -154,17 +173,30 @@ COURSES = sorted(CATALOG.courses)
 @st.composite
 def officials_with_history(draw: st.DrawFn) -> tuple[Official, list[TrainingRecord]]:
     official = Official(
-        id="P", full_name="P", position=draw(st.sampled_from(POSITIONS)), unit="U",
+        id="P",
+        full_name="P",
+        position=draw(st.sampled_from(POSITIONS)),
+        unit="U",
         birth_date=dt.date(draw(st.integers(1962, 2003)), draw(st.integers(1, 12)), 1),
-        gender=draw(st.sampled_from(["male", "female"])), party_member=draw(st.booleans()),
+        gender=draw(st.sampled_from(["male", "female"])),
+        party_member=draw(st.booleans()),
         ethnic_minority=draw(st.booleans()),
         **{f: draw(st.sampled_from(QUALIFICATION_SCALES[f])) for f in QUALIFICATION_SCALES},
-        ratings=tuple(draw(st.lists(st.sampled_from(["good", "excellent", "completed"]), max_size=3))),
-        competencies={c: draw(st.integers(0, 5)) for c in draw(st.sets(st.sampled_from(sorted(FRAMEWORK.competencies))))},
+        ratings=tuple(
+            draw(st.lists(st.sampled_from(["good", "excellent", "completed"]), max_size=3))
+        ),
+        competencies={
+            c: draw(st.integers(0, 5))
+            for c in draw(st.sets(st.sampled_from(sorted(FRAMEWORK.competencies))))
+        },
     )
     history = [
-        TrainingRecord(official_id="P", course=course, result=draw(st.sampled_from(["passed", "failed"])),
-                       completed_on=dt.date(draw(st.integers(2019, 2025)), 6, 1))
+        TrainingRecord(
+            official_id="P",
+            course=course,
+            result=draw(st.sampled_from(["passed", "failed"])),
+            completed_on=dt.date(draw(st.integers(2019, 2025)), 6, 1),
+        )
         for course in draw(st.lists(st.sampled_from(COURSES), max_size=4, unique=True))
     ]
     return official, history
@@ -172,7 +204,9 @@ def officials_with_history(draw: st.DrawFn) -> tuple[Official, list[TrainingReco
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(officials_with_history())
-def test_no_candidate_repeats_content_already_held(case: tuple[Official, list[TrainingRecord]]) -> None:
+def test_no_candidate_repeats_content_already_held(
+    case: tuple[Official, list[TrainingRecord]],
+) -> None:
     official, history = case
     needs, recs = _run(official, history, ON, TERM)
     passed = {r.course for r in history if r.result == "passed"}
@@ -188,21 +222,29 @@ def test_no_candidate_repeats_content_already_held(case: tuple[Official, list[Tr
             renewed_in_term = course.renewed is not None
             assert cand.course not in passed or renewed_in_term
             for f, level in course.delivers.qualifications.items():
-                assert qualification_rank(f, held[f]) < qualification_rank(f, level), (cand.course, f)
+                assert qualification_rank(f, held[f]) < qualification_rank(f, level), (
+                    cand.course,
+                    f,
+                )
             assert closes(course, by_need[rec.need].target, FRAMEWORK, ON)
             # Eligible on at least one proposed session, and every prerequisite is met.
             for prerequisite in course.prerequisites:
                 if prerequisite.course:
                     assert prerequisite.course in passed
                 else:
-                    assert qualification_rank(prerequisite.qualification, held[prerequisite.qualification]) >= \
-                        qualification_rank(prerequisite.qualification, prerequisite.level)
+                    assert qualification_rank(
+                        prerequisite.qualification, held[prerequisite.qualification]
+                    ) >= qualification_rank(prerequisite.qualification, prerequisite.level)
 
 
 def test_age_reached_during_the_horizon_keeps_only_later_sessions() -> None:
     # 27 on the reference date, 28 from 2026-06-01: in-service trung cấp only from then on.
-    official = _official(position="xa.pho_chu_tich_hdnd", gender="female",
-                         birth_date=dt.date(1998, 6, 1), political_theory="so_cap")
+    official = _official(
+        position="xa.pho_chu_tich_hdnd",
+        gender="female",
+        birth_date=dt.date(1998, 6, 1),
+        political_theory="so_cap",
+    )
     _, recs = _run(official, [], ON, [2026])
     rec = next(r for r in recs.recommendations if r.need == "qualification:political_theory")
     in_service = next(c for c in rec.candidates if c.course == "llct_trung_cap_khong_tap_trung")
@@ -210,8 +252,9 @@ def test_age_reached_during_the_horizon_keeps_only_later_sessions() -> None:
 
 
 def test_pool_members_may_take_the_programme_of_the_post_they_are_planned_for() -> None:
-    official = _official(position="xa.tu_phap_ho_tich", planning_pool="xa.truong_phong",
-                         political_theory="trung_cap")
+    official = _official(
+        position="xa.tu_phap_ho_tich", planning_pool="xa.truong_phong", political_theory="trung_cap"
+    )
     _, recs = _run(official, [], ON, TERM)
     rec = next(r for r in recs.recommendations if r.need == "programme:leadership_cap_phong")
     assert [c.course for c in rec.candidates] == ["lanh_dao_cap_phong"]

@@ -36,17 +36,21 @@ def test_json_follows_the_contract() -> None:
     by = {(r["official_id"], r["need"]): r for r in data["recommendations"]}
     # A2 passed the online two-level course: it is never offered again, and says why.
     annual = by[("A2", "programme:annual_training")]
-    assert {"course": "two_level_online", "cause": "already_completed"}.items() <= \
-        next(e for e in annual["excluded"] if e["course"] == "two_level_online").items()
+    assert {"course": "two_level_online", "cause": "already_completed"}.items() <= next(
+        e for e in annual["excluded"] if e["course"] == "two_level_online"
+    ).items()
     # The commune justice course only runs in 2027, outside the 2026 horizon.
     justice = by[("A2", "competency:justice_civil_status")]
     assert justice["candidates"] == [] and justice["excluded"][0]["cause"] == "no_session"
     # B1 failed the two-level course: it is offered again.
-    assert [c["course"] for c in by[("B1", "programme:two_level_government")]["candidates"]] == ["two_level_online"]
+    assert [c["course"] for c in by[("B1", "programme:two_level_government")]["candidates"]] == [
+        "two_level_online"
+    ]
     # A1 chairs the commune: the cấp phòng programme is for other posts.
     assert by[("A1", "competency:leadership_management")]["excluded"][0]["cause"] == "not_eligible"
-    assert ["llct_advanced_in_service", "llct_elementary"] == sorted(
-        c["course"] for c in by[("A2", "qualification:political_theory")]["candidates"])
+    assert sorted(
+        c["course"] for c in by[("A2", "qualification:political_theory")]["candidates"]
+    ) == ["llct_advanced_in_service", "llct_elementary"]
 
 
 def test_share_of_needs_with_a_candidate() -> None:

@@ -26,8 +26,8 @@ from planner.cli import cli
 from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.solve import SolveConfig, solve
-from planner.report.plan_report import PlanReport, plan_page, summary_text, write_plan_xlsx
 from planner.report.html import write_page
+from planner.report.plan_report import PlanReport, plan_page, summary_text, write_plan_xlsx
 from test_html import _chromium, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +56,15 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     path = tmp_path / "plan.xlsx"
     write_plan_xlsx(path, case, plan, "vi")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Nhu cầu", "Kế hoạch", "Chưa đáp ứng", "Kinh phí",
-                               "Theo đơn vị", "Các lớp"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Nhu cầu",
+        "Kế hoạch",
+        "Chưa đáp ứng",
+        "Kinh phí",
+        "Theo đơn vị",
+        "Các lớp",
+    ]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.bold
@@ -83,10 +90,15 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     needs = _sheet_dicts(book["Nhu cầu"])
     assert len(needs) == plan.totals["needs"]["all"]["total"]
     assert all(n["Lý do"] and n["Căn cứ"] for n in needs)
-    assert sum(n["Trong kế hoạch"] == "Đã đáp ứng" for n in needs) == plan.totals["needs"]["all"]["met"]
+    assert (
+        sum(n["Trong kế hoạch"] == "Đã đáp ứng" for n in needs)
+        == plan.totals["needs"]["all"]["met"]
+    )
     # Unmet needs with cause and detail.
     unmet = _sheet_dicts(book["Chưa đáp ứng"])
-    assert [(u["Mã cán bộ"], u["Mã nhu cầu"]) for u in unmet] == [(u.official_id, u.need) for u in plan.unmet]
+    assert [(u["Mã cán bộ"], u["Mã nhu cầu"]) for u in unmet] == [
+        (u.official_id, u.need) for u in plan.unmet
+    ]
     assert all(u["Nguyên nhân"] and u["Chi tiết"] for u in unmet)
     # Budget: used per year and source equals the plan's totals, and left = budget − used.
     budget = _sheet_dicts(book["Kinh phí"])
@@ -106,7 +118,11 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path) -> None:
     officials = case_dir / "officials.csv"
     text = officials.read_text(encoding="utf-8")
     text = text.replace("Nguyễn Văn An", "=1+2")
-    text = text.replace("Xã A", "+Xã A").replace("Trần Thị Bình", "@Bình").replace("Lê Văn Cường", "-Cường")
+    text = (
+        text.replace("Xã A", "+Xã A")
+        .replace("Trần Thị Bình", "@Bình")
+        .replace("Lê Văn Cường", "-Cường")
+    )
     officials.write_text(text, encoding="utf-8")
     case, plan = _plan(case_dir)
     path = tmp_path / "plan.xlsx"
@@ -173,9 +189,11 @@ def test_an_interrupted_write_leaves_the_old_report_whole(tmp_path, mini_vi, mon
 
 def test_plan_and_assess_cli_write_html_and_xlsx(tmp_path) -> None:
     runner = CliRunner()
-    for args, name in ((["plan", str(MINI), "--format", "html"], "plan.html"),
-                       (["plan", str(MINI), "--format", "xlsx", "--lang", "en"], "plan.xlsx"),
-                       (["assess", str(MINI), "--format", "html", "--lang", "en"], "assess.html")):
+    for args, name in (
+        (["plan", str(MINI), "--format", "html"], "plan.html"),
+        (["plan", str(MINI), "--format", "xlsx", "--lang", "en"], "plan.xlsx"),
+        (["assess", str(MINI), "--format", "html", "--lang", "en"], "assess.html"),
+    ):
         out = tmp_path / name
         result = runner.invoke(cli, [*args, "-o", str(out)])
         assert result.exit_code == 0, result.output

@@ -15,16 +15,21 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.assess.needs import Assessor, AssessmentContext
-from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.assess.needs import AssessmentContext, Assessor
 from planner.domain.profile import Official, TrainingRecord
+from planner.io.loading import bundled_dir, load_catalog, load_rules
 
 CASES_DIR = Path(__file__).parent / "cases" / "rules"
 FRAMEWORK = load_rules(bundled_dir("rules"))
 CATALOG = load_catalog(CASES_DIR / "catalog.yaml", FRAMEWORK)
 DEFAULT_OFFICIAL: dict[str, Any] = {
-    "id": "T1", "full_name": "Nguyễn Văn Thử", "unit": "Xã Thử", "birth_date": dt.date(1985, 1, 1),
-    "gender": "male", "education": "dai_hoc", "political_theory": "trung_cap",
+    "id": "T1",
+    "full_name": "Nguyễn Văn Thử",
+    "unit": "Xã Thử",
+    "birth_date": dt.date(1985, 1, 1),
+    "gender": "male",
+    "education": "dai_hoc",
+    "political_theory": "trung_cap",
 }
 
 
@@ -40,10 +45,13 @@ def _cases() -> list[Any]:
 
 def _run(case: dict[str, Any]) -> dict[str, Any]:
     official = Official(**{**DEFAULT_OFFICIAL, **case["official"]})
-    history = [TrainingRecord(official_id=official.id, **record) for record in case.get("history", [])]
+    history = [
+        TrainingRecord(official_id=official.id, **record) for record in case.get("history", [])
+    ]
     term = case.get("term", {"start": 2026, "end": 2030})
-    context = AssessmentContext(case["reference_date"], term["start"], term["end"],
-                                case.get("lang", "vi"))
+    context = AssessmentContext(
+        case["reference_date"], term["start"], term["end"], case.get("lang", "vi")
+    )
     needs = Assessor(FRAMEWORK, CATALOG, context).assess_official(official, history)
     return {n.need: n for n in needs}
 
@@ -81,7 +89,8 @@ def test_every_rule_and_version_has_a_case() -> None:
             covered.add((rule.id, version.effective_from))
     missing = [
         f"{rule.id}@{version.effective_from}"
-        for rule in FRAMEWORK.rules.values() for version in rule.versions
+        for rule in FRAMEWORK.rules.values()
+        for version in rule.versions
         if (rule.id, version.effective_from) not in covered
     ]
     assert not missing, f"rule versions without a YAML case: {missing}"

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from planner.analysis.scenario import (
+    BudgetChange,
+    Scenario,
+    apply_scenario,
+    budget_scale_scenarios,
+    load_scenario,
+)
 from planner.assess.needs import assess_case
 from planner.errors import InputError
 from planner.io.loading import load_case
-from planner.analysis.scenario import (
-    BudgetChange, Scenario, apply_scenario, budget_scale_scenarios, load_scenario,
-)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = load_case(FIXTURES / "cases" / "mini")
@@ -31,7 +35,9 @@ def test_scenario_file_changes_budget_seats_courses_sessions_and_parameters() ->
     needs = {(n.official_id, n.need): n for n in assess_case(changed).needs}
     assert needs[("A1", "programme:knowledge_update_g3")].target["count"] == 2
     # The baseline is unchanged.
-    assert {(b.year, b.source): b.amount for b in MINI.config.budget}[(2026, "ngan_sach_tinh")] == 50_000_000
+    assert {(b.year, b.source): b.amount for b in MINI.config.budget}[
+        (2026, "ngan_sach_tinh")
+    ] == 50_000_000
     assert "degree_part_time" in MINI.catalog.courses
     baseline = {(n.official_id, n.need): n for n in assess_case(MINI).needs}
     assert baseline[("A1", "programme:knowledge_update_g3")].target["count"] == 1
@@ -72,5 +78,7 @@ def test_budget_change_needs_exactly_one_change() -> None:
 def test_reference_date_and_years_change() -> None:
     import datetime as dt
 
-    changed = apply_scenario(MINI, Scenario(name="x", reference_date=dt.date(2026, 7, 1), years=[2027, 2026]))
+    changed = apply_scenario(
+        MINI, Scenario(name="x", reference_date=dt.date(2026, 7, 1), years=[2027, 2026])
+    )
     assert changed.reference_date == dt.date(2026, 7, 1) and changed.config.years == [2026, 2027]

@@ -20,7 +20,9 @@ def _json(*args: str) -> object:
     return json.loads(result.output)
 
 
-@pytest.mark.parametrize(("name", "command"), [("assessment", "assess"), ("recommendation", "recommend")])
+@pytest.mark.parametrize(
+    ("name", "command"), [("assessment", "assess"), ("recommendation", "recommend")]
+)
 def test_output_validates_against_published_schema(name: str, command: str) -> None:
     schema = _json("schema", name)
     output = _json(command, str(MINI), "--format", "json")

@@ -14,15 +14,25 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from planner.analysis.scenario import (
+    Scenario,
+    apply_scenario,
+    budget_scale_scenarios,
+    load_scenario,
+)
+from planner.analysis.whatif import (
+    MILLION,
+    WhatIfSettings,
+    compare,
+    run_whatif,
+    solve_variant,
+    variants_from,
+)
 from planner.cli import cli
 from planner.errors import InputError
 from planner.io.loading import load_case
 from planner.report.html import write_page
 from planner.report.whatif_report import whatif_dict, whatif_page, write_whatif_xlsx
-from planner.analysis.scenario import Scenario, apply_scenario, budget_scale_scenarios, load_scenario
-from planner.analysis.whatif import (
-    MILLION, WhatIfSettings, compare, run_whatif, solve_variant, variants_from,
-)
 from test_html import _chromium, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +48,10 @@ def case():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def sweep(case):  # type: ignore[no-untyped-def]
-    variants = variants_from([(load_scenario(SCENARIOS / "cut_and_extend.yaml"), "cut_and_extend.yaml")],
-                             budget_scale_scenarios("0.5:1.5:0.5"))
+    variants = variants_from(
+        [(load_scenario(SCENARIOS / "cut_and_extend.yaml"), "cut_and_extend.yaml")],
+        budget_scale_scenarios("0.5:1.5:0.5"),
+    )
     return run_whatif(case, variants, WhatIfSettings(**FAST, jobs=1))
 
 
@@ -68,8 +80,9 @@ def test_a_variant_is_planned_like_planner_plan(case, sweep) -> None:
     one, two = baseline.plan.to_dict(), sweep.baseline.plan.to_dict()
     one.pop("time_s"), two.pop("time_s")
     assert one == two
-    runner = CliRunner().invoke(cli, ["plan", str(MINI), "--format", "json", "--engine", "cpsat",
-                                      "--time-limit", "2"])
+    runner = CliRunner().invoke(
+        cli, ["plan", str(MINI), "--format", "json", "--engine", "cpsat", "--time-limit", "2"]
+    )
     planned = json.loads(runner.output)
     assert planned["objective"] == baseline.plan.objective
     assert len(planned["assignments"]) == len(baseline.plan.assignments)
@@ -131,10 +144,27 @@ def test_whatif_json_validates_against_the_published_schema(tmp_path) -> None:
     runner = CliRunner()
     schema = json.loads(runner.invoke(cli, ["schema", "whatif"]).output)
     out = tmp_path / "whatif.json"
-    result = runner.invoke(cli, ["whatif", str(MINI), "--budget-scale", "0.5:1:0.5",
-                                 "--scenario", str(SCENARIOS / "cut_and_extend.yaml"),
-                                 "--time-limit", "2", "--jobs", "1", "--format", "json",
-                                 "-o", str(out), "--lang", "en"])
+    result = runner.invoke(
+        cli,
+        [
+            "whatif",
+            str(MINI),
+            "--budget-scale",
+            "0.5:1:0.5",
+            "--scenario",
+            str(SCENARIOS / "cut_and_extend.yaml"),
+            "--time-limit",
+            "2",
+            "--jobs",
+            "1",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
@@ -149,14 +179,25 @@ def test_whatif_workbook_matches_the_result(tmp_path, sweep) -> None:
     path = tmp_path / "whatif.xlsx"
     write_whatif_xlsx(path, sweep, "en")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Comparison", "Value of a million", "Budget", "Who gains, who loses", "Notes"]
+    assert book.sheetnames == [
+        "Comparison",
+        "Value of a million",
+        "Budget",
+        "Who gains, who loses",
+        "Notes",
+    ]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2" and ws["A1"].font.bold
     rows = list(book["Comparison"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[:3] == ("Variant", "Changes", "Result")
-    assert [r[0] for r in body] == ["Baseline", sweep.variants[0].variant.name,
-                                    "Budget ×0.5", "Budget ×1", "Budget ×1.5"]
+    assert [r[0] for r in body] == [
+        "Baseline",
+        sweep.variants[0].variant.name,
+        "Budget ×0.5",
+        "Budget ×1",
+        "Budget ×1.5",
+    ]
     met = header.index("Needs met")
     assert [r[met] for r in body] == [o.needs["all"][0] for o in [sweep.baseline, *sweep.variants]]
     budget = header.index("Total budget")
@@ -193,6 +234,7 @@ def test_english_and_vietnamese_pages_come_from_the_catalogs(sweep) -> None:
 
 # -- bad input ---------------------------------------------------------------------------------
 
+
 def test_raises_when_a_scenario_names_an_unknown_session_with_file_and_line(case) -> None:
     path = SCENARIOS / "unknown_session.yaml"
     with pytest.raises(InputError) as info:
@@ -203,8 +245,9 @@ def test_raises_when_a_scenario_names_an_unknown_session_with_file_and_line(case
 
 def test_raises_when_a_scenario_names_an_unknown_course(tmp_path, case) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("name: x\nexclude_courses:\n  - degree_part_time\n  - no_such_course\n",
-                    encoding="utf-8")
+    path.write_text(
+        "name: x\nexclude_courses:\n  - degree_part_time\n  - no_such_course\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as info:
         apply_scenario(case, load_scenario(path))
     assert info.value.line == 4 and info.value.field == "exclude_courses[1]"
@@ -218,12 +261,15 @@ def test_raises_when_a_budget_change_matches_no_line(case) -> None:
         apply_scenario(case, Scenario(name="x", budget=[BudgetChange(year=2031, scale=0.5)]))
 
 
-@pytest.mark.parametrize("text,where", [
-    ("name: x\nbudget:\n  - {source: ngan_sach_tinh, scale: -1}\n", ":3"),
-    ("name: x\nseats:\n  - {course: ku_g3_commune, sets: 3}\n", ":3"),
-    ("name: x\nname: y\n", ":2"),
-    ("name: [unclosed\n", ":"),
-])
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("name: x\nbudget:\n  - {source: ngan_sach_tinh, scale: -1}\n", ":3"),
+        ("name: x\nseats:\n  - {course: ku_g3_commune, sets: 3}\n", ":3"),
+        ("name: x\nname: y\n", ":2"),
+        ("name: [unclosed\n", ":"),
+    ],
+)
 def test_whatif_cli_exits_2_on_a_broken_scenario_file(tmp_path, text: str, where: str) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
@@ -242,9 +288,25 @@ def test_whatif_cli_needs_a_scenario_or_a_sweep() -> None:
 
 def test_whatif_cli_table_shows_every_variant(tmp_path) -> None:
     out = tmp_path / "whatif.txt"
-    result = CliRunner().invoke(cli, ["whatif", str(MINI), "--budget-scale", "0.5:1:0.5",
-                                      "--time-limit", "2", "--jobs", "1", "--probes", "0",
-                                      "--lang", "en", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "whatif",
+            str(MINI),
+            "--budget-scale",
+            "0.5:1:0.5",
+            "--time-limit",
+            "2",
+            "--jobs",
+            "1",
+            "--probes",
+            "0",
+            "--lang",
+            "en",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     for label in ("Baseline", "Budget ×0.5", "Budget ×1", "Value of a million"):
@@ -260,9 +322,14 @@ def test_a_sweep_point_worse_than_a_cheaper_one_is_flagged(sweep) -> None:
     from planner.report.whatif_report import coverage_warning, non_monotone
 
     assert non_monotone(sweep) == [] or all(
-        high.budget_total > low.budget_total for high, low in non_monotone(sweep))
-    variants = [replace(o, needs={**o.needs, "all": (0, o.needs["all"][1])}) if o.variant.scale == 1.5 else o
-                for o in sweep.variants]
+        high.budget_total > low.budget_total for high, low in non_monotone(sweep)
+    )
+    variants = [
+        replace(o, needs={**o.needs, "all": (0, o.needs["all"][1])})
+        if o.variant.scale == 1.5
+        else o
+        for o in sweep.variants
+    ]
     broken = replace(sweep, variants=variants)
     flagged = non_monotone(broken)
     assert [high.variant.scale for high, _ in flagged] == [1.5]

@@ -23,20 +23,30 @@ logging.getLogger("planner").addHandler(logging.NullHandler())
 # The public names are loaded on first use, so that importing one layer (e.g. `planner.optimise`)
 # does not load the others (loading pulls in yaml, pydantic and networkx).
 _PUBLIC = {
-    "Assessment": "planner.assess.needs", "AssessmentContext": "planner.assess.needs",
-    "Need": "planner.assess.needs", "assess": "planner.assess.needs",
+    "Assessment": "planner.assess.needs",
+    "AssessmentContext": "planner.assess.needs",
+    "Need": "planner.assess.needs",
+    "assess": "planner.assess.needs",
     "assess_case": "planner.assess.needs",
-    "Case": "planner.io.case", "CaseConfig": "planner.io.case",
-    "Catalog": "planner.domain.catalog", "Course": "planner.domain.catalog",
+    "Case": "planner.io.case",
+    "CaseConfig": "planner.io.case",
+    "Catalog": "planner.domain.catalog",
+    "Course": "planner.domain.catalog",
     "Session": "planner.domain.catalog",
-    "InfeasiblePlanError": "planner.errors", "InputError": "planner.errors",
+    "InfeasiblePlanError": "planner.errors",
+    "InputError": "planner.errors",
     "PlannerError": "planner.errors",
-    "Framework": "planner.law.framework", "Position": "planner.law.framework",
+    "Framework": "planner.law.framework",
+    "Position": "planner.law.framework",
     "Rule": "planner.law.framework",
-    "load_case": "planner.io.loading", "load_catalog": "planner.io.loading",
-    "load_history": "planner.io.loading", "load_officials": "planner.io.loading",
-    "load_rules": "planner.io.loading", "bundled_dir": "planner.io.loading",
-    "Official": "planner.domain.profile", "TrainingRecord": "planner.domain.profile",
+    "load_case": "planner.io.loading",
+    "load_catalog": "planner.io.loading",
+    "load_history": "planner.io.loading",
+    "load_officials": "planner.io.loading",
+    "load_rules": "planner.io.loading",
+    "bundled_dir": "planner.io.loading",
+    "Official": "planner.domain.profile",
+    "TrainingRecord": "planner.domain.profile",
 }
 
 __all__ = sorted(_PUBLIC)
@@ -48,7 +58,12 @@ if TYPE_CHECKING:
     from planner.errors import InfeasiblePlanError, InputError, PlannerError
     from planner.io.case import Case, CaseConfig
     from planner.io.loading import (
-        bundled_dir, load_case, load_catalog, load_history, load_officials, load_rules,
+        bundled_dir,
+        load_case,
+        load_catalog,
+        load_history,
+        load_officials,
+        load_rules,
     )
     from planner.law.framework import Framework, Position, Rule
 

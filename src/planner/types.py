@@ -25,11 +25,22 @@ FundingSource = Literal[
     "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa"
 ]
 FUNDING_SOURCES: Final[tuple[str, ...]] = (
-    "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa",
+    "ngan_sach_trung_uong",
+    "ngan_sach_tinh",
+    "ngan_sach_xa",
+    "co_quan",
+    "ca_nhan",
+    "xa_hoi_hoa",
 )
 CourseKind = Literal[
-    "llct", "qlnn", "leadership", "knowledge_update", "job_position", "digital",
-    "defence_security", "degree",
+    "llct",
+    "qlnn",
+    "leadership",
+    "knowledge_update",
+    "job_position",
+    "digital",
+    "defence_security",
+    "degree",
 ]
 NeedKind = Literal["qualification", "competency", "mandatory"]
 
@@ -42,7 +53,7 @@ QUALIFICATION_SCALES: Final[dict[str, tuple[str, ...]]] = {
     "state_management": ("none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"),
 }
 
-COMPETENCY_LEVELS: Final[range] = range(0, 6)
+COMPETENCY_LEVELS: Final[range] = range(6)
 
 
 def qualification_rank(field: str, level: str | None) -> int:

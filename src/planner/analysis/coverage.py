@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.io.case import Case
 from planner.domain.catalog import Catalog
-from planner.law.framework import (
-    CompetencyTarget, Framework, QualificationTarget, Target,
-)
 from planner.i18n import level_label, t
+from planner.io.case import Case
+from planner.law.framework import CompetencyTarget, Framework, QualificationTarget, Target
 from planner.recommend.candidates import closes
 
 
@@ -64,9 +62,12 @@ def rule_gaps(
             continue
         seen.add(key)
         courses = [c for c in catalog.courses.values() if closes(c, target, framework, on)]
-        values = {"rule": rule.title.in_lang(lang), "target": _describe(target, framework, lang),
-                  "citation": version.reference.cite(),
-                  "years": ", ".join(str(y) for y in years)}
+        values = {
+            "rule": rule.title.in_lang(lang),
+            "target": _describe(target, framework, lang),
+            "citation": version.reference.cite(),
+            "years": ", ".join(str(y) for y in years),
+        }
         if not courses:
             warnings.append(t(lang, "coverage.no_course", **values))
         elif not any(s.start.year in years and s.start >= on for c in courses for s in c.sessions):
@@ -85,9 +86,20 @@ def catalog_warnings(catalog: Catalog, framework: Framework, lang: str = "vi") -
             if group not in groups:
                 warnings.append(t(lang, "coverage.unknown_audience", course=title, group=group))
         for session in sorted(course.sessions, key=lambda s: (s.start, s.id)):
-            if course.mode != "online" and course.cost.support and catalog.norms_on(session.start) is None:
-                warnings.append(t(lang, "coverage.no_norms", course=title, session=session.id,
-                                  date=session.start.isoformat()))
+            if (
+                course.mode != "online"
+                and course.cost.support
+                and catalog.norms_on(session.start) is None
+            ):
+                warnings.append(
+                    t(
+                        lang,
+                        "coverage.no_norms",
+                        course=title,
+                        session=session.id,
+                        date=session.start.isoformat(),
+                    )
+                )
                 break  # one per course is enough to point at the gap
         for limit in catalog.session_limits:
             if course.kind not in limit.kinds or limit.audience not in course.audience:
@@ -95,9 +107,17 @@ def catalog_warnings(catalog: Catalog, framework: Framework, lang: str = "vi") -
             for session in sorted(course.sessions, key=lambda s: (s.start, s.id)):
                 days = session.working_days()
                 if limit.in_force(session.start) and days > limit.max_working_days:
-                    warnings.append(t(lang, "coverage.session_too_long", session=session.id,
-                                      course=title, days=days, limit=limit.max_working_days,
-                                      citation=limit.reference.cite()))
+                    warnings.append(
+                        t(
+                            lang,
+                            "coverage.session_too_long",
+                            session=session.id,
+                            course=title,
+                            days=days,
+                            limit=limit.max_working_days,
+                            citation=limit.reference.cite(),
+                        )
+                    )
     return warnings
 
 
@@ -111,15 +131,23 @@ def unit_warnings(case: Case, lang: str = "vi") -> list[str]:
         for year in case.config.years:
             norms = case.catalog.norms_on(dt.date(year, 1, 1))
             if norms is not None and norms.band(unit.distance_band) is None:
-                warnings.append(t(lang, "coverage.unknown_band", unit=unit.unit,
-                                  band=unit.distance_band,
-                                  bands=", ".join(b.band for b in norms.bands)))
+                warnings.append(
+                    t(
+                        lang,
+                        "coverage.unknown_band",
+                        unit=unit.unit,
+                        band=unit.distance_band,
+                        bands=", ".join(b.band for b in norms.bands),
+                    )
+                )
                 break
     return warnings
 
 
 def coverage_warnings(case: Case, lang: str = "vi") -> list[str]:
     """Every warning of this module for a loaded case, in a stable order."""
-    return (rule_gaps(case.catalog, case.framework, case.config.years, case.reference_date, lang)
-            + catalog_warnings(case.catalog, case.framework, lang)
-            + unit_warnings(case, lang))
+    return (
+        rule_gaps(case.catalog, case.framework, case.config.years, case.reference_date, lang)
+        + catalog_warnings(case.catalog, case.framework, lang)
+        + unit_warnings(case, lang)
+    )

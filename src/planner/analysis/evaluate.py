@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
-from typing import TYPE_CHECKING, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.domain.catalog import Catalog, Course
+from planner.domain.profile import Official, TrainingRecord
 from planner.i18n import t
 from planner.io.indicators import IndicatorValue
-from planner.domain.profile import Official, TrainingRecord
 from planner.law.reference import StrictModel
 
 if TYPE_CHECKING:
@@ -40,13 +41,16 @@ class EvaluationSettings(StrictModel):
     # A course is flagged when fewer of its measured participants than this reach the level it
     # claims to deliver. 0.6 is a deliberately modest bar: most participants should get there.
     min_share_reaching_target: float = Field(
-        default=0.6, ge=0, le=1,
+        default=0.6,
+        ge=0,
+        le=1,
         description="Flag a course when the share of measured participants reaching its target "
-                    "level is below this",
+        "level is below this",
     )
     # Too few measurements say little: below this many, a course is reported but never flagged.
     min_measured_to_flag: int = Field(
-        default=3, ge=1,
+        default=3,
+        ge=1,
         description="Fewest participants measured after training before a course can be flagged",
     )
 
@@ -63,8 +67,9 @@ class Reaction(_Out):
     responses: int = Field(description="Participants who gave feedback")
     response_rate: float = Field(ge=0, le=1, description="responses / participants")
     mean_feedback: float = Field(ge=1, le=5, description="Mean feedback, 1 (poor) to 5 (excellent)")
-    counts: list[int] = Field(min_length=5, max_length=5,
-                              description="Number of answers 1, 2, 3, 4 and 5")
+    counts: list[int] = Field(
+        min_length=5, max_length=5, description="Number of answers 1, 2, 3, 4 and 5"
+    )
 
 
 class Learning(_Out):
@@ -75,16 +80,19 @@ class Learning(_Out):
     dropped: int
     pass_rate: float = Field(ge=0, le=1, description="passed / participants")
     scored: int = Field(description="Participants with a score")
-    mean_score: float | None = Field(default=None, ge=0, le=100,
-                                     description="Mean score 0-100; null: no scores")
+    mean_score: float | None = Field(
+        default=None, ge=0, le=100, description="Mean score 0-100; null: no scores"
+    )
 
 
 class CompetencyChange(_Out):
     """Kirkpatrick level 3 for one competency: measured before → after the course."""
 
     competency: str
-    target: int | None = Field(description="Level the catalog says the course delivers; null: the "
-                                           "course does not claim this competency")
+    target: int | None = Field(
+        description="Level the catalog says the course delivers; null: the "
+        "course does not claim this competency"
+    )
     measured: int = Field(description="Participants measured after training")
     paired: int = Field(description="Participants measured both before and after")
     mean_before: float | None = Field(description="Mean level before, over the paired")
@@ -99,7 +107,8 @@ class Behaviour(_Out):
     measured: int = Field(description="Participant × delivered competency measurements after")
     reached: int = Field(description="Of those, at or above the course's target level")
     share_reaching: float | None = Field(
-        ge=0, le=1, description="reached / measured; null when no delivered competency was measured")
+        ge=0, le=1, description="reached / measured; null when no delivered competency was measured"
+    )
 
 
 class IndicatorEffect(_Out):
@@ -119,7 +128,8 @@ class IndicatorEffect(_Out):
     comparison_change: float
     difference: float = Field(description="trained_change − comparison_change")
     favourable: bool | None = Field(
-        description="Whether the difference points in the indicator's better direction; null if 0")
+        description="Whether the difference points in the indicator's better direction; null if 0"
+    )
 
 
 class GroupEvaluation(_Out):
@@ -190,16 +200,25 @@ def reaction(records: Sequence[TrainingRecord]) -> Reaction | None:
     if not answers:
         return None
     counts = [sum(1 for a in answers if a == value) for value in range(1, 6)]
-    return Reaction(responses=len(answers), response_rate=len(answers) / len(records),
-                    mean_feedback=fmean(answers), counts=counts)
+    return Reaction(
+        responses=len(answers),
+        response_rate=len(answers) / len(records),
+        mean_feedback=fmean(answers),
+        counts=counts,
+    )
 
 
 def learning(records: Sequence[TrainingRecord]) -> Learning:
-    by_result = {key: sum(1 for r in records if r.result == key)
-                 for key in ("passed", "failed", "dropped")}
+    by_result = {
+        key: sum(1 for r in records if r.result == key) for key in ("passed", "failed", "dropped")
+    }
     scores = [r.score for r in records if r.score is not None]
-    return Learning(**by_result, pass_rate=by_result["passed"] / len(records), scored=len(scores),
-                    mean_score=fmean(scores) if scores else None)
+    return Learning(
+        **by_result,
+        pass_rate=by_result["passed"] / len(records),
+        scored=len(scores),
+        mean_score=fmean(scores) if scores else None,
+    )
 
 
 def behaviour(records: Sequence[TrainingRecord], delivers: Mapping[str, int]) -> Behaviour | None:
@@ -211,29 +230,41 @@ def behaviour(records: Sequence[TrainingRecord], delivers: Mapping[str, int]) ->
     changes = []
     for competency in measured_ids:
         target = delivers.get(competency)
-        after = [r.competency_after[competency] for r in records if competency in r.competency_after]
-        pairs = [(r.competency_before[competency], r.competency_after[competency]) for r in records
-                 if competency in r.competency_before and competency in r.competency_after]
+        after = [
+            r.competency_after[competency] for r in records if competency in r.competency_after
+        ]
+        pairs = [
+            (r.competency_before[competency], r.competency_after[competency])
+            for r in records
+            if competency in r.competency_before and competency in r.competency_after
+        ]
         reached = sum(1 for level in after if level >= target) if target is not None else None
-        changes.append(CompetencyChange(
-            competency=competency, target=target, measured=len(after), paired=len(pairs),
-            mean_before=fmean(b for b, _ in pairs) if pairs else None,
-            mean_after=fmean(a for _, a in pairs) if pairs else None,
-            mean_change=fmean(a - b for b, a in pairs) if pairs else None,
-            reached=reached,
-            share_reaching=reached / len(after) if reached is not None and after else None,
-        ))
+        changes.append(
+            CompetencyChange(
+                competency=competency,
+                target=target,
+                measured=len(after),
+                paired=len(pairs),
+                mean_before=fmean(b for b, _ in pairs) if pairs else None,
+                mean_after=fmean(a for _, a in pairs) if pairs else None,
+                mean_change=fmean(a - b for b, a in pairs) if pairs else None,
+                reached=reached,
+                share_reaching=reached / len(after) if reached is not None and after else None,
+            )
+        )
     claimed = [c for c in changes if c.target is not None]
     measured = sum(c.measured for c in claimed)
     reached_total = sum(c.reached or 0 for c in claimed)
-    return Behaviour(competencies=changes, measured=measured, reached=reached_total,
-                     share_reaching=reached_total / measured if measured else None)
+    return Behaviour(
+        competencies=changes,
+        measured=measured,
+        reached=reached_total,
+        share_reaching=reached_total / measured if measured else None,
+    )
 
 
 def results(
-    trained: Mapping[str, int],
-    never_trained: Iterable[str],
-    indicators: Sequence[IndicatorValue],
+    trained: Mapping[str, int], never_trained: Iterable[str], indicators: Sequence[IndicatorValue]
 ) -> list[IndicatorEffect]:
     """Difference in differences per indicator. `trained` maps each unit whose staff took the
     course to the year they (first) did; each such unit is compared from the year before to that
@@ -247,6 +278,7 @@ def results(
     controls = sorted(set(never_trained))
     effects = []
     for indicator in sorted(better):
+
         def pair(unit: str, year: int) -> tuple[float, float] | None:
             before = value.get((indicator, unit, year - 1))
             after = value.get((indicator, unit, year))
@@ -276,22 +308,32 @@ def results(
         c_before, c_after = fmean(b for b, _ in control_pairs), fmean(a for _, a in control_pairs)
         difference = (t_after - t_before) - (c_after - c_before)
         sign = 1 if better[indicator] == "higher" else -1
-        effects.append(IndicatorEffect(
-            indicator=indicator, better=better[indicator],  # type: ignore[arg-type]
-            before_year=min(years) - 1, after_year=max(years),
-            trained_units=treated_units, comparison_units=sorted(control_units),
-            trained_before=t_before, trained_after=t_after,
-            comparison_before=c_before, comparison_after=c_after,
-            trained_change=t_after - t_before, comparison_change=c_after - c_before,
-            difference=difference,
-            favourable=None if abs(difference) < 1e-9 else difference * sign > 0,
-        ))
+        effects.append(
+            IndicatorEffect(
+                indicator=indicator,
+                better=better[indicator],  # type: ignore[arg-type]
+                before_year=min(years) - 1,
+                after_year=max(years),
+                trained_units=treated_units,
+                comparison_units=sorted(control_units),
+                trained_before=t_before,
+                trained_after=t_after,
+                comparison_before=c_before,
+                comparison_after=c_after,
+                trained_change=t_after - t_before,
+                comparison_change=c_after - c_before,
+                difference=difference,
+                favourable=None if abs(difference) < 1e-9 else difference * sign > 0,
+            )
+        )
     return effects
 
 
 def has_data(records: Iterable[TrainingRecord]) -> bool:
-    return any(r.feedback is not None or r.score is not None or r.competency_before
-               or r.competency_after for r in records)
+    return any(
+        r.feedback is not None or r.score is not None or r.competency_before or r.competency_after
+        for r in records
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,75 +400,127 @@ def evaluate(
             for key, group in groups.items()
         ]
         sessions.sort(key=lambda g: (g.first_day, g.key))
-        courses.append(_course(cid, course, records, delivers, controls, unit_of, indicators,
-                               sessions, settings, lang))
+        courses.append(
+            _course(
+                cid,
+                course,
+                records,
+                delivers,
+                controls,
+                unit_of,
+                indicators,
+                sessions,
+                settings,
+                lang,
+            )
+        )
 
     return Evaluation(
-        name=name, reference_date=reference_date,
+        name=name,
+        reference_date=reference_date,
         first_day=min((r.completed_on for r in chosen), default=None),
         last_day=max((r.completed_on for r in chosen), default=None),
-        settings=settings, summary=_summary(courses, chosen, indicators),
-        courses=courses, indicators=sorted({i.indicator for i in indicators}),
+        settings=settings,
+        summary=_summary(courses, chosen, indicators),
+        courses=courses,
+        indicators=sorted({i.indicator for i in indicators}),
         note=t(lang, "evaluate.note.association"),
     )
 
 
 def _group(
-    key: tuple[str, str | None, int | None], records: list[TrainingRecord],
-    delivers: Mapping[str, int], controls: Sequence[str], unit_of: Mapping[str, str],
+    key: tuple[str, str | None, int | None],
+    records: list[TrainingRecord],
+    delivers: Mapping[str, int],
+    controls: Sequence[str],
+    unit_of: Mapping[str, str],
     indicators: Sequence[IndicatorValue],
 ) -> GroupEvaluation:
     label, session, year = key
     return GroupEvaluation(
-        key=label, session=session, year=year,
+        key=label,
+        session=session,
+        year=year,
         first_day=min(r.completed_on for r in records),
         last_day=max(r.completed_on for r in records),
-        participants=len(records), has_data=has_data(records),
-        reaction=reaction(records), learning=learning(records),
+        participants=len(records),
+        has_data=has_data(records),
+        reaction=reaction(records),
+        learning=learning(records),
         behaviour=behaviour(records, delivers),
         results=results(_trained_years(records, unit_of), controls, indicators),
     )
 
 
 def _course(
-    cid: str, course: Course | None, records: list[TrainingRecord], delivers: Mapping[str, int],
-    controls: Sequence[str], unit_of: Mapping[str, str], indicators: Sequence[IndicatorValue],
-    sessions: list[GroupEvaluation], settings: EvaluationSettings, lang: str,
+    cid: str,
+    course: Course | None,
+    records: list[TrainingRecord],
+    delivers: Mapping[str, int],
+    controls: Sequence[str],
+    unit_of: Mapping[str, str],
+    indicators: Sequence[IndicatorValue],
+    sessions: list[GroupEvaluation],
+    settings: EvaluationSettings,
+    lang: str,
 ) -> CourseEvaluation:
     title = course.title.in_lang(lang) if course else cid
     beh = behaviour(records, delivers)
-    flagged = (beh is not None and beh.share_reaching is not None
-               and beh.measured >= settings.min_measured_to_flag
-               and beh.share_reaching < settings.min_share_reaching_target)
+    flagged = (
+        beh is not None
+        and beh.share_reaching is not None
+        and beh.measured >= settings.min_measured_to_flag
+        and beh.share_reaching < settings.min_share_reaching_target
+    )
     reason = None
     if flagged and beh is not None and beh.share_reaching is not None:
-        reason = t(lang, "evaluate.flag.below_target", reached=beh.reached, measured=beh.measured,
-                   share=round(100 * beh.share_reaching),
-                   threshold=round(100 * settings.min_share_reaching_target))
+        reason = t(
+            lang,
+            "evaluate.flag.below_target",
+            reached=beh.reached,
+            measured=beh.measured,
+            share=round(100 * beh.share_reaching),
+            threshold=round(100 * settings.min_share_reaching_target),
+        )
     trained = _trained_years(records, unit_of)
     return CourseEvaluation(
-        course=cid, title=title, kind=course.kind if course else "", delivers=dict(delivers),
-        participants=len(records), units=sorted(trained), has_data=has_data(records),
-        reaction=reaction(records), learning=learning(records), behaviour=beh,
+        course=cid,
+        title=title,
+        kind=course.kind if course else "",
+        delivers=dict(delivers),
+        participants=len(records),
+        units=sorted(trained),
+        has_data=has_data(records),
+        reaction=reaction(records),
+        learning=learning(records),
+        behaviour=beh,
         results=results(trained, controls, indicators),
-        flagged=flagged, flag_reason=reason, sessions=sessions,
+        flagged=flagged,
+        flag_reason=reason,
+        sessions=sessions,
     )
 
 
 def _summary(
-    courses: Sequence[CourseEvaluation], records: Sequence[TrainingRecord],
+    courses: Sequence[CourseEvaluation],
+    records: Sequence[TrainingRecord],
     indicators: Sequence[IndicatorValue],
 ) -> EvaluationSummary:
     answers = [r.feedback for r in records if r.feedback is not None]
     measured = sum(c.behaviour.measured for c in courses if c.behaviour)
     reached = sum(c.behaviour.reached for c in courses if c.behaviour)
     return EvaluationSummary(
-        courses=len(courses), courses_with_data=sum(1 for c in courses if c.has_data),
-        courses_flagged=sum(1 for c in courses if c.flagged), participants=len(records),
-        responses=len(answers), mean_feedback=fmean(answers) if answers else None,
-        pass_rate=(sum(1 for r in records if r.result == "passed") / len(records)
-                   if records else None),
-        measured=measured, share_reaching=reached / measured if measured else None,
+        courses=len(courses),
+        courses_with_data=sum(1 for c in courses if c.has_data),
+        courses_flagged=sum(1 for c in courses if c.flagged),
+        participants=len(records),
+        responses=len(answers),
+        mean_feedback=fmean(answers) if answers else None,
+        pass_rate=(
+            sum(1 for r in records if r.result == "passed") / len(records) if records else None
+        ),
+        measured=measured,
+        share_reaching=reached / measured if measured else None,
         units_trained=len({u for c in courses for u in c.units}),
         units_with_indicators=len({i.unit for i in indicators}),
     )
@@ -436,22 +530,48 @@ def course_effectiveness(evaluation: Evaluation) -> dict[str, float | None]:
     """Measured effectiveness per course: the share of measured participants who reached the
     level the course claims to deliver; None where nothing was measured. Feed the non-None
     values to `recommend(..., effectiveness=...)` to weight candidates by what worked."""
-    return {c.course: c.behaviour.share_reaching if c.behaviour else None
-            for c in evaluation.courses}
+    return {
+        c.course: c.behaviour.share_reaching if c.behaviour else None for c in evaluation.courses
+    }
 
 
 def evaluate_case(
-    case: "Case", *, year: int | None = None, settings: EvaluationSettings | None = None,
-    lang: str = "vi", on: dt.date | None = None,
+    case: Case,
+    *,
+    year: int | None = None,
+    settings: EvaluationSettings | None = None,
+    lang: str = "vi",
+    on: dt.date | None = None,
 ) -> Evaluation:
-    return evaluate(case.history, case.catalog, case.officials, case.indicators,
-                    reference_date=on or case.reference_date, year=year, settings=settings,
-                    lang=lang, name=case.config.name)
+    return evaluate(
+        case.history,
+        case.catalog,
+        case.officials,
+        case.indicators,
+        reference_date=on or case.reference_date,
+        year=year,
+        settings=settings,
+        lang=lang,
+        name=case.config.name,
+    )
 
 
 __all__ = [
-    "Behaviour", "CompetencyChange", "CourseEvaluation", "Evaluation", "EvaluationSettings",
-    "EvaluationSummary", "GroupEvaluation", "IndicatorEffect", "Learning", "Reaction",
-    "behaviour", "course_effectiveness", "evaluate", "evaluate_case", "learning", "reaction",
+    "Behaviour",
+    "CompetencyChange",
+    "CourseEvaluation",
+    "Evaluation",
+    "EvaluationSettings",
+    "EvaluationSummary",
+    "GroupEvaluation",
+    "IndicatorEffect",
+    "Learning",
+    "Reaction",
+    "behaviour",
+    "course_effectiveness",
+    "evaluate",
+    "evaluate_case",
+    "learning",
+    "reaction",
     "results",
 ]

@@ -26,13 +26,13 @@ from pathlib import Path
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from planner.io.case import BudgetLine, Case
 from planner.domain.catalog import Catalog, Course, Session
 from planner.errors import InputError
+from planner.io.case import BudgetLine, Case
+from planner.io.yamlio import parse_model, read_yaml
 from planner.law.framework import Framework, ParameterValue
 from planner.law.reference import Reference, StrictModel
 from planner.types import FundingSource, Money
-from planner.io.yamlio import parse_model, read_yaml
 
 
 class BudgetChange(StrictModel):
@@ -45,7 +45,7 @@ class BudgetChange(StrictModel):
     add: Money | None = None
 
     @model_validator(mode="after")
-    def _one_change(self) -> "BudgetChange":
+    def _one_change(self) -> BudgetChange:
         if sum(x is not None for x in (self.scale, self.amount, self.add)) != 1:
             raise ValueError("a budget change needs exactly one of scale, amount, add")
         if self.amount is not None and (self.year is None or self.source is None):
@@ -62,7 +62,7 @@ class SeatChange(StrictModel):
     add: int | None = None
 
     @model_validator(mode="after")
-    def _one_change(self) -> "SeatChange":
+    def _one_change(self) -> SeatChange:
         if (self.seats is None) == (self.add is None):
             raise ValueError("a seat change needs exactly one of seats, add")
         return self
@@ -102,7 +102,7 @@ def load_scenario(path: Path) -> Scenario:
     scenario = parse_model(Scenario, raw, path)
     scenario._path = str(path)
     key_lines = getattr(raw, "key_lines", {})
-    for section, value in (raw.items() if isinstance(raw, dict) else ()):
+    for section, value in raw.items() if isinstance(raw, dict) else ():
         if section in key_lines:
             scenario._lines[(section, -1)] = key_lines[section]
         for index, line in enumerate(getattr(value, "item_lines", ())):
@@ -125,8 +125,16 @@ def apply_scenario(case: Case, scenario: Scenario, source: str | Path | None = N
     new_config = config.model_copy(update=updates) if updates else config
     catalog = _changed_catalog(case.catalog, scenario, where)
     framework = _changed_framework(case.framework, scenario, where)
-    return Case(case.folder, new_config, framework, catalog, case.officials, case.history,
-                case.units, case.indicators)
+    return Case(
+        case.folder,
+        new_config,
+        framework,
+        catalog,
+        case.officials,
+        case.history,
+        case.units,
+        case.indicators,
+    )
 
 
 class _Where:
@@ -135,7 +143,9 @@ class _Where:
     def __init__(self, scenario: Scenario, path: str | Path) -> None:
         self.scenario, self.path = scenario, path
 
-    def error(self, message: str, section: str, index: int | None, field: str, **kw: object) -> InputError:
+    def error(
+        self, message: str, section: str, index: int | None, field: str, **kw: object
+    ) -> InputError:
         line = self.scenario.line_of(section, index)
         if line is None:
             line = self.scenario.line_of(section)
@@ -147,34 +157,52 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     try:
         start, stop, step = (float(part) for part in spec.split(":"))
     except ValueError:
-        raise InputError("invalid --budget-scale", field="budget-scale", found=spec,
-                         expected="START:STOP:STEP, e.g. 0.5:1.5:0.1") from None
+        raise InputError(
+            "invalid --budget-scale",
+            field="budget-scale",
+            found=spec,
+            expected="START:STOP:STEP, e.g. 0.5:1.5:0.1",
+        ) from None
     if step <= 0 or start < 0 or stop < start:
-        raise InputError("invalid --budget-scale", field="budget-scale", found=spec,
-                         expected="0 ≤ START ≤ STOP and STEP > 0")
+        raise InputError(
+            "invalid --budget-scale",
+            field="budget-scale",
+            found=spec,
+            expected="0 ≤ START ≤ STOP and STEP > 0",
+        )
     count = int(round((stop - start) / step)) + 1
     scales = [round(start + i * step, 6) for i in range(count)]
     return [Scenario(name=f"×{scale:g}", budget=[BudgetChange(scale=scale)]) for scale in scales]
 
 
-def _changed_budget(lines: list[BudgetLine], changes: list[BudgetChange], where: _Where) -> list[BudgetLine]:
+def _changed_budget(
+    lines: list[BudgetLine], changes: list[BudgetChange], where: _Where
+) -> list[BudgetLine]:
     amounts = {(line.year, line.source): line.amount for line in lines}
     for index, change in enumerate(changes):
         if change.amount is not None:
             amounts[(change.year, change.source)] = change.amount  # type: ignore[index]
             continue
-        keys = [k for k in amounts if (change.year is None or k[0] == change.year)
-                and (change.source is None or k[1] == change.source)]
+        keys = [
+            k
+            for k in amounts
+            if (change.year is None or k[0] == change.year)
+            and (change.source is None or k[1] == change.source)
+        ]
         if change.add is not None and not keys and change.year is not None and change.source:
             keys = [(change.year, change.source)]
             amounts.setdefault(keys[0], 0)
         if not keys:
             # Scaling nothing is almost always a typo in the year or source: say so.
-            raise where.error("the budget change matches no budget line of the case", "budget",
-                              index, f"budget[{index}]",
-                              found={"year": change.year, "source": change.source},
-                              expected=f"a year and source of the case's budget: "
-                                       f"{sorted(f'{y} {s}' for y, s in amounts) or 'none'}")
+            raise where.error(
+                "the budget change matches no budget line of the case",
+                "budget",
+                index,
+                f"budget[{index}]",
+                found={"year": change.year, "source": change.source},
+                expected=f"a year and source of the case's budget: "
+                f"{sorted(f'{y} {s}' for y, s in amounts) or 'none'}",
+            )
         for key in keys:
             if change.scale is not None:
                 amounts[key] = int(round(amounts[key] * change.scale))
@@ -188,36 +216,60 @@ def _changed_catalog(catalog: Catalog, scenario: Scenario, where: _Where) -> Cat
         return catalog
     courses: dict[str, Course] = dict(catalog.courses)
     for index, course_id in enumerate(scenario.exclude_courses):
-        _known_course(courses, course_id, where, "exclude_courses", index, f"exclude_courses[{index}]")
+        _known_course(
+            courses, course_id, where, "exclude_courses", index, f"exclude_courses[{index}]"
+        )
         del courses[course_id]
     for index, change in enumerate(scenario.seats):
-        course = _known_course(courses, change.course, where, "seats", index, f"seats[{index}].course")
+        course = _known_course(
+            courses, change.course, where, "seats", index, f"seats[{index}].course"
+        )
         sessions = []
         matched = False
         for session in course.sessions:
             if change.session is None or session.id == change.session:
                 matched = True
-                seats = change.seats if change.seats is not None else max(0, session.seats + (change.add or 0))
-                session = session.model_copy(update={
-                    "seats": seats, "min_participants": min(session.min_participants, seats)})
+                seats = (
+                    change.seats
+                    if change.seats is not None
+                    else max(0, session.seats + (change.add or 0))
+                )
+                session = session.model_copy(
+                    update={
+                        "seats": seats,
+                        "min_participants": min(session.min_participants, seats),
+                    }
+                )
             sessions.append(session)
         if not matched:
-            raise where.error("unknown session", "seats", index, f"seats[{index}].session",
-                              found=change.session,
-                              expected=f"a session of {course.id}: {[s.id for s in course.sessions]}")
+            raise where.error(
+                "unknown session",
+                "seats",
+                index,
+                f"seats[{index}].session",
+                found=change.session,
+                expected=f"a session of {course.id}: {[s.id for s in course.sessions]}",
+            )
         courses[course.id] = course.model_copy(update={"sessions": sessions})
     taken = {s.id for c in courses.values() for s in c.sessions}
     for index, addition in enumerate(scenario.add_sessions):
-        course = _known_course(courses, addition.course, where, "add_sessions", index,
-                               f"add_sessions[{index}].course")
+        course = _known_course(
+            courses, addition.course, where, "add_sessions", index, f"add_sessions[{index}].course"
+        )
         if addition.session.id in taken:
             # Session ids are unique across the catalog (plans name sessions by id alone).
-            raise where.error("session id already in the catalog", "add_sessions", index,
-                              f"add_sessions[{index}].session.id", found=addition.session.id,
-                              expected="a new session id")
+            raise where.error(
+                "session id already in the catalog",
+                "add_sessions",
+                index,
+                f"add_sessions[{index}].session.id",
+                found=addition.session.id,
+                expected="a new session id",
+            )
         taken.add(addition.session.id)
         courses[course.id] = course.model_copy(
-            update={"sessions": [*course.sessions, addition.session]})
+            update={"sessions": [*course.sessions, addition.session]}
+        )
     return catalog.model_copy(update={"courses": courses})
 
 
@@ -227,19 +279,33 @@ def _changed_framework(framework: Framework, scenario: Scenario, where: _Where) 
     parameters = dict(framework.parameters)
     for name, value in scenario.parameters.items():
         if name not in parameters:
-            raise where.error("unknown parameter", "parameters", None, f"parameters.{name}",
-                              found=name, expected=f"one of {sorted(parameters)}")
+            raise where.error(
+                "unknown parameter",
+                "parameters",
+                None,
+                f"parameters.{name}",
+                found=name,
+                expected=f"one of {sorted(parameters)}",
+            )
         override = ParameterValue(
-            effective_from=dt.date(1900, 1, 1), value=value,
+            effective_from=dt.date(1900, 1, 1),
+            value=value,
             reference=Reference(title=f"Kịch bản / scenario: {scenario.name}"),
         )
         parameters[name] = parameters[name].model_copy(update={"values": [override]})
     return framework.model_copy(update={"parameters": parameters})
 
 
-def _known_course(courses: dict[str, Course], course_id: str, where: _Where, section: str,
-                  index: int, field: str) -> Course:
+def _known_course(
+    courses: dict[str, Course], course_id: str, where: _Where, section: str, index: int, field: str
+) -> Course:
     if course_id not in courses:
-        raise where.error("unknown course", section, index, field, found=course_id,
-                          expected="a course id of the case's catalog")
+        raise where.error(
+            "unknown course",
+            section,
+            index,
+            field,
+            found=course_id,
+            expected="a course id of the case's catalog",
+        )
     return courses[course_id]

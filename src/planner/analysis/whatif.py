@@ -30,14 +30,15 @@ import math
 import os
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
-from planner.io.case import Case
-from planner.errors import InfeasiblePlanError
-from planner.optimise.result import PlanResult
 from planner.analysis.scenario import BudgetChange, Scenario, apply_scenario
+from planner.errors import InfeasiblePlanError
+from planner.io.case import Case
+from planner.optimise.result import PlanResult
 
 log = logging.getLogger("planner")
 
@@ -170,8 +171,10 @@ class WhatIf:
 
 # -- variants -------------------------------------------------------------------------------------
 
-def variants_from(scenarios: Sequence[tuple[Scenario, str | None]] = (),
-                  sweep: Sequence[Scenario] = ()) -> list[Variant]:
+
+def variants_from(
+    scenarios: Sequence[tuple[Scenario, str | None]] = (), sweep: Sequence[Scenario] = ()
+) -> list[Variant]:
     """Variants for scenario files (scenario, file) and budget-sweep scenarios, in that order."""
     out = [Variant(s.name, "scenario", s, src) for s, src in scenarios]
     for s in sweep:
@@ -184,9 +187,13 @@ def variants_from(scenarios: Sequence[tuple[Scenario, str | None]] = (),
         renamed = []
         for v in out:
             seen[v.name] += 1
-            renamed.append(v if names[v.name] == 1 else
-                           Variant(f"{v.name} ({seen[v.name]})", v.kind, v.scenario, v.source,
-                                   v.scale, v.probe))
+            renamed.append(
+                v
+                if names[v.name] == 1
+                else Variant(
+                    f"{v.name} ({seen[v.name]})", v.kind, v.scenario, v.source, v.scale, v.probe
+                )
+            )
         out = renamed
     return out
 
@@ -225,23 +232,39 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
     assessment = assess_case(changed, lang=settings.lang)
     recommendations = recommend_case(changed, assessment, settings.lang)
     inst = build_instance(changed, assessment, recommendations, lang=settings.lang)
-    config = SolveConfig(engine=settings.engine, time_limit=settings.time_limit,
-                         seed=settings.seed, workers=1, mode=settings.mode, lang=settings.lang)
+    config = SolveConfig(
+        engine=settings.engine,
+        time_limit=settings.time_limit,
+        seed=settings.seed,
+        workers=1,
+        mode=settings.mode,
+        lang=settings.lang,
+    )
     budget_lines = {(b.year, b.source): b.amount for b in changed.config.budget}
     try:
         plan: PlanResult | None = solve(inst, config)
         infeasible = None
     except InfeasiblePlanError as error:
         plan = None
-        infeasible = {"rule": error.rule, "officials": list(error.officials),
-                      "remedy": error.remedy, "message": str(error)}
-    return _outcome(variant, inst, plan, infeasible, budget_lines,
-                    round(time.monotonic() - started, 3))
+        infeasible = {
+            "rule": error.rule,
+            "officials": list(error.officials),
+            "remedy": error.remedy,
+            "message": str(error),
+        }
+    return _outcome(
+        variant, inst, plan, infeasible, budget_lines, round(time.monotonic() - started, 3)
+    )
 
 
-def _outcome(variant: Variant, inst: Any, plan: PlanResult | None,
-             infeasible: dict[str, Any] | None, budget_lines: dict[tuple[int, str], int],
-             time_s: float) -> Outcome:
+def _outcome(
+    variant: Variant,
+    inst: Any,
+    plan: PlanResult | None,
+    infeasible: dict[str, Any] | None,
+    budget_lines: dict[tuple[int, str], int],
+    time_s: float,
+) -> Outcome:
     spent: dict[tuple[int, str], int] = defaultdict(int)
     unmet_keys: set[tuple[str, str]] = set()
     courses: dict[str, list[str]] = defaultdict(list)
@@ -254,8 +277,10 @@ def _outcome(variant: Variant, inst: Any, plan: PlanResult | None,
             for source, amount in by_source.items():
                 spent[(int(year), source)] = int(amount)
         unmet_keys = {(u.official_id, u.need) for u in plan.unmet}
-    budget = [BudgetUse(y, s, budget_lines.get((y, s), 0), spent.get((y, s), 0))
-              for y, s in sorted(set(budget_lines) | set(spent))]
+    budget = [
+        BudgetUse(y, s, budget_lines.get((y, s), 0), spent.get((y, s), 0))
+        for y, s in sorted(set(budget_lines) | set(spent))
+    ]
     needs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     priority = [0, 0]
     leaders: dict[str, bool] = {}
@@ -272,18 +297,27 @@ def _outcome(variant: Variant, inst: Any, plan: PlanResult | None,
     unmet_by_cause = dict(sorted(Counter(u.cause for u in plan.unmet).items())) if plan else {}
     status = plan.status if plan is not None else "infeasible"
     return Outcome(
-        variant=variant, status=status, plan=plan, infeasible=infeasible, budget=budget,
+        variant=variant,
+        status=status,
+        plan=plan,
+        infeasible=infeasible,
+        budget=budget,
         needs={k: (v[0], v[1]) for k, v in sorted(needs.items())},
         priority=(priority[0], priority[1]),
-        leaders=(sum(leaders.values()), len(leaders)), unmet_by_cause=unmet_by_cause,
+        leaders=(sum(leaders.values()), len(leaders)),
+        unmet_by_cause=unmet_by_cause,
         courses={o: tuple(sorted(c)) for o, c in sorted(courses.items())},
         blocked=_blocked_lines(inst, plan, budget_lines, spent) if plan else [],
         time_s=time_s,
     )
 
 
-def _blocked_lines(inst: Any, plan: PlanResult, budget_lines: dict[tuple[int, str], int],
-                   spent: dict[tuple[int, str], int]) -> list[BlockedLine]:
+def _blocked_lines(
+    inst: Any,
+    plan: PlanResult,
+    budget_lines: dict[tuple[int, str], int],
+    spent: dict[tuple[int, str], int],
+) -> list[BlockedLine]:
     """Budget lines charged by a session that would close a need left unmet for the budget."""
     need_index = inst.need_index
     running = set(plan.totals.get("seats", {}))
@@ -302,8 +336,10 @@ def _blocked_lines(inst: Any, plan: PlanResult, budget_lines: dict[tuple[int, st
                 lines_of_need.add(key)
                 least[key] = min(least.get(key, missing), missing)
         count.update(lines_of_need)
-    return [BlockedLine(y, s, n, least[(y, s)])
-            for (y, s), n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        BlockedLine(y, s, n, least[(y, s)])
+        for (y, s), n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -311,16 +347,21 @@ def _blocked_lines(inst: Any, plan: PlanResult, budget_lines: dict[tuple[int, st
 Callback = Callable[[Outcome, int, int], None]  # (finished outcome, done, total)
 
 
-def run_whatif(case: Case, variants: Sequence[Variant], settings: WhatIfSettings = WhatIfSettings(),
-               on_done: Callback | None = None) -> WhatIf:
+def run_whatif(
+    case: Case,
+    variants: Sequence[Variant],
+    settings: WhatIfSettings = WhatIfSettings(),
+    on_done: Callback | None = None,
+) -> WhatIf:
     """Solve the baseline and every variant (in parallel when `settings.jobs` > 1), then probe
     the budget lines that block needs; compare everything with the baseline."""
     started = time.monotonic()
     # Apply every scenario once here: a broken scenario fails before any solver starts, and a
     # variant identical to the baseline (e.g. the sweep's ×1) reuses the baseline's plan.
     same_as_baseline = [_same_case(changed_case(case, v), case) for v in variants]
-    first = [Variant("baseline", "baseline")] + [v for v, same in zip(variants, same_as_baseline)
-                                                 if not same]
+    first = [Variant("baseline", "baseline")] + [
+        v for v, same in zip(variants, same_as_baseline) if not same
+    ]
     total = len(first)
     jobs = settings.jobs or min(os.cpu_count() or 1, total)
     done_count = 0
@@ -338,15 +379,25 @@ def run_whatif(case: Case, variants: Sequence[Variant], settings: WhatIfSettings
         total += len(probe_variants)
         probes = runner.run(probe_variants, note) if probe_variants else []
     solved = iter(outcomes[1:])
-    results = [replace(baseline, variant=v) if same else next(solved)
-               for v, same in zip(variants, same_as_baseline)]
+    results = [
+        replace(baseline, variant=v) if same else next(solved)
+        for v, same in zip(variants, same_as_baseline)
+    ]
     changes = {o.variant.name: compare(baseline, o) for o in results}
     marginal = sweep_marginals(baseline, results) + probe_marginals(baseline, probes)
     return WhatIf(
-        name=case.config.name, reference_date=case.reference_date.isoformat(),
-        years=tuple(case.config.years), settings=settings, baseline=baseline, variants=results,
-        probes=probes, changes=changes, marginal=marginal,
-        wall_s=round(time.monotonic() - started, 3), jobs=runner.jobs, runs=total,
+        name=case.config.name,
+        reference_date=case.reference_date.isoformat(),
+        years=tuple(case.config.years),
+        settings=settings,
+        baseline=baseline,
+        variants=results,
+        probes=probes,
+        changes=changes,
+        marginal=marginal,
+        wall_s=round(time.monotonic() - started, 3),
+        jobs=runner.jobs,
+        runs=total,
         officials={o.id: (o.full_name, o.unit) for o in case.officials},
     )
 
@@ -354,13 +405,16 @@ def run_whatif(case: Case, variants: Sequence[Variant], settings: WhatIfSettings
 def _same_case(a: Case, b: Case) -> bool:
     """Whether a scenario left the case as it was (budget lines compared as amounts, so a
     reordering or a ×1 scale is no change)."""
+
     def budget(c: Case) -> dict[tuple[int, str], int]:
         return {(x.year, x.source): x.amount for x in c.config.budget if x.amount}
 
-    return (budget(a) == budget(b)
-            and a.config.model_copy(update={"budget": []}) == b.config.model_copy(update={"budget": []})
-            and (a.catalog is b.catalog or a.catalog == b.catalog)
-            and (a.framework is b.framework or a.framework == b.framework))
+    return (
+        budget(a) == budget(b)
+        and a.config.model_copy(update={"budget": []}) == b.config.model_copy(update={"budget": []})
+        and (a.catalog is b.catalog or a.catalog == b.catalog)
+        and (a.framework is b.framework or a.framework == b.framework)
+    )
 
 
 class _Runner:
@@ -370,15 +424,18 @@ class _Runner:
         self.case, self.settings, self.jobs = case, settings, max(1, jobs)
         self.pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "_Runner":
+    def __enter__(self) -> _Runner:
         if self.jobs > 1:
             import multiprocessing
 
             # spawn, not fork: the parent may run threads (the progress bar, solver pools) and
             # forking a threaded process can deadlock.
             self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.case,))
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.case,),
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -393,7 +450,8 @@ class _Runner:
                 note(out[-1])
             return out
         futures: dict[Future[Outcome], int] = {
-            self.pool.submit(_run_in_worker, v, self.settings): i for i, v in enumerate(variants)}
+            self.pool.submit(_run_in_worker, v, self.settings): i for i, v in enumerate(variants)
+        }
         results: list[Outcome | None] = [None] * len(variants)
         pending = set(futures)
         while pending:
@@ -405,6 +463,7 @@ class _Runner:
 
 
 # -- comparisons ----------------------------------------------------------------------------------
+
 
 def compare(baseline: Outcome, outcome: Outcome) -> list[OfficialChange]:
     """Officials who gain or lose a course in `outcome` against the baseline (by course, so a
@@ -429,10 +488,18 @@ def sweep_marginals(baseline: Outcome, variants: Sequence[Outcome]) -> list[Marg
         added = high.budget_total - low.budget_total
         if added <= 0:
             continue
-        out.append(Marginal(
-            "sweep", f"{low.variant.name} → {high.variant.name}", None, None, added,
-            high.priority[0] - low.priority[0], high.needs["all"][0] - low.needs["all"][0],
-            (_gap(low), _gap(high))))
+        out.append(
+            Marginal(
+                "sweep",
+                f"{low.variant.name} → {high.variant.name}",
+                None,
+                None,
+                added,
+                high.priority[0] - low.priority[0],
+                high.needs["all"][0] - low.needs["all"][0],
+                (_gap(low), _gap(high)),
+            )
+        )
     return out
 
 
@@ -443,12 +510,16 @@ def probe_variants_for(baseline: Outcome, settings: WhatIfSettings) -> list[Vari
     budget = {(b.year, b.source): b.budget for b in baseline.budget}
     out = []
     for line in baseline.blocked[: settings.probes]:
-        amount = settings.probe_amount or _probe_amount(budget.get((line.year, line.source), 0),
-                                                        line.least_missing)
-        scenario = Scenario(name=f"+{amount // MILLION} M {line.year} {line.source}",
-                            budget=[BudgetChange(year=line.year, source=line.source, add=amount)])
-        out.append(Variant(scenario.name, "probe", scenario, None, None,
-                           (line.year, line.source, amount)))
+        amount = settings.probe_amount or _probe_amount(
+            budget.get((line.year, line.source), 0), line.least_missing
+        )
+        scenario = Scenario(
+            name=f"+{amount // MILLION} M {line.year} {line.source}",
+            budget=[BudgetChange(year=line.year, source=line.source, add=amount)],
+        )
+        out.append(
+            Variant(scenario.name, "probe", scenario, None, None, (line.year, line.source, amount))
+        )
     return out
 
 
@@ -465,10 +536,18 @@ def probe_marginals(baseline: Outcome, probes: Sequence[Outcome]) -> list[Margin
         if not probe.feasible or probe.variant.probe is None:
             continue
         year, source, amount = probe.variant.probe
-        out.append(Marginal(
-            "probe", f"{year} {source}", year, source, amount,
-            probe.priority[0] - baseline.priority[0],
-            probe.needs["all"][0] - baseline.needs["all"][0], (_gap(baseline), _gap(probe))))
+        out.append(
+            Marginal(
+                "probe",
+                f"{year} {source}",
+                year,
+                source,
+                amount,
+                probe.priority[0] - baseline.priority[0],
+                probe.needs["all"][0] - baseline.needs["all"][0],
+                (_gap(baseline), _gap(probe)),
+            )
+        )
     return out
 
 
@@ -476,6 +555,19 @@ def _gap(outcome: Outcome) -> float:
     return outcome.plan.gap if outcome.plan else 0.0
 
 
-__all__ = ["BlockedLine", "BudgetUse", "Marginal", "OfficialChange", "Outcome", "Variant",
-           "WhatIf", "WhatIfSettings", "compare", "probe_variants_for", "run_whatif",
-           "solve_variant", "sweep_marginals", "variants_from"]
+__all__ = [
+    "BlockedLine",
+    "BudgetUse",
+    "Marginal",
+    "OfficialChange",
+    "Outcome",
+    "Variant",
+    "WhatIf",
+    "WhatIfSettings",
+    "compare",
+    "probe_variants_for",
+    "run_whatif",
+    "solve_variant",
+    "sweep_marginals",
+    "variants_from",
+]

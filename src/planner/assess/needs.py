@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
-
-from planner.law.attributes import hashable, official_attributes
 from planner.domain.catalog import Catalog, Course
+from planner.domain.profile import Official, TrainingRecord
+from planner.i18n import format_date, level_label, t
+from planner.law.attributes import hashable, official_attributes
 from planner.law.framework import (
-    CompetencyTarget, Framework, ParamRef, Position, ProgrammeTarget, QualificationTarget, Rule,
+    CompetencyTarget,
+    Framework,
+    ParamRef,
+    Position,
+    ProgrammeTarget,
+    QualificationTarget,
+    Rule,
     RuleVersion,
 )
-from planner.i18n import format_date, level_label, t
-from planner.domain.profile import Official, TrainingRecord
 from planner.law.reference import Reference
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
@@ -48,12 +53,19 @@ class Need:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "official_id": self.official_id, "need": self.need, "kind": self.kind,
-            "target": self.target, "current": self.current, "priority": self.priority,
+            "official_id": self.official_id,
+            "need": self.need,
+            "kind": self.kind,
+            "target": self.target,
+            "current": self.current,
+            "priority": self.priority,
             "deadline": self.deadline.isoformat() if self.deadline else None,
-            "overdue": self.overdue, "rule": self.rule,
-            "reference": self.reference.model_dump(), "reason": self.reason,
-            "basis": self.basis, "position": self.position,
+            "overdue": self.overdue,
+            "rule": self.rule,
+            "reference": self.reference.model_dump(),
+            "reason": self.reason,
+            "basis": self.basis,
+            "position": self.position,
         }
 
 
@@ -88,8 +100,12 @@ class Credits:
     # competency → (course id, level measured after it) where a measurement fell short
     measured_short: dict[str, tuple[str, int]] = field(default_factory=dict)
     # programme → (completed on, course length in days) of each passed course delivering it
-    programmes: dict[str, list[tuple[dt.date, int]]] = field(default_factory=lambda: defaultdict(list))
-    periods_by_kind_year: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    programmes: dict[str, list[tuple[dt.date, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    periods_by_kind_year: dict[tuple[str, int], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
 
 
 def course_periods(course: Course, framework: Framework, on: dt.date) -> int:
@@ -164,7 +180,7 @@ class _Applicable:
     position: Position
     reads_appointment: bool  # whether the deadline is computed from the appointment date
     # The evaluator of the target's kind, chosen once: (official, credits, app, target) → need.
-    evaluate: Callable[[Official, "Credits", "_Applicable", Any], "_Template | None"]
+    evaluate: Callable[[Official, Credits, _Applicable, Any], _Template | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,7 +235,8 @@ class Assessor:
         found = self._by_position.get(key)
         if found is None:
             applicable = tuple(
-                self._applicable(rule, version, basis, position) for rule, version in self._in_force
+                self._applicable(rule, version, basis, position)
+                for rule, version in self._in_force
                 if rule.applies_to.matches(position)
                 and (basis == "holder" or rule.applies_to.planning_pool)
             )
@@ -231,9 +248,13 @@ class Assessor:
             found = self._by_position[key] = _RuleSet(applicable, tuple(sorted(names)))
         return found
 
-    def _applicable(self, rule: Rule, version: RuleVersion, basis: str, position: Position) -> _Applicable:
+    def _applicable(
+        self, rule: Rule, version: RuleVersion, basis: str, position: Position
+    ) -> _Applicable:
         by = version.deadline.by
-        reads = by == "months_after_appointment" or (by == "before_appointment" and basis == "holder")
+        reads = by == "months_after_appointment" or (
+            by == "before_appointment" and basis == "holder"
+        )
         target = version.target
         evaluate: Callable[[Official, Credits, _Applicable, Any], _Template | None]
         if isinstance(target, QualificationTarget):
@@ -244,7 +265,9 @@ class Assessor:
             evaluate = self._programme
         return _Applicable(rule, version, basis, position, reads, evaluate)
 
-    def _passing_rules(self, official: Official, position: Position, rules: _RuleSet) -> tuple[_Applicable, ...]:
+    def _passing_rules(
+        self, official: Official, position: Position, rules: _RuleSet
+    ) -> tuple[_Applicable, ...]:
         """The rules whose `when` conditions hold, cached on the attribute values they read."""
         if not rules.attributes:
             return rules.applicable
@@ -253,7 +276,8 @@ class Assessor:
         found = self._passing.get(key)
         if found is None:
             found = self._passing[key] = tuple(
-                app for app in rules.applicable
+                app
+                for app in rules.applicable
                 if (app.rule.when is None or app.rule.when.holds(attrs))
                 and (app.version.when is None or app.version.when.holds(attrs))
             )
@@ -302,13 +326,20 @@ class Assessor:
             return found
         lang = self.context.lang
         found = self._templates[key] = self._need(
-            official, app, "qualification",
-            {"field": target.field, "level": target.level}, held,
+            official,
+            app,
+            "qualification",
+            {"field": target.field, "level": target.level},
+            held,
             lambda overdue: t(
-                lang, "reason.qualification", basis=self._basis(app), field=t(lang, f"field.{target.field}"),
+                lang,
+                "reason.qualification",
+                basis=self._basis(app),
+                field=t(lang, f"field.{target.field}"),
                 target=level_label(lang, target.field, target.level),
                 current=level_label(lang, target.field, held),
-                citation=app.version.reference.cite(), overdue=overdue,
+                citation=app.version.reference.cite(),
+                overdue=overdue,
             ),
         )
         return found
@@ -333,13 +364,21 @@ class Assessor:
         )
         name = self.framework.competencies[target.competency].name.in_lang(lang)
         found = self._templates[key] = self._need(
-            official, app, "competency",
-            {"competency": target.competency, "level": target.level}, held,
+            official,
+            app,
+            "competency",
+            {"competency": target.competency, "level": target.level},
+            held,
             lambda overdue: t(
-                lang, "reason.competency", basis=self._basis(app), competency=name,
+                lang,
+                "reason.competency",
+                basis=self._basis(app),
+                competency=name,
                 target=target.level,
                 current=held if held is not None else t(lang, "reason.competency.unassessed"),
-                measured=measured_text, citation=app.version.reference.cite(), overdue=overdue,
+                measured=measured_text,
+                citation=app.version.reference.cite(),
+                overdue=overdue,
             ),
         )
         return found
@@ -350,13 +389,19 @@ class Assessor:
         start, end, required, min_days = self._programme_terms(app, target)
         if target.periods is not None:
             kinds = self.framework.programmes[target.programme].counts_course_kinds
-            done = sum(
-                periods for (kind, year), periods in credits.periods_by_kind_year.items()
-                if kind in kinds and start.year <= year <= end.year
-            ) if credits.periods_by_kind_year else 0
+            done = (
+                sum(
+                    periods
+                    for (kind, year), periods in credits.periods_by_kind_year.items()
+                    if kind in kinds and start.year <= year <= end.year
+                )
+                if credits.periods_by_kind_year
+                else 0
+            )
         else:
             done = sum(
-                1 for day, days in credits.programmes.get(target.programme, ())
+                1
+                for day, days in credits.programmes.get(target.programme, ())
                 if start <= day <= end and days >= min_days
             )
         if done >= required:
@@ -364,38 +409,76 @@ class Assessor:
         key = (app, done, self._appointment(official, app))
         found = self._templates.get(key)
         if found is None:
-            found = self._templates[key] = self._programme_need(official, app, target, required, done)
+            found = self._templates[key] = self._programme_need(
+                official, app, target, required, done
+            )
         return found
 
     def _programme_need(
-        self, official: Official, app: _Applicable, target: ProgrammeTarget, required: int, done: int
+        self,
+        official: Official,
+        app: _Applicable,
+        target: ProgrammeTarget,
+        required: int,
+        done: int,
     ) -> _Template:
         lang = self.context.lang
         name = self.framework.programmes[target.programme].name.in_lang(lang)
-        window_text = t(lang, f"window.{target.window}", start=self.context.term_start,
-                        end=self.context.term_end, year=self.context.reference_date.year)
+        window_text = t(
+            lang,
+            f"window.{target.window}",
+            start=self.context.term_start,
+            end=self.context.term_end,
+            year=self.context.reference_date.year,
+        )
         if target.periods is not None:
             return self._need(
-                official, app, "mandatory",
+                official,
+                app,
+                "mandatory",
                 {"programme": target.programme, "periods": required, "window": target.window},
                 done,
-                lambda overdue: t(lang, "reason.periods", basis=self._basis(app), periods=required,
-                                  window=window_text, citation=app.version.reference.cite(),
-                                  current=done, overdue=overdue),
+                lambda overdue: t(
+                    lang,
+                    "reason.periods",
+                    basis=self._basis(app),
+                    periods=required,
+                    window=window_text,
+                    citation=app.version.reference.cite(),
+                    current=done,
+                    overdue=overdue,
+                ),
             )
         min_days = self._param(target.min_days) if target.min_days else 0
         return self._need(
-            official, app, "mandatory",
-            {"programme": target.programme, "count": required, "window": target.window,
-             **({"min_days": min_days} if min_days else {})}, done,
-            lambda overdue: t(lang, "reason.programme", basis=self._basis(app), programme=name,
-                              count=required, window=window_text,
-                              citation=app.version.reference.cite(), current=done, overdue=overdue),
+            official,
+            app,
+            "mandatory",
+            {
+                "programme": target.programme,
+                "count": required,
+                "window": target.window,
+                **({"min_days": min_days} if min_days else {}),
+            },
+            done,
+            lambda overdue: t(
+                lang,
+                "reason.programme",
+                basis=self._basis(app),
+                programme=name,
+                count=required,
+                window=window_text,
+                citation=app.version.reference.cite(),
+                current=done,
+                overdue=overdue,
+            ),
         )
 
     # -- shared helpers ---------------------------------------------------------------------------
 
-    def _programme_terms(self, app: _Applicable, target: ProgrammeTarget) -> tuple[dt.date, dt.date, int, int]:
+    def _programme_terms(
+        self, app: _Applicable, target: ProgrammeTarget
+    ) -> tuple[dt.date, dt.date, int, int]:
         """Window, required count or periods, and minimum days of a programme rule (cached)."""
         terms = self._terms.get(app)
         if terms is None:
@@ -448,27 +531,57 @@ class Assessor:
         day = add_months(start, months)
         return day, day < on
 
-    def _need(self, official: Official, app: _Applicable, kind: str, target: dict[str, Any],
-              current: Any, reason: Callable[[str], str]) -> _Template:
+    def _need(
+        self,
+        official: Official,
+        app: _Applicable,
+        kind: str,
+        target: dict[str, Any],
+        current: Any,
+        reason: Callable[[str], str],
+    ) -> _Template:
         """The shared template of a need: everything but the official, reason written."""
         lang = self.context.lang
         deadline, overdue = self._deadline(official, app)
         priority = app.version.priority + (self._overdue_bonus if overdue else 0)
-        overdue_text = t(lang, "reason.overdue", deadline=format_date(deadline, lang)) if overdue else ""
+        overdue_text = (
+            t(lang, "reason.overdue", deadline=format_date(deadline, lang)) if overdue else ""
+        )
         need = Need(
-            official_id="", need=_need_id(target), kind=kind, target=target,
-            current=current, priority=priority, deadline=deadline, overdue=overdue,
-            rule=app.rule.id, reference=app.version.reference, reason=reason(overdue_text),
-            basis=app.basis, position=app.position.id,
+            official_id="",
+            need=_need_id(target),
+            kind=kind,
+            target=target,
+            current=current,
+            priority=priority,
+            deadline=deadline,
+            overdue=overdue,
+            rule=app.rule.id,
+            reference=app.version.reference,
+            reason=reason(overdue_text),
+            basis=app.basis,
+            position=app.position.id,
         )
         return _Template(need, _strength(need))
 
 
 def _with_official(template: Need, official_id: str) -> Need:
     """The template's need for one official (fields listed once here, in Need's order)."""
-    return Need(official_id, template.need, template.kind, template.target, template.current,
-                template.priority, template.deadline, template.overdue, template.rule,
-                template.reference, template.reason, template.basis, template.position)
+    return Need(
+        official_id,
+        template.need,
+        template.kind,
+        template.target,
+        template.current,
+        template.priority,
+        template.deadline,
+        template.overdue,
+        template.rule,
+        template.reference,
+        template.reason,
+        template.basis,
+        template.position,
+    )
 
 
 # Rank of each level on its qualification scale; None (not held) below the lowest.
@@ -544,7 +657,7 @@ def _group_history(history: Sequence[TrainingRecord]) -> dict[str, list[Training
     return grouped
 
 
-def assess_case(case: "Case", on: dt.date | None = None, lang: str = "vi") -> Assessment:
+def assess_case(case: Case, on: dt.date | None = None, lang: str = "vi") -> Assessment:
     """Assess every official of a loaded case on `on` (default: the case's reference date)."""
     context = AssessmentContext(
         reference_date=on or case.reference_date,

@@ -20,7 +20,9 @@ from planner.cli.common import GuardedGroup
 def cli(verbose: int) -> None:
     """Lập kế hoạch đào tạo, bồi dưỡng cán bộ, công chức / training-needs planner."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def _register() -> None:
@@ -37,7 +39,8 @@ def _register() -> None:
     cli.add_command(evaluate_cmd.command)
     from planner.cli import check_cmd, plan_cmd  # noqa: E402 - optimiser commands
 
-    cli.add_command(plan_cmd.command); cli.add_command(check_cmd.command)
+    cli.add_command(plan_cmd.command)
+    cli.add_command(check_cmd.command)
     from planner.cli import whatif_cmd
 
     cli.add_command(whatif_cmd.command)

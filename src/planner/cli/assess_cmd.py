@@ -11,24 +11,39 @@ from rich.table import Table
 
 from planner.assess.needs import assess_case
 from planner.cli.common import (
+    case_argument,
+    emit,
+    emit_csv,
+    format_option,
+    lang_option,
+    output_option,
     require_output,
-    case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
+from planner.io.atomic import write_atomic
 from planner.io.loading import load_case
 from planner.report.assessment import (
-    assessment_json, describe_current, describe_need, describe_target, kinds_sheet, needs_sheet,
-    totals, totals_sheet,
+    assessment_json,
+    describe_current,
+    describe_need,
+    describe_target,
+    kinds_sheet,
+    needs_sheet,
+    totals,
+    totals_sheet,
 )
-from planner.report.tabular import Sheet
-from planner.io.atomic import write_atomic
-from planner.report.tabular import write_xlsx
+from planner.report.tabular import Sheet, write_xlsx
 
 
 @click.command("assess")
 @case_argument
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Assess on this date (YYYY-MM-DD) instead of the case's reference_date.")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Assess on this date (YYYY-MM-DD) instead of the case's reference_date.",
+)
 @format_option(("table", "json", "csv", "xlsx", "html"))
 @lang_option
 @output_option
@@ -43,8 +58,14 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
     elif fmt == "xlsx":
         output = require_output(output, fmt)
         tot = totals(assessment, loaded.officials)
-        write_xlsx(output, [totals_sheet(tot, lang), kinds_sheet(tot, lang),
-                            needs_sheet(assessment, loaded.officials, loaded.framework, lang)])
+        write_xlsx(
+            output,
+            [
+                totals_sheet(tot, lang),
+                kinds_sheet(tot, lang),
+                needs_sheet(assessment, loaded.officials, loaded.framework, lang),
+            ],
+        )
         click.echo(t(lang, "cli.written", path=output), err=True)
     elif fmt == "html":
         output = require_output(output, fmt)
@@ -60,17 +81,34 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
 def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
     console = Console(record=output is not None, width=160 if output else None)
     names = {o.id: o for o in loaded.officials}
-    table = Table(title=t(lang, "table.assess.title", name=loaded.config.name,
-                          date=format_date(assessment.reference_date, lang)))
-    for header in ("table.official", "table.unit", "table.need", "table.target", "table.current",
-                   "table.priority", "table.deadline", "table.reference"):
+    table = Table(
+        title=t(
+            lang,
+            "table.assess.title",
+            name=loaded.config.name,
+            date=format_date(assessment.reference_date, lang),
+        )
+    )
+    for header in (
+        "table.official",
+        "table.unit",
+        "table.need",
+        "table.target",
+        "table.current",
+        "table.priority",
+        "table.deadline",
+        "table.reference",
+    ):
         table.add_column(t(lang, header), overflow="fold")
     for need in assessment.needs:
         official = names[need.official_id]
         table.add_row(
-            f"{official.full_name} ({official.id})", official.unit,
-            describe_need(need, loaded.framework, lang), describe_target(need, lang),
-            describe_current(need, lang), str(need.priority),
+            f"{official.full_name} ({official.id})",
+            official.unit,
+            describe_need(need, loaded.framework, lang),
+            describe_target(need, lang),
+            describe_current(need, lang),
+            str(need.priority),
             format_date(need.deadline, lang) + (" ⚠" if need.overdue else ""),
             need.reference.title,
         )

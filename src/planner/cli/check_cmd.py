@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from planner.optimise.check import check_plan
 from planner.cli.common import case_argument, lang_option
 from planner.errors import InputError
-from planner.i18n import t, format_int
+from planner.i18n import format_int, t
 from planner.io.loading import load_case
 from planner.optimise.build import build_instance
+from planner.optimise.check import check_plan
 
 
 @click.command("check")
@@ -28,12 +28,18 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", path=plan_file, line=exc.lineno) from None
     if not isinstance(data, dict) or not isinstance(data.get("assignments"), list):
-        raise InputError("not a plan", path=plan_file, field="assignments",
-                         expected="the JSON written by `planner plan --format json`")
+        raise InputError(
+            "not a plan",
+            path=plan_file,
+            field="assignments",
+            expected="the JSON written by `planner plan --format json`",
+        )
     from planner.cli.plan_cmd import with_years
 
     years = data.get("years")
-    loaded = with_years(load_case(case), [int(y) for y in years] if isinstance(years, list) else None)
+    loaded = with_years(
+        load_case(case), [int(y) for y in years] if isinstance(years, list) else None
+    )
     instance = build_instance(loaded, lang=lang)
     effectiveness = None
     if isinstance(data.get("options"), dict) and data["options"].get("weight_by_effectiveness"):

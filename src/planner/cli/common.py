@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -17,15 +18,22 @@ EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
-        is_eager=True, callback=_remember_lang,
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="vi",
+        show_default=True,
+        is_eager=True,
+        callback=_remember_lang,
         help="Report language: vi (Vietnamese) or en (English).",
     )(func)
 
 
 def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
         help="Write the result to this file (atomically) instead of standard output.",
     )(func)
 
@@ -33,7 +41,11 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[..., Any]:
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         return click.option(
-            "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
             help="Output format.",
         )(func)
 
@@ -64,8 +76,9 @@ class GuardedGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
             logging.getLogger("planner").debug("internal error", exc_info=True)
-            click.echo(t(_lang(ctx), "cli.internal_error", error=f"{type(exc).__name__}: {exc}"),
-                       err=True)
+            click.echo(
+                t(_lang(ctx), "cli.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True
+            )
             ctx.exit(EXIT_INTERNAL)
 
 

@@ -11,15 +11,26 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.common import (
-    case_argument, emit, format_option, lang_option, output_option, require_output,
-)
 from planner.analysis.evaluate import Evaluation, EvaluationSettings, evaluate_case
+from planner.cli.common import (
+    case_argument,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    require_output,
+)
 from planner.i18n import t
-from planner.io.loading import load_case
 from planner.io.atomic import write_atomic
+from planner.io.loading import load_case
 from planner.report.evaluation import (
-    all_sheets, cards, courses_sheet, evaluation_json, evaluation_page, results_sheet, title,
+    all_sheets,
+    cards,
+    courses_sheet,
+    evaluation_json,
+    evaluation_page,
+    results_sheet,
+    title,
 )
 from planner.report.html import format_cell, write_page
 from planner.report.tabular import Sheet, to_csv, write_csv, write_xlsx
@@ -29,28 +40,56 @@ _DEFAULTS = EvaluationSettings()
 
 @click.command("evaluate")
 @case_argument
-@click.option("--year", type=int, default=None,
-              help="Evaluate only the training completed in this year (default: all history up "
-                   "to the reference date).")
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Evaluate as of this date (YYYY-MM-DD) instead of the case's reference_date.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=_DEFAULTS.min_share_reaching_target,
-              show_default=True,
-              help="Flag a course when fewer than this share of its measured participants reach "
-                   "the level it claims to deliver.")
-@click.option("--min-measured", type=click.IntRange(1), default=_DEFAULTS.min_measured_to_flag,
-              show_default=True, help="Fewest measured participants before a course is flagged.")
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Evaluate only the training completed in this year (default: all history up "
+    "to the reference date).",
+)
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Evaluate as of this date (YYYY-MM-DD) instead of the case's reference_date.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=_DEFAULTS.min_share_reaching_target,
+    show_default=True,
+    help="Flag a course when fewer than this share of its measured participants reach "
+    "the level it claims to deliver.",
+)
+@click.option(
+    "--min-measured",
+    type=click.IntRange(1),
+    default=_DEFAULTS.min_measured_to_flag,
+    show_default=True,
+    help="Fewest measured participants before a course is flagged.",
+)
 @format_option(("table", "json", "csv", "xlsx", "html"))
 @lang_option
 @output_option
-def command(case: Path, year: int | None, on: dt.datetime | None, threshold: float,
-            min_measured: int, fmt: str, lang: str, output: Path | None) -> int:
+def command(
+    case: Path,
+    year: int | None,
+    on: dt.datetime | None,
+    threshold: float,
+    min_measured: int,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+) -> int:
     """Đánh giá sau đào tạo, bồi dưỡng / evaluate training after it took place."""
     loaded = load_case(case)
-    settings = EvaluationSettings(min_share_reaching_target=threshold,
-                                  min_measured_to_flag=min_measured)
-    evaluation = evaluate_case(loaded, year=year, settings=settings, lang=lang,
-                               on=on.date() if on else None)
+    settings = EvaluationSettings(
+        min_share_reaching_target=threshold, min_measured_to_flag=min_measured
+    )
+    evaluation = evaluate_case(
+        loaded, year=year, settings=settings, lang=lang, on=on.date() if on else None
+    )
     if fmt == "json":
         emit(evaluation_json(evaluation), output, lang)
     elif fmt == "csv":

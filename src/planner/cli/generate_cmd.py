@@ -13,7 +13,14 @@ from typing import Any
 
 import click
 
-from planner.synthetic.generate import NEEDS_MODES, PRESETS, GeneratorOptions, generate_case, parse_years, preset_options
+from planner.synthetic.generate import (
+    NEEDS_MODES,
+    PRESETS,
+    GeneratorOptions,
+    generate_case,
+    parse_years,
+    preset_options,
+)
 
 
 def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
@@ -35,42 +42,109 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 
 @click.command("generate")
-@click.option("--officials", type=click.IntRange(min=1), default=None,
-              help="Number of officials (required unless --preset).")
-@click.option("--years", callback=_years, default=None,
-              help="Planning horizon: 2026, 2026-2030 or 2026,2027 (required unless --preset).")
+@click.option(
+    "--officials",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of officials (required unless --preset).",
+)
+@click.option(
+    "--years",
+    callback=_years,
+    default=None,
+    help="Planning horizon: 2026, 2026-2030 or 2026,2027 (required unless --preset).",
+)
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same files).")
-@click.option("--needs", type=click.Choice(NEEDS_MODES), default=None,
-              help="role: officials of a post share profiles (cohorts); individual: all drawn independently.")
-@click.option("--units", type=click.IntRange(min=1), default=None,
-              help="Number of communes (default: officials / 41).")
-@click.option("--province-share", type=click.FloatRange(0, 1), default=None,
-              help="Share of provincial-department staff (default 0.2).")
-@click.option("--reference-date", callback=_date, default=None,
-              help="Reference date YYYY-MM-DD (default: 15 January of the first year).")
-@click.option("--term", callback=_years, default=None,
-              help="Congress term, e.g. 2026-2030 (default: the years, or five years from the first).")
-@click.option("--budget-level", type=click.FloatRange(min=0), default=None,
-              help="Multiplier of the budget (default 1).")
-@click.option("--budget-share", type=click.FloatRange(min=0), default=None,
-              help="Size the budget to this share of the estimated cost of all needs (small cases).")
-@click.option("--catalog", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Catalog to draw history course ids from (default: the bundled catalog).")
-@click.option("--preset", type=click.Choice(sorted(PRESETS)), default=None,
-              help="A bundled example (options given here override it).")
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Folder to write the case into.")
-def command(officials: int | None, years: tuple[int, ...] | None, seed: int | None,
-            needs: str | None, units: int | None, province_share: float | None,
-            reference_date: dt.date | None, term: tuple[int, ...] | None,
-            budget_level: float | None, budget_share: float | None, catalog: Path | None,
-            preset: str | None, output: Path) -> int:
+@click.option(
+    "--needs",
+    type=click.Choice(NEEDS_MODES),
+    default=None,
+    help="role: officials of a post share profiles (cohorts); individual: all drawn independently.",
+)
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of communes (default: officials / 41).",
+)
+@click.option(
+    "--province-share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Share of provincial-department staff (default 0.2).",
+)
+@click.option(
+    "--reference-date",
+    callback=_date,
+    default=None,
+    help="Reference date YYYY-MM-DD (default: 15 January of the first year).",
+)
+@click.option(
+    "--term",
+    callback=_years,
+    default=None,
+    help="Congress term, e.g. 2026-2030 (default: the years, or five years from the first).",
+)
+@click.option(
+    "--budget-level",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Multiplier of the budget (default 1).",
+)
+@click.option(
+    "--budget-share",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Size the budget to this share of the estimated cost of all needs (small cases).",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Catalog to draw history course ids from (default: the bundled catalog).",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(sorted(PRESETS)),
+    default=None,
+    help="A bundled example (options given here override it).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the case into.",
+)
+def command(
+    officials: int | None,
+    years: tuple[int, ...] | None,
+    seed: int | None,
+    needs: str | None,
+    units: int | None,
+    province_share: float | None,
+    reference_date: dt.date | None,
+    term: tuple[int, ...] | None,
+    budget_level: float | None,
+    budget_share: float | None,
+    catalog: Path | None,
+    preset: str | None,
+    output: Path,
+) -> int:
     """Tạo hồ sơ kế hoạch tổng hợp / write a synthetic case folder."""
     given: dict[str, Any] = {
-        "officials": officials, "years": years, "seed": seed, "needs": needs, "units": units,
-        "province_share": province_share, "reference_date": reference_date,
-        "term": (term[0], term[-1]) if term else None, "budget_level": budget_level,
-        "budget_share": budget_share, "catalog": catalog,
+        "officials": officials,
+        "years": years,
+        "seed": seed,
+        "needs": needs,
+        "units": units,
+        "province_share": province_share,
+        "reference_date": reference_date,
+        "term": (term[0], term[-1]) if term else None,
+        "budget_level": budget_level,
+        "budget_share": budget_share,
+        "catalog": catalog,
     }
     overrides = {key: value for key, value in given.items() if value is not None}
     try:
@@ -80,12 +154,18 @@ def command(officials: int | None, years: tuple[int, ...] | None, seed: int | No
             for required in ("officials", "years"):
                 if required not in overrides:
                     raise click.UsageError(f"--{required} is required unless --preset is given")
-            options = replace(GeneratorOptions(officials=overrides.pop("officials"),
-                                               years=overrides.pop("years")), **overrides)
+            options = replace(
+                GeneratorOptions(
+                    officials=overrides.pop("officials"), years=overrides.pop("years")
+                ),
+                **overrides,
+            )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     started = time.perf_counter()
     result = generate_case(options, output)
-    click.echo(f"{result.officials} officials, {result.history_rows} history rows, "
-               f"{result.units} units → {result.folder} ({time.perf_counter() - started:.1f} s)")
+    click.echo(
+        f"{result.officials} officials, {result.history_rows} history rows, "
+        f"{result.units} units → {result.folder} ({time.perf_counter() - started:.1f} s)"
+    )
     return 0

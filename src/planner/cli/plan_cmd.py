@@ -9,45 +9,89 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.io.case import Case
 from planner.cli.common import (
-    case_argument, emit, format_option, lang_option, output_option, require_output,
+    case_argument,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    require_output,
 )
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
+from planner.io.atomic import write_atomic
+from planner.io.case import Case
 from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import ENGINES, SolveConfig, solve
-from planner.io.atomic import write_atomic
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
-from planner.report.tabular import write_xlsx
 
 
 @click.command("plan")
 @case_argument
-@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-              help="auto, cpsat (OR-Tools CP-SAT), highs (HiGHS via MathOpt) or greedy.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds for the solver (CP-SAT: deterministic seconds).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Solver threads (CP-SAT stays deterministic).")
-@click.option("--mode", type=click.Choice(("coverage", "cost")), default="coverage",
-              show_default=True, help="coverage: most needs first, cost breaks ties; cost: a need "
-              "is met only when worth its cost.")
-@click.option("--years", default=None, metavar="Y|Y1-Y2",
-              help="Plan these years instead of the case's `years` (e.g. 2026 or 2026-2030).")
-@click.option("--weight-by-effectiveness", is_flag=True, default=False,
-              help="Weight each course by its measured effectiveness (share of past participants "
-              "reaching the target level, from the history's evaluation; courses without data "
-              "count 1.0).")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="auto, cpsat (OR-Tools CP-SAT), highs (HiGHS via MathOpt) or greedy.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds for the solver (CP-SAT: deterministic seconds).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Solver threads (CP-SAT stays deterministic).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(("coverage", "cost")),
+    default="coverage",
+    show_default=True,
+    help="coverage: most needs first, cost breaks ties; cost: a need "
+    "is met only when worth its cost.",
+)
+@click.option(
+    "--years",
+    default=None,
+    metavar="Y|Y1-Y2",
+    help="Plan these years instead of the case's `years` (e.g. 2026 or 2026-2030).",
+)
+@click.option(
+    "--weight-by-effectiveness",
+    is_flag=True,
+    default=False,
+    help="Weight each course by its measured effectiveness (share of past participants "
+    "reaching the target level, from the history's evaluation; courses without data "
+    "count 1.0).",
+)
 @format_option(("table", "json", "xlsx", "html"))
 @lang_option
 @output_option
-def command(case: Path, engine: str, time_limit: float, seed: int, workers: int, mode: str,
-            years: str | None, weight_by_effectiveness: bool, fmt: str, lang: str,
-            output: Path | None) -> int:
+def command(
+    case: Path,
+    engine: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    mode: str,
+    years: str | None,
+    weight_by_effectiveness: bool,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
     loaded = with_years(load_case(case), parse_years(years) if years else None)
     instance = build_instance(loaded, lang=lang)
@@ -58,15 +102,27 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
 
     def progress(best: float | None, bound: float | None, elapsed: float) -> None:
         if status is not None:
-            status.update(t(lang, "plan.progress",
-                            best=format_int(round(best), lang) if best is not None else "-",
-                            bound=format_int(round(bound), lang) if bound is not None else "-",
-                            time=format_decimal(elapsed, lang)))
+            status.update(
+                t(
+                    lang,
+                    "plan.progress",
+                    best=format_int(round(best), lang) if best is not None else "-",
+                    bound=format_int(round(bound), lang) if bound is not None else "-",
+                    time=format_decimal(elapsed, lang),
+                )
+            )
 
-    config = SolveConfig(engine=engine, time_limit=time_limit, seed=seed, workers=workers,
-                         mode=mode, lang=lang, progress=progress if live else None,
-                         weight_by_effectiveness=weight_by_effectiveness,
-                         effectiveness=effectiveness_of(loaded) if weight_by_effectiveness else None)
+    config = SolveConfig(
+        engine=engine,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        mode=mode,
+        lang=lang,
+        progress=progress if live else None,
+        weight_by_effectiveness=weight_by_effectiveness,
+        effectiveness=effectiveness_of(loaded) if weight_by_effectiveness else None,
+    )
     try:
         if status is not None:
             with status:
@@ -77,8 +133,13 @@ def command(case: Path, engine: str, time_limit: float, seed: int, workers: int,
         if fmt == "json":
             import json
 
-            data = infeasible_dict(error, engine=engine, seed=seed, mode=mode,
-                                   time_s=round(time.monotonic() - started, 3))
+            data = infeasible_dict(
+                error,
+                engine=engine,
+                seed=seed,
+                mode=mode,
+                time_s=round(time.monotonic() - started, 3),
+            )
             emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, lang)
         click.echo(f"{t(lang, 'cli.error')}: {error}", err=True)
         raise click.exceptions.Exit(1) from None
@@ -108,8 +169,9 @@ def parse_years(text: str) -> list[int]:
         first, _, last = text.partition("-")
         years = list(range(int(first), int(last or first) + 1))
     except ValueError:
-        raise click.BadParameter(f"{text!r}: expected a year or a range such as 2026-2030",
-                                 param_hint="--years") from None
+        raise click.BadParameter(
+            f"{text!r}: expected a year or a range such as 2026-2030", param_hint="--years"
+        ) from None
     if not years:
         raise click.BadParameter(f"{text!r}: empty range", param_hint="--years")
     return years
@@ -120,23 +182,43 @@ def with_years(case: Case, years: list[int] | None) -> Case:
     if not years or years == case.config.years:
         return case
     config = case.config.model_copy(update={"years": years})
-    return Case(case.folder, config, case.framework, case.catalog, case.officials, case.history,
-                case.units)
+    return Case(
+        case.folder, config, case.framework, case.catalog, case.officials, case.history, case.units
+    )
 
 
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
     console = Console(record=output is not None, width=200 if output else None)
-    console.print(t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}")))
-    console.print(t(lang, "plan.summary", objective=format_int(plan.objective, lang),
-                    bound=format_int(plan.bound, lang), gap=format_percent(plan.gap, lang),
-                    engine=plan.engine, seed=plan.seed, time=format_decimal(plan.time_s, lang)))
+    console.print(
+        t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}"))
+    )
+    console.print(
+        t(
+            lang,
+            "plan.summary",
+            objective=format_int(plan.objective, lang),
+            bound=format_int(plan.bound, lang),
+            gap=format_percent(plan.gap, lang),
+            engine=plan.engine,
+            seed=plan.seed,
+            time=format_decimal(plan.time_s, lang),
+        )
+    )
     for sheet in plan_sheets(plan, lang):
         table = Table(title=sheet.title)
         for column in sheet.columns:
-            table.add_column(column.header, justify="right" if column.kind in ("int", "vnd") else "left")
+            table.add_column(
+                column.header, justify="right" if column.kind in ("int", "vnd") else "left"
+            )
         for row in sheet.rows:
-            table.add_row(*[format_int(v, lang) if isinstance(v, int) and not isinstance(v, bool)
-                            else str(v) for v in row])
+            table.add_row(
+                *[
+                    format_int(v, lang)
+                    if isinstance(v, int) and not isinstance(v, bool)
+                    else str(v)
+                    for v in row
+                ]
+            )
         console.print(table)
     if output:
         write_atomic(output, console.export_text())

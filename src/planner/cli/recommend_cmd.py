@@ -9,25 +9,34 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.assess.needs import Assessment, assess_case
-from planner.io.case import Case
 from planner.cli.common import (
+    case_argument,
+    emit,
+    emit_csv,
+    format_option,
+    lang_option,
+    output_option,
     require_output,
-    case_argument, emit, emit_csv, format_option, lang_option, output_option,
 )
 from planner.i18n import format_date, t
+from planner.io.atomic import write_atomic
+from planner.io.case import Case
 from planner.io.loading import load_case
 from planner.recommend.candidates import Recommendations, recommend_case
-from planner.io.atomic import write_atomic
 from planner.report.recommendation import (
-    overlaps_sheet, recommendation_json, recommendations_sheet, summary_line,
+    overlaps_sheet,
+    recommendation_json,
+    recommendations_sheet,
+    summary_line,
 )
 from planner.report.tabular import write_xlsx
 
 
 @click.command("recommend")
 @case_argument
-@click.option("--official", "official_id", default=None, metavar="ID",
-              help="Only this official's needs.")
+@click.option(
+    "--official", "official_id", default=None, metavar="ID", help="Only this official's needs."
+)
 @format_option(("table", "json", "csv", "xlsx"))
 @lang_option
 @output_option
@@ -37,10 +46,14 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
     assessment = assess_case(loaded, None, lang)
     if official_id is not None:
         if official_id not in {o.id for o in loaded.officials}:
-            raise click.BadParameter(t(lang, "cli.unknown_official", official=official_id),
-                                     param_hint="--official")
-        assessment = Assessment(assessment.reference_date, 1,
-                                [n for n in assessment.needs if n.official_id == official_id])
+            raise click.BadParameter(
+                t(lang, "cli.unknown_official", official=official_id), param_hint="--official"
+            )
+        assessment = Assessment(
+            assessment.reference_date,
+            1,
+            [n for n in assessment.needs if n.official_id == official_id],
+        )
     recs = recommend_case(loaded, assessment, lang)
     if fmt == "json":
         emit(recommendation_json(recs), output, lang)
@@ -48,8 +61,13 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
         emit_csv(recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang)
     elif fmt == "xlsx":
         output = require_output(output, fmt)
-        write_xlsx(output, [recommendations_sheet(recs, loaded.officials, loaded.catalog, lang),
-                            overlaps_sheet(recs, loaded.catalog, lang)])
+        write_xlsx(
+            output,
+            [
+                recommendations_sheet(recs, loaded.officials, loaded.catalog, lang),
+                overlaps_sheet(recs, loaded.catalog, lang),
+            ],
+        )
         click.echo(t(lang, "cli.written", path=output), err=True)
     else:
         _print_table(loaded, recs, lang, output)
@@ -59,8 +77,14 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
 def _print_table(loaded: Case, recs: Recommendations, lang: str, output: Path | None) -> None:
     console = Console(record=output is not None, width=200 if output else None)
     names = {o.id: o for o in loaded.officials}
-    table = Table(title=t(lang, "table.recommend.title", name=loaded.config.name,
-                          date=format_date(recs.reference_date, lang)))
+    table = Table(
+        title=t(
+            lang,
+            "table.recommend.title",
+            name=loaded.config.name,
+            date=format_date(recs.reference_date, lang),
+        )
+    )
     for header in ("table.official", "table.need", "table.candidates", "table.excluded"):
         table.add_column(t(lang, header))
     for rec in recs.recommendations:

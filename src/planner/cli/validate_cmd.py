@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
+from planner.analysis.validation import case_warnings
 from planner.cli.common import case_argument, lang_option
 from planner.i18n import t
 from planner.io.loading import load_case
-from planner.analysis.validation import case_warnings
 
 
 @click.command("validate")
@@ -18,9 +18,17 @@ from planner.analysis.validation import case_warnings
 def command(case: Path, lang: str) -> int:
     """Kiểm tra hồ sơ kế hoạch / check a case folder (exit 2 on the first error)."""
     loaded = load_case(case)
-    click.echo(t(lang, "cli.valid", name=loaded.config.name, officials=len(loaded.officials),
-                 rules=len(loaded.framework.rules), courses=len(loaded.catalog.courses),
-                 history=len(loaded.history)))
+    click.echo(
+        t(
+            lang,
+            "cli.valid",
+            name=loaded.config.name,
+            officials=len(loaded.officials),
+            rules=len(loaded.framework.rules),
+            courses=len(loaded.catalog.courses),
+            history=len(loaded.history),
+        )
+    )
     for warning in case_warnings(loaded, lang):
         click.echo(f"{t(lang, 'cli.warning')}: {warning}", err=True)
     return 0

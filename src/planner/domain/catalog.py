@@ -14,7 +14,12 @@ from pydantic import Field, model_validator
 from planner.law.conditions import Condition
 from planner.law.reference import Dated, LocalizedText, Reference, StrictModel
 from planner.types import (
-    COMPETENCY_LEVELS, QUALIFICATION_SCALES, CourseKind, FundingSource, Money, QualificationField,
+    COMPETENCY_LEVELS,
+    QUALIFICATION_SCALES,
+    CourseKind,
+    FundingSource,
+    Money,
+    QualificationField,
 )
 
 # Sanity bounds of a session date, not law: a date outside them is a typo (2062 for 2026) and
@@ -31,7 +36,7 @@ class Delivers(StrictModel):
     programmes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _known_levels(self) -> "Delivers":
+    def _known_levels(self) -> Delivers:
         for field, level in self.qualifications.items():
             if level not in QUALIFICATION_SCALES[field]:
                 raise ValueError(
@@ -59,7 +64,7 @@ class Prerequisite(StrictModel):
     level: str | None = None
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Prerequisite":
+    def _one_form(self) -> Prerequisite:
         if (self.course is None) == (self.qualification is None):
             raise ValueError("a prerequisite names either `course` or `qualification` + `level`")
         if self.qualification is not None:
@@ -85,9 +90,9 @@ class Eligibility(StrictModel):
     versions: list[EligibilityVersion] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _no_overlap(self) -> "Eligibility":
+    def _no_overlap(self) -> Eligibility:
         for i, a in enumerate(self.versions):
-            for b in self.versions[i + 1:]:
+            for b in self.versions[i + 1 :]:
                 if a.overlaps(b):
                     raise ValueError(
                         f"eligibility {self.id}: version from {a.effective_from} overlaps "
@@ -117,7 +122,7 @@ class Session(StrictModel):
     min_participants: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Session":
+    def _ordered(self) -> Session:
         for name, day in (("start", self.start), ("end", self.end)):
             if not SESSION_YEAR_MIN <= day.year <= SESSION_YEAR_MAX:
                 raise ValueError(
@@ -169,11 +174,11 @@ class Course(StrictModel):
     renewed: Literal["term", "year"] | None = Field(
         default=None,
         description="Content renewed each congress term or year (knowledge updates): a pass "
-                    "before the current term/year does not make a new session a repeat",
+        "before the current term/year does not make a new session a repeat",
     )
 
     @model_validator(mode="after")
-    def _unique_sessions(self) -> "Course":
+    def _unique_sessions(self) -> Course:
         seen: set[str] = set()
         for session in self.sessions:
             if session.id in seen:
@@ -199,12 +204,11 @@ class CostNorms(Dated):
     default_band: str
     difficult_area_extra_per_day: Money = Field(default=0, ge=0)
 
-
     def band(self, name: str) -> DistanceBandNorm | None:
         return next((b for b in self.bands if b.band == name), None)
 
     @model_validator(mode="after")
-    def _default_known(self) -> "CostNorms":
+    def _default_known(self) -> CostNorms:
         names = [b.band for b in self.bands]
         if len(set(names)) != len(names):
             raise ValueError(f"cost norms: a distance band appears twice in {names}")

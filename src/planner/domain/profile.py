@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -36,7 +37,7 @@ class Official(StrictModel):
     competencies: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _levels(self) -> "Official":
+    def _levels(self) -> Official:
         for field, scale in QUALIFICATION_SCALES.items():
             value = getattr(self, field)
             if value is not None and value not in scale:
@@ -87,11 +88,19 @@ def constructor(model: type[M]) -> Callable[[dict[str, Any]], M]:
     """
     fields = model.model_fields
     required = frozenset(name for name, info in fields.items() if info.is_required())
-    template = {name: None if info.is_required() or info.default_factory else info.default
-                for name, info in fields.items()}
-    factories = {name: info.default_factory for name, info in fields.items() if info.default_factory}
-    plain = (not model.__private_attributes__ and model.model_config.get("extra") != "allow"
-             and not model.__pydantic_post_init__ and not model.__pydantic_root_model__)
+    template = {
+        name: None if info.is_required() or info.default_factory else info.default
+        for name, info in fields.items()
+    }
+    factories = {
+        name: info.default_factory for name, info in fields.items() if info.default_factory
+    }
+    plain = (
+        not model.__private_attributes__
+        and model.model_config.get("extra") != "allow"
+        and not model.__pydantic_post_init__
+        and not model.__pydantic_root_model__
+    )
     fields_sets: dict[frozenset[str], set[str]] = {}
     setattr_ = object.__setattr__
     new = model.__new__

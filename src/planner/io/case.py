@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from planner.domain.catalog import Catalog
-from planner.law.framework import Framework
 from planner.domain.profile import Official, TrainingRecord
+from planner.law.framework import Framework
 from planner.law.reference import StrictModel
 from planner.types import CourseKind, FundingSource, Money
 
@@ -24,7 +24,7 @@ class Term(StrictModel):
     end: int = Field(ge=1900, le=2200)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Term":
+    def _ordered(self) -> Term:
         if self.end < self.start:
             raise ValueError(f"term end {self.end} is before start {self.start}")
         return self
@@ -52,8 +52,8 @@ class Limits(StrictModel):
     days_away_exempt_kinds: list[CourseKind] = Field(
         default_factory=lambda: ["llct", "degree"],
         description="Course kinds not counted toward max_days_away_per_year: political theory "
-                    "and degree programmes are long and sent by their own decision (cử đi học), "
-                    "so a cap meant for short courses would rule every one of them out",
+        "and degree programmes are long and sent by their own decision (cử đi học), "
+        "so a cap meant for short courses would rule every one of them out",
     )
 
 
@@ -76,7 +76,7 @@ class CaseConfig(StrictModel):
     limits: Limits = Field(default_factory=Limits)
 
     @model_validator(mode="after")
-    def _years(self) -> "CaseConfig":
+    def _years(self) -> CaseConfig:
         if sorted(set(self.years)) != self.years:
             raise ValueError(f"years must be increasing and distinct, found {self.years}")
         seen: set[tuple[int, str]] = set()
@@ -111,7 +111,15 @@ class Case:
     def reference_date(self) -> dt.date:
         return self.config.reference_date
 
-    def with_reference_date(self, on: dt.date) -> "Case":
+    def with_reference_date(self, on: dt.date) -> Case:
         config = self.config.model_copy(update={"reference_date": on})
-        return Case(self.folder, config, self.framework, self.catalog, self.officials,
-                    self.history, self.units, self.indicators)
+        return Case(
+            self.folder,
+            config,
+            self.framework,
+            self.catalog,
+            self.officials,
+            self.history,
+            self.units,
+            self.indicators,
+        )

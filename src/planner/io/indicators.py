@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from planner.errors import InputError
-from planner.io.loading import _check_columns, _CellError, _parse_cell, _text, parse_int, parse_str
-from planner.law.reference import StrictModel
+from planner.io.loading import _CellError, _check_columns, _parse_cell, _text, parse_int, parse_str
 from planner.io.tables import fold, open_table
+from planner.law.reference import StrictModel
 
 Direction = Literal["higher", "lower"]
 
@@ -32,14 +32,30 @@ class IndicatorValue(StrictModel):
 
 
 INDICATOR_ALIASES = {
-    "don_vi": "unit", "co_quan": "unit", "nam": "year", "chi_so": "indicator",
-    "chi_tieu": "indicator", "ten_chi_so": "indicator", "gia_tri": "value", "ket_qua": "value",
-    "huong_tot": "better", "chieu_tot": "better", "tot_hon_khi": "better",
+    "don_vi": "unit",
+    "co_quan": "unit",
+    "nam": "year",
+    "chi_so": "indicator",
+    "chi_tieu": "indicator",
+    "ten_chi_so": "indicator",
+    "gia_tri": "value",
+    "ket_qua": "value",
+    "huong_tot": "better",
+    "chieu_tot": "better",
+    "tot_hon_khi": "better",
 }
 INDICATOR_REQUIRED = ("unit", "year", "indicator", "value")
 _KNOWN = INDICATOR_REQUIRED + ("better",)
-_DIRECTIONS = {"higher": "higher", "cao": "higher", "tang": "higher", "cao_hon": "higher",
-               "lower": "lower", "thap": "lower", "giam": "lower", "thap_hon": "lower"}
+_DIRECTIONS = {
+    "higher": "higher",
+    "cao": "higher",
+    "tang": "higher",
+    "cao_hon": "higher",
+    "lower": "lower",
+    "thap": "lower",
+    "giam": "lower",
+    "thap_hon": "lower",
+}
 
 
 def _parse_value(value: object) -> float | None:
@@ -65,8 +81,11 @@ def _parse_direction(value: object) -> str | None:
 
 
 _PARSERS: dict[str, Any] = {
-    "unit": parse_str, "year": parse_int(1900, 2200), "indicator": parse_str,
-    "value": _parse_value, "better": _parse_direction,
+    "unit": parse_str,
+    "year": parse_int(1900, 2200),
+    "indicator": parse_str,
+    "value": _parse_value,
+    "better": _parse_direction,
 }
 
 
@@ -81,27 +100,57 @@ def load_indicators(path: Path, known_units: set[str] | None = None) -> tuple[In
         cells = {c: _parse_cell(table, row, c, _PARSERS[c]) for c in table.columns}
         for column in INDICATOR_REQUIRED:
             if cells.get(column) is None:
-                raise InputError("required value is empty", path=path, row=row.number,
-                                 column=table.headers[column], field=column)
+                raise InputError(
+                    "required value is empty",
+                    path=path,
+                    row=row.number,
+                    column=table.headers[column],
+                    field=column,
+                )
         unit, indicator, year = cells["unit"], cells["indicator"], cells["year"]
         if known_units is not None and unit not in known_units:
-            raise InputError("unknown unit", path=path, row=row.number,
-                             column=table.headers["unit"], field="unit", found=unit,
-                             expected="a unit of the officials table")
+            raise InputError(
+                "unknown unit",
+                path=path,
+                row=row.number,
+                column=table.headers["unit"],
+                field="unit",
+                found=unit,
+                expected="a unit of the officials table",
+            )
         key = (indicator, unit, year)
         if key in seen:
-            raise InputError(f"duplicate value (first on row {seen[key]})", path=path,
-                             row=row.number, field="indicator", found=f"{unit} {year} {indicator}",
-                             expected="one value per unit, year and indicator")
+            raise InputError(
+                f"duplicate value (first on row {seen[key]})",
+                path=path,
+                row=row.number,
+                field="indicator",
+                found=f"{unit} {year} {indicator}",
+                expected="one value per unit, year and indicator",
+            )
         seen[key] = row.number
         better = cells.get("better") or "higher"
         first = direction.setdefault(indicator, (better, row.number))
         if first[0] != better:
-            raise InputError(f"direction differs from row {first[1]}", path=path, row=row.number,
-                             column=table.headers.get("better", "better"), field="better",
-                             found=better, expected=first[0])
-        values.append(IndicatorValue(unit=unit, year=year, indicator=indicator,
-                                     value=cells["value"], better=better, row=row.number))
+            raise InputError(
+                f"direction differs from row {first[1]}",
+                path=path,
+                row=row.number,
+                column=table.headers.get("better", "better"),
+                field="better",
+                found=better,
+                expected=first[0],
+            )
+        values.append(
+            IndicatorValue(
+                unit=unit,
+                year=year,
+                indicator=indicator,
+                value=cells["value"],
+                better=better,
+                row=row.number,
+            )
+        )
     values.sort(key=lambda v: (v.indicator, v.unit, v.year))
     return tuple(values)
 

@@ -9,21 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
-from planner.io.case import Case, CaseConfig, UnitInfo
 from planner.domain.catalog import Catalog, CatalogFile, Course
-from planner.errors import InputError
-from planner.law.framework import Framework, ParamRef, ProgrammeTarget, RulesFile, CompetencyTarget
 from planner.domain.profile import Official, TrainingRecord, build_official, build_record
+from planner.errors import InputError
+from planner.io.case import Case, CaseConfig, UnitInfo
 from planner.io.tables import Table, TableRow, fold, open_table
+from planner.io.yamlio import LineDict, load_model, parse_model, read_yaml
+from planner.law.framework import CompetencyTarget, Framework, ParamRef, ProgrammeTarget, RulesFile
 from planner.types import QUALIFICATION_SCALES
-from planner.io.yamlio import LineDict, load_model, read_yaml, parse_model
 
 # ---------------------------------------------------------------------------------------------
 # Bundled data
@@ -44,28 +45,67 @@ def bundled_dir(name: str) -> Path:
 
 _TRUE = {"true", "1", "co", "yes", "x", "y"}
 _FALSE = {"false", "0", "khong", "no", "n"}
-_GENDER = {"male": "male", "nam": "male", "m": "male", "female": "female", "nu": "female", "f": "female"}
+_GENDER = {
+    "male": "male",
+    "nam": "male",
+    "m": "male",
+    "female": "female",
+    "nu": "female",
+    "f": "female",
+}
 _QUALIFICATION_ALIASES: dict[str, dict[str, str]] = {
     "education": {
-        "trung_hoc_co_so": "thcs", "trung_hoc_pho_thong": "thpt", "12_12": "thpt",
-        "cu_nhan": "dai_hoc", "ky_su": "dai_hoc", "dh": "dai_hoc", "cd": "cao_dang",
-        "tc": "trung_cap", "ths": "thac_si", "ts": "tien_si", "sau_dai_hoc": "thac_si",
+        "trung_hoc_co_so": "thcs",
+        "trung_hoc_pho_thong": "thpt",
+        "12_12": "thpt",
+        "cu_nhan": "dai_hoc",
+        "ky_su": "dai_hoc",
+        "dh": "dai_hoc",
+        "cd": "cao_dang",
+        "tc": "trung_cap",
+        "ths": "thac_si",
+        "ts": "tien_si",
+        "sau_dai_hoc": "thac_si",
     },
-    "political_theory": {"khong": "none", "chua_co": "none", "chua_qua_dao_tao": "none",
-                         "sc": "so_cap", "tc": "trung_cap", "cc": "cao_cap"},
-    "state_management": {"khong": "none", "chua_co": "none", "cv": "chuyen_vien",
-                         "cvc": "chuyen_vien_chinh", "cvcc": "chuyen_vien_cao_cap"},
+    "political_theory": {
+        "khong": "none",
+        "chua_co": "none",
+        "chua_qua_dao_tao": "none",
+        "sc": "so_cap",
+        "tc": "trung_cap",
+        "cc": "cao_cap",
+    },
+    "state_management": {
+        "khong": "none",
+        "chua_co": "none",
+        "cv": "chuyen_vien",
+        "cvc": "chuyen_vien_chinh",
+        "cvcc": "chuyen_vien_cao_cap",
+    },
 }
 _RATINGS = {
-    "excellent": "excellent", "xuat_sac": "excellent",
+    "excellent": "excellent",
+    "xuat_sac": "excellent",
     "hoan_thanh_xuat_sac_nhiem_vu": "excellent",
-    "good": "good", "tot": "good", "hoan_thanh_tot_nhiem_vu": "good",
-    "completed": "completed", "hoan_thanh": "completed", "hoan_thanh_nhiem_vu": "completed",
-    "not_completed": "not_completed", "khong_hoan_thanh": "not_completed",
+    "good": "good",
+    "tot": "good",
+    "hoan_thanh_tot_nhiem_vu": "good",
+    "completed": "completed",
+    "hoan_thanh": "completed",
+    "hoan_thanh_nhiem_vu": "completed",
+    "not_completed": "not_completed",
+    "khong_hoan_thanh": "not_completed",
     "khong_hoan_thanh_nhiem_vu": "not_completed",
 }
-_RESULTS = {"passed": "passed", "dat": "passed", "failed": "failed", "khong_dat": "failed",
-            "dropped": "dropped", "bo_hoc": "dropped", "thoi_hoc": "dropped"}
+_RESULTS = {
+    "passed": "passed",
+    "dat": "passed",
+    "failed": "failed",
+    "khong_dat": "failed",
+    "dropped": "dropped",
+    "bo_hoc": "dropped",
+    "thoi_hoc": "dropped",
+}
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
@@ -224,44 +264,85 @@ def parse_code(value: object) -> str | None:
 # Officials
 
 OFFICIAL_ALIASES: dict[str, str] = {
-    "ma": "id", "ma_so": "id", "ma_can_bo": "id", "ma_cb": "id", "ma_cbcc": "id",
-    "ho_va_ten": "full_name", "ho_ten": "full_name",
-    "chuc_danh": "position", "vi_tri": "position", "vi_tri_viec_lam": "position",
-    "chuc_vu": "position", "ma_chuc_danh": "position",
-    "don_vi": "unit", "co_quan": "unit", "don_vi_cong_tac": "unit",
-    "ngay_sinh": "birth_date", "gioi_tinh": "gender",
-    "dan_toc_thieu_so": "ethnic_minority", "dtts": "ethnic_minority",
-    "dang_vien": "party_member", "ngay_bo_nhiem": "appointed_on",
-    "ngay_vao_cong_tac": "started_service_on", "ngay_tuyen_dung": "started_service_on",
-    "ngach": "grade", "trinh_do_chuyen_mon": "education", "trinh_do": "education",
-    "chuyen_nganh": "education_field", "nganh": "education_field",
-    "ly_luan_chinh_tri": "political_theory", "llct": "political_theory",
-    "quan_ly_nha_nuoc": "state_management", "qlnn": "state_management",
-    "tin_hoc": "it", "ngoai_ngu": "language", "quy_hoach": "planning_pool",
-    "xep_loai": "ratings", "danh_gia": "ratings", "xep_loai_chat_luong": "ratings",
-    "vung_kho_khan": "difficult_area", "nhom_lanh_dao": "leader_group",
+    "ma": "id",
+    "ma_so": "id",
+    "ma_can_bo": "id",
+    "ma_cb": "id",
+    "ma_cbcc": "id",
+    "ho_va_ten": "full_name",
+    "ho_ten": "full_name",
+    "chuc_danh": "position",
+    "vi_tri": "position",
+    "vi_tri_viec_lam": "position",
+    "chuc_vu": "position",
+    "ma_chuc_danh": "position",
+    "don_vi": "unit",
+    "co_quan": "unit",
+    "don_vi_cong_tac": "unit",
+    "ngay_sinh": "birth_date",
+    "gioi_tinh": "gender",
+    "dan_toc_thieu_so": "ethnic_minority",
+    "dtts": "ethnic_minority",
+    "dang_vien": "party_member",
+    "ngay_bo_nhiem": "appointed_on",
+    "ngay_vao_cong_tac": "started_service_on",
+    "ngay_tuyen_dung": "started_service_on",
+    "ngach": "grade",
+    "trinh_do_chuyen_mon": "education",
+    "trinh_do": "education",
+    "chuyen_nganh": "education_field",
+    "nganh": "education_field",
+    "ly_luan_chinh_tri": "political_theory",
+    "llct": "political_theory",
+    "quan_ly_nha_nuoc": "state_management",
+    "qlnn": "state_management",
+    "tin_hoc": "it",
+    "ngoai_ngu": "language",
+    "quy_hoach": "planning_pool",
+    "xep_loai": "ratings",
+    "danh_gia": "ratings",
+    "xep_loai_chat_luong": "ratings",
+    "vung_kho_khan": "difficult_area",
+    "nhom_lanh_dao": "leader_group",
 }
 OFFICIAL_PREFIXES = {"nang_luc:": "competency:", "competency:": "competency:"}
 
 _OFFICIAL_PARSERS: dict[str, Callable[[object], Any]] = {
-    "id": parse_code, "full_name": parse_str, "position": parse_code, "unit": parse_str,
-    "birth_date": parse_date, "gender": parse_gender, "ethnic_minority": parse_bool,
-    "party_member": parse_bool, "appointed_on": parse_date, "started_service_on": parse_date,
-    "grade": parse_str, "education": parse_qualification("education"),
+    "id": parse_code,
+    "full_name": parse_str,
+    "position": parse_code,
+    "unit": parse_str,
+    "birth_date": parse_date,
+    "gender": parse_gender,
+    "ethnic_minority": parse_bool,
+    "party_member": parse_bool,
+    "appointed_on": parse_date,
+    "started_service_on": parse_date,
+    "grade": parse_str,
+    "education": parse_qualification("education"),
     "education_field": parse_str,
     "political_theory": parse_qualification("political_theory"),
     "state_management": parse_qualification("state_management"),
-    "it": parse_str, "language": parse_str, "planning_pool": parse_code,
-    "ratings": parse_ratings, "difficult_area": parse_bool, "leader_group": parse_int(1, 3),
+    "it": parse_str,
+    "language": parse_str,
+    "planning_pool": parse_code,
+    "ratings": parse_ratings,
+    "difficult_area": parse_bool,
+    "leader_group": parse_int(1, 3),
 }
 OFFICIAL_REQUIRED = ("id", "full_name", "position", "unit", "birth_date", "gender")
 
 
-def _check_columns(table: Table, required: Iterable[str], known: Iterable[str], prefixes: Iterable[str]) -> None:
+def _check_columns(
+    table: Table, required: Iterable[str], known: Iterable[str], prefixes: Iterable[str]
+) -> None:
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise InputError(
-            "missing required column", path=table.path, row=1, field=missing[0],
+            "missing required column",
+            path=table.path,
+            row=1,
+            field=missing[0],
             found=", ".join(table.headers.values()),
             expected=f"columns {', '.join(required)}",
         )
@@ -269,8 +350,12 @@ def _check_columns(table: Table, required: Iterable[str], known: Iterable[str], 
     for column in table.columns:
         if column not in known_set and not any(column.startswith(p) for p in prefixes):
             raise InputError(
-                "unknown column", path=table.path, row=1, column=table.headers[column],
-                field=column, expected="a column of DESIGN §4 (or a Vietnamese alias)",
+                "unknown column",
+                path=table.path,
+                row=1,
+                column=table.headers[column],
+                field=column,
+                expected="a column of DESIGN §4 (or a Vietnamese alias)",
             )
 
 
@@ -284,8 +369,12 @@ def _parse_cell(table: Table, row: TableRow, column: str, parser: Callable[[obje
 
 def _invalid(table: Table, number: int, column: str, raw: object, exc: _CellError) -> InputError:
     return InputError(
-        "invalid value", path=table.path, row=number,
-        column=table.headers.get(column, column), field=column, found=raw,
+        "invalid value",
+        path=table.path,
+        row=number,
+        column=table.headers.get(column, column),
+        field=column,
+        found=raw,
         expected=exc.expected,
     )
 
@@ -330,18 +419,26 @@ def _columns(table: Table, spec: _Spec, unique: Iterable[str] = ()) -> list[_Blo
         if found is None:
             continue
         parse, group, key = found
-        column = _Column(index, name, group, key, parse, parse(None),
-                         None if name in unique_set else {})
+        column = _Column(
+            index, name, group, key, parse, parse(None), None if name in unique_set else {}
+        )
         level = group is not None and column.empty is None
         last = blocks[-1] if blocks else None
-        if (last is not None and (last.skip_if_empty is not None) == level
-                and last.columns[-1].index == index - 1):
+        if (
+            last is not None
+            and (last.skip_if_empty is not None) == level
+            and last.columns[-1].index == index - 1
+        ):
             last.columns.append(column)
         else:
             blocks.append(_Block([column], slice(index, index + 1) if level else None))
     # A run's slice spans its columns, now that they are all known.
-    return [_Block(b.columns, slice(b.columns[0].index, b.columns[-1].index + 1))
-            if b.skip_if_empty is not None else b for b in blocks]
+    return [
+        _Block(b.columns, slice(b.columns[0].index, b.columns[-1].index + 1))
+        if b.skip_if_empty is not None
+        else b
+        for b in blocks
+    ]
 
 
 def _fields(parsers: dict[str, Callable[[object], Any]]) -> _Spec:
@@ -361,8 +458,9 @@ def _levels(groups: dict[str, str]) -> _Spec:
     return spec
 
 
-def _read_cells(table: Table, number: int, cells: list[object], blocks: list[_Block],
-                into: dict[str, Any]) -> None:
+def _read_cells(
+    table: Table, number: int, cells: list[object], blocks: list[_Block], into: dict[str, Any]
+) -> None:
     """Parse the columns of one row into `into` (a value of None is left out), in file order so
     that the first bad cell of the row is the one reported."""
     for block in blocks:
@@ -373,8 +471,9 @@ def _read_cells(table: Table, number: int, cells: list[object], blocks: list[_Bl
         _read_block(table, number, cells, block.columns, into)
 
 
-def _read_block(table: Table, number: int, cells: list[object], columns: list[_Column],
-                into: dict[str, Any]) -> None:
+def _read_block(
+    table: Table, number: int, cells: list[object], columns: list[_Column], into: dict[str, Any]
+) -> None:
     width = len(cells)
     for column in columns:
         raw = cells[column.index] if column.index < width else None
@@ -414,15 +513,22 @@ def iter_officials(path: Path, known_positions: set[str] | None = None) -> Itera
         for column in OFFICIAL_REQUIRED:
             if column not in values:
                 raise InputError(
-                    "required value is empty", path=path, row=number,
-                    column=table.headers[column], field=column,
+                    "required value is empty",
+                    path=path,
+                    row=number,
+                    column=table.headers[column],
+                    field=column,
                 )
         values["competencies"] = {}
         _read_cells(table, number, cells, levels, values)
         if values["id"] in seen:
             raise InputError(
-                "duplicate official id", path=path, row=number,
-                column=table.headers["id"], field="id", found=values["id"],
+                "duplicate official id",
+                path=path,
+                row=number,
+                column=table.headers["id"],
+                field="id",
+                found=values["id"],
                 expected="each id once",
             )
         seen.add(values["id"])
@@ -430,8 +536,12 @@ def iter_officials(path: Path, known_positions: set[str] | None = None) -> Itera
             for column in ("position", "planning_pool"):
                 if column in values and values[column] not in known_positions:
                     raise InputError(
-                        "unknown position id", path=path, row=number,
-                        column=table.headers[column], field=column, found=values[column],
+                        "unknown position id",
+                        path=path,
+                        row=number,
+                        column=table.headers[column],
+                        field=column,
+                        found=values[column],
                         expected="a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
                     )
         # Every cell went through its parser above, which enforces the model's constraints;
@@ -450,18 +560,33 @@ def load_officials(path: Path, known_positions: set[str] | None = None) -> list[
 # History
 
 HISTORY_ALIASES = {
-    "ma_can_bo": "official_id", "ma": "official_id", "ma_cbcc": "official_id",
-    "khoa_hoc": "course", "ma_khoa_hoc": "course", "ngay_hoan_thanh": "completed_on",
-    "ket_qua": "result", "phan_hoi": "feedback", "diem": "score",
-    "lop": "session", "ma_lop": "session", "lop_hoc": "session", "dot": "session",
+    "ma_can_bo": "official_id",
+    "ma": "official_id",
+    "ma_cbcc": "official_id",
+    "khoa_hoc": "course",
+    "ma_khoa_hoc": "course",
+    "ngay_hoan_thanh": "completed_on",
+    "ket_qua": "result",
+    "phan_hoi": "feedback",
+    "diem": "score",
+    "lop": "session",
+    "ma_lop": "session",
+    "lop_hoc": "session",
+    "dot": "session",
 }
 HISTORY_PREFIXES = {
-    "nang_luc_truoc:": "competency_before:", "nang_luc_sau:": "competency_after:",
-    "competency_before:": "competency_before:", "competency_after:": "competency_after:",
+    "nang_luc_truoc:": "competency_before:",
+    "nang_luc_sau:": "competency_after:",
+    "competency_before:": "competency_before:",
+    "competency_after:": "competency_after:",
 }
 _HISTORY_PARSERS: dict[str, Callable[[object], Any]] = {
-    "official_id": parse_code, "course": parse_code, "completed_on": parse_date,
-    "result": parse_result, "feedback": parse_int(1, 5), "score": parse_float(0, 100),
+    "official_id": parse_code,
+    "course": parse_code,
+    "completed_on": parse_date,
+    "result": parse_result,
+    "feedback": parse_int(1, 5),
+    "score": parse_float(0, 100),
     "session": parse_code,
 }
 HISTORY_REQUIRED = ("official_id", "course", "completed_on", "result")
@@ -471,10 +596,13 @@ def load_history(
     path: Path, official_ids: set[str] | None = None, course_ids: set[str] | None = None
 ) -> list[TrainingRecord]:
     table = open_table(path, HISTORY_ALIASES, HISTORY_PREFIXES)
-    _check_columns(table, HISTORY_REQUIRED, _HISTORY_PARSERS,
-                   ("competency_before:", "competency_after:"))
-    fields, levels = _fields(_HISTORY_PARSERS), _levels({"competency_before": "competency_before",
-                                                        "competency_after": "competency_after"})
+    _check_columns(
+        table, HISTORY_REQUIRED, _HISTORY_PARSERS, ("competency_before:", "competency_after:")
+    )
+    fields, levels = (
+        _fields(_HISTORY_PARSERS),
+        _levels({"competency_before": "competency_before", "competency_after": "competency_after"}),
+    )
     columns = _columns(table, lambda name: fields(name) or levels(name), unique=("official_id",))
     records = []
     for number, cells in table.values:
@@ -482,16 +610,33 @@ def load_history(
         _read_cells(table, number, cells, columns, values)
         for column in HISTORY_REQUIRED:
             if column not in values:
-                raise InputError("required value is empty", path=path, row=number,
-                                 column=table.headers[column], field=column)
+                raise InputError(
+                    "required value is empty",
+                    path=path,
+                    row=number,
+                    column=table.headers[column],
+                    field=column,
+                )
         if official_ids is not None and values["official_id"] not in official_ids:
-            raise InputError("unknown official", path=path, row=number,
-                             column=table.headers["official_id"], field="official_id",
-                             found=values["official_id"], expected="an id of the officials table")
+            raise InputError(
+                "unknown official",
+                path=path,
+                row=number,
+                column=table.headers["official_id"],
+                field="official_id",
+                found=values["official_id"],
+                expected="an id of the officials table",
+            )
         if course_ids is not None and values["course"] not in course_ids:
-            raise InputError("unknown course", path=path, row=number,
-                             column=table.headers["course"], field="course",
-                             found=values["course"], expected="a course id of the catalog")
+            raise InputError(
+                "unknown course",
+                path=path,
+                row=number,
+                column=table.headers["course"],
+                field="course",
+                found=values["course"],
+                expected="a course id of the catalog",
+            )
         records.append(build_record(values))  # cells already validated
     return records
 
@@ -512,8 +657,16 @@ def load_units(path: Path) -> dict[str, UnitInfo]:
             raise InputError("required value is empty", path=path, row=row.number, field="unit")
         if unit in units:
             raise InputError("duplicate unit", path=path, row=row.number, field="unit", found=unit)
-        band = _parse_cell(table, row, "distance_band", parse_code) if "distance_band" in table.columns else None
-        hard = _parse_cell(table, row, "difficult_area", parse_bool) if "difficult_area" in table.columns else None
+        band = (
+            _parse_cell(table, row, "distance_band", parse_code)
+            if "distance_band" in table.columns
+            else None
+        )
+        hard = (
+            _parse_cell(table, row, "difficult_area", parse_bool)
+            if "difficult_area" in table.columns
+            else None
+        )
         units[unit] = UnitInfo(unit, band, bool(hard))
     return units
 
@@ -545,7 +698,11 @@ def _item_line(raw: Any, section: str, index: int) -> int | None:
 def load_rules(folder: Path) -> Framework:
     """Load every YAML file below `folder` and cross-check the ids they name."""
     sections: dict[str, dict[str, Any]] = {
-        "parameters": {}, "competencies": {}, "programmes": {}, "positions": {}, "rules": {}
+        "parameters": {},
+        "competencies": {},
+        "programmes": {},
+        "positions": {},
+        "rules": {},
     }
     where: dict[tuple[str, str], tuple[Path, int | None]] = {}
     for path in _yaml_files(folder):
@@ -560,7 +717,10 @@ def load_rules(folder: Path) -> Framework:
                     first, first_line = where[(section, item.id)]
                     raise InputError(
                         f"duplicate {section[:-1]} id (first defined at {first}:{first_line})",
-                        path=path, line=line, field="id", found=item.id,
+                        path=path,
+                        line=line,
+                        field="id",
+                        found=item.id,
                     )
                 items[item.id] = item
                 where[(section, item.id)] = (path, line)
@@ -569,42 +729,88 @@ def load_rules(folder: Path) -> Framework:
     return framework
 
 
-def _cross_check_rules(fw: Framework, where: dict[tuple[str, str], tuple[Path, int | None]]) -> None:
+def _cross_check_rules(
+    fw: Framework, where: dict[tuple[str, str], tuple[Path, int | None]]
+) -> None:
     groups = {g for p in fw.positions.values() for g in p.groups}
 
-    def fail(section: str, item_id: str, message: str, field: str, found: str, expected: str) -> None:
+    def fail(
+        section: str, item_id: str, message: str, field: str, found: str, expected: str
+    ) -> None:
         path, line = where[(section, item_id)]
         raise InputError(message, path=path, line=line, field=field, found=found, expected=expected)
 
     for rule in fw.rules.values():
         for pos in rule.applies_to.positions:
             if pos not in fw.positions:
-                fail("rules", rule.id, f"rule {rule.id}: unknown position id", "applies_to.positions",
-                     pos, "a position defined in rules/")
+                fail(
+                    "rules",
+                    rule.id,
+                    f"rule {rule.id}: unknown position id",
+                    "applies_to.positions",
+                    pos,
+                    "a position defined in rules/",
+                )
         for group in rule.applies_to.groups:
             if group not in groups:
-                fail("rules", rule.id, f"rule {rule.id}: no position is in this group",
-                     "applies_to.groups", group, f"one of {sorted(groups)}")
+                fail(
+                    "rules",
+                    rule.id,
+                    f"rule {rule.id}: no position is in this group",
+                    "applies_to.groups",
+                    group,
+                    f"one of {sorted(groups)}",
+                )
         for version in rule.versions:
             target = version.target
-            refs = [v for v in (getattr(target, "count", None), getattr(target, "periods", None),
-                                getattr(target, "min_days", None), version.deadline.months)
-                    if isinstance(v, ParamRef)]
+            refs = [
+                v
+                for v in (
+                    getattr(target, "count", None),
+                    getattr(target, "periods", None),
+                    getattr(target, "min_days", None),
+                    version.deadline.months,
+                )
+                if isinstance(v, ParamRef)
+            ]
             for ref in refs:
                 if ref.param not in fw.parameters:
-                    fail("rules", rule.id, f"rule {rule.id}: unknown parameter", "param",
-                         ref.param, "a parameter defined in rules/")
+                    fail(
+                        "rules",
+                        rule.id,
+                        f"rule {rule.id}: unknown parameter",
+                        "param",
+                        ref.param,
+                        "a parameter defined in rules/",
+                    )
                 param = fw.parameters[ref.param]
                 if param.value_on(version.effective_from) is None:
-                    fail("rules", rule.id,
-                         f"rule {rule.id}: parameter {ref.param} has no value on {version.effective_from}",
-                         "param", ref.param, "a parameter value covering the rule version")
+                    fail(
+                        "rules",
+                        rule.id,
+                        f"rule {rule.id}: parameter {ref.param} has no value on {version.effective_from}",
+                        "param",
+                        ref.param,
+                        "a parameter value covering the rule version",
+                    )
             if isinstance(target, CompetencyTarget) and target.competency not in fw.competencies:
-                fail("rules", rule.id, f"rule {rule.id}: unknown competency", "target.competency",
-                     target.competency, "a competency defined in rules/")
+                fail(
+                    "rules",
+                    rule.id,
+                    f"rule {rule.id}: unknown competency",
+                    "target.competency",
+                    target.competency,
+                    "a competency defined in rules/",
+                )
             if isinstance(target, ProgrammeTarget) and target.programme not in fw.programmes:
-                fail("rules", rule.id, f"rule {rule.id}: unknown programme", "target.programme",
-                     target.programme, "a programme defined in rules/")
+                fail(
+                    "rules",
+                    rule.id,
+                    f"rule {rule.id}: unknown programme",
+                    "target.programme",
+                    target.programme,
+                    "a programme defined in rules/",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,7 +835,10 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
                 first, first_line = lines[course.id]
                 raise InputError(
                     f"duplicate course id (first defined at {first}:{first_line})",
-                    path=path, line=line, field="id", found=course.id,
+                    path=path,
+                    line=line,
+                    field="id",
+                    found=course.id,
                 )
             courses[course.id] = course
             lines[course.id] = (path, line)
@@ -638,14 +847,18 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
                 if session.id in session_owner:
                     raise InputError(
                         f"duplicate session id (also in course {session_owner[session.id]})",
-                        path=path, line=line, field=f"{course.id}.sessions.id", found=session.id,
+                        path=path,
+                        line=line,
+                        field=f"{course.id}.sessions.id",
+                        found=session.id,
                         expected="session ids unique across the catalog",
                     )
                 session_owner[session.id] = course.id
         norms.extend(parsed.cost_norms)
         limits.extend(parsed.session_limits)
-    catalog = Catalog(courses=courses, cost_norms=norms, session_limits=limits,
-                      source=str(location))
+    catalog = Catalog(
+        courses=courses, cost_norms=norms, session_limits=limits, source=str(location)
+    )
     check_catalog_graph(catalog, lines)
     if framework is not None:
         check_catalog_against_rules(catalog, framework, lines)
@@ -663,8 +876,11 @@ def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | Non
             if prerequisite.course not in catalog.courses:
                 path, line = lines[course.id]
                 raise InputError(
-                    f"course {course.id}: prerequisite names an unknown course", path=path,
-                    line=line, field="prerequisites.course", found=prerequisite.course,
+                    f"course {course.id}: prerequisite names an unknown course",
+                    path=path,
+                    line=line,
+                    field="prerequisites.course",
+                    found=prerequisite.course,
                     expected="a course id of the catalog",
                 )
             graph.add_edge(prerequisite.course, course.id)
@@ -675,8 +891,14 @@ def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | Non
     first = cycle[0][0]
     path, line = lines[first]
     chain = " → ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-    raise InputError("prerequisites form a cycle", path=path, line=line,
-                     field="prerequisites", found=chain, expected="no cycle")
+    raise InputError(
+        "prerequisites form a cycle",
+        path=path,
+        line=line,
+        field="prerequisites",
+        found=chain,
+        expected="no cycle",
+    )
 
 
 def check_catalog_against_rules(
@@ -686,14 +908,24 @@ def check_catalog_against_rules(
         path, line = lines[course.id]
         for competency in course.delivers.competencies:
             if competency not in framework.competencies:
-                raise InputError(f"course {course.id}: unknown competency", path=path, line=line,
-                                 field="delivers.competencies", found=competency,
-                                 expected="a competency defined in rules/")
+                raise InputError(
+                    f"course {course.id}: unknown competency",
+                    path=path,
+                    line=line,
+                    field="delivers.competencies",
+                    found=competency,
+                    expected="a competency defined in rules/",
+                )
         for programme in course.delivers.programmes:
             if programme not in framework.programmes:
-                raise InputError(f"course {course.id}: unknown programme", path=path, line=line,
-                                 field="delivers.programmes", found=programme,
-                                 expected="a programme defined in rules/")
+                raise InputError(
+                    f"course {course.id}: unknown programme",
+                    path=path,
+                    line=line,
+                    field="delivers.programmes",
+                    found=programme,
+                    expected="a programme defined in rules/",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -724,8 +956,9 @@ def load_case(location: str | Path) -> Case:
     officials = load_officials(folder / config.officials, set(framework.positions))
     history: list[TrainingRecord] = []
     if config.history:
-        history = load_history(folder / config.history, {o.id for o in officials},
-                               set(catalog.courses))
+        history = load_history(
+            folder / config.history, {o.id for o in officials}, set(catalog.courses)
+        )
     units = load_units(folder / config.units) if config.units else {}
     indicators = ()
     if config.indicators:

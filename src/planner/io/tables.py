@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from planner.errors import InputError
 
@@ -49,8 +49,10 @@ class Table:
         """The rows as canonical column → raw value (one small dict per row)."""
         columns = self.columns
         for number, values in self.values:
-            yield TableRow(number, {col: (values[i] if i < len(values) else None)
-                                    for i, col in enumerate(columns)})
+            yield TableRow(
+                number,
+                {col: (values[i] if i < len(values) else None) for i, col in enumerate(columns)},
+            )
 
 
 def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) -> Table:
@@ -64,7 +66,9 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
     elif suffix in (".csv", ".txt"):
         header, raw_rows = _csv_rows(path)
     else:
-        raise InputError("unsupported table format", path=path, found=suffix, expected=".csv or .xlsx")
+        raise InputError(
+            "unsupported table format", path=path, found=suffix, expected=".csv or .xlsx"
+        )
     columns: list[str] = []
     headers: dict[str, str] = {}
     for index, raw in enumerate(header):
@@ -73,7 +77,11 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
             raise InputError("empty column header", path=path, row=1, column=_letter(index))
         if name in headers:
             raise InputError(
-                "duplicate column", path=path, row=1, column=str(raw), field=name,
+                "duplicate column",
+                path=path,
+                row=1,
+                column=str(raw),
+                field=name,
                 expected="each column once",
             )
         columns.append(name)
@@ -87,8 +95,11 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
                 continue  # blank lines carry nothing; skipping them drops no data
             if len(values) > width and any(v not in (None, "") for v in values[width:]):
                 raise InputError(
-                    "more cells than header columns", path=path, row=number,
-                    found=len(values), expected=f"{width} cells",
+                    "more cells than header columns",
+                    path=path,
+                    row=number,
+                    found=len(values),
+                    expected=f"{width} cells",
                 )
             yield number, values
 
@@ -105,7 +116,7 @@ def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -
         return aliases[folded]
     for prefix, canonical_prefix in prefixed.items():
         if folded.startswith(prefix):
-            return canonical_prefix + folded[len(prefix):]
+            return canonical_prefix + folded[len(prefix) :]
     return folded
 
 
@@ -130,7 +141,9 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
                     "file is not UTF-8 text", path=path, row=reader.line_num + 1
                 ) from None
             except csv.Error as exc:
-                raise InputError(f"CSV syntax error: {exc}", path=path, row=reader.line_num) from None
+                raise InputError(
+                    f"CSV syntax error: {exc}", path=path, row=reader.line_num
+                ) from None
 
     return header, rows()
 

@@ -50,8 +50,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
         except InputError as exc:
             if exc.field is not None:
                 raise
-            raise InputError(exc.message, path=exc.path, line=exc.line, field=str(key),
-                             found=exc.found, expected=exc.expected) from None
+            raise InputError(
+                exc.message,
+                path=exc.path,
+                line=exc.line,
+                field=str(key),
+                found=exc.found,
+                expected=exc.expected,
+            ) from None
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
@@ -68,8 +74,11 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> object
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise InputError(
-            f"invalid date: {exc}", path=loader.name, line=node.start_mark.line + 1,
-            found=node.value, expected="a real date YYYY-MM-DD",
+            f"invalid date: {exc}",
+            path=loader.name,
+            line=node.start_mark.line + 1,
+            found=node.value,
+            expected="a real date YYYY-MM-DD",
         ) from None
 
 
@@ -93,9 +102,7 @@ def read_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise InputError(
-            f"YAML syntax error: {exc.problem or exc}", path=path, line=line
-        ) from None
+        raise InputError(f"YAML syntax error: {exc.problem or exc}", path=path, line=line) from None
     finally:
         loader.dispose()
 
@@ -117,8 +124,11 @@ def resolve_location(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, list[
             path.append(part)
         elif isinstance(part, str) and not isinstance(node, (dict, list)):
             break
-        elif isinstance(part, str) and isinstance(node, dict) and part not in node and (
-            "[" in part or part[:1].isupper()
+        elif (
+            isinstance(part, str)
+            and isinstance(node, dict)
+            and part not in node
+            and ("[" in part or part[:1].isupper())
         ):
             continue  # a union member or validator name, not a key of the data
         else:

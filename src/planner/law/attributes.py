@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
+from planner.domain.profile import Official, whole_years_between
 from planner.law.conditions import KNOWN_ATTRIBUTES, Attributes
 from planner.law.framework import Position
-from planner.domain.profile import Official, whole_years_between
 
 _GOOD = ("good", "excellent")
 
@@ -42,7 +43,9 @@ def dated_attribute(official: Official, name: str, on: dt.date) -> int | None:
     return whole_years_between(start, on) if start else None
 
 
-def years_signature(start: dt.date | None, month_days: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+def years_signature(
+    start: dt.date | None, month_days: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
     """What fixes the whole years since `start` on every day of a fixed set of days, given their
     sorted (month, day) pairs: the start's year and how many pairs fall before its own (the
     years on a day are its year minus the start's, less one if it falls before the anniversary).

@@ -8,7 +8,8 @@ as "women ≥ 28" stay in YAML as numbers next to their reference.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -20,11 +21,30 @@ Attributes = Callable[[str], Any]
 
 KNOWN_ATTRIBUTES = frozenset(
     {
-        "id", "position", "unit", "gender", "ethnic_minority", "party_member", "grade",
-        "education", "education_field", "political_theory", "state_management", "it",
-        "language", "planning_pool", "difficult_area", "leader_group", "age",
-        "years_of_service", "years_in_position", "good_ratings_in_a_row", "position_level",
-        "position_category", "position_groups", "education_field_matches",
+        "id",
+        "position",
+        "unit",
+        "gender",
+        "ethnic_minority",
+        "party_member",
+        "grade",
+        "education",
+        "education_field",
+        "political_theory",
+        "state_management",
+        "it",
+        "language",
+        "planning_pool",
+        "difficult_area",
+        "leader_group",
+        "age",
+        "years_of_service",
+        "years_in_position",
+        "good_ratings_in_a_row",
+        "position_level",
+        "position_category",
+        "position_groups",
+        "education_field_matches",
     }
 )
 
@@ -42,22 +62,25 @@ class Condition(StrictModel):
     at_most: int | float | str | None = Field(
         default=None, description="Number ≤ value, or qualification level at or below value"
     )
-    all: list["Condition"] | None = None
-    any: list["Condition"] | None = None
-    not_: "Condition | None" = Field(default=None, alias="not")
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Condition":
+    def _one_form(self) -> Condition:
         combinators = [c for c in (self.all, self.any, self.not_) if c is not None]
         comparisons = [
-            c for c in (self.equals, self.one_of, self.contains, self.at_least, self.at_most)
+            c
+            for c in (self.equals, self.one_of, self.contains, self.at_least, self.at_most)
             if c is not None
         ]
         if self.field is None:
             if len(combinators) != 1 or comparisons:
-                raise ValueError("a condition needs `field` with one comparison, or one of all/any/not")
+                raise ValueError(
+                    "a condition needs `field` with one comparison, or one of all/any/not"
+                )
         else:
             if self.field not in KNOWN_ATTRIBUTES:
                 raise ValueError(
@@ -112,8 +135,13 @@ class Condition(StrictModel):
             return "(" + " or ".join(c.describe() for c in self.any) + ")"
         if self.not_ is not None:
             return f"not {self.not_.describe()}"
-        for op, bound in (("=", self.equals), ("in", self.one_of), ("has", self.contains),
-                          ("≥", self.at_least), ("≤", self.at_most)):
+        for op, bound in (
+            ("=", self.equals),
+            ("in", self.one_of),
+            ("has", self.contains),
+            ("≥", self.at_least),
+            ("≤", self.at_most),
+        ):
             if bound is not None:
                 return f"{self.field} {op} {bound}"
         return str(self.field)

@@ -8,7 +8,7 @@ never an `if` in code.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -40,7 +40,7 @@ class Parameter(StrictModel):
     values: list[ParameterValue] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _no_overlap(self) -> "Parameter":
+    def _no_overlap(self) -> Parameter:
         _check_versions_disjoint(self.values, f"parameter {self.id}")
         return self
 
@@ -84,7 +84,7 @@ class QualificationTarget(StrictModel):
     level: str
 
     @model_validator(mode="after")
-    def _known_level(self) -> "QualificationTarget":
+    def _known_level(self) -> QualificationTarget:
         if self.level not in QUALIFICATION_SCALES[self.field]:
             raise ValueError(
                 f"{self.level!r} is not a level of {self.field}; expected one of "
@@ -134,11 +134,7 @@ def _target_kind(value: object) -> str:
 
 
 Target = Annotated[
-    Union[
-        Annotated[QualificationTarget, Tag("QualificationTarget")],
-        Annotated[CompetencyTarget, Tag("CompetencyTarget")],
-        Annotated[ProgrammeTarget, Tag("ProgrammeTarget")],
-    ],
+    Annotated[QualificationTarget, Tag("QualificationTarget")] | Annotated[CompetencyTarget, Tag("CompetencyTarget")] | Annotated[ProgrammeTarget, Tag("ProgrammeTarget")],
     Discriminator(_target_kind),
 ]
 
@@ -148,14 +144,18 @@ class Deadline(StrictModel):
     planning-pool member must be ready by the end of the term."""
 
     by: Literal[
-        "immediate", "fixed", "end_of_year", "end_of_term", "before_appointment",
+        "immediate",
+        "fixed",
+        "end_of_year",
+        "end_of_term",
+        "before_appointment",
         "months_after_appointment",
     ]
     date: dt.date | None = None
     months: int | ParamRef | None = None
 
     @model_validator(mode="after")
-    def _complete(self) -> "Deadline":
+    def _complete(self) -> Deadline:
         if self.by == "fixed" and self.date is None:
             raise ValueError("deadline by 'fixed' needs `date`")
         if self.by == "months_after_appointment" and self.months is None:
@@ -180,7 +180,7 @@ class Applicability(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _something(self) -> "Applicability":
+    def _something(self) -> Applicability:
         if not self.positions and not self.groups:
             raise ValueError("applies_to needs `positions` or `groups`")
         return self
@@ -198,10 +198,13 @@ class Rule(StrictModel):
     versions: list[RuleVersion] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Rule":
+    def _consistent(self) -> Rule:
         _check_versions_disjoint(self.versions, f"rule {self.id}")
-        expected = {"qualification": QualificationTarget, "competency": CompetencyTarget,
-                    "mandatory": ProgrammeTarget}[self.kind]
+        expected = {
+            "qualification": QualificationTarget,
+            "competency": CompetencyTarget,
+            "mandatory": ProgrammeTarget,
+        }[self.kind]
         for version in self.versions:
             if not isinstance(version.target, expected):
                 raise ValueError(f"rule {self.id} of kind {self.kind} needs a {expected.__name__}")
@@ -223,7 +226,7 @@ class RulesFile(StrictModel):
 
 def _check_versions_disjoint(versions: list, what: str) -> None:  # type: ignore[type-arg]
     for i, a in enumerate(versions):
-        for b in versions[i + 1:]:
+        for b in versions[i + 1 :]:
             if a.overlaps(b):
                 raise ValueError(
                     f"{what}: version from {a.effective_from} overlaps version from "

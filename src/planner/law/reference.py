@@ -37,7 +37,7 @@ class Dated(StrictModel):
     effective_to: dt.date | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Dated":
+    def _ordered(self) -> Dated:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError(
                 f"effective_to {self.effective_to} is before effective_from {self.effective_from}"
@@ -47,7 +47,7 @@ class Dated(StrictModel):
     def in_force(self, on: dt.date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
-    def overlaps(self, other: "Dated") -> bool:
+    def overlaps(self, other: Dated) -> bool:
         end_a = self.effective_to or dt.date.max
         end_b = other.effective_to or dt.date.max
         return self.effective_from <= end_b and other.effective_from <= end_a

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 __all__ = ["Instance", "PlanResult", "SolveConfig", "solve"]
 
 
-def solve(instance: Instance, config: "SolveConfig | None" = None) -> PlanResult:
-    from planner.optimise.solve import SolveConfig, solve as _solve
+def solve(instance: Instance, config: SolveConfig | None = None) -> PlanResult:
+    from planner.optimise.solve import SolveConfig
+    from planner.optimise.solve import solve as _solve
 
     return _solve(instance, config or SolveConfig())
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planner.optimise.arrays import INF, ArrayModel, Rows
+from planner.optimise.arrays import ArrayModel, Rows
 from planner.optimise.instance import Instance, by_variable
 from planner.optimise.objective import Objective, thousands
 
@@ -70,10 +70,19 @@ def group(inst: Instance, by_unit: bool = False, singletons: bool = False) -> Co
     needs = inst.needs
     for k, own in enumerate(inst.options_by_official):
         pos = {n: i for i, n in enumerate(needs_of[k])}
-        nsig = tuple((needs[n].id, needs[n].weight, needs[n].required, needs[n].shared,
-                      needs[n].term) for n in needs_of[k])
-        osig = tuple((options[o].session, options[o].cost, tuple(pos[n] for n in options[o].needs),
-                      options[o].pending) for o in own)
+        nsig = tuple(
+            (needs[n].id, needs[n].weight, needs[n].required, needs[n].shared, needs[n].term)
+            for n in needs_of[k]
+        )
+        osig = tuple(
+            (
+                options[o].session,
+                options[o].cost,
+                tuple(pos[n] for n in options[o].needs),
+                options[o].pending,
+            )
+            for o in own
+        )
         key = (nsig, osig, inst.officials[k].unit if by_unit else -1)
         c = index.get(key)
         if c is None:
@@ -177,20 +186,23 @@ class Aggregate:
     @property
     def _opt_pos(self) -> dict[int, int]:
         if not hasattr(self, "_opt_pos_cache"):
-            self._opt_pos_cache = {o: j for own in self.inst.options_by_official
-                                   for j, o in enumerate(own)}
+            self._opt_pos_cache = {
+                o: j for own in self.inst.options_by_official for j, o in enumerate(own)
+            }
         return self._opt_pos_cache
 
     @property
     def _need_pos(self) -> dict[int, int]:
         if not hasattr(self, "_need_pos_cache"):
-            self._need_pos_cache = {n: i for own in reachable_needs(self.inst)
-                                    for i, n in enumerate(own)}
+            self._need_pos_cache = {
+                n: i for own in reachable_needs(self.inst) for i, n in enumerate(own)
+            }
         return self._need_pos_cache
 
 
-def build(inst: Instance, objective: Objective, cohorts: Cohorts,
-          hard_term: bool | None = None) -> Aggregate:
+def build(
+    inst: Instance, objective: Objective, cohorts: Cohorts, hard_term: bool | None = None
+) -> Aggregate:
     """The aggregated model of `inst` over `cohorts`."""
     from planner.optimise.constraints.prerequisites import earlier_options
 
@@ -221,14 +233,19 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
     sess_a = np.asarray([options[o].session for o in rep_option], dtype=np.int64)
     seats = np.asarray([s.seats for s in sessions], dtype=np.int64)
     zub = np.minimum(size_a, seats[sess_a]) if n_agg else np.zeros(0, dtype=np.int64)
-    too_long = np.asarray([s.days > inst.limits.max_days_away_per_year for s in sessions], dtype=bool)
+    too_long = np.asarray(
+        [s.days > inst.limits.max_days_away_per_year for s in sessions], dtype=bool
+    )
     if n_agg:
         zub[too_long[sess_a]] = 0  # longer than the days away allowed in a year: nobody can go
     by_session: list[list[int]] = [[] for _ in sessions]
     for a, s in enumerate(sess_a.tolist()):
         by_session[s].append(a)
     for s, session in enumerate(sessions):  # a session that can never reach its minimum
-        if session.min_participants > 1 and int(zub[by_session[s]].sum()) < session.min_participants:
+        if (
+            session.min_participants > 1
+            and int(zub[by_session[s]].sum()) < session.min_participants
+        ):
             zub[by_session[s]] = 0
 
     lb = [0.0] * n_agg
@@ -264,11 +281,17 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             if zub[a] > 0:
                 rows.add([a, run], [1.0, -float(zub[a])], ub=0.0, rule="seat_link")
         if session.min_participants > 1:
-            rows.add(agg + [run], [1.0] * len(agg) + [-float(session.min_participants)], lb=0.0,
-                     rule="min_class")
+            rows.add(
+                agg + [run],
+                [1.0] * len(agg) + [-float(session.min_participants)],
+                lb=0.0,
+                rule="min_class",
+            )
 
     # budget (thousands of VND as exact fractions)
-    budget_terms: dict[tuple[int, str], tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    budget_terms: dict[tuple[int, str], tuple[list[int], list[float]]] = defaultdict(
+        lambda: ([], [])
+    )
     worst: dict[tuple[int, str], float] = defaultdict(float)
     for a, o in enumerate(rep_option):
         cost = options[o].cost
@@ -313,8 +336,12 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             if by_variable(need) and cols:
                 m = new(0.0, size)
                 met_var[(c, i)] = m
-                rows.add(cols + [m], [1.0] * len(cols) + [-float(need.required)], lb=0.0,
-                         rule="objective")
+                rows.add(
+                    cols + [m],
+                    [1.0] * len(cols) + [-float(need.required)],
+                    lb=0.0,
+                    rule="objective",
+                )
             if forced_needs and need.term:
                 rows.add(cols, 1.0, lb=need.required * size, rule="term_coverage")
                 if (c, i) in met_var:
@@ -332,8 +359,10 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
                     if float(zub[both].sum()) > size:
                         rows.add(both, 1.0, ub=size, rule="course_once")
         seen: set[tuple[int, ...]] = set()
-        spans = [(sessions[options[o].session].start, sessions[options[o].session].end, local[o])
-                 for o in own]
+        spans = [
+            (sessions[options[o].session].start, sessions[options[o].session].end, local[o])
+            for o in own
+        ]
         for start, _, _ in spans:
             clique = tuple(sorted(a for s0, e0, a in spans if s0 <= start <= e0))
             if len(clique) > 1 and clique not in seen:
@@ -351,15 +380,19 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
                 rows.add(cols, days, ub=limit * size, rule="time_away")
                 # valid per official, hence summed: at most k − 1 sessions longer than limit/k
                 # (tightens the sum so that it splits back into individual plans)
-                for k in ((2, 3) if size > 1 else ()):
+                for k in (2, 3) if size > 1 else ():
                     long = [a for a, d in zip(cols, days) if d * k > limit]
                     if len(long) > 1 and float(zub[long].sum()) > (k - 1) * size:
                         rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away_long")
         for o in own:
             for grp in options[o].pending:
                 earlier = [local[p] for p in earlier_options(inst, o, grp)]
-                rows.add(earlier + [local[o]], [1.0] * len(earlier) + [-1.0], lb=0.0,
-                         rule="prerequisites")
+                rows.add(
+                    earlier + [local[o]],
+                    [1.0] * len(earlier) + [-1.0],
+                    lb=0.0,
+                    rule="prerequisites",
+                )
 
     # unit share: exact per unit and week when cohorts are per unit, else summed over units
     weeks = inst.session_weeks
@@ -372,7 +405,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
                 unit = inst.officials[cohorts.members[coh[a]][0]].unit
                 for week in weeks[s]:
                     away[(unit, week)].append(a)
-        for (unit, week) in sorted(away):
+        for unit, week in sorted(away):
             cols = away[(unit, week)]
             if float(zub[cols].sum()) > caps[unit]:
                 rows.add(cols, 1.0, ub=float(caps[unit]), rule="unit_share")
@@ -395,8 +428,10 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
     cost_k = np.asarray([thousands(options[o].cost) for o in rep_option], dtype=np.int64)
     pts = np.asarray([points[o] for o in rep_option], dtype=np.int64)
     class_k = {s: thousands(sessions[s].class_cost) for s in run_var}
-    met_points = {var: objective.need_points(needs_of[cohorts.members[c][0]][i])
-                  for (c, i), var in met_var.items()}
+    met_points = {
+        var: objective.need_points(needs_of[cohorts.members[c][0]][i])
+        for (c, i), var in met_var.items()
+    }
     o_arr = np.zeros(n)
     int_points_only = False
     if objective.mode == "cost":
@@ -423,7 +458,7 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
         for var, p in met_points.items():
             int_obj[var] = scale * p
         ubs = np.asarray(ub, dtype=float)
-        if float(np.abs(int_obj.astype(float)) @ ubs) > 2.0 ** 60:  # CP-SAT would overflow int64:
+        if float(np.abs(int_obj.astype(float)) @ ubs) > 2.0**60:  # CP-SAT would overflow int64:
             int_points_only = True
             int_obj[:n_agg] = pts  # coverage points only (cost no longer breaks ties)
             for s, var in run_var.items():
@@ -431,7 +466,18 @@ def build(inst: Instance, objective: Objective, cohorts: Cohorts,
             for var, p in met_points.items():
                 int_obj[var] = p
     model = ArrayModel.of(np.asarray(lb), np.asarray(ub), np.asarray(integer), o_arr, rows)
-    return Aggregate(inst, cohorts, model, rep, coh, np.asarray(position, dtype=np.int64),
-                     run_var, met_var, objective.mode, eps,
-                     exact=cohorts.by_unit and all(s == 1 for s in sizes), int_obj=int_obj,
-                     int_points_only=int_points_only)
+    return Aggregate(
+        inst,
+        cohorts,
+        model,
+        rep,
+        coh,
+        np.asarray(position, dtype=np.int64),
+        run_var,
+        met_var,
+        objective.mode,
+        eps,
+        exact=cohorts.by_unit and all(s == 1 for s in sizes),
+        int_obj=int_obj,
+        int_points_only=int_points_only,
+    )

@@ -38,8 +38,14 @@ class Rows:
         self.ub: list[float] = []
         self.rule: list[str] = []
 
-    def add(self, cols: list[int], coefs: list[float] | float, lb: float = -INF, ub: float = INF,
-            rule: str = "") -> None:
+    def add(
+        self,
+        cols: list[int],
+        coefs: list[float] | float,
+        lb: float = -INF,
+        ub: float = INF,
+        rule: str = "",
+    ) -> None:
         if not cols:
             return
         i = len(self.lb)
@@ -69,16 +75,29 @@ class ArrayModel:
     rule: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, lb: np.ndarray, ub: np.ndarray, integer: np.ndarray, obj: np.ndarray,
-           rows: Rows) -> "ArrayModel":
+    def of(
+        cls, lb: np.ndarray, ub: np.ndarray, integer: np.ndarray, obj: np.ndarray, rows: Rows
+    ) -> ArrayModel:
         n = len(lb)
-        A = sp.csr_matrix((np.asarray(rows.v, dtype=float), (np.asarray(rows.r, dtype=np.int64),
-                                                            np.asarray(rows.c, dtype=np.int64))),
-                          shape=(len(rows), n))
+        A = sp.csr_matrix(
+            (
+                np.asarray(rows.v, dtype=float),
+                (np.asarray(rows.r, dtype=np.int64), np.asarray(rows.c, dtype=np.int64)),
+            ),
+            shape=(len(rows), n),
+        )
         A.sum_duplicates()
         A.sort_indices()
-        return cls(lb.astype(float), ub.astype(float), integer.astype(bool), obj.astype(float), A,
-                   np.asarray(rows.lb, dtype=float), np.asarray(rows.ub, dtype=float), rows.rule)
+        return cls(
+            lb.astype(float),
+            ub.astype(float),
+            integer.astype(bool),
+            obj.astype(float),
+            A,
+            np.asarray(rows.lb, dtype=float),
+            np.asarray(rows.ub, dtype=float),
+            rows.rule,
+        )
 
     @property
     def num_vars(self) -> int:
@@ -90,8 +109,15 @@ class ArrayModel:
 
     def violation(self, x: np.ndarray) -> float:
         ax = self.A @ x
-        return float(max(0.0, np.max(self.row_lb - ax, initial=0.0), np.max(ax - self.row_ub, initial=0.0),
-                         np.max(self.lb - x, initial=0.0), np.max(x - self.ub, initial=0.0)))
+        return float(
+            max(
+                0.0,
+                np.max(self.row_lb - ax, initial=0.0),
+                np.max(ax - self.row_ub, initial=0.0),
+                np.max(self.lb - x, initial=0.0),
+                np.max(x - self.ub, initial=0.0),
+            )
+        )
 
 
 @dataclass
@@ -106,6 +132,7 @@ class ArrayResult:
 
 
 # -- HiGHS through MathOpt ------------------------------------------------------------------------
+
 
 def _mathopt_proto(model: ArrayModel, relax: bool):  # type: ignore[no-untyped-def]
     from ortools.math_opt import model_pb2
@@ -136,25 +163,42 @@ def _mathopt_proto(model: ArrayModel, relax: bool):  # type: ignore[no-untyped-d
     return proto
 
 
-_REASONS = {1: "optimal", 2: "infeasible", 3: "unbounded", 4: "infeasible_or_unbounded",
-            5: "imprecise", 9: "feasible", 10: "no_solution_found"}
+_REASONS = {
+    1: "optimal",
+    2: "infeasible",
+    3: "unbounded",
+    4: "infeasible_or_unbounded",
+    5: "imprecise",
+    9: "feasible",
+    10: "no_solution_found",
+}
 
 
-def solve_highs(model: ArrayModel, *, time_limit: float, seed: int = 0, threads: int = 1,
-                relax: bool = False, hint: np.ndarray | None = None,
-                rel_gap: float = 1e-4, abs_gap: float = 0.0, verbose: bool = False,
-                heuristic_effort: float | None = None) -> ArrayResult:
+def solve_highs(
+    model: ArrayModel,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    threads: int = 1,
+    relax: bool = False,
+    hint: np.ndarray | None = None,
+    rel_gap: float = 1e-4,
+    abs_gap: float = 0.0,
+    verbose: bool = False,
+    heuristic_effort: float | None = None,
+) -> ArrayResult:
     """HiGHS (simplex/branch-and-cut) on `model`, or on its LP relaxation when `relax`."""
     from ortools.math_opt import model_parameters_pb2
     from ortools.math_opt.core.python import solver
-    from ortools.math_opt.python import mathopt
-    from ortools.math_opt.python import callback, init_arguments
+    from ortools.math_opt.python import callback, init_arguments, mathopt
 
     started = time.monotonic()
     proto = _mathopt_proto(model, relax)
     params = mathopt.SolveParameters(
-        time_limit=dt.timedelta(seconds=max(0.05, float(time_limit))), random_seed=int(seed),
-        enable_output=verbose)
+        time_limit=dt.timedelta(seconds=max(0.05, float(time_limit))),
+        random_seed=int(seed),
+        enable_output=verbose,
+    )
     if not relax:
         params.relative_gap_tolerance = rel_gap
         params.absolute_gap_tolerance = abs_gap
@@ -168,10 +212,17 @@ def solve_highs(model: ArrayModel, *, time_limit: float, seed: int = 0, threads:
         h.variable_values.ids.extend(nz.tolist())
         h.variable_values.values.extend(hint[nz].astype(float).tolist())
     try:
-        out = solver.solve(proto, mathopt.SolverType.HIGHS.value,
-                           init_arguments.StreamableSolverInitArguments().to_proto(),
-                           params_proto, model_params, None,
-                           callback.CallbackRegistration().to_proto(), None, None)
+        out = solver.solve(
+            proto,
+            mathopt.SolverType.HIGHS.value,
+            init_arguments.StreamableSolverInitArguments().to_proto(),
+            params_proto,
+            model_params,
+            None,
+            callback.CallbackRegistration().to_proto(),
+            None,
+            None,
+        )
     except Exception as exc:  # noqa: BLE001 - an engine failing must not sink the plan
         log.warning("HiGHS failed: %s", exc)
         return ArrayResult("unknown", time_s=time.monotonic() - started, info={"error": str(exc)})
@@ -184,7 +235,10 @@ def solve_highs(model: ArrayModel, *, time_limit: float, seed: int = 0, threads:
     x = None
     objective = None
     for solution in out.solutions:
-        if solution.HasField("primal_solution") and solution.primal_solution.feasibility_status == 2:
+        if (
+            solution.HasField("primal_solution")
+            and solution.primal_solution.feasibility_status == 2
+        ):
             values = solution.primal_solution.variable_values
             x = np.zeros(model.num_vars)
             x[np.asarray(values.ids, dtype=np.int64)] = np.asarray(values.values)
@@ -200,9 +254,17 @@ def solve_highs(model: ArrayModel, *, time_limit: float, seed: int = 0, threads:
 
 # -- CP-SAT ---------------------------------------------------------------------------------------
 
-def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers: int = 2,
-                hint: np.ndarray | None = None, tuned: bool = False,
-                int_obj: np.ndarray | None = None) -> ArrayResult:
+
+def solve_cpsat(
+    model: ArrayModel,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    workers: int = 2,
+    hint: np.ndarray | None = None,
+    tuned: bool = False,
+    int_obj: np.ndarray | None = None,
+) -> ArrayResult:
     """CP-SAT on `model` (integer columns; the objective must be integral: `int_obj`, or the
     model's objective rounded). Rows with fractional coefficients are scaled to integers."""
     from ortools.sat.python import cp_model
@@ -216,7 +278,7 @@ def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers:
         var = proto.variables.add()
         var.domain.extend((lo, hi))
     A = model.A
-    big = 2 ** 50
+    big = 2**50
     for i in range(model.num_rows):
         a, b = A.indptr[i], A.indptr[i + 1]
         if a == b:
@@ -232,8 +294,12 @@ def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers:
         ct = proto.constraints.add()
         ct.linear.vars.extend(cols.tolist())
         ct.linear.coeffs.extend(ic.tolist())
-        ct.linear.domain.extend((int(math.ceil(lo * scale - 1e-9)) if math.isfinite(lo) else -big,
-                                 int(math.floor(hi * scale + 1e-9)) if math.isfinite(hi) else big))
+        ct.linear.domain.extend(
+            (
+                int(math.ceil(lo * scale - 1e-9)) if math.isfinite(lo) else -big,
+                int(math.floor(hi * scale + 1e-9)) if math.isfinite(hi) else big,
+            )
+        )
     obj = int_obj if int_obj is not None else np.round(model.obj).astype(np.int64)
     nz = np.flatnonzero(obj)
     proto.objective.vars.extend(nz.tolist())
@@ -262,13 +328,23 @@ def solve_cpsat(model: ArrayModel, *, time_limit: float, seed: int = 0, workers:
     elapsed = time.monotonic() - started
     if status == cp_model.MODEL_INVALID:
         log.warning("CP-SAT: model invalid (%s)", solver.solution_info())
-        return ArrayResult("unknown", time_s=time.monotonic() - started, info={"cpsat": "MODEL_INVALID"})
+        return ArrayResult(
+            "unknown", time_s=time.monotonic() - started, info={"cpsat": "MODEL_INVALID"}
+        )
     if status == cp_model.INFEASIBLE:
         return ArrayResult("infeasible", time_s=elapsed, info={"cpsat": solver.status_name(status)})
-    bound = -solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    bound = (
+        -solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ArrayResult("unknown", time_s=elapsed, info={"cpsat": solver.status_name(status)})
     x = np.asarray(solver.response_proto.solution, dtype=float)
-    return ArrayResult("optimal" if status == cp_model.OPTIMAL else "feasible", x,
-                       -solver.objective_value, bound, elapsed,
-                       first[0] if first else None, info={"cpsat": solver.status_name(status)})
+    return ArrayResult(
+        "optimal" if status == cp_model.OPTIMAL else "feasible",
+        x,
+        -solver.objective_value,
+        bound,
+        elapsed,
+        first[0] if first else None,
+        info={"cpsat": solver.status_name(status)},
+    )

@@ -38,7 +38,9 @@ def trivial_bound(model: LinearModel, objective: Objective, coefs: dict[int, int
     return total
 
 
-def lp_bound(model: LinearModel, objective: Objective, iteration_limit: int = ITERATION_LIMIT) -> int:
+def lp_bound(
+    model: LinearModel, objective: Objective, iteration_limit: int = ITERATION_LIMIT
+) -> int:
     """A bound on the *reported* objective; raises LpInfeasible when no plan can exist."""
     if objective.mode == "coverage":
         coefs = {o: p for o, p in enumerate(objective.option_points) if p}

@@ -31,16 +31,24 @@ if TYPE_CHECKING:
 
 # Exclusion causes of `recommend`, in the order they explain an unmet need (the most actionable
 # first), and the Plan JSON cause each becomes.
-_EXCLUSION_CAUSE = {"prerequisite_missing": "prerequisite", "no_session": "no_course",
-                    "not_eligible": "not_eligible", "already_completed": "no_course"}
+_EXCLUSION_CAUSE = {
+    "prerequisite_missing": "prerequisite",
+    "no_session": "no_course",
+    "not_eligible": "not_eligible",
+    "already_completed": "no_course",
+}
 _EXCLUSION_ORDER = ("prerequisite_missing", "no_session", "not_eligible", "already_completed")
 
 
-def build_instance(case: "Case", assessment: "Assessment | None" = None,
-                   recommendations: "Recommendations | None" = None, lang: str = "vi") -> Instance:
+def build_instance(
+    case: Case,
+    assessment: Assessment | None = None,
+    recommendations: Recommendations | None = None,
+    lang: str = "vi",
+) -> Instance:
     from planner.assess.needs import assess_case, course_periods
-    from planner.recommend.cost import class_cost, participant_cost
     from planner.recommend.candidates import closes, recommend_case
+    from planner.recommend.cost import class_cost, participant_cost
 
     if assessment is None:
         assessment = assess_case(case, lang=lang)
@@ -51,8 +59,10 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
     year_set = set(years)
     on = assessment.reference_date
     catalog = case.catalog
-    horizon = (max(dt.date(years[0], 1, 1), on + dt.timedelta(days=1)).toordinal(),
-               dt.date(years[-1], 12, 31).toordinal())
+    horizon = (
+        max(dt.date(years[0], 1, 1), on + dt.timedelta(days=1)).toordinal(),
+        dt.date(years[-1], 12, 31).toordinal(),
+    )
 
     units = tuple(sorted({o.unit for o in case.officials}))
     unit_index = {u: k for k, u in enumerate(units)}
@@ -66,12 +76,21 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
     for a, b in recommendations.overlaps:
         overlaps[a].add(b)
         overlaps[b].add(a)
-    courses = tuple(Course(
-        cid, catalog.courses[cid].kind,
-        overlaps=tuple(sorted(course_index[x] for x in overlaps[cid] if x in course_index)),
-        prerequisites=tuple(sorted(course_index[p.course] for p in catalog.courses[cid].prerequisites
-                                   if p.course in course_index)),
-    ) for cid in course_ids)
+    courses = tuple(
+        Course(
+            cid,
+            catalog.courses[cid].kind,
+            overlaps=tuple(sorted(course_index[x] for x in overlaps[cid] if x in course_index)),
+            prerequisites=tuple(
+                sorted(
+                    course_index[p.course]
+                    for p in catalog.courses[cid].prerequisites
+                    if p.course in course_index
+                )
+            ),
+        )
+        for cid in course_ids
+    )
 
     # Sessions open in the horizon (on or after the reference date), in course order.
     sessions: list[Session] = []
@@ -83,14 +102,24 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
             if s.start.year not in year_set or s.start < on:
                 continue
             session_index[(cid, s.id)] = len(sessions)
-            sessions.append(Session(
-                id=s.id, course=course_index[cid], year=s.start.year, start=s.start.toordinal(),
-                end=s.end.toordinal(), seats=s.seats, min_participants=s.min_participants,
-                class_cost=int(class_cost(course, s)), source=course.funding_source,
-                # Long programmes sent by their own decision (LLCT, degrees) do not count
-                # against the yearly cap on days away, which is meant for short courses.
-                days=0 if course.kind in exempt_kinds else course.duration_days,
-                away=course.mode != "online", location=s.location))
+            sessions.append(
+                Session(
+                    id=s.id,
+                    course=course_index[cid],
+                    year=s.start.year,
+                    start=s.start.toordinal(),
+                    end=s.end.toordinal(),
+                    seats=s.seats,
+                    min_participants=s.min_participants,
+                    class_cost=int(class_cost(course, s)),
+                    source=course.funding_source,
+                    # Long programmes sent by their own decision (LLCT, degrees) do not count
+                    # against the yearly cap on days away, which is meant for short courses.
+                    days=0 if course.kind in exempt_kinds else course.duration_days,
+                    away=course.mode != "online",
+                    location=s.location,
+                )
+            )
 
     needs: list[Need] = []
     need_index: dict[tuple[str, str], int] = {}
@@ -98,17 +127,31 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
         if need.official_id not in official_index:
             continue
         target = need.target
-        term = (str(target.get("programme", "")).startswith("knowledge_update")
-                and target.get("window") == "term" and "count" in target)
+        term = (
+            str(target.get("programme", "")).startswith("knowledge_update")
+            and target.get("window") == "term"
+            and "count" in target
+        )
         required = max(1, int(target["count"]) - int(need.current or 0)) if term else 1
         need_index[(need.official_id, need.need)] = len(needs)
-        needs.append(Need(
-            id=need.need, official=official_index[need.official_id], kind=need.kind,
-            weight=int(need.priority), deadline=need.deadline.toordinal() if need.deadline else None,
-            overdue=need.overdue, required=required, term=term, shared="periods" in target))
+        needs.append(
+            Need(
+                id=need.need,
+                official=official_index[need.official_id],
+                kind=need.kind,
+                weight=int(need.priority),
+                deadline=need.deadline.toordinal() if need.deadline else None,
+                overdue=need.overdue,
+                required=required,
+                term=term,
+                shared="periods" in target,
+            )
+        )
     periods_missing = {
         i: int(n.target["periods"]) - int(n.current or 0)
-        for i, n in enumerate(assessment.needs) if "periods" in n.target}
+        for i, n in enumerate(assessment.needs)
+        if "periods" in n.target
+    }
     assessed = {(n.official_id, n.need): n for n in assessment.needs}
 
     # Candidates per official: course → (sessions, needs closed)
@@ -120,7 +163,9 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
         for cand in rec.candidates:
             sessions_, closed = candidates[rec.official_id].get(cand.course, ((), set()))
             candidates[rec.official_id][cand.course] = (
-                tuple(cand.sessions) or sessions_, closed | set(cand.closes or (rec.need,)))
+                tuple(cand.sessions) or sessions_,
+                closed | set(cand.closes or (rec.need,)),
+            )
         for exc in rec.excluded:
             if exc.cause == "prerequisite_missing" and getattr(exc, "requires", ()):
                 prerequisite_only[rec.official_id][exc.course] = tuple(exc.requires)
@@ -136,7 +181,9 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
         key = (course.id, session.id, bool(profile.difficult_area), profile.unit)
         cost = cost_memo.get(key)
         if cost is None:
-            cost = cost_memo[key] = int(participant_cost(course, session, profile, unit_info, catalog))
+            cost = cost_memo[key] = int(
+                participant_cost(course, session, profile, unit_info, catalog)
+            )
         return cost
 
     def periods_of(course: Any, start: dt.date) -> int:
@@ -147,9 +194,11 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
         return periods
 
     options: list[Option] = []
-    periods_index = {need_index[(n.official_id, n.need)]: periods_missing[i]
-                     for i, n in enumerate(assessment.needs)
-                     if i in periods_missing and (n.official_id, n.need) in need_index}
+    periods_index = {
+        need_index[(n.official_id, n.need)]: periods_missing[i]
+        for i, n in enumerate(assessment.needs)
+        if i in periods_missing and (n.official_id, n.need) in need_index
+    }
     for oid in sorted(candidates, key=lambda x: official_index.get(x, -1)):
         if oid not in official_index:
             continue
@@ -159,9 +208,26 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
         own = candidates[oid]
         for cid in sorted(own):
             session_ids, closed = own[cid]
-            _add_options(options, k, cid, session_ids, closed, (), catalog, session_index, sessions,
-                         need_index, needs, periods_index, horizon, profile, unit_info, oid,
-                         cost_of, periods_of)
+            _add_options(
+                options,
+                k,
+                cid,
+                session_ids,
+                closed,
+                (),
+                catalog,
+                session_index,
+                sessions,
+                need_index,
+                needs,
+                periods_index,
+                horizon,
+                profile,
+                unit_info,
+                oid,
+                cost_of,
+                periods_of,
+            )
         # Courses excluded only for a prerequisite another course of the plan can give.
         position = case.framework.positions.get(profile.position)
         for cid, requires in sorted(prerequisite_only.get(oid, {}).items()):
@@ -169,14 +235,36 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
             groups = _pending_groups(course, requires, own, catalog, case, on, closes)
             if groups is None:
                 continue
-            closed = {rec_need for rec_need, excs in exclusions_of.get(oid, {}).items()
-                      if any(e.course == cid for e in excs)}
-            open_ids = tuple(s.id for s in sorted(course.sessions, key=lambda s: (s.start, s.id))
-                             if (cid, s.id) in session_index and _eligible(course, s, profile, position, on))
-            _add_options(options, k, cid, open_ids, closed,
-                         tuple(tuple(course_index[c] for c in g) for g in groups), catalog,
-                         session_index, sessions, need_index, needs, periods_index, horizon,
-                         profile, unit_info, oid, cost_of, periods_of)
+            closed = {
+                rec_need
+                for rec_need, excs in exclusions_of.get(oid, {}).items()
+                if any(e.course == cid for e in excs)
+            }
+            open_ids = tuple(
+                s.id
+                for s in sorted(course.sessions, key=lambda s: (s.start, s.id))
+                if (cid, s.id) in session_index and _eligible(course, s, profile, position, on)
+            )
+            _add_options(
+                options,
+                k,
+                cid,
+                open_ids,
+                closed,
+                tuple(tuple(course_index[c] for c in g) for g in groups),
+                catalog,
+                session_index,
+                sessions,
+                need_index,
+                needs,
+                periods_index,
+                horizon,
+                profile,
+                unit_info,
+                oid,
+                cost_of,
+                periods_of,
+            )
 
     # Needs no option can close keep the recommendation's cause.
     reachable = set()
@@ -187,27 +275,56 @@ def build_instance(case: "Case", assessment: "Assessment | None" = None,
             continue
         official_id = officials[need.official].id
         cause, detail, args = _cause_without_option(
-            official_id, need, exclusions.get((official_id, need.id), []),
-            bool(candidates.get(official_id, {}) and any(
-                need.id in closed for _, closed in candidates[official_id].values())),
-            years, assessed.get((official_id, need.id)))
+            official_id,
+            need,
+            exclusions.get((official_id, need.id), []),
+            bool(
+                candidates.get(official_id, {})
+                and any(need.id in closed for _, closed in candidates[official_id].values())
+            ),
+            years,
+            assessed.get((official_id, need.id)),
+        )
         needs[n] = replace(need, cause=cause, detail=detail, detail_args=args)
 
     budgets = {(line.year, line.source): int(line.amount) for line in config.budget}
     limits = Limits(config.limits.max_days_away_per_year, float(config.limits.max_share_away))
     return Instance(
-        name=config.name, years=years, term=(config.term.start, config.term.end),
-        officials=officials, units=units, needs=tuple(needs), courses=courses,
-        sessions=tuple(sessions), options=tuple(options), budgets=budgets, limits=limits,
-        reference_day=on.toordinal())
+        name=config.name,
+        years=years,
+        term=(config.term.start, config.term.end),
+        officials=officials,
+        units=units,
+        needs=tuple(needs),
+        courses=courses,
+        sessions=tuple(sessions),
+        options=tuple(options),
+        budgets=budgets,
+        limits=limits,
+        reference_day=on.toordinal(),
+    )
 
 
-def _add_options(options: list[Option], k: int, cid: str, session_ids: tuple[str, ...],
-                 closed: set[str], pending: tuple[tuple[int, ...], ...], catalog: Any,
-                 session_index: dict[tuple[str, str], int], sessions: list[Session],
-                 need_index: dict[tuple[str, str], int], needs: list[Need],
-                 periods_index: dict[int, int], horizon: tuple[int, int], profile: Any,
-                 unit_info: Any, oid: str, cost_of: Any, periods_of: Any) -> None:
+def _add_options(
+    options: list[Option],
+    k: int,
+    cid: str,
+    session_ids: tuple[str, ...],
+    closed: set[str],
+    pending: tuple[tuple[int, ...], ...],
+    catalog: Any,
+    session_index: dict[tuple[str, str], int],
+    sessions: list[Session],
+    need_index: dict[tuple[str, str], int],
+    needs: list[Need],
+    periods_index: dict[int, int],
+    horizon: tuple[int, int],
+    profile: Any,
+    unit_info: Any,
+    oid: str,
+    cost_of: Any,
+    periods_of: Any,
+) -> None:
     course = catalog.courses[cid]
     need_ids = sorted(need_index[(oid, n)] for n in closed if (oid, n) in need_index)
     by_id = {s.id: s for s in course.sessions}
@@ -226,12 +343,20 @@ def _add_options(options: list[Option], k: int, cid: str, session_ids: tuple[str
             closes.append(n)
         if not closes:
             continue
-        options.append(Option(k, s, cost_of(course, by_id[sid], profile, unit_info), tuple(closes),
-                              pending))
+        options.append(
+            Option(k, s, cost_of(course, by_id[sid], profile, unit_info), tuple(closes), pending)
+        )
 
 
-def _pending_groups(course: Any, requires: tuple[str, ...], own: dict[str, Any], catalog: Any,
-                    case: Any, on: dt.date, closes: Any) -> list[tuple[str, ...]] | None:
+def _pending_groups(
+    course: Any,
+    requires: tuple[str, ...],
+    own: dict[str, Any],
+    catalog: Any,
+    case: Any,
+    on: dt.date,
+    closes: Any,
+) -> list[tuple[str, ...]] | None:
     """Any-of groups of prerequisite courses to plan first; None if one cannot be planned
     (the official has no candidate session of any course providing it)."""
     groups: list[tuple[str, ...]] = []
@@ -240,8 +365,9 @@ def _pending_groups(course: Any, requires: tuple[str, ...], own: dict[str, Any],
             group = (prerequisite.course,) if prerequisite.course in requires else ()
         else:
             target = {"field": prerequisite.qualification, "level": prerequisite.level}
-            group = tuple(c for c in requires
-                          if closes(catalog.courses[c], target, case.framework, on))
+            group = tuple(
+                c for c in requires if closes(catalog.courses[c], target, case.framework, on)
+            )
         if not group:
             continue
         plannable = tuple(c for c in group if c in own)
@@ -260,13 +386,23 @@ def _eligible(course: Any, session: Any, profile: Any, position: Any, on: dt.dat
     return not failed_eligibility(course, official_attributes(profile, position, session.start), on)
 
 
-def _cause_without_option(official_id: str, need: Need, excluded: list[Any], had_candidate: bool,
-                          years: tuple[int, ...], assessed: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+def _cause_without_option(
+    official_id: str,
+    need: Need,
+    excluded: list[Any],
+    had_candidate: bool,
+    years: tuple[int, ...],
+    assessed: Any,
+) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     if had_candidate and need.deadline is not None:
         day = dt.date.fromordinal(need.deadline).isoformat()
         return "no_course", "plan.unmet.deadline", (("deadline", day),)
     if had_candidate:
-        return "no_course", "plan.unmet.no_session", (("first", str(years[0])), ("last", str(years[-1])))
+        return (
+            "no_course",
+            "plan.unmet.no_session",
+            (("first", str(years[0])), ("last", str(years[-1]))),
+        )
     for cause in _EXCLUSION_ORDER:
         found = [e for e in excluded if e.cause == cause]
         if found:

@@ -7,8 +7,9 @@ exactly those it closes, and recomputes the objective.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from planner.i18n import t
 from planner.optimise.constraints import RULES
@@ -25,8 +26,12 @@ class CheckedViolation:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "official_id": self.official_id, "session": self.session,
-                "message": self.message}
+        return {
+            "rule": self.rule,
+            "official_id": self.official_id,
+            "session": self.session,
+            "message": self.message,
+        }
 
     def render(self, lang: str) -> str:
         who = " · ".join(x for x in (self.official_id, self.session) if x)
@@ -45,8 +50,12 @@ class CheckReport:
         return not self.violations
 
 
-def check_plan(inst: Instance, plan: Any, lang: str = "en",
-               effectiveness: Mapping[str, float | None] | None = None) -> CheckReport:
+def check_plan(
+    inst: Instance,
+    plan: Any,
+    lang: str = "en",
+    effectiveness: Mapping[str, float | None] | None = None,
+) -> CheckReport:
     """Check `plan` (a PlanResult or the Plan JSON as a dict) against `inst`. A plan made with
     effectiveness weighting (`"options": {"weight_by_effectiveness": true}`) is valued with the
     same course effectiveness (course id → share, None = no data, counted 1.0)."""
@@ -66,16 +75,24 @@ def check_plan(inst: Instance, plan: Any, lang: str = "en",
         closes = {inst.needs[n].id for n in inst.options[o].needs}
         claimed = set(entry.get("needs", []))
         for need in sorted(claimed - closes):
-            found.append(("deadlines", official, session, "plan.check.unknown_need", {"need": need}))
+            found.append(
+                ("deadlines", official, session, "plan.check.unknown_need", {"need": need})
+            )
         for need in sorted(closes - claimed):
             found.append(("plan", official, session, "plan.check.missing_need", {"need": need}))
     state = PlanState(inst)
     for o in chosen:
         if o in state.chosen:
             option = inst.options[o]
-            found.append(("no_double_content", inst.officials[option.official].id,
-                          inst.sessions[option.session].id, "plan.check.conflict_course",
-                          {"other": inst.sessions[option.session].id}))
+            found.append(
+                (
+                    "no_double_content",
+                    inst.officials[option.official].id,
+                    inst.sessions[option.session].id,
+                    "plan.check.conflict_course",
+                    {"other": inst.sessions[option.session].id},
+                )
+            )
         state.add(o)
     for rule in RULES:
         for v in rule.check(inst, state):
@@ -84,17 +101,28 @@ def check_plan(inst: Instance, plan: Any, lang: str = "en",
     options = data.get("options") if isinstance(data.get("options"), dict) else {}
     if options.get("weight_by_effectiveness"):
         shares = dict(effectiveness or {})
-        weights = tuple(1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
-                        for c in inst.courses)
+        weights = tuple(
+            1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
+            for c in inst.courses
+        )
     objective = Objective(inst, str(data.get("mode", "coverage")), effectiveness=weights)
     report.objective = objective.reported(state)
     claimed = data.get("objective")
     report.claimed_objective = int(claimed) if claimed is not None else None
     if claimed is not None and int(claimed) != report.objective:
-        found.append(("objective", None, None, "plan.check.objective",
-                      {"claimed": claimed, "actual": report.objective}))
-    report.violations = [CheckedViolation(rule, off, ses, render(lang, key, args))
-                         for rule, off, ses, key, args in found]
+        found.append(
+            (
+                "objective",
+                None,
+                None,
+                "plan.check.objective",
+                {"claimed": claimed, "actual": report.objective},
+            )
+        )
+    report.violations = [
+        CheckedViolation(rule, off, ses, render(lang, key, args))
+        for rule, off, ses, key, args in found
+    ]
     return report
 
 

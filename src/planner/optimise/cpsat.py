@@ -42,12 +42,22 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self._start = start
 
     def on_solution_callback(self) -> None:
-        self._progress(self.objective_value, self.best_objective_bound, time.monotonic() - self._start)
+        self._progress(
+            self.objective_value, self.best_objective_bound, time.monotonic() - self._start
+        )
 
 
-def solve_cpsat(model: LinearModel, hint: list[int] | None, *, time_limit: float, seed: int,
-                workers: int, progress: Progress | None = None,
-                objective: dict[int, int] | None = None, minimize: bool = False) -> EngineResult:
+def solve_cpsat(
+    model: LinearModel,
+    hint: list[int] | None,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None = None,
+    objective: dict[int, int] | None = None,
+    minimize: bool = False,
+) -> EngineResult:
     cp, xs = to_cp_model(model)
     coefs = model.objective if objective is None else objective
     terms = sorted(coefs.items())
@@ -78,8 +88,13 @@ def solve_cpsat(model: LinearModel, hint: list[int] | None, *, time_limit: float
         return EngineResult("unknown", info={"cpsat_status": solver.status_name(status)})
     chosen = {o for o in range(len(model.inst.options)) if solver.boolean_value(xs[o])}
     return EngineResult(
-        "optimal" if status == cp_model.OPTIMAL else "feasible", chosen,
-        bound=solver.best_objective_bound, objective=solver.objective_value,
-        info={"cpsat_status": solver.status_name(status), "wall_time": solver.wall_time,
-              "deterministic_time": solver.deterministic_time},
+        "optimal" if status == cp_model.OPTIMAL else "feasible",
+        chosen,
+        bound=solver.best_objective_bound,
+        objective=solver.objective_value,
+        info={
+            "cpsat_status": solver.status_name(status),
+            "wall_time": solver.wall_time,
+            "deterministic_time": solver.deterministic_time,
+        },
     )

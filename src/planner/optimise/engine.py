@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
-Progress = Callable[[Optional[float], Optional[float], float], None]
+Progress = Callable[[float | None, float | None, float], None]
 """progress(best combined objective or None, combined bound or None, seconds elapsed)."""
 
 

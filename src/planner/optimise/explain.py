@@ -57,20 +57,35 @@ def render_block(lang: str, block: Block) -> str:
 
 # -- assignments --------------------------------------------------------------------------------
 
+
 def assignments(inst: Instance, state: PlanState, lang: str) -> list[Assignment]:
     out = []
-    chosen = sorted(state.chosen, key=lambda o: (inst.sessions[inst.options[o].session].start,
-                                                 inst.sessions[inst.options[o].session].id,
-                                                 inst.officials[inst.options[o].official].id))
+    chosen = sorted(
+        state.chosen,
+        key=lambda o: (
+            inst.sessions[inst.options[o].session].start,
+            inst.sessions[inst.options[o].session].id,
+            inst.officials[inst.options[o].official].id,
+        ),
+    )
     for o in chosen:
         option = inst.options[o]
         session = inst.sessions[option.session]
         needs = tuple(inst.needs[n].id for n in option.needs)
-        out.append(Assignment(
-            official_id=inst.officials[option.official].id, course=inst.courses[session.course].id,
-            session=session.id, year=session.year, cost=option.cost, funding_source=session.source,
-            needs=needs, reason=_reason(inst, state, o, lang),
-            start=session.start_date.isoformat(), end=session.end_date.isoformat()))
+        out.append(
+            Assignment(
+                official_id=inst.officials[option.official].id,
+                course=inst.courses[session.course].id,
+                session=session.id,
+                year=session.year,
+                cost=option.cost,
+                funding_source=session.source,
+                needs=needs,
+                reason=_reason(inst, state, o, lang),
+                start=session.start_date.isoformat(),
+                end=session.end_date.isoformat(),
+            )
+        )
     return out
 
 
@@ -78,13 +93,22 @@ def _reason(inst: Instance, state: PlanState, o: int, lang: str) -> str:
     option = inst.options[o]
     session = inst.sessions[option.session]
     needs = ", ".join(inst.needs[n].id for n in option.needs)
-    base = {"session": session.id, "year": session.year,
-            "start": session.start_date.isoformat(), "end": session.end_date.isoformat()}
+    base = {
+        "session": session.id,
+        "year": session.year,
+        "start": session.start_date.isoformat(),
+        "end": session.end_date.isoformat(),
+    }
     earlier = sorted(
-        (p for p in inst.options_by_official[option.official]
-         if p != o and inst.sessions[inst.options[p].session].start < session.start
-         and set(inst.options[p].needs) & set(option.needs)),
-        key=lambda p: (inst.sessions[inst.options[p].session].start, p))
+        (
+            p
+            for p in inst.options_by_official[option.official]
+            if p != o
+            and inst.sessions[inst.options[p].session].start < session.start
+            and set(inst.options[p].needs) & set(option.needs)
+        ),
+        key=lambda p: (inst.sessions[inst.options[p].session].start, p),
+    )
     if not earlier:
         why = render(lang, "plan.why.earliest", base)
     else:
@@ -101,12 +125,16 @@ def _reason(inst: Instance, state: PlanState, o: int, lang: str) -> str:
             p, block = blocked[0]
             assert block is not None
             other = inst.sessions[inst.options[p].session]
-            why = render(lang, "plan.why.earlier_blocked",
-                         {**base, "other": other.id, "block": render_block(lang, block)})
+            why = render(
+                lang,
+                "plan.why.earlier_blocked",
+                {**base, "other": other.id, "block": render_block(lang, block)},
+            )
     return t(lang, "plan.reason", needs=needs, why=why)
 
 
 # -- unmet needs ----------------------------------------------------------------------------------
+
 
 def unmet(inst: Instance, objective: Objective, state: PlanState, lang: str) -> list[Unmet]:
     out = []
@@ -114,26 +142,42 @@ def unmet(inst: Instance, objective: Objective, state: PlanState, lang: str) -> 
         if state.met(n):
             continue
         cause, detail = explain_need(inst, objective, state, n, lang)
-        out.append(Unmet(inst.officials[need.official].id, need.id, cause, detail,
-                         kind=need.kind, priority=need.weight))
+        out.append(
+            Unmet(
+                inst.officials[need.official].id,
+                need.id,
+                cause,
+                detail,
+                kind=need.kind,
+                priority=need.weight,
+            )
+        )
     return out
 
 
-def explain_need(inst: Instance, objective: Objective, state: PlanState, n: int,
-                 lang: str) -> tuple[str, str]:
+def explain_need(
+    inst: Instance, objective: Objective, state: PlanState, n: int, lang: str
+) -> tuple[str, str]:
     need = inst.needs[n]
     options = inst.options_by_need[n]
     if not options:
         if need.term and not inst.term_is_hard and need.cause in (None, "no_course"):
-            return "term", render(lang, "plan.unmet.term_later",
-                                  {"first": inst.years[0], "last": inst.years[-1],
-                                   "term_end": inst.term[1]})
+            return "term", render(
+                lang,
+                "plan.unmet.term_later",
+                {"first": inst.years[0], "last": inst.years[-1], "term_end": inst.term[1]},
+            )
         cause = need.cause or "no_course"
-        detail = render(lang, need.detail, dict(need.detail_args)) if need.detail.startswith(
-            "plan.") else (need.detail or render(lang, "plan.unmet.no_course", {}))
+        detail = (
+            render(lang, need.detail, dict(need.detail_args))
+            if need.detail.startswith("plan.")
+            else (need.detail or render(lang, "plan.unmet.no_course", {}))
+        )
         return cause, detail
-    ordered = sorted((o for o in options if o not in state.chosen),
-                     key=lambda o: (inst.sessions[inst.options[o].session].start, o))
+    ordered = sorted(
+        (o for o in options if o not in state.chosen),
+        key=lambda o: (inst.sessions[inst.options[o].session].start, o),
+    )
     blocks: list[tuple[int, Block]] = []
     unblocked: list[int] = []
     for o in ordered:
@@ -146,21 +190,33 @@ def explain_need(inst: Instance, objective: Objective, state: PlanState, n: int,
         o = unblocked[0]
         cost = state.extra_cost(o)
         value = cost + marginal_value(objective, state, o) * 1000 // objective.D
-        return "budget", render(lang, "plan.unmet.cost_first",
-                                {"session": inst.sessions[inst.options[o].session].id,
-                                 "cost": cost, "value": max(0, value)})
+        return "budget", render(
+            lang,
+            "plan.unmet.cost_first",
+            {
+                "session": inst.sessions[inst.options[o].session].id,
+                "cost": cost,
+                "value": max(0, value),
+            },
+        )
     if need.required > 1 and state.closed[n] > 0 and not blocks:
-        return "term", render(lang, "plan.unmet.partial",
-                              {"done": state.closed[n], "required": need.required})
+        return "term", render(
+            lang, "plan.unmet.partial", {"done": state.closed[n], "required": need.required}
+        )
     if not blocks:
-        log.warning("need %s of %s: no rule blocks any option (plan not maximal)",
-                    need.id, inst.officials[need.official].id)
+        log.warning(
+            "need %s of %s: no rule blocks any option (plan not maximal)",
+            need.id,
+            inst.officials[need.official].id,
+        )
         return "no_course", render(lang, "plan.unmet.unexplained", {})
     o, block = blocks[0]
     detail = render_block(lang, block)
     others = Counter(b.cause for _, b in blocks[1:])
     if others:
-        causes = ", ".join(f"{t(lang, f'optimise.cause.{c}')} × {k}" for c, k in sorted(others.items()))
+        causes = ", ".join(
+            f"{t(lang, f'optimise.cause.{c}')} × {k}" for c, k in sorted(others.items())
+        )
         detail += t(lang, "plan.unmet.more", count=sum(others.values()), causes=causes)
     if need.required > 1 and state.closed[n]:
         detail += t(lang, "plan.unmet.progress", done=state.closed[n], required=need.required)
@@ -168,6 +224,7 @@ def explain_need(inst: Instance, objective: Objective, state: PlanState, n: int,
 
 
 # -- totals ---------------------------------------------------------------------------------------
+
 
 def totals(inst: Instance, state: PlanState) -> dict[str, Any]:
     cost: dict[str, dict[str, int]] = {}
@@ -177,7 +234,9 @@ def totals(inst: Instance, state: PlanState) -> dict[str, Any]:
     budget: dict[str, dict[str, int]] = {}
     for (year, source), amount in sorted(inst.budgets.items()):
         budget.setdefault(str(year), {})[source] = int(amount)
-    seats = {inst.sessions[s].id: state.count[s] for s in range(len(inst.sessions)) if state.count[s]}
+    seats = {
+        inst.sessions[s].id: state.count[s] for s in range(len(inst.sessions)) if state.count[s]
+    }
     needs: dict[str, dict[str, int]] = {}
     for n, need in enumerate(inst.needs):
         for key in (need.kind, "all"):
@@ -185,7 +244,11 @@ def totals(inst: Instance, state: PlanState) -> dict[str, Any]:
             entry["total"] += 1
             entry["met"] += 1 if state.met(n) else 0
     return {
-        "cost": cost, "budget": budget, "cost_total": sum(sum(v.values()) for v in cost.values()),
-        "seats": seats, "sessions_running": len(seats), "needs": needs,
+        "cost": cost,
+        "budget": budget,
+        "cost_total": sum(sum(v.values()) for v in cost.values()),
+        "seats": seats,
+        "sessions_running": len(seats),
+        "needs": needs,
         "officials_trained": len({inst.options[o].official for o in state.chosen}),
     }

@@ -12,7 +12,7 @@ one-pass variant for a given score (the transport method's LP order at province 
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -26,9 +26,11 @@ log = logging.getLogger("planner")
 _CAPACITY_RULES = tuple(rule for rule in RULES if rule is not min_class)
 
 
-def first_block(inst: Instance, state: PlanState, o: int, *, tentative: bool = False) -> Block | None:
+def first_block(
+    inst: Instance, state: PlanState, o: int, *, tentative: bool = False
+) -> Block | None:
     """The first rule (in `RULES` order) that adding option `o` to `state` would break."""
-    for rule in (_CAPACITY_RULES if tentative else RULES):
+    for rule in _CAPACITY_RULES if tentative else RULES:
         block = rule.blocks(inst, state, o)
         if block is not None:
             return block
@@ -44,8 +46,15 @@ def marginal_value(objective: Objective, state: PlanState, o: int) -> int:
     return value
 
 
-def _fill(inst: Instance, objective: Objective, state: PlanState, order: Iterable[int],
-          banned: set[int], tentative: bool, forced: set[int]) -> bool:
+def _fill(
+    inst: Instance,
+    objective: Objective,
+    state: PlanState,
+    order: Iterable[int],
+    banned: set[int],
+    tentative: bool,
+    forced: set[int],
+) -> bool:
     """Add, in `order`, every option no rule blocks and that is worth it; repeat while the
     plan grows (a prerequisite planned in a later pass unlocks its follow-up course)."""
     order = [o for o in order if inst.options[o].session not in banned]
@@ -185,10 +194,12 @@ def _eject_forced(inst: Instance, state: PlanState, forced: set[int], n: int) ->
             other = inst.options[p]
             if other.official == option.official:
                 continue
-            if (other.session == option.session
-                    or (session.away and inst.sessions[other.session].away
-                        and inst.officials[other.official].unit == unit
-                        and weeks & set(inst.session_weeks[other.session]))):
+            if other.session == option.session or (
+                session.away
+                and inst.sessions[other.session].away
+                and inst.officials[other.official].unit == unit
+                and weeks & set(inst.session_weeks[other.session])
+            ):
                 candidates.append(p)
         for p in candidates:
             other = inst.options[p]
@@ -228,10 +239,15 @@ def _swap_candidates(inst: Instance, state: PlanState, o: int, forced: set[int])
         if any(n in forced for n in other.needs):
             continue
         o_session = inst.sessions[other.session]
-        if (other.session == option.session or other.official == option.official
-                or (o_session.year, o_session.source) == (session.year, session.source)
-                or (inst.officials[other.official].unit == unit
-                    and weeks & set(inst.session_weeks[other.session]))):
+        if (
+            other.session == option.session
+            or other.official == option.official
+            or (o_session.year, o_session.source) == (session.year, session.source)
+            or (
+                inst.officials[other.official].unit == unit
+                and weeks & set(inst.session_weeks[other.session])
+            )
+        ):
             out.append(p)
     return out
 
@@ -246,8 +262,11 @@ def _open_for_forced(inst: Instance, state: PlanState, forced: set[int], s: int)
     minimum, move officials whose hard need another session meets (from sessions with seats
     above their own minimum) to make up the class."""
     minimum = inst.sessions[s].min_participants
-    joiners = [o for o in inst.options_by_session[s]
-               if any(n in forced and not state.met(n) for n in inst.options[o].needs)]
+    joiners = [
+        o
+        for o in inst.options_by_session[s]
+        if any(n in forced and not state.met(n) for n in inst.options[o].needs)
+    ]
     if not joiners:
         return
     moves: list[tuple[int, int]] = []
@@ -298,11 +317,16 @@ def greedy(inst: Instance, objective: Objective) -> set[int]:
         return inst.sessions[inst.options[o].session].start
 
     points = objective.option_points
-    by_points = build(inst, objective, lambda o: (is_forced(o), -points[o], unit_cost(o), start(o), o))
-    by_ratio = build(inst, objective,
-                     lambda o: (is_forced(o), -points[o] / (1 + unit_cost(o)), start(o), o))
-    best = max((by_points, by_ratio), key=lambda st: (_forced_met(inst, st, forced),
-                                                      objective.combined(st)))
+    by_points = build(
+        inst, objective, lambda o: (is_forced(o), -points[o], unit_cost(o), start(o), o)
+    )
+    by_ratio = build(
+        inst, objective, lambda o: (is_forced(o), -points[o] / (1 + unit_cost(o)), start(o), o)
+    )
+    best = max(
+        (by_points, by_ratio),
+        key=lambda st: (_forced_met(inst, st, forced), objective.combined(st)),
+    )
     log.debug("greedy: %d assignments, objective %d", len(best.chosen), objective.reported(best))
     return set(best.chosen)
 

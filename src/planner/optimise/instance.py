@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping, Sequence
 
 MODES = ("coverage", "cost")
 
@@ -120,7 +120,6 @@ class Instance:
     passed: Mapping[tuple[int, int], int] = field(default_factory=dict)
     reference_day: int | None = None  # ordinal of the case's reference date
 
-
     # -- derived indices (computed once, O(options)) ---------------------------------------------
 
     @property
@@ -160,7 +159,9 @@ class Instance:
     @cached_property
     def options_by_session(self) -> tuple[tuple[int, ...], ...]:
         ints = self._option_ints
-        return _group(len(self.sessions), ((o.session, ints[i]) for i, o in enumerate(self.options)))
+        return _group(
+            len(self.sessions), ((o.session, ints[i]) for i, o in enumerate(self.options))
+        )
 
     @cached_property
     def options_by_official(self) -> Sequence[Sequence[int]]:
@@ -175,8 +176,9 @@ class Instance:
     @cached_property
     def options_by_need(self) -> tuple[tuple[int, ...], ...]:
         ints = self._option_ints
-        return _group(len(self.needs),
-                      ((n, ints[i]) for i, o in enumerate(self.options) for n in o.needs))
+        return _group(
+            len(self.needs), ((n, ints[i]) for i, o in enumerate(self.options) for n in o.needs)
+        )
 
     # -- compact pickling (the benchmark caches instances; other systems may too) ------------------
 
@@ -189,11 +191,16 @@ class Instance:
         state = {k: v for k, v in self.__dict__.items() if k in names}
         options = self.options
         state["_options"] = {
-            "official": np.fromiter((o.official for o in options), dtype=np.int64, count=len(options)),
-            "session": np.fromiter((o.session for o in options), dtype=np.int64, count=len(options)),
+            "official": np.fromiter(
+                (o.official for o in options), dtype=np.int64, count=len(options)
+            ),
+            "session": np.fromiter(
+                (o.session for o in options), dtype=np.int64, count=len(options)
+            ),
             "cost": np.fromiter((o.cost for o in options), dtype=np.int64, count=len(options)),
-            "needs_count": np.fromiter((len(o.needs) for o in options), dtype=np.int64,
-                                       count=len(options)),
+            "needs_count": np.fromiter(
+                (len(o.needs) for o in options), dtype=np.int64, count=len(options)
+            ),
             "needs": np.fromiter((n for o in options for n in o.needs), dtype=np.int64),
             "pending": tuple(o.pending for o in options),  # mostly the one empty tuple
         }
@@ -211,8 +218,16 @@ class Instance:
         def one(value: object) -> object:
             return shared.setdefault(value, value)
 
-        ints = list(range(max(len(state["officials"]), len(state["sessions"]),  # type: ignore[arg-type]
-                              len(state["needs"])) + 1))  # type: ignore[arg-type]
+        ints = list(
+            range(
+                max(
+                    len(state["officials"]),
+                    len(state["sessions"]),  # type: ignore[arg-type]
+                    len(state["needs"]),
+                )
+                + 1
+            )
+        )  # type: ignore[arg-type]
         official, session, cost = packed["official"], packed["session"], packed["cost"]  # type: ignore[index]
         needs, pending = packed["needs"], packed["pending"]  # type: ignore[index]
         ends = np.cumsum(packed["needs_count"])  # type: ignore[index]
@@ -220,12 +235,20 @@ class Instance:
         for a in range(0, len(official), _CHUNK):  # in chunks: no full-length Python lists at once
             b = min(a + _CHUNK, len(official))
             first = int(ends[a - 1]) if a else 0
-            flat = [ints[n] for n in needs[first:int(ends[b - 1])].tolist()]
+            flat = [ints[n] for n in needs[first : int(ends[b - 1])].tolist()]
             stops = (ends[a:b] - first).tolist()
             starts = [0] + stops[:-1]
-            built.extend(Option(ints[k], ints[s], one(c), tuple(flat[x:y]), one(p))  # type: ignore[arg-type]
-                         for k, s, c, x, y, p in zip(official[a:b].tolist(), session[a:b].tolist(),
-                                                     cost[a:b].tolist(), starts, stops, pending[a:b]))
+            built.extend(
+                Option(ints[k], ints[s], one(c), tuple(flat[x:y]), one(p))  # type: ignore[arg-type]
+                for k, s, c, x, y, p in zip(
+                    official[a:b].tolist(),
+                    session[a:b].tolist(),
+                    cost[a:b].tolist(),
+                    starts,
+                    stops,
+                    pending[a:b],
+                )
+            )
         options = tuple(built)
         del built
         self.__dict__.update(state)
@@ -234,8 +257,14 @@ class Instance:
     @cached_property
     def option_index(self) -> dict[tuple[str, str, str], int]:
         """(official id, course id, session id) → option index (session ids are per course)."""
-        return {(self.officials[o.official].id, self.courses[self.sessions[o.session].course].id,
-                 self.sessions[o.session].id): i for i, o in enumerate(self.options)}
+        return {
+            (
+                self.officials[o.official].id,
+                self.courses[self.sessions[o.session].course].id,
+                self.sessions[o.session].id,
+            ): i
+            for i, o in enumerate(self.options)
+        }
 
     @cached_property
     def need_index(self) -> dict[tuple[str, str], int]:
@@ -250,7 +279,7 @@ class Instance:
     def year_rank(self) -> dict[int, int]:
         return {year: k for k, year in enumerate(self.years)}
 
-    def replace(self, **changes: object) -> "Instance":
+    def replace(self, **changes: object) -> Instance:
         """A changed copy (what-if scenarios, tests); derived indices are recomputed."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
@@ -259,9 +288,11 @@ class Instance:
         return int(self.budgets.get((year, source), 0))
 
     def summary(self) -> str:
-        return (f"{self.name}: {len(self.officials)} officials, {len(self.needs)} needs, "
-                f"{len(self.sessions)} sessions, {len(self.options)} options, years "
-                f"{self.years[0]}-{self.years[-1]}")
+        return (
+            f"{self.name}: {len(self.officials)} officials, {len(self.needs)} needs, "
+            f"{len(self.sessions)} sessions, {len(self.options)} options, years "
+            f"{self.years[0]}-{self.years[-1]}"
+        )
 
 
 _CHUNK = 500_000  # options rebuilt at a time when unpickling

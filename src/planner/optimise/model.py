@@ -10,9 +10,8 @@ class size); `need(n)` is 1 when a need requiring several sessions is met.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
-
 from typing import TYPE_CHECKING
 
 from planner.optimise.instance import Instance, by_variable
@@ -44,7 +43,9 @@ class LinearModel:
         inst = self.inst
         self.names = [f"x{i}" for i in range(len(inst.options))]
         for s, session in enumerate(inst.sessions):
-            if (session.class_cost > 0 or session.min_participants > 1) and inst.options_by_session[s]:
+            if (session.class_cost > 0 or session.min_participants > 1) and inst.options_by_session[
+                s
+            ]:
                 self._run[s] = self._new(f"run{s}")
 
     @property
@@ -72,8 +73,13 @@ class LinearModel:
     def need_vars(self) -> dict[int, int]:
         return self._need
 
-    def add(self, rule: str, terms: Sequence[tuple[int, int]], lb: int | None = None,
-            ub: int | None = None) -> None:
+    def add(
+        self,
+        rule: str,
+        terms: Sequence[tuple[int, int]],
+        lb: int | None = None,
+        ub: int | None = None,
+    ) -> None:
         """Add `lb <= Σ coef·var <= ub` (coefficients merged per variable, zeros dropped)."""
         merged: dict[int, int] = {}
         for var, coef in terms:
@@ -81,8 +87,7 @@ class LinearModel:
         items = sorted((v, c) for v, c in merged.items() if c != 0)
         if not items:
             return
-        self.rows.append(Row(rule, tuple(v for v, _ in items), tuple(c for _, c in items),
-                             lb, ub))
+        self.rows.append(Row(rule, tuple(v for v, _ in items), tuple(c for _, c in items), lb, ub))
 
     def fix(self, var: int, value: int) -> None:
         self.fixed[var] = value
@@ -105,7 +110,9 @@ class LinearModel:
         return values
 
 
-def build_model(inst: Instance, objective: "Objective", hard_term: bool | None = None) -> LinearModel:
+def build_model(
+    inst: Instance, objective: Objective, hard_term: bool | None = None
+) -> LinearModel:
     """The full model: every rule module's rows and the objective's coefficients."""
     from planner.optimise.constraints import RULES
 
@@ -117,7 +124,8 @@ def build_model(inst: Instance, objective: "Objective", hard_term: bool | None =
     for n, need in enumerate(inst.needs):
         options = inst.options_by_need[n]
         if by_variable(need) and options:
-            model.add("objective", [(o, 1) for o in options] + [(model.need(n), -need.required)],
-                      lb=0)
+            model.add(
+                "objective", [(o, 1) for o in options] + [(model.need(n), -need.required)], lb=0
+            )
     model.objective = objective.coefficients(model)
     return model

@@ -58,8 +58,11 @@ class Objective:
         for option in inst.options:
             session = inst.sessions[option.session]
             factor = self.factor(session.year)
-            value = sum(inst.needs[n].weight * factor for n in option.needs
-                        if not by_variable(inst.needs[n]))
+            value = sum(
+                inst.needs[n].weight * factor
+                for n in option.needs
+                if not by_variable(inst.needs[n])
+            )
             if eff is not None:
                 value = int(round(value * eff[session.course]))
             points.append(seen.setdefault(value, value))
@@ -91,7 +94,7 @@ class Objective:
     def need_coef(self, n: int) -> int:
         return (self.rate if self.mode == "cost" else self.scale) * self.need_points(n)
 
-    def coefficients(self, model: "LinearModel") -> dict[int, int]:  # type: ignore[name-defined] # noqa: F821
+    def coefficients(self, model: LinearModel) -> dict[int, int]:  # type: ignore[name-defined] # noqa: F821
         coefs = {o: self.option_coef(o) for o in range(len(self.inst.options))}
         for s, var in model.run_vars.items():
             coefs[var] = self.run_coef(s)
@@ -104,14 +107,19 @@ class Objective:
     def coverage(self, state: PlanState) -> int:
         inst = self.inst
         total = sum(self.option_points[o] for o in state.chosen)
-        total += sum(self.need_points(n) for n, need in enumerate(inst.needs)
-                     if by_variable(need) and state.met(n))
+        total += sum(
+            self.need_points(n)
+            for n, need in enumerate(inst.needs)
+            if by_variable(need) and state.met(n)
+        )
         return total
 
     def cost_k(self, state: PlanState) -> int:
         inst = self.inst
         total = sum(thousands(inst.options[o].cost) for o in state.chosen)
-        total += sum(thousands(s.class_cost) for i, s in enumerate(inst.sessions) if state.running(i))
+        total += sum(
+            thousands(s.class_cost) for i, s in enumerate(inst.sessions) if state.running(i)
+        )
         return total
 
     def combined(self, state: PlanState) -> int:

@@ -24,9 +24,16 @@ from planner.optimise.model import LinearModel
 _ELASTIC = {"budget": 1, "seats": 1000, "time_away": 100, "unit_share": 1000}
 
 
-def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, seed: int,
-                     lang: str, hint: set[int] | None = None,
-                     proved: bool = True) -> InfeasiblePlanError | set[int]:
+def infeasible_error(
+    inst: Instance,
+    model: LinearModel,
+    *,
+    time_limit: float,
+    seed: int,
+    lang: str,
+    hint: set[int] | None = None,
+    proved: bool = True,
+) -> InfeasiblePlanError | set[int]:
     """The error to raise, or — when the elastic solve needs no slack at all — a plan meeting
     every hard rule (the engines had not found one in time)."""
     forced = term_coverage.forced(inst)
@@ -81,8 +88,14 @@ def infeasible_error(inst: Instance, model: LinearModel, *, time_limit: float, s
 
 def _error(lang: str, rule_name: str, officials: list[str], remedy: str) -> InfeasiblePlanError:
     shown = ", ".join(officials[:20]) + (" …" if len(officials) > 20 else "")
-    message = t(lang, "plan.infeasible", rule=rule_name, count=len(officials), officials=shown,
-                remedy=remedy)
+    message = t(
+        lang,
+        "plan.infeasible",
+        rule=rule_name,
+        count=len(officials),
+        officials=shown,
+        remedy=remedy,
+    )
     return InfeasiblePlanError(message, rule="term_coverage", officials=officials, remedy=remedy)
 
 
@@ -96,12 +109,23 @@ def _without_elastic_rows(model: LinearModel) -> LinearModel:
 def _change_text(inst: Instance, model: LinearModel, row, amount: int, lang: str) -> str:  # type: ignore[no-untyped-def]
     first = row.vars[0]
     if row.rule == "budget":
-        option_var = next(v for v in row.vars if v < len(inst.options)) if any(
-            v < len(inst.options) for v in row.vars) else None
-        session = inst.sessions[inst.options[option_var].session] if option_var is not None else \
-            next(inst.sessions[s] for s, var in model.run_vars.items() if var == first)
-        return t(lang, "plan.remedy.budget", extra=format_vnd(amount * 1000, lang),
-                 source=session.source, year=session.year)
+        option_var = (
+            next(v for v in row.vars if v < len(inst.options))
+            if any(v < len(inst.options) for v in row.vars)
+            else None
+        )
+        session = (
+            inst.sessions[inst.options[option_var].session]
+            if option_var is not None
+            else next(inst.sessions[s] for s, var in model.run_vars.items() if var == first)
+        )
+        return t(
+            lang,
+            "plan.remedy.budget",
+            extra=format_vnd(amount * 1000, lang),
+            source=session.source,
+            year=session.year,
+        )
     if row.rule == "seats":
         session = inst.sessions[inst.options[first].session]
         return t(lang, "plan.remedy.seats", extra=amount, session=session.id)

@@ -6,8 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-UNMET_CAUSES = ("no_course", "not_eligible", "prerequisite", "seats", "budget",
-                "time_limit_per_official", "unit_share", "term")
+UNMET_CAUSES = (
+    "no_course",
+    "not_eligible",
+    "prerequisite",
+    "seats",
+    "budget",
+    "time_limit_per_official",
+    "unit_share",
+    "term",
+)
 STATUSES = ("optimal", "feasible", "infeasible")
 
 
@@ -25,10 +33,18 @@ class Assignment:
     end: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"official_id": self.official_id, "course": self.course, "session": self.session,
-                "year": self.year, "cost": self.cost, "funding_source": self.funding_source,
-                "needs": list(self.needs), "reason": self.reason, "start": self.start,
-                "end": self.end}
+        return {
+            "official_id": self.official_id,
+            "course": self.course,
+            "session": self.session,
+            "year": self.year,
+            "cost": self.cost,
+            "funding_source": self.funding_source,
+            "needs": list(self.needs),
+            "reason": self.reason,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass(frozen=True)
@@ -45,8 +61,14 @@ class Unmet:
             raise ValueError(f"unknown unmet cause {self.cause!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"official_id": self.official_id, "need": self.need, "cause": self.cause,
-                "detail": self.detail, "kind": self.kind, "priority": self.priority}
+        return {
+            "official_id": self.official_id,
+            "need": self.need,
+            "cause": self.cause,
+            "detail": self.detail,
+            "kind": self.kind,
+            "priority": self.priority,
+        }
 
 
 @dataclass
@@ -80,21 +102,32 @@ class PlanResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "status": self.status, "objective": self.objective,
-            "bound": self.bound, "gap": self.gap, "engine": self.engine, "seed": self.seed,
-            "time_s": self.time_s, "mode": self.mode, "years": list(self.years),
+            "name": self.name,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "engine": self.engine,
+            "seed": self.seed,
+            "time_s": self.time_s,
+            "mode": self.mode,
+            "years": list(self.years),
             "assignments": [a.to_dict() for a in self.assignments],
             "unmet": [u.to_dict() for u in self.unmet],
-            "totals": self.totals, "method": self.method, "options": self.options,
+            "totals": self.totals,
+            "method": self.method,
+            "options": self.options,
         }
 
     def summary(self) -> str:
         needs = self.totals.get("needs", {}).get("all", {})
         cost = self.totals.get("cost_total", 0)
-        return (f"{self.status}: objective {self.objective}, bound {self.bound}, gap "
-                f"{self.gap:.2%}, {len(self.assignments)} assignments, needs met "
-                f"{needs.get('met', 0)}/{needs.get('total', 0)}, cost {cost:,} VND, engine "
-                f"{self.engine}, {self.time_s:.1f} s")
+        return (
+            f"{self.status}: objective {self.objective}, bound {self.bound}, gap "
+            f"{self.gap:.2%}, {len(self.assignments)} assignments, needs met "
+            f"{needs.get('met', 0)}/{needs.get('total', 0)}, cost {cost:,} VND, engine "
+            f"{self.engine}, {self.time_s:.1f} s"
+        )
 
 
 def gap_of(objective: int, bound: int) -> float:

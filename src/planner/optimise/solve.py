@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 import numpy as np
 
 from planner.optimise import explain
-from planner.optimise.engine import EngineResult, Progress
 from planner.optimise.arrays import solve_highs
+from planner.optimise.engine import Progress
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import MODES, Instance
 from planner.optimise.model import build_model
@@ -67,11 +67,11 @@ class SolveConfig:
     mode: str = "coverage"
     rate: int = 100  # cost mode: thousand VND a priority point is worth
     lang: str = "vi"
-    progress: Optional[Progress] = None
+    progress: Progress | None = None
     # Weight each course's points by its measured effectiveness (`planner.analysis.evaluate.
     # course_effectiveness`): course id → share reaching the target level, None = no data (1.0).
     weight_by_effectiveness: bool = False
-    effectiveness: Optional[Mapping[str, Optional[float]]] = None
+    effectiveness: Mapping[str, float | None] | None = None
     tuned: bool = True  # cpsat engine: linearization level 2, greedy hint, interleaved workers
 
     def __post_init__(self) -> None:
@@ -99,14 +99,18 @@ def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
     """
     started = time.monotonic()
     deadline = started + config.time_limit
-    objective = Objective(inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config))
+    objective = Objective(
+        inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
+    )
     engine = config.engine
     if engine == "auto":
         from planner.optimise.aggregate import columns, group
 
         cohorts = group(inst)
-        if (len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
-                and columns(inst, cohorts) <= COHORT_MAX_COLUMNS):
+        if (
+            len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
+            and columns(inst, cohorts) <= COHORT_MAX_COLUMNS
+        ):
             plans, bound, info = _cohort_method(inst, objective, config, deadline, cohorts)
         else:  # cohorts too varied: the transport relaxation, then the exact model when small
             plans, bound, info = _transport_method(inst, objective, config, deadline, cohorts)
@@ -121,8 +125,10 @@ def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | N
     if not config.weight_by_effectiveness:
         return None
     shares = dict(config.effectiveness or {})
-    return tuple(1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
-                 for c in inst.courses)
+    return tuple(
+        1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
+        for c in inst.courses
+    )
 
 
 def _reserve(inst: Instance, config: SolveConfig) -> float:
@@ -137,8 +143,9 @@ def _left(deadline: float, reserve: float = 0.0) -> float:
 AUTO_COHORT_SHARE = 0.5  # aggregate when cohorts are at most this share of the officials
 
 
-def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                   cohorts=None):  # type: ignore[no-untyped-def]
+def _cohort_method(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts=None
+):  # type: ignore[no-untyped-def]
     """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
     LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
     from planner.optimise import aggregate
@@ -147,15 +154,20 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
     t0 = time.monotonic()
     cohorts = cohorts if cohorts is not None else aggregate.group(inst)
     agg = aggregate.build(inst, objective, cohorts)
-    info: dict[str, object] = {"method": "cohort", "cohorts": len(cohorts),
-                               "officials": len(inst.officials), "columns": agg.model.num_vars,
-                               "rows": agg.model.num_rows,
-                               "build_s": round(time.monotonic() - t0, 3)}
+    info: dict[str, object] = {
+        "method": "cohort",
+        "cohorts": len(cohorts),
+        "officials": len(inst.officials),
+        "columns": agg.model.num_vars,
+        "rows": agg.model.num_rows,
+        "build_s": round(time.monotonic() - t0, 3),
+    }
     reserve = _reserve(inst, config)
     plans: list[set[int]] = []
     bound: int | None = None
-    lp = solve_highs(agg.model, relax=True, time_limit=max(0.2, 0.4 * _left(deadline, reserve)),
-                     seed=config.seed)
+    lp = solve_highs(
+        agg.model, relax=True, time_limit=max(0.2, 0.4 * _left(deadline, reserve)), seed=config.seed
+    )
     if lp.status == "infeasible":
         raise _error(_infeasible(inst, build_model(inst, objective), config))
     if lp.bound is not None:
@@ -182,7 +194,9 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
             bound = mip_bound if bound is None else min(bound, mip_bound)
         if mip.x is not None:
             plans.append(split(agg, mip.x, objective))
-            info.setdefault("first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3))
+            info.setdefault(
+                "first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3)
+            )
     # Time left and a model small enough: polish on the exact individual model (the unit-share
     # rule per unit and week, which the cohorts only sum).
     left = _left(deadline, reserve)
@@ -194,8 +208,11 @@ def _cohort_method(inst: Instance, objective: Objective, config: SolveConfig, de
             polish = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed)
             info["polish"] = polish.status
             if polish.bound is not None:
-                bound = min(bound, exact.reported_bound(polish.bound)) if bound is not None \
+                bound = (
+                    min(bound, exact.reported_bound(polish.bound))
+                    if bound is not None
                     else exact.reported_bound(polish.bound)
+                )
             if polish.x is not None:
                 plans.append(split(exact, polish.x, objective))
     return plans, bound, info
@@ -215,8 +232,9 @@ GREEDY_PER_QUICK_BUILD = 12.0
 COHORT_MAX_COLUMNS = 200_000
 
 
-def _transport_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                      cohorts):  # type: ignore[no-untyped-def]
+def _transport_method(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts
+):  # type: ignore[no-untyped-def]
     """Cohorts too varied for one aggregated model (fully individual needs at scale): the
     need-component transport LP (`transport.py`) gives the bound in seconds, and its shares
     order the greedy construction; the plan is then made maximal by `repair`."""
@@ -225,14 +243,21 @@ def _transport_method(inst: Instance, objective: Objective, config: SolveConfig,
     t0 = time.monotonic()
     reserve = _reserve(inst, config)
     relaxation = transport.build(inst, objective)
-    info: dict[str, object] = {"method": "transport", "cohorts": len(cohorts),
-                               "officials": len(inst.officials),
-                               "groups": len(relaxation.group_size),
-                               "columns": relaxation.model.num_vars,
-                               "rows": relaxation.model.num_rows,
-                               "build_s": round(time.monotonic() - t0, 3)}
-    lp = solve_highs(relaxation.model, relax=True, seed=config.seed,
-                     time_limit=max(0.5, 0.5 * _left(deadline, reserve)))
+    info: dict[str, object] = {
+        "method": "transport",
+        "cohorts": len(cohorts),
+        "officials": len(inst.officials),
+        "groups": len(relaxation.group_size),
+        "columns": relaxation.model.num_vars,
+        "rows": relaxation.model.num_rows,
+        "build_s": round(time.monotonic() - t0, 3),
+    }
+    lp = solve_highs(
+        relaxation.model,
+        relax=True,
+        seed=config.seed,
+        time_limit=max(0.5, 0.5 * _left(deadline, reserve)),
+    )
     info["lp_s"] = round(lp.time_s, 3)
     if lp.status == "infeasible":
         raise _error(_infeasible(inst, build_model(inst, objective), config))
@@ -242,8 +267,9 @@ def _transport_method(inst: Instance, objective: Objective, config: SolveConfig,
     points = np.asarray(objective.option_points, dtype=float)
     if lp.x is not None:
         share = relaxation.option_share(lp.x)
-        score = np.where(share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points,
-                         -np.inf)
+        score = np.where(
+            share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points, -np.inf
+        )
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
     built = time.monotonic()
@@ -269,8 +295,9 @@ def _transport_method(inst: Instance, objective: Objective, config: SolveConfig,
         exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
         left = _left(deadline, reserve) - HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
         if left > 1.0:
-            mip = solve_highs(exact.model, time_limit=left, seed=config.seed,
-                              hint=exact.values_for(best))
+            mip = solve_highs(
+                exact.model, time_limit=left, seed=config.seed, hint=exact.values_for(best)
+            )
             info["exact"] = mip.status
             info["exact_s"] = round(mip.time_s, 3)
             if mip.status == "infeasible":
@@ -290,7 +317,7 @@ def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # typ
 
     cols = agg.option_columns()
     sizes = np.asarray(agg.cohorts.sizes, dtype=float)[agg.cohort_of]
-    share = np.round(x[:agg.n_agg] / sizes * 1000).astype(np.int64)[cols].tolist()
+    share = np.round(x[: agg.n_agg] / sizes * 1000).astype(np.int64)[cols].tolist()
     forced = set(term_coverage.forced(inst))
     points = objective.option_points
     options = inst.options
@@ -302,8 +329,9 @@ def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # typ
     return set(state.chosen)
 
 
-def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadline: float,
-                engine: str):  # type: ignore[no-untyped-def]
+def _monolithic(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, engine: str
+):  # type: ignore[no-untyped-def]
     """One 0-1 variable per official and session (the individual model), solved by HiGHS or
     CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
     from planner.optimise import aggregate
@@ -312,10 +340,14 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
 
     t0 = time.monotonic()
     agg = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
-    info: dict[str, object] = {"method": "monolithic", "cohorts": len(inst.officials),
-                               "officials": len(inst.officials), "columns": agg.model.num_vars,
-                               "rows": agg.model.num_rows,
-                               "build_s": round(time.monotonic() - t0, 3)}
+    info: dict[str, object] = {
+        "method": "monolithic",
+        "cohorts": len(inst.officials),
+        "officials": len(inst.officials),
+        "columns": agg.model.num_vars,
+        "rows": agg.model.num_rows,
+        "build_s": round(time.monotonic() - t0, 3),
+    }
     reserve = _reserve(inst, config)
     plans: list[set[int]] = []
     hint = None
@@ -332,12 +364,23 @@ def _monolithic(inst: Instance, objective: Objective, config: SolveConfig, deadl
         result = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
         bound = agg.reported_bound(result.bound) if result.bound is not None else None
     else:
-        result = solve_cpsat(agg.model, time_limit=left, seed=config.seed, workers=config.workers,
-                             hint=hint, tuned=config.tuned, int_obj=agg.int_obj)
+        result = solve_cpsat(
+            agg.model,
+            time_limit=left,
+            seed=config.seed,
+            workers=config.workers,
+            hint=hint,
+            tuned=config.tuned,
+            int_obj=agg.int_obj,
+        )
         bound = agg.int_bound(objective, result.bound) if result.bound is not None else None
         if result.first_solution_s is not None:
-            info["first_plan_s"] = round(result.first_solution_s + (t0 - (deadline - config.time_limit))
-                                         + (time.monotonic() - t0 - result.time_s), 3)
+            info["first_plan_s"] = round(
+                result.first_solution_s
+                + (t0 - (deadline - config.time_limit))
+                + (time.monotonic() - t0 - result.time_s),
+                3,
+            )
     info["engine_status"] = result.status
     if result.status == "infeasible":
         raise _error(_infeasible(inst, build_model(inst, objective), config))
@@ -350,8 +393,11 @@ def _greedy_method(inst: Instance, objective: Objective, config: SolveConfig, de
     from planner.optimise import aggregate
 
     plan = _legacy_plan(inst, objective, config, deadline)
-    info: dict[str, object] = {"method": "greedy", "officials": len(inst.officials),
-                               "first_plan_s": round(time.monotonic() - deadline + config.time_limit, 3)}
+    info: dict[str, object] = {
+        "method": "greedy",
+        "officials": len(inst.officials),
+        "first_plan_s": round(time.monotonic() - deadline + config.time_limit, 3),
+    }
     bound = None
     left = _left(deadline, _reserve(inst, config))
     if left > 0.2:
@@ -362,13 +408,17 @@ def _greedy_method(inst: Instance, objective: Objective, config: SolveConfig, de
     return [plan], bound, info
 
 
-def _legacy_plan(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> set[int]:
+def _legacy_plan(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+) -> set[int]:
     """The greedy plan; when it misses needs the term rule makes hard, a CP-SAT search for a
     plan meeting them, or the infeasibility error with its remedy."""
     plan = greedy(inst, objective)
     if not violations_of(inst, plan):
         return plan
-    rescued = _meet_forced(inst, objective, plan, "cpsat", config, max(deadline, time.monotonic() + 2))
+    rescued = _meet_forced(
+        inst, objective, plan, "cpsat", config, max(deadline, time.monotonic() + 2)
+    )
     if rescued is None:
         found = _infeasible(inst, build_model(inst, objective), config, hint=plan, proved=False)
         if isinstance(found, Exception):
@@ -377,8 +427,15 @@ def _legacy_plan(inst: Instance, objective: Objective, config: SolveConfig, dead
     return rescued
 
 
-def _finish(inst: Instance, objective: Objective, config: SolveConfig, plans: list[set[int]],
-            bound: int | None, info: dict, started: float) -> PlanResult:  # type: ignore[type-arg]
+def _finish(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    plans: list[set[int]],
+    bound: int | None,
+    info: dict,
+    started: float,
+) -> PlanResult:  # type: ignore[type-arg]
     valid = [p for p in plans if not violations_of(inst, p)]
     if len(valid) < len(plans):
         log.warning("a plan breaking a rule was dropped")
@@ -392,18 +449,30 @@ def _finish(inst: Instance, objective: Objective, config: SolveConfig, plans: li
     if bound is None:
         bound = _trivial_bound(inst, objective)
     if bound < value:
-        log.warning("bound %d below objective %d (numerical tolerance); using the objective",
-                    bound, value)
+        log.warning(
+            "bound %d below objective %d (numerical tolerance); using the objective", bound, value
+        )
         bound = value
     status = "optimal" if bound == value else "feasible"
     lang = config.lang
     plan = PlanResult(
-        status=status, objective=value, bound=bound, gap=gap_of(value, bound), engine=config.engine,
-        seed=config.seed, time_s=0.0,
+        status=status,
+        objective=value,
+        bound=bound,
+        gap=gap_of(value, bound),
+        engine=config.engine,
+        seed=config.seed,
+        time_s=0.0,
         assignments=explain.assignments(inst, state, lang),
-        unmet=explain.unmet(inst, objective, state, lang), totals=explain.totals(inst, state),
-        mode=config.mode, name=inst.name, lang=lang, years=inst.years, chosen=tuple(sorted(chosen)),
-        info=info, method={k: info[k] for k in ("method", "cohorts", "officials") if k in info},
+        unmet=explain.unmet(inst, objective, state, lang),
+        totals=explain.totals(inst, state),
+        mode=config.mode,
+        name=inst.name,
+        lang=lang,
+        years=inst.years,
+        chosen=tuple(sorted(chosen)),
+        info=info,
+        method={k: info[k] for k in ("method", "cohorts", "officials") if k in info},
         options={"weight_by_effectiveness": bool(config.weight_by_effectiveness)},
     )
     plan.time_s = round(time.monotonic() - started, 3)
@@ -424,13 +493,22 @@ def _trivial_bound(inst: Instance, objective: Objective) -> int:
         if objective.mode == "coverage":
             total += need.weight * objective.D
         else:
-            total += max(0, max(objective.option_coef(o) for o in options),
-                         objective.rate * objective.need_points(n))
+            total += max(
+                0,
+                max(objective.option_coef(o) for o in options),
+                objective.rate * objective.need_points(n),
+            )
     return total
 
 
-def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: str,
-                 config: SolveConfig, deadline: float) -> set[int] | None:
+def _meet_forced(
+    inst: Instance,
+    objective: Objective,
+    start: set[int],
+    engine: str,
+    config: SolveConfig,
+    deadline: float,
+) -> set[int] | None:
     """Maximise the number of hard term needs met (the other rules hard), from the greedy plan.
     Returns a plan meeting all of them; raises InfeasiblePlanError when the maximum is proved
     to fall short; None when the time ran out first."""
@@ -441,8 +519,12 @@ def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: 
     soft = build_model(inst, objective, hard_term=False)
     for n in forced:
         if not by_variable(inst.needs[n]):
-            soft.add("term_coverage", [(o, 1) for o in inst.options_by_need[n]]
-                     + [(soft.need(n), -inst.needs[n].required)], lb=0)
+            soft.add(
+                "term_coverage",
+                [(o, 1) for o in inst.options_by_need[n]]
+                + [(soft.need(n), -inst.needs[n].required)],
+                lb=0,
+            )
     goal = {soft.need(n): 1 for n in forced}
     budget = max(0.5, 0.5 * (deadline - time.monotonic()))
     hint = soft.values_for(start)
@@ -450,12 +532,15 @@ def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: 
         from planner.optimise.highs import solve_highs
 
         soft.objective = goal
-        result = solve_highs(soft, hint, time_limit=budget, seed=config.seed, workers=config.workers)
+        result = solve_highs(
+            soft, hint, time_limit=budget, seed=config.seed, workers=config.workers
+        )
     else:
         from planner.optimise.cpsat import solve_cpsat
 
-        result = solve_cpsat(soft, hint, time_limit=budget, seed=config.seed,
-                             workers=config.workers, objective=goal)
+        result = solve_cpsat(
+            soft, hint, time_limit=budget, seed=config.seed, workers=config.workers, objective=goal
+        )
     if result.chosen is not None:
         state = PlanState(inst, result.chosen)
         if all(state.met(n) for n in forced) and not violations_of(inst, result.chosen):
@@ -466,12 +551,24 @@ def _meet_forced(inst: Instance, objective: Objective, start: set[int], engine: 
     return None
 
 
-def _infeasible(inst: Instance, model, config: SolveConfig, hint: set[int] | None = None,  # type: ignore[no-untyped-def]
-                proved: bool = True):
+def _infeasible(
+    inst: Instance,
+    model,
+    config: SolveConfig,
+    hint: set[int] | None = None,  # type: ignore[no-untyped-def]
+    proved: bool = True,
+):
     from planner.optimise.remedy import infeasible_error
 
-    return infeasible_error(inst, model, time_limit=min(config.time_limit, 10.0),
-                            seed=config.seed, lang=config.lang, hint=hint, proved=proved)
+    return infeasible_error(
+        inst,
+        model,
+        time_limit=min(config.time_limit, 10.0),
+        seed=config.seed,
+        lang=config.lang,
+        hint=hint,
+        proved=proved,
+    )
 
 
 def _error(found):  # type: ignore[no-untyped-def]
@@ -480,5 +577,9 @@ def _error(found):  # type: ignore[no-untyped-def]
         return found
     from planner.errors import InfeasiblePlanError
 
-    return InfeasiblePlanError("internal: elastic solve found a plan the engine called infeasible",
-                               rule="term_coverage", officials=[], remedy="")
+    return InfeasiblePlanError(
+        "internal: elastic solve found a plan the engine called infeasible",
+        rule="term_coverage",
+        officials=[],
+        remedy="",
+    )

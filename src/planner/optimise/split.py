@@ -23,7 +23,13 @@ import numpy as np
 
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.constraints import term_coverage
-from planner.optimise.greedy import _prune_dangling, _prune_small_classes, first_block, repair, rescue_forced
+from planner.optimise.greedy import (
+    _prune_dangling,
+    _prune_small_classes,
+    first_block,
+    repair,
+    rescue_forced,
+)
 from planner.optimise.objective import Objective
 from planner.optimise.state import PlanState
 
@@ -31,7 +37,7 @@ from planner.optimise.state import PlanState
 def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     inst = agg.inst
     state = PlanState(inst)
-    counts = np.rint(x[:agg.n_agg]).astype(np.int64)
+    counts = np.rint(x[: agg.n_agg]).astype(np.int64)
     chosen = np.flatnonzero(counts > 0)
     sessions = inst.sessions
     sess = [inst.options[int(agg.rep_option[a])].session for a in chosen.tolist()]
@@ -70,7 +76,9 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
             full = 0
             if away:
                 unit = officials[m].unit
-                full = 1 if max(state.away.get((unit, w), 0) for w in weeks[s]) + 1 > caps[unit] else 0
+                full = (
+                    1 if max(state.away.get((unit, w), 0) for w in weeks[s]) + 1 > caps[unit] else 0
+                )
             return (full, len(state.by_official.get(m, ())), m)
 
         placed = 0

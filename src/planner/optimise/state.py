@@ -8,8 +8,9 @@ question "what would adding this option break?" is answered by the same code tha
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from planner.optimise.instance import Instance
 

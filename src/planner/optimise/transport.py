@@ -124,12 +124,25 @@ def build(inst: Instance, objective: Objective) -> Transport:
             if not opts:
                 continue
             pos = {n: i for i, n in enumerate(local_needs)}
-            nsig = tuple((by_variable(needs[n]), needs[n].required, needs[n].shared,
-                          needs[n].term and hard,
-                          objective.need_points(n) if by_variable(needs[n]) else 0)
-                         for n in local_needs)
-            osig = tuple((options[o].session, options[o].cost,
-                          tuple(pos[n] for n in options[o].needs), points[o]) for o in opts)
+            nsig = tuple(
+                (
+                    by_variable(needs[n]),
+                    needs[n].required,
+                    needs[n].shared,
+                    needs[n].term and hard,
+                    objective.need_points(n) if by_variable(needs[n]) else 0,
+                )
+                for n in local_needs
+            )
+            osig = tuple(
+                (
+                    options[o].session,
+                    options[o].cost,
+                    tuple(pos[n] for n in options[o].needs),
+                    points[o],
+                )
+                for o in opts
+            )
             key = (nsig, osig)
             g = index.get(key)
             if g is None:
@@ -155,8 +168,11 @@ def build(inst: Instance, objective: Objective) -> Transport:
             col = first + j
             lb.append(0.0)
             ub.append(min(size, float(sessions[s].seats)))
-            obj.append(objective.rate * value - objective.D * thousands(cost) if cost_mode
-                       else float(value))
+            obj.append(
+                objective.rate * value - objective.D * thousands(cost)
+                if cost_mode
+                else float(value)
+            )
             seat_terms[s][0].append(col)
             seat_terms[s][1].append(1.0)
             if cost > 0:
@@ -171,8 +187,9 @@ def build(inst: Instance, objective: Objective) -> Transport:
                 lb.append(size if term else 0.0)
                 ub.append(size)
                 obj.append(float(need_points) * (objective.rate if cost_mode else 1))
-                rows.add(cols + [met], [1.0] * len(cols) + [-float(required)], lb=0.0,
-                         rule="objective")
+                rows.add(
+                    cols + [met], [1.0] * len(cols) + [-float(required)], lb=0.0, rule="objective"
+                )
                 if not shared:
                     rows.add(cols, 1.0, ub=required * size, rule="need_once")
             else:
@@ -184,12 +201,12 @@ def build(inst: Instance, objective: Objective) -> Transport:
         cols, coefs = money_terms[k]
         rows.add(cols, coefs, ub=budget_k[k], rule="budget")
     n = len(lb)
-    model = ArrayModel.of(np.asarray(lb), np.asarray(ub), np.zeros(n, dtype=bool),
-                          np.asarray(obj, dtype=float), rows)
+    model = ArrayModel.of(
+        np.asarray(lb), np.asarray(ub), np.zeros(n, dtype=bool), np.asarray(obj, dtype=float), rows
+    )
     option_column = np.full(len(options), -1, dtype=np.int64)
     option_group = np.zeros(len(options), dtype=np.int64)
     for g, opts in member_options:
         option_column[opts] = np.arange(first_column[g], first_column[g] + len(opts))
         option_group[opts] = g
     return Transport(model, np.asarray(sizes, dtype=float), option_column, option_group)
-

@@ -26,19 +26,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from planner.assess.needs import Need, course_periods
-from planner.law.attributes import (
-    DATED_ATTRIBUTES, dated_start, hashable, official_attributes, years_signature,
+from planner.domain.catalog import (
+    Catalog,
+    Course,
+    Eligibility,
+    EligibilityVersion,
+    Prerequisite,
+    Session,
 )
-from planner.domain.catalog import Catalog, Course, Eligibility, EligibilityVersion, Prerequisite, Session
+from planner.domain.profile import Official, TrainingRecord, whole_years_between
+from planner.i18n import format_date, format_vnd, level_label, t
+from planner.law.attributes import (
+    DATED_ATTRIBUTES,
+    dated_start,
+    hashable,
+    official_attributes,
+    years_signature,
+)
+from planner.law.framework import Framework, Position
 from planner.recommend.cost import nominal_cost
 from planner.recommend.eligibility import EligibilityFailure
-from planner.law.framework import Framework, Position
-from planner.i18n import format_date, format_vnd, level_label, t
-from planner.domain.profile import Official, TrainingRecord, whole_years_between
 from planner.types import qualification_rank
 
 if TYPE_CHECKING:
@@ -57,8 +69,13 @@ class Candidate:
     closes: tuple[str, ...] = ()  # every need id of this official the course would close
 
     def to_dict(self) -> dict[str, Any]:
-        return {"course": self.course, "sessions": list(self.sessions), "score": self.score,
-                "reason": self.reason, "closes": list(self.closes)}
+        return {
+            "course": self.course,
+            "sessions": list(self.sessions),
+            "score": self.score,
+            "reason": self.reason,
+            "closes": list(self.closes),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +101,12 @@ class Recommendation:
     excluded: tuple[Exclusion, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"official_id": self.official_id, "need": self.need,
-                "candidates": [c.to_dict() for c in self.candidates],
-                "excluded": [e.to_dict() for e in self.excluded]}
+        return {
+            "official_id": self.official_id,
+            "need": self.need,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "excluded": [e.to_dict() for e in self.excluded],
+        }
 
 
 @dataclass(frozen=True)
@@ -96,9 +116,11 @@ class Recommendations:
     overlaps: list[tuple[str, str]] = field(default_factory=list)  # catalog courses sharing content
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reference_date": self.reference_date.isoformat(),
-                "recommendations": [r.to_dict() for r in self.recommendations],
-                "overlapping_courses": [list(pair) for pair in self.overlaps]}
+        return {
+            "reference_date": self.reference_date.isoformat(),
+            "recommendations": [r.to_dict() for r in self.recommendations],
+            "overlapping_courses": [list(pair) for pair in self.overlaps],
+        }
 
     def share_with_candidates(self) -> float:
         """Share of needs with at least one candidate (1.0 when there are no needs)."""
@@ -124,7 +146,7 @@ def overlapping_courses(catalog: Catalog) -> list[tuple[str, str]]:
     """Pairs of catalog courses (sorted ids) that deliver some of the same content."""
     keys = {cid: course.delivers.content_keys() for cid, course in catalog.courses.items()}
     ids = sorted(keys)
-    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if keys[a] & keys[b]]
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if keys[a] & keys[b]]
 
 
 def need_signature(need: Need) -> tuple[str, tuple[tuple[str, Any], ...]]:
@@ -137,17 +159,22 @@ def closes(course: Course, target: Mapping[str, Any], framework: Framework, on: 
     if "field" in target:
         level = delivers.qualifications.get(target["field"])
         return level is not None and (
-            qualification_rank(target["field"], level) >= qualification_rank(target["field"], target["level"])
+            qualification_rank(target["field"], level)
+            >= qualification_rank(target["field"], target["level"])
         )
     if "competency" in target:
         return delivers.competencies.get(target["competency"], -1) >= target["level"]
     programme = framework.programmes.get(target["programme"])
     if "periods" in target:
         # Period targets (annual training) count every course of the programme's kinds.
-        return (programme is not None and course.kind in programme.counts_course_kinds
-                and course_periods(course, framework, on) > 0)
-    return (target["programme"] in delivers.programmes
-            and course.duration_days >= int(target.get("min_days", 0)))
+        return (
+            programme is not None
+            and course.kind in programme.counts_course_kinds
+            and course_periods(course, framework, on) > 0
+        )
+    return target["programme"] in delivers.programmes and course.duration_days >= int(
+        target.get("min_days", 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -173,9 +200,15 @@ class Recommender:
     """Holds the per-catalog work shared by every official (see module docstring)."""
 
     def __init__(
-        self, catalog: Catalog, framework: Framework, years: Iterable[int],
-        reference_date: dt.date, lang: str = "vi", term: tuple[int, int] | None = None,
-        *, effectiveness: Mapping[str, float] | None = None,
+        self,
+        catalog: Catalog,
+        framework: Framework,
+        years: Iterable[int],
+        reference_date: dt.date,
+        lang: str = "vi",
+        term: tuple[int, int] | None = None,
+        *,
+        effectiveness: Mapping[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
         # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off unless
@@ -193,14 +226,24 @@ class Recommender:
         self.info: dict[str, _CourseInfo] = {}
         for cid in sorted(catalog.courses):
             course = catalog.courses[cid]
-            sessions = tuple(sorted(
-                (s for s in course.sessions if s.start.year in year_set and s.start >= reference_date),
-                key=lambda s: (s.start, s.id),
-            ))
-            self.info[cid] = _CourseInfo(course, sessions, self._score_base(course, sessions),
-                                         {"vi": course.title.vi, "en": course.title.en},
-                                         tuple(course.delivers.qualifications.items()),
-                                         tuple(course.delivers.competencies.items()))
+            sessions = tuple(
+                sorted(
+                    (
+                        s
+                        for s in course.sessions
+                        if s.start.year in year_set and s.start >= reference_date
+                    ),
+                    key=lambda s: (s.start, s.id),
+                )
+            )
+            self.info[cid] = _CourseInfo(
+                course,
+                sessions,
+                self._score_base(course, sessions),
+                {"vi": course.title.vi, "en": course.title.en},
+                tuple(course.delivers.qualifications.items()),
+                tuple(course.delivers.competencies.items()),
+            )
         # Eligibility versions in force on the reference date, resolved once per course.
         self._rules = {
             cid: [(e, v) for e in info.course.eligibility if (v := e.version_on(reference_date))]
@@ -214,37 +257,55 @@ class Recommender:
         self._shared: dict[tuple[Any, ...], Candidate | Exclusion | None] = {}
         # Qualification fields a course's verdict looks at (delivered or prerequisite).
         self._fields = {
-            cid: tuple(sorted(set(info.course.delivers.qualifications)
-                              | {p.qualification for p in info.course.prerequisites if p.qualification}))
+            cid: tuple(
+                sorted(
+                    set(info.course.delivers.qualifications)
+                    | {p.qualification for p in info.course.prerequisites if p.qualification}
+                )
+            )
             for cid, info in self.info.items()
         }
         # What else a verdict reads, per course: the competencies it delivers, the courses it
         # requires, and the attributes its eligibility conditions test.
-        self._competencies = {cid: _competencies_read(info.course) for cid, info in self.info.items()}
-        self._required = {cid: tuple(p.course for p in info.course.prerequisites if p.course)
-                          for cid, info in self.info.items()}
+        self._competencies = {
+            cid: _competencies_read(info.course) for cid, info in self.info.items()
+        }
+        self._required = {
+            cid: tuple(p.course for p in info.course.prerequisites if p.course)
+            for cid, info in self.info.items()
+        }
         self._eligibility_reads = {cid: self._reads(rules) for cid, rules in self._rules.items()}
         # The days `_eligible_sessions` computes dated attributes on, as sorted (month, day).
         self._session_month_days = {
-            cid: sorted({(d.month, d.day)
-                         for d in [s.start for s in info.open_sessions] or [reference_date]})
+            cid: sorted(
+                {
+                    (d.month, d.day)
+                    for d in [s.start for s in info.open_sessions] or [reference_date]
+                }
+            )
             for cid, info in self.info.items()
         }
         # Officials with the same needs judge the same courses for the same needs (a _Plan), and
         # officials with the same verdicts get the same sorted lists.
-        self._signatures: dict[int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]] = {}
+        self._signatures: dict[
+            int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]
+        ] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._lists: dict[tuple[Any, ...], _Lists] = {}
         self._by_official_key: dict[tuple[Any, ...], _Lists] = {}
 
     @staticmethod
-    def _reads(rules: list[tuple[Eligibility, EligibilityVersion]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _reads(
+        rules: list[tuple[Eligibility, EligibilityVersion]],
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Attributes the eligibility versions test: (fixed on any date, computed on a date)."""
         names: set[str] = set()
         for _, version in rules:
             names |= version.when.attributes()
-        return (tuple(sorted(names - set(DATED_ATTRIBUTES))),
-                tuple(n for n in DATED_ATTRIBUTES if n in names))
+        return (
+            tuple(sorted(names - set(DATED_ATTRIBUTES))),
+            tuple(n for n in DATED_ATTRIBUTES if n in names),
+        )
 
     # -- per catalog / need signature (cached) --------------------------------------------------
 
@@ -267,8 +328,11 @@ class Recommender:
         key = self.signature(need)
         found = self._closers.get(key)
         if found is None:
-            found = tuple(cid for cid, info in self.info.items()
-                          if closes(info.course, need.target, self.framework, self.on))
+            found = tuple(
+                cid
+                for cid, info in self.info.items()
+                if closes(info.course, need.target, self.framework, self.on)
+            )
             self._closers[key] = found
         return found
 
@@ -279,7 +343,9 @@ class Recommender:
         key = (course.id, position.id, pool)
         ok = self._audience_ok.get(key)
         if ok is None:
-            posts = [position] + ([self.framework.positions[pool]] if pool in self.framework.positions else [])
+            posts = [position] + (
+                [self.framework.positions[pool]] if pool in self.framework.positions else []
+            )
             ok = any(set(course.audience) & set(p.groups) or p.id in course.audience for p in posts)
             self._audience_ok[key] = ok
         return ok
@@ -295,20 +361,26 @@ class Recommender:
 
     def held(self, official: Official, records: Sequence[TrainingRecord]) -> _Held:
         passed: dict[str, dt.date] = {}
-        quals = {f: lv for f in ("education", "political_theory", "state_management")
-                 if (lv := official.qualification(f)) is not None}
+        quals = {
+            f: lv
+            for f in ("education", "political_theory", "state_management")
+            if (lv := official.qualification(f)) is not None
+        }
         # Read-only unless a passed course raises a level: copy only then.
         comps = dict(official.competencies) if records else official.competencies
         for record in records:
             if record.result != "passed" or record.completed_on > self.on:
                 continue
-            passed[record.course] = max(passed.get(record.course, record.completed_on),
-                                        record.completed_on)
+            passed[record.course] = max(
+                passed.get(record.course, record.completed_on), record.completed_on
+            )
             info = self.info.get(record.course)
             if info is None:
                 continue
             for qfield, level in info.qualifications:
-                if qualification_rank(qfield, level) > qualification_rank(qfield, quals.get(qfield)):
+                if qualification_rank(qfield, level) > qualification_rank(
+                    qfield, quals.get(qfield)
+                ):
                     quals[qfield] = level
             for comp, level in info.competencies:
                 reached = record.competency_after.get(comp, level)
@@ -323,20 +395,34 @@ class Recommender:
         if day is not None:
             since = {"term": self.term_start, "year": self.on.year}.get(course.renewed or "", 0)
             if day.year >= since:
-                return t(lang, "recommend.excluded.passed", course=title, date=format_date(day, lang))
+                return t(
+                    lang, "recommend.excluded.passed", course=title, date=format_date(day, lang)
+                )
         for qfield, level in sorted(course.delivers.qualifications.items()):
             have = held.qualifications.get(qfield)
             if qualification_rank(qfield, have) >= qualification_rank(qfield, level):
-                return self._cached(("holds", course.id, qfield, have, lang), lambda: t(
-                    lang, "recommend.excluded.holds", course=title,
-                    field=t(lang, f"field.{qfield}"), held=level_label(lang, qfield, have),
-                    level=level_label(lang, qfield, level)))
+                return self._cached(
+                    ("holds", course.id, qfield, have, lang),
+                    lambda: t(
+                        lang,
+                        "recommend.excluded.holds",
+                        course=title,
+                        field=t(lang, f"field.{qfield}"),
+                        held=level_label(lang, qfield, have),
+                        level=level_label(lang, qfield, level),
+                    ),
+                )
         comps = course.delivers.competencies
-        if comps and not course.delivers.qualifications and not course.delivers.programmes and all(
-            held.competencies.get(c, 0) >= lv for c, lv in comps.items()
+        if (
+            comps
+            and not course.delivers.qualifications
+            and not course.delivers.programmes
+            and all(held.competencies.get(c, 0) >= lv for c, lv in comps.items())
         ):
-            return self._cached(("competent", course.id, lang), lambda: t(
-                lang, "recommend.excluded.competent", course=title))
+            return self._cached(
+                ("competent", course.id, lang),
+                lambda: t(lang, "recommend.excluded.competent", course=title),
+            )
         return None
 
     def _missing(self, prerequisite: Prerequisite, held: _Held) -> bool:
@@ -345,7 +431,8 @@ class Recommender:
         assert prerequisite.qualification is not None and prerequisite.level is not None
         have = held.qualifications.get(prerequisite.qualification)
         return qualification_rank(prerequisite.qualification, have) < qualification_rank(
-            prerequisite.qualification, prerequisite.level)
+            prerequisite.qualification, prerequisite.level
+        )
 
     def _providers(self, prerequisite: Prerequisite) -> tuple[str, ...]:
         if prerequisite.course is not None:
@@ -353,9 +440,11 @@ class Recommender:
         assert prerequisite.qualification is not None
         field_ = prerequisite.qualification
         target = {"field": field_, "level": prerequisite.level}
-        found = {cid: qualification_rank(field_, info.course.delivers.qualifications[field_])
-                 for cid, info in self.info.items()
-                 if closes(info.course, target, self.framework, self.on)}
+        found = {
+            cid: qualification_rank(field_, info.course.delivers.qualifications[field_])
+            for cid, info in self.info.items()
+            if closes(info.course, target, self.framework, self.on)
+        }
         # The courses giving the lowest sufficient level: the step to take first, not the
         # higher programmes that would themselves need it.
         lowest = min(found.values(), default=None)
@@ -367,12 +456,13 @@ class Recommender:
             info = self.info.get(prerequisite.course)
             return info.title[lang] if info else prerequisite.course
         assert prerequisite.qualification is not None
-        return (f"{t(lang, f'field.{prerequisite.qualification}')} "
-                f"{level_label(lang, prerequisite.qualification, prerequisite.level)}")
+        return (
+            f"{t(lang, f'field.{prerequisite.qualification}')} "
+            f"{level_label(lang, prerequisite.qualification, prerequisite.level)}"
+        )
 
     def _eligible_sessions(
-        self, cid: str, sessions: tuple[Session, ...], official: Official,
-        position: Position | None,
+        self, cid: str, sessions: tuple[Session, ...], official: Official, position: Position | None
     ) -> tuple[tuple[Session, ...], list[EligibilityFailure]]:
         """Open sessions the official may attend; the failures on the first refused session."""
         rules = self._rules[cid]
@@ -400,7 +490,7 @@ class Recommender:
         return tuple(kept), first_failures
 
     def recommend_official(
-        self, official: Official, needs: Sequence[Need], records: Sequence[TrainingRecord],
+        self, official: Official, needs: Sequence[Need], records: Sequence[TrainingRecord]
     ) -> list[Recommendation]:
         if not needs:
             return []
@@ -410,32 +500,43 @@ class Recommender:
         # Everything any verdict of the plan reads, in one key: most officials hit it and skip
         # the verdicts altogether.
         passed = held.passed
-        key = (plan, official.position, official.planning_pool,
-               tuple(map(passed.get, plan.courses)),
-               tuple(map(held.qualifications.get, plan.fields)),
-               tuple(map(held.competencies.get, plan.competencies)),
-               tuple(map(passed.__contains__, plan.required)),
-               *[self._eligibility_key(cid, official, position) for cid in plan.eligibility])
+        key = (
+            plan,
+            official.position,
+            official.planning_pool,
+            tuple(map(passed.get, plan.courses)),
+            tuple(map(held.qualifications.get, plan.fields)),
+            tuple(map(held.competencies.get, plan.competencies)),
+            tuple(map(passed.__contains__, plan.required)),
+            *[self._eligibility_key(cid, official, position) for cid in plan.eligibility],
+        )
         lists = self._by_official_key.get(key)
         if lists is None:
             lists = self._by_official_key[key] = self._judge(plan, official, position, held)
         oid = official.id
-        return [Recommendation(oid, need.need, candidates, excluded)
-                for need, (candidates, excluded) in zip(needs, lists)]
+        return [
+            Recommendation(oid, need.need, candidates, excluded)
+            for need, (candidates, excluded) in zip(needs, lists)
+        ]
 
-    def _judge(self, plan: "_Plan", official: Official, position: Position | None, held: _Held) -> "_Lists":
+    def _judge(
+        self, plan: _Plan, official: Official, position: Position | None, held: _Held
+    ) -> _Lists:
         """Each need's sorted candidates and exclusions for one official."""
         # One verdict per course for this official, shared by all the needs it closes.
-        verdicts = tuple(self._shared_verdict(cid, official, position, held, closes_needs, period_need)
-                         for cid, closes_needs, period_need in plan.checks)
+        verdicts = tuple(
+            self._shared_verdict(cid, official, position, held, closes_needs, period_need)
+            for cid, closes_needs, period_need in plan.checks
+        )
         key = (plan, *map(id, verdicts))  # verdicts are cached objects: their ids are stable
         lists = self._lists.get(key)
         if lists is None:
-            lists = self._lists[key] = tuple(_sorted_verdicts([verdicts[i] for i in indices])
-                                             for indices in plan.per_need)
+            lists = self._lists[key] = tuple(
+                _sorted_verdicts([verdicts[i] for i in indices]) for indices in plan.per_need
+            )
         return lists
 
-    def _plan(self, needs: Sequence[Need]) -> "_Plan":
+    def _plan(self, needs: Sequence[Need]) -> _Plan:
         """Which courses to judge for which need: decided by the needs alone, so cached."""
         key = tuple(self.signature(need) for need in needs)
         plan = self._plans.get(key)
@@ -453,8 +554,11 @@ class Recommender:
             period_need = "periods" in need.target
             indices = []
             for cid in closers[need.need]:
-                if (period_need and len(closed_by[cid]) == 1
-                        and self.info[cid].course.duration_days > PERIOD_ONLY_MAX_DAYS):
+                if (
+                    period_need
+                    and len(closed_by[cid]) == 1
+                    and self.info[cid].course.duration_days > PERIOD_ONLY_MAX_DAYS
+                ):
                     continue
                 if cid not in checks:
                     # The verdict is judged once, with the first need that reaches the course.
@@ -464,7 +568,9 @@ class Recommender:
             per_need.append(tuple(indices))
         courses = tuple(cid for cid, _, _ in check_list)
         plan = self._plans[key] = _Plan(
-            tuple(check_list), tuple(per_need), courses,
+            tuple(check_list),
+            tuple(per_need),
+            courses,
             fields=tuple(sorted({f for cid in courses for f in self._fields[cid]})),
             competencies=tuple(sorted({c for cid in courses for c in self._competencies[cid]})),
             required=tuple(sorted({r for cid in courses for r in self._required[cid]})),
@@ -473,8 +579,13 @@ class Recommender:
         return plan
 
     def _shared_verdict(
-        self, cid: str, official: Official, position: Position | None, held: _Held,
-        closes_needs: tuple[str, ...], period_need: bool,
+        self,
+        cid: str,
+        official: Official,
+        position: Position | None,
+        held: _Held,
+        closes_needs: tuple[str, ...],
+        period_need: bool,
     ) -> Candidate | Exclusion | None:
         """The verdict, shared by officials who agree on everything it depends on.
 
@@ -484,19 +595,28 @@ class Recommender:
         reuse one verdict.
         """
         passed = held.passed
-        key = (cid, position.id if position else None, official.planning_pool, closes_needs,
-               period_need, passed.get(cid),
-               tuple(map(held.qualifications.get, self._fields[cid])),
-               tuple([held.competencies.get(c, 0) for c in self._competencies[cid]]),
-               tuple(map(passed.__contains__, self._required[cid])),
-               self._eligibility_key(cid, official, position) if self._rules[cid] else None)
+        key = (
+            cid,
+            position.id if position else None,
+            official.planning_pool,
+            closes_needs,
+            period_need,
+            passed.get(cid),
+            tuple(map(held.qualifications.get, self._fields[cid])),
+            tuple([held.competencies.get(c, 0) for c in self._competencies[cid]]),
+            tuple(map(passed.__contains__, self._required[cid])),
+            self._eligibility_key(cid, official, position) if self._rules[cid] else None,
+        )
         found = self._shared.get(key, _MISSING)
         if found is _MISSING:
-            found = self._shared[key] = self._verdict(cid, official, position, held, closes_needs,
-                                                      period_need)
+            found = self._shared[key] = self._verdict(
+                cid, official, position, held, closes_needs, period_need
+            )
         return found  # type: ignore[return-value]
 
-    def _eligibility_key(self, cid: str, official: Official, position: Position | None) -> tuple[Any, ...]:
+    def _eligibility_key(
+        self, cid: str, official: Official, position: Position | None
+    ) -> tuple[Any, ...]:
         """The values the course's eligibility rules read: fixed attributes, then the dated ones
         on the first day of each open session (the days `_eligible_sessions` tests)."""
         fixed, dated = self._eligibility_reads[cid]
@@ -507,8 +627,13 @@ class Recommender:
         return tuple(values)
 
     def _verdict(
-        self, cid: str, official: Official, position: Position | None, held: _Held,
-        closes_needs: tuple[str, ...], period_need: bool,
+        self,
+        cid: str,
+        official: Official,
+        position: Position | None,
+        held: _Held,
+        closes_needs: tuple[str, ...],
+        period_need: bool,
     ) -> Candidate | Exclusion | None:
         info = self.info[cid]
         course = info.course
@@ -522,10 +647,19 @@ class Recommender:
             if quiet:
                 return None
             assert position is not None
-            return Exclusion(cid, "not_eligible", self._cached(
-                ("audience", cid, position.id, lang), lambda: t(
-                    lang, "recommend.excluded.audience", course=title,
-                    position=position.title.in_lang(lang))))
+            return Exclusion(
+                cid,
+                "not_eligible",
+                self._cached(
+                    ("audience", cid, position.id, lang),
+                    lambda: t(
+                        lang,
+                        "recommend.excluded.audience",
+                        course=title,
+                        position=position.title.in_lang(lang),
+                    ),
+                ),
+            )
         why = self._completed(course, held)
         if why is not None:
             return Exclusion(cid, "already_completed", why)
@@ -538,27 +672,49 @@ class Recommender:
         missing = [p for p in course.prerequisites if self._missing(p, held)]
         if missing:
             requires = tuple(sorted({c for p in missing for c in self._providers(p)}))
-            detail = t(lang, "recommend.excluded.prerequisite", course=title,
-                       missing=", ".join(self._describe_prerequisite(p) for p in missing))
+            detail = t(
+                lang,
+                "recommend.excluded.prerequisite",
+                course=title,
+                missing=", ".join(self._describe_prerequisite(p) for p in missing),
+            )
             return Exclusion(cid, "prerequisite_missing", detail, requires)
         if not sessions:
-            return Exclusion(cid, "no_session", self._cached(
-                ("no_session", cid, self.years, lang), lambda: t(
-                    lang, "recommend.excluded.no_session", course=title,
-                    years=", ".join(str(y) for y in self.years),
-                    date=format_date(self.on, lang))))
+            return Exclusion(
+                cid,
+                "no_session",
+                self._cached(
+                    ("no_session", cid, self.years, lang),
+                    lambda: t(
+                        lang,
+                        "recommend.excluded.no_session",
+                        course=title,
+                        years=", ".join(str(y) for y in self.years),
+                        date=format_date(self.on, lang),
+                    ),
+                ),
+            )
         # Officials with the same needs share one frozen Candidate; the key avoids hashing the
         # session models when eligibility kept every open session (the common case).
-        key = (cid, closes_needs,
-               None if sessions is info.open_sessions else tuple(s.id for s in sessions))
+        key = (
+            cid,
+            closes_needs,
+            None if sessions is info.open_sessions else tuple(s.id for s in sessions),
+        )
         candidate = self._candidates.get(key)
         if candidate is None:
             first = sessions[0]
             reason = t(
-                lang, "recommend.candidate", course=title, mode=t(lang, f"mode.{course.mode}"),
-                days=course.duration_days, count=len(closes_needs),
+                lang,
+                "recommend.candidate",
+                course=title,
+                mode=t(lang, f"mode.{course.mode}"),
+                days=course.duration_days,
+                count=len(closes_needs),
                 cost=format_vnd(nominal_cost(course, first, self.catalog), lang),
-                first=format_date(first.start, lang), sessions=len(sessions))
+                first=format_date(first.start, lang),
+                sessions=len(sessions),
+            )
             score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
             if cid in self.effectiveness:
                 score = round(score * self.effectiveness[cid])
@@ -612,7 +768,9 @@ def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
     """The date-dependent attributes of planner.law.attributes, on `day`."""
     return (
         whole_years_between(official.birth_date, day),
-        whole_years_between(official.started_service_on, day) if official.started_service_on else None,
+        whole_years_between(official.started_service_on, day)
+        if official.started_service_on
+        else None,
         whole_years_between(official.appointed_on, day) if official.appointed_on else None,
     )
 
@@ -635,8 +793,9 @@ def recommend(
     term for courses renewed each term; without it the horizon years stand for it.
     `effectiveness` (course → share of participants reaching its level, from
     `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
-    recommender = Recommender(catalog, framework, years, reference_date, lang, term,
-                              effectiveness=effectiveness)
+    recommender = Recommender(
+        catalog, framework, years, reference_date, lang, term, effectiveness=effectiveness
+    )
     by_official: dict[str, list[Need]] = defaultdict(list)
     for need in needs:
         by_official[need.official_id].append(need)
@@ -654,14 +813,30 @@ def recommend(
     return Recommendations(reference_date, out, overlapping_courses(catalog))
 
 
-def recommend_case(case: "Case", assessment: "Assessment", lang: str = "vi") -> Recommendations:
+def recommend_case(case: Case, assessment: Assessment, lang: str = "vi") -> Recommendations:
     """Recommendations for the needs of `assessment` on a loaded case."""
-    return recommend(case.officials, assessment.needs, case.catalog, case.framework, case.history,
-                     case.config.years, assessment.reference_date, lang,
-                     (case.config.term.start, case.config.term.end))
+    return recommend(
+        case.officials,
+        assessment.needs,
+        case.catalog,
+        case.framework,
+        case.history,
+        case.config.years,
+        assessment.reference_date,
+        lang,
+        (case.config.term.start, case.config.term.end),
+    )
 
 
 __all__ = [
-    "Candidate", "Exclusion", "ExclusionCause", "Recommendation", "Recommendations",
-    "Recommender", "closes", "overlapping_courses", "recommend", "recommend_case",
+    "Candidate",
+    "Exclusion",
+    "ExclusionCause",
+    "Recommendation",
+    "Recommendations",
+    "Recommender",
+    "closes",
+    "overlapping_courses",
+    "recommend",
+    "recommend_case",
 ]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.io.case import UnitInfo
 from planner.domain.catalog import Catalog, CostNorms, Course, DistanceBandNorm, Session
-from planner.errors import InputError
 from planner.domain.profile import Official
+from planner.errors import InputError
+from planner.io.case import UnitInfo
 from planner.types import Money
 
 
@@ -55,7 +55,8 @@ def _band(norms: CostNorms, unit: UnitInfo | None) -> DistanceBandNorm:
     band = norms.band(name)
     if band is None:
         raise InputError(
-            f"unit {unit.unit if unit else '?'}: unknown distance band", field="distance_band",
+            f"unit {unit.unit if unit else '?'}: unknown distance band",
+            field="distance_band",
             found=name,
             expected=f"one of {[b.band for b in norms.bands]} ({norms.reference.cite()})",
         )

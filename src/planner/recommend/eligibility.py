@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from planner.law.attributes import official_attributes
 from typing import Any
 
 from planner.domain.catalog import Course, Eligibility, EligibilityVersion
+from planner.domain.profile import Official
+from planner.i18n import has, level_label, t
+from planner.law.attributes import official_attributes
 from planner.law.conditions import Attributes, Condition
 from planner.law.framework import Position
-from planner.i18n import has, level_label, t
-from planner.domain.profile import Official
 from planner.types import QUALIFICATION_SCALES
 
 
@@ -31,8 +30,11 @@ class EligibilityFailure:
 
     def sentence(self, lang: str = "vi") -> str:
         return t(
-            lang, "eligibility.failed", title=self.eligibility.title.in_lang(lang),
-            condition=describe(self.version.when, lang), citation=self.version.reference.cite(),
+            lang,
+            "eligibility.failed",
+            title=self.eligibility.title.in_lang(lang),
+            condition=describe(self.version.when, lang),
+            citation=self.version.reference.cite(),
             note=t(lang, "eligibility.note", note=self.version.note) if self.version.note else "",
         )
 
@@ -60,8 +62,12 @@ def describe(condition: Condition, lang: str = "vi") -> str:
     if condition.one_of is not None:
         values = ", ".join(_value(field, v, lang) for v in condition.one_of)
         return t(lang, "cond.one_of", attr=attr, values=values)
-    for op, bound in (("=", condition.equals), ("∋", condition.contains),
-                      ("≥", condition.at_least), ("≤", condition.at_most)):
+    for op, bound in (
+        ("=", condition.equals),
+        ("∋", condition.contains),
+        ("≥", condition.at_least),
+        ("≤", condition.at_most),
+    ):
         if bound is not None:
             return f"{attr} {op} {_value(field, bound, lang)}"
     return attr

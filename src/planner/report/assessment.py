@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from planner.assess.needs import Assessment, Need
-from planner.law.framework import Framework
-from planner.i18n import level_label, t
 from planner.domain.profile import Official
+from planner.i18n import level_label, t
+from planner.law.framework import Framework
 from planner.report.tabular import Column, Sheet
 
 
@@ -55,24 +56,42 @@ def needs_sheet(
 ) -> Sheet:
     by_id = {o.id: o for o in officials}
     columns = [
-        Column("id"), Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
-        Column(t(lang, "table.need")), Column("need"), Column(t(lang, "table.kind")),
-        Column(t(lang, "table.target")), Column(t(lang, "table.current")),
-        Column(t(lang, "table.priority"), "int"), Column(t(lang, "table.deadline"), "date"),
-        Column(t(lang, "table.overdue")), Column("rule"), Column(t(lang, "table.reference"), width=40),
+        Column("id"),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.need")),
+        Column("need"),
+        Column(t(lang, "table.kind")),
+        Column(t(lang, "table.target")),
+        Column(t(lang, "table.current")),
+        Column(t(lang, "table.priority"), "int"),
+        Column(t(lang, "table.deadline"), "date"),
+        Column(t(lang, "table.overdue")),
+        Column("rule"),
+        Column(t(lang, "table.reference"), width=40),
         Column(t(lang, "table.reason"), width=80),
     ]
     rows = []
     for need in assessment.needs:
         official = by_id.get(need.official_id)
-        rows.append([
-            need.official_id, official.full_name if official else "", official.unit if official else "",
-            describe_need(need, framework, lang), need.need, t(lang, f"kind.{need.kind}"),
-            describe_target(need, lang),
-            describe_current(need, lang), need.priority, need.deadline,
-            t(lang, "yes") if need.overdue else t(lang, "no"), need.rule,
-            need.reference.cite(), need.reason,
-        ])
+        rows.append(
+            [
+                need.official_id,
+                official.full_name if official else "",
+                official.unit if official else "",
+                describe_need(need, framework, lang),
+                need.need,
+                t(lang, f"kind.{need.kind}"),
+                describe_target(need, lang),
+                describe_current(need, lang),
+                need.priority,
+                need.deadline,
+                t(lang, "yes") if need.overdue else t(lang, "no"),
+                need.rule,
+                need.reference.cite(),
+                need.reason,
+            ]
+        )
     return Sheet(t(lang, "table.needs"), columns, rows)
 
 
@@ -107,11 +126,16 @@ def kinds_sheet(tot: Totals, lang: str) -> Sheet:
 
 def totals_sheet(tot: Totals, lang: str) -> Sheet:
     kinds = ("qualification", "competency", "mandatory")
-    columns = [Column(t(lang, "table.unit")), Column(t(lang, "table.officials"), "int"),
-               Column(t(lang, "table.needs"), "int")] + [Column(t(lang, f"kind.{k}"), "int") for k in kinds]
+    columns = [
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.officials"), "int"),
+        Column(t(lang, "table.needs"), "int"),
+    ] + [Column(t(lang, f"kind.{k}"), "int") for k in kinds]
     rows: list[list[Any]] = [
         [unit, staff, needs] + [by_kind.get(k, 0) for k in kinds]
         for unit, staff, needs, by_kind in tot.per_unit
     ]
-    rows.append([t(lang, "table.total"), tot.officials, tot.needs] + [tot.per_kind.get(k, 0) for k in kinds])
+    rows.append(
+        [t(lang, "table.total"), tot.officials, tot.needs] + [tot.per_kind.get(k, 0) for k in kinds]
+    )
     return Sheet(t(lang, "table.per_unit"), columns, rows)

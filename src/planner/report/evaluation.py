@@ -7,7 +7,8 @@ A level without data shows the words "no data" (`evaluate.no_data`), never a zer
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from planner.analysis.evaluate import CourseEvaluation, Evaluation, GroupEvaluation, IndicatorEffect
 from planner.i18n import format_date, t
@@ -28,8 +29,12 @@ def evaluation_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of `planner evaluate --format json`, for a `planner schema`
     command and for other systems that read the output."""
     schema = Evaluation.model_json_schema(mode="serialization")
-    return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "planner evaluate"}
+    return {
+        **schema,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "planner evaluate",
+    }
 
 
 def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -90,9 +95,13 @@ def _results_text(effects: Sequence[IndicatorEffect], lang: str) -> str:
     if not effects:
         return t(lang, "evaluate.no_data")
     return "; ".join(
-        t(lang, "evaluate.result.short", indicator=e.indicator,
-          difference=format_number(e.difference, lang, 1),
-          verdict=t(lang, f"evaluate.favourable.{_verdict(e)}"))
+        t(
+            lang,
+            "evaluate.result.short",
+            indicator=e.indicator,
+            difference=format_number(e.difference, lang, 1),
+            verdict=t(lang, f"evaluate.favourable.{_verdict(e)}"),
+        )
         for e in effects
     )
 
@@ -106,15 +115,25 @@ def _verdict(effect: IndicatorEffect) -> str:
 
 
 def courses_sheet(evaluation: Evaluation, lang: str) -> Sheet:
-    columns = [Column("course"), Column(t(lang, "table.course"), width=45),
-               Column(t(lang, "evaluate.col.participants"), "int"),
-               Column(t(lang, "evaluate.col.data")), *_level_columns(lang),
-               Column(t(lang, "evaluate.col.results"), width=50),
-               Column(t(lang, "evaluate.col.flag"), width=50)]
+    columns = [
+        Column("course"),
+        Column(t(lang, "table.course"), width=45),
+        Column(t(lang, "evaluate.col.participants"), "int"),
+        Column(t(lang, "evaluate.col.data")),
+        *_level_columns(lang),
+        Column(t(lang, "evaluate.col.results"), width=50),
+        Column(t(lang, "evaluate.col.flag"), width=50),
+    ]
     rows = [
-        [c.course, c.title, c.participants,
-         t(lang, "yes") if c.has_data else t(lang, "evaluate.no_data"),
-         *_level_values(c, lang), _results_text(c.results, lang), c.flag_reason or ""]
+        [
+            c.course,
+            c.title,
+            c.participants,
+            t(lang, "yes") if c.has_data else t(lang, "evaluate.no_data"),
+            *_level_values(c, lang),
+            _results_text(c.results, lang),
+            c.flag_reason or "",
+        ]
         for c in evaluation.courses
     ]
     return Sheet(t(lang, "evaluate.sheet.courses"), columns, rows)
@@ -133,13 +152,25 @@ def overview_sheet(evaluation: Evaluation, lang: str) -> Sheet:
 
 
 def sessions_sheet(evaluation: Evaluation, lang: str) -> Sheet:
-    columns = [Column("course"), Column(t(lang, "evaluate.col.session")),
-               Column(t(lang, "evaluate.col.from"), "date"), Column(t(lang, "evaluate.col.to"), "date"),
-               Column(t(lang, "evaluate.col.participants"), "int"), *_level_columns(lang)]
+    columns = [
+        Column("course"),
+        Column(t(lang, "evaluate.col.session")),
+        Column(t(lang, "evaluate.col.from"), "date"),
+        Column(t(lang, "evaluate.col.to"), "date"),
+        Column(t(lang, "evaluate.col.participants"), "int"),
+        *_level_columns(lang),
+    ]
     rows = [
-        [c.course, _group_label(g, lang), g.first_day, g.last_day, g.participants,
-         *_level_values(g, lang)]
-        for c in evaluation.courses for g in c.sessions
+        [
+            c.course,
+            _group_label(g, lang),
+            g.first_day,
+            g.last_day,
+            g.participants,
+            *_level_values(g, lang),
+        ]
+        for c in evaluation.courses
+        for g in c.sessions
     ]
     return Sheet(t(lang, "evaluate.sheet.sessions"), columns, rows)
 
@@ -151,45 +182,72 @@ def _group_label(group: GroupEvaluation, lang: str) -> str:
 
 
 def competencies_sheet(evaluation: Evaluation, lang: str) -> Sheet:
-    columns = [Column("course"), Column(t(lang, "evaluate.col.competency")),
-               Column(t(lang, "evaluate.col.target"), "int"),
-               Column(t(lang, "evaluate.col.measured"), "int"),
-               Column(t(lang, "evaluate.col.paired"), "int"),
-               Column(t(lang, "evaluate.col.before"), "float"),
-               Column(t(lang, "evaluate.col.after"), "float"),
-               Column(t(lang, "evaluate.col.change"), "float"),
-               Column(t(lang, "evaluate.col.reached"), "int"),
-               Column(t(lang, "evaluate.col.reaching"), "float")]
+    columns = [
+        Column("course"),
+        Column(t(lang, "evaluate.col.competency")),
+        Column(t(lang, "evaluate.col.target"), "int"),
+        Column(t(lang, "evaluate.col.measured"), "int"),
+        Column(t(lang, "evaluate.col.paired"), "int"),
+        Column(t(lang, "evaluate.col.before"), "float"),
+        Column(t(lang, "evaluate.col.after"), "float"),
+        Column(t(lang, "evaluate.col.change"), "float"),
+        Column(t(lang, "evaluate.col.reached"), "int"),
+        Column(t(lang, "evaluate.col.reaching"), "float"),
+    ]
     rows = []
     for c in evaluation.courses:
         if c.behaviour is None:
             continue
         for ch in c.behaviour.competencies:
-            rows.append([c.course, ch.competency, ch.target, ch.measured, ch.paired,
-                         _round(ch.mean_before), _round(ch.mean_after), _round(ch.mean_change),
-                         ch.reached, _pct(ch.share_reaching)])
+            rows.append(
+                [
+                    c.course,
+                    ch.competency,
+                    ch.target,
+                    ch.measured,
+                    ch.paired,
+                    _round(ch.mean_before),
+                    _round(ch.mean_after),
+                    _round(ch.mean_change),
+                    ch.reached,
+                    _pct(ch.share_reaching),
+                ]
+            )
     return Sheet(t(lang, "evaluate.sheet.competencies"), columns, rows)
 
 
 def results_sheet(evaluation: Evaluation, lang: str) -> Sheet:
-    columns = [Column("course"), Column(t(lang, "evaluate.col.indicator"), width=40),
-               Column(t(lang, "evaluate.col.better")),
-               Column(t(lang, "evaluate.col.years")),
-               Column(t(lang, "evaluate.col.trained_units"), "int"),
-               Column(t(lang, "evaluate.col.comparison_units"), "int"),
-               Column(t(lang, "evaluate.col.trained_before"), "float"),
-               Column(t(lang, "evaluate.col.trained_after"), "float"),
-               Column(t(lang, "evaluate.col.comparison_before"), "float"),
-               Column(t(lang, "evaluate.col.comparison_after"), "float"),
-               Column(t(lang, "evaluate.col.difference"), "float"),
-               Column(t(lang, "evaluate.col.favourable"))]
+    columns = [
+        Column("course"),
+        Column(t(lang, "evaluate.col.indicator"), width=40),
+        Column(t(lang, "evaluate.col.better")),
+        Column(t(lang, "evaluate.col.years")),
+        Column(t(lang, "evaluate.col.trained_units"), "int"),
+        Column(t(lang, "evaluate.col.comparison_units"), "int"),
+        Column(t(lang, "evaluate.col.trained_before"), "float"),
+        Column(t(lang, "evaluate.col.trained_after"), "float"),
+        Column(t(lang, "evaluate.col.comparison_before"), "float"),
+        Column(t(lang, "evaluate.col.comparison_after"), "float"),
+        Column(t(lang, "evaluate.col.difference"), "float"),
+        Column(t(lang, "evaluate.col.favourable")),
+    ]
     rows = [
-        [c.course, e.indicator, t(lang, f"evaluate.better.{e.better}"),
-         f"{e.before_year}→{e.after_year}", len(e.trained_units), len(e.comparison_units),
-         _round(e.trained_before), _round(e.trained_after), _round(e.comparison_before),
-         _round(e.comparison_after), _round(e.difference),
-         t(lang, f"evaluate.favourable.{_verdict(e)}")]
-        for c in evaluation.courses for e in c.results
+        [
+            c.course,
+            e.indicator,
+            t(lang, f"evaluate.better.{e.better}"),
+            f"{e.before_year}→{e.after_year}",
+            len(e.trained_units),
+            len(e.comparison_units),
+            _round(e.trained_before),
+            _round(e.trained_after),
+            _round(e.comparison_before),
+            _round(e.comparison_after),
+            _round(e.difference),
+            t(lang, f"evaluate.favourable.{_verdict(e)}"),
+        ]
+        for c in evaluation.courses
+        for e in c.results
     ]
     return Sheet(t(lang, "evaluate.sheet.results"), columns, rows)
 
@@ -200,17 +258,30 @@ def notes_sheet(evaluation: Evaluation, lang: str) -> Sheet:
         [t(lang, "evaluate.notes.period"), _period(evaluation, lang)],
         [t(lang, "evaluate.notes.threshold"), f"{round(100 * s.min_share_reaching_target)}%"],
         [t(lang, "evaluate.notes.min_measured"), s.min_measured_to_flag],
-        [t(lang, "evaluate.notes.indicators"), ", ".join(evaluation.indicators) or t(lang, "evaluate.no_data")],
+        [
+            t(lang, "evaluate.notes.indicators"),
+            ", ".join(evaluation.indicators) or t(lang, "evaluate.no_data"),
+        ],
         [t(lang, "evaluate.notes.reading"), evaluation.note],
     ]
-    return Sheet(t(lang, "evaluate.sheet.notes"), [Column(t(lang, "evaluate.col.item"), width=40),
-                                                   Column(t(lang, "evaluate.col.value"), width=100)], rows)
+    return Sheet(
+        t(lang, "evaluate.sheet.notes"),
+        [
+            Column(t(lang, "evaluate.col.item"), width=40),
+            Column(t(lang, "evaluate.col.value"), width=100),
+        ],
+        rows,
+    )
 
 
 def all_sheets(evaluation: Evaluation, lang: str) -> list[Sheet]:
-    return [courses_sheet(evaluation, lang), sessions_sheet(evaluation, lang),
-            competencies_sheet(evaluation, lang), results_sheet(evaluation, lang),
-            notes_sheet(evaluation, lang)]
+    return [
+        courses_sheet(evaluation, lang),
+        sessions_sheet(evaluation, lang),
+        competencies_sheet(evaluation, lang),
+        results_sheet(evaluation, lang),
+        notes_sheet(evaluation, lang),
+    ]
 
 
 def _period(evaluation: Evaluation, lang: str) -> str:
@@ -228,27 +299,52 @@ def title(evaluation: Evaluation, lang: str) -> str:
 
 
 def _fmt(value: float | None, lang: str, decimals: int = 1, suffix: str = "") -> str:
-    return t(lang, "evaluate.no_data") if value is None else format_number(value, lang, decimals) + suffix
+    return (
+        t(lang, "evaluate.no_data")
+        if value is None
+        else format_number(value, lang, decimals) + suffix
+    )
 
 
 def cards(evaluation: Evaluation, lang: str) -> list[Card]:
     s = evaluation.summary
     threshold = evaluation.settings.min_share_reaching_target
-    reaching_tone = ("neutral" if s.share_reaching is None
-                     else "good" if s.share_reaching >= threshold else "warn")
+    reaching_tone = (
+        "neutral"
+        if s.share_reaching is None
+        else "good"
+        if s.share_reaching >= threshold
+        else "warn"
+    )
     return [
-        Card(t(lang, "evaluate.card.courses"), str(s.courses),
-             t(lang, "evaluate.card.courses_note", with_data=s.courses_with_data)),
-        Card(t(lang, "evaluate.card.participants"), format_number(s.participants, lang),
-             t(lang, "evaluate.card.units_note", units=s.units_trained)),
-        Card(t(lang, "evaluate.card.feedback"), _fmt(s.mean_feedback, lang, 2, "/5"),
-             t(lang, "evaluate.card.responses_note", responses=s.responses)),
+        Card(
+            t(lang, "evaluate.card.courses"),
+            str(s.courses),
+            t(lang, "evaluate.card.courses_note", with_data=s.courses_with_data),
+        ),
+        Card(
+            t(lang, "evaluate.card.participants"),
+            format_number(s.participants, lang),
+            t(lang, "evaluate.card.units_note", units=s.units_trained),
+        ),
+        Card(
+            t(lang, "evaluate.card.feedback"),
+            _fmt(s.mean_feedback, lang, 2, "/5"),
+            t(lang, "evaluate.card.responses_note", responses=s.responses),
+        ),
         Card(t(lang, "evaluate.card.pass_rate"), _fmt(_pct(s.pass_rate), lang, 1, "%")),
-        Card(t(lang, "evaluate.card.reaching"), _fmt(_pct(s.share_reaching), lang, 1, "%"),
-             t(lang, "evaluate.card.measured_note", measured=s.measured), reaching_tone),
-        Card(t(lang, "evaluate.card.flagged"), str(s.courses_flagged),
-             t(lang, "evaluate.card.flagged_note", threshold=round(100 * threshold)),
-             "bad" if s.courses_flagged else "good"),
+        Card(
+            t(lang, "evaluate.card.reaching"),
+            _fmt(_pct(s.share_reaching), lang, 1, "%"),
+            t(lang, "evaluate.card.measured_note", measured=s.measured),
+            reaching_tone,
+        ),
+        Card(
+            t(lang, "evaluate.card.flagged"),
+            str(s.courses_flagged),
+            t(lang, "evaluate.card.flagged_note", threshold=round(100 * threshold)),
+            "bad" if s.courses_flagged else "good",
+        ),
     ]
 
 
@@ -260,7 +356,7 @@ def _bar_height(n: int) -> int:
     return max(320, 60 + 34 * n)
 
 
-def _label_room(fig: "go.Figure", names: Sequence[str]) -> None:
+def _label_room(fig: go.Figure, names: Sequence[str]) -> None:
     """Fixed room for the category labels of a horizontal bar chart: plotly's automatic margin
     can loop ("Too many auto-margin redraws") on long Vietnamese labels."""
     longest = max((len(n) for n in names), default=10)
@@ -268,7 +364,7 @@ def _label_room(fig: "go.Figure", names: Sequence[str]) -> None:
     fig.update_layout(margin={"l": min(460, 24 + 7 * longest), "t": 50, "b": 60})
 
 
-def reaction_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
+def reaction_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     rated = [c for c in evaluation.courses if c.reaction is not None]
@@ -276,18 +372,27 @@ def reaction_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
         return None
     names = [_short(c.title) for c in rated]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[c.reaction.mean_feedback for c in rated if c.reaction], orientation="h",
-                name=t(lang, "evaluate.col.feedback"), marker_color="#1f77b4",
-                text=[format_number(c.reaction.mean_feedback, lang, 2) for c in rated if c.reaction],
-                textposition="inside", insidetextanchor="end")
-    fig.update_layout(title=t(lang, "evaluate.chart.reaction"), height=_bar_height(len(rated)),
-                      xaxis={"range": [0, 5], "title": t(lang, "evaluate.chart.feedback_axis")},
-                      showlegend=False)
+    fig.add_bar(
+        y=names,
+        x=[c.reaction.mean_feedback for c in rated if c.reaction],
+        orientation="h",
+        name=t(lang, "evaluate.col.feedback"),
+        marker_color="#1f77b4",
+        text=[format_number(c.reaction.mean_feedback, lang, 2) for c in rated if c.reaction],
+        textposition="inside",
+        insidetextanchor="end",
+    )
+    fig.update_layout(
+        title=t(lang, "evaluate.chart.reaction"),
+        height=_bar_height(len(rated)),
+        xaxis={"range": [0, 5], "title": t(lang, "evaluate.chart.feedback_axis")},
+        showlegend=False,
+    )
     _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
     return fig
 
 
-def learning_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
+def learning_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     if not evaluation.courses:
@@ -295,69 +400,123 @@ def learning_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
     courses = evaluation.courses
     names = [_short(c.title) for c in courses]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[100 * c.learning.pass_rate for c in courses], orientation="h",
-                name=t(lang, "evaluate.col.pass_rate"), marker_color="#2e7d32")
-    fig.add_bar(y=names, x=[c.learning.mean_score for c in courses], orientation="h",
-                name=t(lang, "evaluate.col.score"), marker_color="#9e9d24")
-    fig.update_layout(title=t(lang, "evaluate.chart.learning"), barmode="group",
-                      height=_bar_height(2 * len(courses)), xaxis={"range": [0, 100]},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    fig.add_bar(
+        y=names,
+        x=[100 * c.learning.pass_rate for c in courses],
+        orientation="h",
+        name=t(lang, "evaluate.col.pass_rate"),
+        marker_color="#2e7d32",
+    )
+    fig.add_bar(
+        y=names,
+        x=[c.learning.mean_score for c in courses],
+        orientation="h",
+        name=t(lang, "evaluate.col.score"),
+        marker_color="#9e9d24",
+    )
+    fig.update_layout(
+        title=t(lang, "evaluate.chart.learning"),
+        barmode="group",
+        height=_bar_height(2 * len(courses)),
+        xaxis={"range": [0, 100]},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
     _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
     return fig
 
 
-def behaviour_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
+def behaviour_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    measured = [c for c in evaluation.courses
-                if c.behaviour is not None and c.behaviour.share_reaching is not None]
+    measured = [
+        c
+        for c in evaluation.courses
+        if c.behaviour is not None and c.behaviour.share_reaching is not None
+    ]
     if not measured:
         return None
     threshold = 100 * evaluation.settings.min_share_reaching_target
-    shares = [100 * c.behaviour.share_reaching for c in measured  # type: ignore[union-attr,operator]
-              if c.behaviour]
+    shares = [
+        100 * c.behaviour.share_reaching
+        for c in measured  # type: ignore[union-attr,operator]
+        if c.behaviour
+    ]
     fig = go.Figure()
-    fig.add_bar(y=[_short(c.title) for c in measured], x=shares, orientation="h",
-                marker_color=["#c62828" if c.flagged else "#2e7d32" for c in measured],
-                text=[format_number(s, lang, 0) + "%" for s in shares], textposition="auto",
-                name=t(lang, "evaluate.col.reaching"))
-    fig.add_vline(x=threshold, line_dash="dash", line_color="#b26a00",
-                  annotation_text=t(lang, "evaluate.chart.threshold", threshold=round(threshold)),
-                  annotation_position="top")
-    fig.update_layout(title=t(lang, "evaluate.chart.behaviour"), height=_bar_height(len(measured)),
-                      xaxis={"range": [0, 100], "title": t(lang, "evaluate.col.reaching")},
-                      showlegend=False)
+    fig.add_bar(
+        y=[_short(c.title) for c in measured],
+        x=shares,
+        orientation="h",
+        marker_color=["#c62828" if c.flagged else "#2e7d32" for c in measured],
+        text=[format_number(s, lang, 0) + "%" for s in shares],
+        textposition="auto",
+        name=t(lang, "evaluate.col.reaching"),
+    )
+    fig.add_vline(
+        x=threshold,
+        line_dash="dash",
+        line_color="#b26a00",
+        annotation_text=t(lang, "evaluate.chart.threshold", threshold=round(threshold)),
+        annotation_position="top",
+    )
+    fig.update_layout(
+        title=t(lang, "evaluate.chart.behaviour"),
+        height=_bar_height(len(measured)),
+        xaxis={"range": [0, 100], "title": t(lang, "evaluate.col.reaching")},
+        showlegend=False,
+    )
     _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
     return fig
 
 
-def change_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
+def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    rows = [(c, ch) for c in evaluation.courses if c.behaviour
-            for ch in c.behaviour.competencies if ch.mean_before is not None]
+    rows = [
+        (c, ch)
+        for c in evaluation.courses
+        if c.behaviour
+        for ch in c.behaviour.competencies
+        if ch.mean_before is not None
+    ]
     if not rows:
         return None
     names = [_short(f"{c.title} · {ch.competency}", 60) for c, ch in rows]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[ch.mean_before for _, ch in rows], orientation="h",
-                name=t(lang, "evaluate.col.before"), marker_color="#90a4ae")
-    fig.add_bar(y=names, x=[ch.mean_after for _, ch in rows], orientation="h",
-                name=t(lang, "evaluate.col.after"), marker_color="#1f4e79")
+    fig.add_bar(
+        y=names,
+        x=[ch.mean_before for _, ch in rows],
+        orientation="h",
+        name=t(lang, "evaluate.col.before"),
+        marker_color="#90a4ae",
+    )
+    fig.add_bar(
+        y=names,
+        x=[ch.mean_after for _, ch in rows],
+        orientation="h",
+        name=t(lang, "evaluate.col.after"),
+        marker_color="#1f4e79",
+    )
     targets = [(n, ch.target) for n, (_, ch) in zip(names, rows) if ch.target is not None]
     if targets:
-        fig.add_scatter(y=[n for n, _ in targets], x=[lv for _, lv in targets], mode="markers",
-                        marker={"symbol": "line-ns-open", "size": 22, "color": "#c62828",
-                                "line": {"width": 3}},
-                        name=t(lang, "evaluate.col.target"))
-    fig.update_layout(title=t(lang, "evaluate.chart.change"), barmode="group",
-                      height=_bar_height(2 * len(rows)), xaxis={"range": [0, 5]},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+        fig.add_scatter(
+            y=[n for n, _ in targets],
+            x=[lv for _, lv in targets],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 22, "color": "#c62828", "line": {"width": 3}},
+            name=t(lang, "evaluate.col.target"),
+        )
+    fig.update_layout(
+        title=t(lang, "evaluate.chart.change"),
+        barmode="group",
+        height=_bar_height(2 * len(rows)),
+        xaxis={"range": [0, 5]},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
     _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
     return fig
 
 
-def results_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
+def results_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     effects = [(c, e) for c in evaluation.courses for e in c.results]
@@ -369,15 +528,20 @@ def results_figure(evaluation: Evaluation, lang: str) -> "go.Figure | None":
         if not chosen:
             continue
         fig.add_bar(
-            y=[_short(c.title) for c, _ in chosen], x=[e.difference for _, e in chosen],
-            orientation="h", name=_short(indicator, 60),
+            y=[_short(c.title) for c, _ in chosen],
+            x=[e.difference for _, e in chosen],
+            orientation="h",
+            name=_short(indicator, 60),
             text=[t(lang, f"evaluate.favourable.{_verdict(e)}") for _, e in chosen],
             textposition="auto",
         )
-    fig.update_layout(title=t(lang, "evaluate.chart.results"), barmode="group",
-                      height=_bar_height(len(effects)),
-                      xaxis={"title": t(lang, "evaluate.col.difference"), "zeroline": True},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    fig.update_layout(
+        title=t(lang, "evaluate.chart.results"),
+        barmode="group",
+        height=_bar_height(len(effects)),
+        xaxis={"title": t(lang, "evaluate.col.difference"), "zeroline": True},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
     _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
     return fig
 
@@ -386,33 +550,68 @@ def evaluation_page(evaluation: Evaluation, lang: str) -> Page:
     flagged = [c for c in evaluation.courses if c.flagged]
     no_data = [c for c in evaluation.courses if not c.has_data]
     sections = [
-        Section(t(lang, "evaluate.section.overview"), t(lang, "evaluate.section.overview_intro"),
-                table=overview_sheet(evaluation, lang),
-                note=(t(lang, "evaluate.no_data_courses",
-                        courses=", ".join(c.title for c in no_data)) if no_data else "")),
-        Section(t(lang, "evaluate.section.reaction"), t(lang, "evaluate.section.reaction_intro"),
-                figure=reaction_figure(evaluation, lang)),
-        Section(t(lang, "evaluate.section.learning"), t(lang, "evaluate.section.learning_intro"),
-                figure=learning_figure(evaluation, lang)),
-        Section(t(lang, "evaluate.section.behaviour"), t(lang, "evaluate.section.behaviour_intro"),
-                figure=behaviour_figure(evaluation, lang),
-                table=competencies_sheet(evaluation, lang),
-                note=" ".join(f"⚠ {c.title}: {c.flag_reason}" for c in flagged)),
+        Section(
+            t(lang, "evaluate.section.overview"),
+            t(lang, "evaluate.section.overview_intro"),
+            table=overview_sheet(evaluation, lang),
+            note=(
+                t(lang, "evaluate.no_data_courses", courses=", ".join(c.title for c in no_data))
+                if no_data
+                else ""
+            ),
+        ),
+        Section(
+            t(lang, "evaluate.section.reaction"),
+            t(lang, "evaluate.section.reaction_intro"),
+            figure=reaction_figure(evaluation, lang),
+        ),
+        Section(
+            t(lang, "evaluate.section.learning"),
+            t(lang, "evaluate.section.learning_intro"),
+            figure=learning_figure(evaluation, lang),
+        ),
+        Section(
+            t(lang, "evaluate.section.behaviour"),
+            t(lang, "evaluate.section.behaviour_intro"),
+            figure=behaviour_figure(evaluation, lang),
+            table=competencies_sheet(evaluation, lang),
+            note=" ".join(f"⚠ {c.title}: {c.flag_reason}" for c in flagged),
+        ),
         Section(t(lang, "evaluate.section.change"), figure=change_figure(evaluation, lang)),
-        Section(t(lang, "evaluate.section.results"), t(lang, "evaluate.section.results_intro"),
-                figure=results_figure(evaluation, lang), table=results_sheet(evaluation, lang),
-                note=evaluation.note),
+        Section(
+            t(lang, "evaluate.section.results"),
+            t(lang, "evaluate.section.results_intro"),
+            figure=results_figure(evaluation, lang),
+            table=results_sheet(evaluation, lang),
+            note=evaluation.note,
+        ),
         Section(t(lang, "evaluate.section.sessions"), table=sessions_sheet(evaluation, lang)),
     ]
     # A section with neither chart nor rows would only say "nothing here": keep the page short.
     sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
-    return Page(title=title(evaluation, lang), lang=lang,
-                subtitle=t(lang, "evaluate.subtitle",
-                           date=format_date(evaluation.reference_date, lang)),
-                cards=cards(evaluation, lang), sections=sections,
-                notes=[t(lang, "evaluate.notes.kirkpatrick")])
+    return Page(
+        title=title(evaluation, lang),
+        lang=lang,
+        subtitle=t(lang, "evaluate.subtitle", date=format_date(evaluation.reference_date, lang)),
+        cards=cards(evaluation, lang),
+        sections=sections,
+        notes=[t(lang, "evaluate.notes.kirkpatrick")],
+    )
 
 
-__all__ = ["all_sheets", "cards", "competencies_sheet", "courses_sheet", "evaluation_dict",
-           "evaluation_json", "evaluation_json_schema", "evaluation_page", "notes_sheet", "overview_sheet",
-           "results_sheet", "sessions_sheet", "title", "SCHEMA_ID"]
+__all__ = [
+    "all_sheets",
+    "cards",
+    "competencies_sheet",
+    "courses_sheet",
+    "evaluation_dict",
+    "evaluation_json",
+    "evaluation_json_schema",
+    "evaluation_page",
+    "notes_sheet",
+    "overview_sheet",
+    "results_sheet",
+    "sessions_sheet",
+    "title",
+    "SCHEMA_ID",
+]

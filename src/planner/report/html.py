@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from planner.i18n import format_date, format_vnd, t
 from planner.io.atomic import write_atomic
@@ -41,7 +42,7 @@ class Card:
 class Section:
     title: str
     intro: str = ""
-    figure: "go.Figure | None" = None
+    figure: go.Figure | None = None
     table: Sheet | None = None
     note: str = ""
 
@@ -92,8 +93,10 @@ def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
         "title": sheet.title,
         "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
         "rows": [
-            [dict(zip(("text", "key"), format_cell(v, c, lang)), numeric=c.kind in numeric)
-             for v, c in zip(row, sheet.columns)]
+            [
+                dict(zip(("text", "key"), format_cell(v, c, lang)), numeric=c.kind in numeric)
+                for v, c in zip(row, sheet.columns)
+            ]
             for row in sheet.rows
         ],
     }
@@ -116,7 +119,7 @@ def plotly_js() -> str:
     return get_plotlyjs().replace("</script>", "<\\/script>")
 
 
-def figure_html(figure: "go.Figure", div_id: str, lang: str) -> str:
+def figure_html(figure: go.Figure, div_id: str, lang: str) -> str:
     import plotly.io as pio
 
     figure = type(figure)(figure)  # a copy: page defaults must not change the caller's figure
@@ -126,17 +129,28 @@ def figure_html(figure: "go.Figure", div_id: str, lang: str) -> str:
         template="plotly_white",
     )
     margin = figure.layout.margin
-    figure.update_layout(margin={side: getattr(margin, side) if getattr(margin, side) is not None
-                                 else default for side, default in _MARGIN.items()})
+    figure.update_layout(
+        margin={
+            side: getattr(margin, side) if getattr(margin, side) is not None else default
+            for side, default in _MARGIN.items()
+        }
+    )
     # Plotly serialises with orjson when it happens to be installed and with the standard
     # library otherwise; pin the engine so a report is byte-identical on every machine.
     engine = pio.json.config.default_engine
     pio.json.config.default_engine = "json"
     try:
         return pio.to_html(
-            figure, include_plotlyjs=False, full_html=False, div_id=div_id,
-            config={"displaylogo": False, "responsive": True, "locale": lang,
-                    "modeBarButtonsToRemove": ["sendDataToCloud"]},
+            figure,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=div_id,
+            config={
+                "displaylogo": False,
+                "responsive": True,
+                "locale": lang,
+                "modeBarButtonsToRemove": ["sendDataToCloud"],
+            },
         )
     finally:
         pio.json.config.default_engine = engine
@@ -150,9 +164,13 @@ def figure_html(figure: "go.Figure", div_id: str, lang: str) -> str:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=PackageLoader("planner.report", "templates"),
-                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("planner.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render_page(page: Page) -> str:
@@ -160,21 +178,41 @@ def render_page(page: Page) -> str:
     lang = page.lang
     sections = []
     for index, section in enumerate(page.sections, start=1):
-        sections.append({
-            "id": f"section-{index}", "title": section.title, "intro": section.intro,
-            "note": section.note,
-            "chart": figure_html(section.figure, f"chart-{index}", lang) if section.figure else None,
-            "table": _table_context(section.table, lang) if section.table else None,
-        })
+        sections.append(
+            {
+                "id": f"section-{index}",
+                "title": section.title,
+                "intro": section.intro,
+                "note": section.note,
+                "chart": figure_html(section.figure, f"chart-{index}", lang)
+                if section.figure
+                else None,
+                "table": _table_context(section.table, lang) if section.table else None,
+            }
+        )
     labels = {key: t(lang, f"html.{key}") for key in ("contents", "sort_hint", "no_rows", "print")}
     template = _environment().get_template("page.html.j2")
-    return template.render(page=page, lang=lang, sections=sections, labels=labels,
-                           plotly_js=plotly_js(), has_charts=any(s["chart"] for s in sections))
+    return template.render(
+        page=page,
+        lang=lang,
+        sections=sections,
+        labels=labels,
+        plotly_js=plotly_js(),
+        has_charts=any(s["chart"] for s in sections),
+    )
 
 
 def write_page(path: Path, page: Page) -> None:
     write_atomic(path, render_page(page))
 
 
-__all__ = ["Card", "Page", "Section", "figure_html", "format_cell", "format_number",
-           "render_page", "write_page"]
+__all__ = [
+    "Card",
+    "Page",
+    "Section",
+    "figure_html",
+    "format_cell",
+    "format_number",
+    "render_page",
+    "write_page",
+]

@@ -31,8 +31,14 @@ if TYPE_CHECKING:
 
 KINDS = ("qualification", "competency", "mandatory")
 PALETTE_KINDS = {"qualification": "#1f4e79", "competency": "#2e7d32", "mandatory": "#b26a00"}
-COLOURS = {"met": "#2e7d32", "open": "#c9d3de", "used": "#1f4e79", "left": "#9ecae1",
-           "seats": "#d9e2ec", "over": "#c62828"}
+COLOURS = {
+    "met": "#2e7d32",
+    "open": "#c9d3de",
+    "used": "#1f4e79",
+    "left": "#9ecae1",
+    "seats": "#d9e2ec",
+    "over": "#c62828",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,8 +55,9 @@ class AssignmentOut(_Out):
     session: str
     year: int
     cost: int = Field(ge=0, description="VND")
-    funding_source: Literal["ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan",
-                            "ca_nhan", "xa_hoi_hoa"]
+    funding_source: Literal[
+        "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa"
+    ]
     needs: list[str] = Field(min_length=1, description="needs the assignment closes")
     reason: str = Field(min_length=1)
 
@@ -58,8 +65,16 @@ class AssignmentOut(_Out):
 class UnmetOut(_Out):
     official_id: str
     need: str
-    cause: Literal["no_course", "not_eligible", "prerequisite", "seats", "budget",
-                   "time_limit_per_official", "unit_share", "term"]
+    cause: Literal[
+        "no_course",
+        "not_eligible",
+        "prerequisite",
+        "seats",
+        "budget",
+        "time_limit_per_official",
+        "unit_share",
+        "term",
+    ]
     detail: str = Field(min_length=1)
 
 
@@ -82,14 +97,19 @@ class PlanOut(_Out):
     unmet: list[UnmetOut]
     totals: dict[str, Any] = Field(
         description="cost per year and funding source, seats used per session, needs met / "
-                    "total per kind")
+        "total per kind"
+    )
     infeasible: InfeasibleOut | None = None
 
 
 def plan_json_schema() -> dict[str, Any]:
     schema = PlanOut.model_json_schema()
-    return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://planner.local/schemas/plan.json", "title": "planner plan"}
+    return {
+        **schema,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://planner.local/schemas/plan.json",
+        "title": "planner plan",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,13 +120,13 @@ def plan_json_schema() -> dict[str, Any]:
 class PlanReport:
     """A plan with the case and assessment it was made from, in one language."""
 
-    case: "Case"
-    plan: "PlanResult"
-    assessment: "Assessment"
+    case: Case
+    plan: PlanResult
+    assessment: Assessment
     lang: str
 
     @classmethod
-    def of(cls, case: "Case", plan: "PlanResult", lang: str) -> "PlanReport":
+    def of(cls, case: Case, plan: PlanResult, lang: str) -> PlanReport:
         from planner.assess.needs import assess_case
 
         # The same assessment the plan was built from (pure and deterministic).
@@ -117,7 +137,7 @@ class PlanReport:
         return {o.id: o for o in self.case.officials}
 
     @cached_property
-    def needs(self) -> dict[tuple[str, str], "Need"]:
+    def needs(self) -> dict[tuple[str, str], Need]:
         return {(n.official_id, n.need): n for n in self.assessment.needs}
 
     @cached_property
@@ -149,7 +169,7 @@ class PlanReport:
     def source(self, source: str) -> str:
         return funding_label(source, self.lang)
 
-    def is_met(self, need: "Need") -> bool:
+    def is_met(self, need: Need) -> bool:
         return (need.official_id, need.need) not in self.unmet_keys
 
     @cached_property
@@ -203,27 +223,53 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
     rows = [
         (t(lang, "report.plan.case"), plan.name or r.case.config.name),
         (t(lang, "report.plan.reference_date"), format_date(r.case.reference_date, lang)),
-        (t(lang, "report.plan.years"), f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])),
+        (
+            t(lang, "report.plan.years"),
+            f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
+        ),
         (t(lang, "report.plan.status"), t(lang, f"plan.status.{plan.status}")),
         (t(lang, "report.plan.officials"), format_number(len(r.case.officials), lang)),
-        (t(lang, "report.plan.trained"),
-         format_number(plan.totals.get("officials_trained", len({a.official_id for a in plan.assignments})), lang)),
+        (
+            t(lang, "report.plan.trained"),
+            format_number(
+                plan.totals.get(
+                    "officials_trained", len({a.official_id for a in plan.assignments})
+                ),
+                lang,
+            ),
+        ),
         (t(lang, "report.plan.assignments"), format_number(len(plan.assignments), lang)),
-        (t(lang, "report.plan.needs_met"), _share_text(everything["met"], everything["total"], lang)),
+        (
+            t(lang, "report.plan.needs_met"),
+            _share_text(everything["met"], everything["total"], lang),
+        ),
     ]
     for kind in KINDS:
         if kind in needs:
-            rows.append((t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
-                         _share_text(needs[kind]["met"], needs[kind]["total"], lang)))
+            rows.append(
+                (
+                    t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
+                    _share_text(needs[kind]["met"], needs[kind]["total"], lang),
+                )
+            )
     rows += [
         (t(lang, "report.plan.cost"), format_vnd(cost_total, lang)),
         (t(lang, "report.plan.budget"), format_vnd(budget_total, lang)),
         (t(lang, "report.plan.left"), format_vnd(budget_total - cost_total, lang)),
-        (t(lang, "report.plan.sessions_running"),
-         format_number(plan.totals.get("sessions_running", 0), lang)),
-        (t(lang, "report.plan.objective"),
-         t(lang, "report.plan.objective_value", objective=format_number(plan.objective, lang),
-           bound=format_number(plan.bound, lang), gap=format_number(100 * plan.gap, lang, 1))),
+        (
+            t(lang, "report.plan.sessions_running"),
+            format_number(plan.totals.get("sessions_running", 0), lang),
+        ),
+        (
+            t(lang, "report.plan.objective"),
+            t(
+                lang,
+                "report.plan.objective_value",
+                objective=format_number(plan.objective, lang),
+                bound=format_number(plan.bound, lang),
+                gap=format_number(100 * plan.gap, lang, 1),
+            ),
+        ),
     ]
     if with_run:
         rows.append((t(lang, "report.plan.engine"), f"{plan.engine}, seed {plan.seed}"))
@@ -241,41 +287,69 @@ def summary_text(r: PlanReport) -> str:
     rows = summary_rows(r, with_run=False)
     width = max(len(label) for label, _ in rows)
     title = t(r.lang, "report.plan.title", name=r.plan.name or r.case.config.name)
-    return "\n".join([title, "=" * len(title)]
-                     + [f"{label.ljust(width)}  {value}" for label, value in rows]) + "\n"
+    return (
+        "\n".join(
+            [title, "=" * len(title)] + [f"{label.ljust(width)}  {value}" for label, value in rows]
+        )
+        + "\n"
+    )
 
 
 def summary_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    return Sheet(t(lang, "report.plan.sheet.summary"),
-                 [Column(t(lang, "plan.table.item"), width=34), Column(t(lang, "plan.table.value"), width=60)],
-                 [list(row) for row in summary_rows(r)])
+    return Sheet(
+        t(lang, "report.plan.sheet.summary"),
+        [
+            Column(t(lang, "plan.table.item"), width=34),
+            Column(t(lang, "plan.table.value"), width=60),
+        ],
+        [list(row) for row in summary_rows(r)],
+    )
 
 
 def needs_sheet(r: PlanReport) -> Sheet:
     from planner.report.assessment import describe_current, describe_target
 
     lang = r.lang
-    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
-               Column(t(lang, "table.unit")), Column(t(lang, "table.need"), width=36),
-               Column(t(lang, "report.col.need_id")), Column(t(lang, "table.kind")),
-               Column(t(lang, "table.target")), Column(t(lang, "table.current")),
-               Column(t(lang, "table.priority"), "int"), Column(t(lang, "table.deadline"), "date"),
-               Column(t(lang, "table.overdue")), Column(t(lang, "report.col.in_plan")),
-               Column(t(lang, "report.col.planned_session")),
-               Column(t(lang, "table.reason"), width=80), Column(t(lang, "table.reference"), width=40)]
+    columns = [
+        Column(t(lang, "report.col.official_id")),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.need"), width=36),
+        Column(t(lang, "report.col.need_id")),
+        Column(t(lang, "table.kind")),
+        Column(t(lang, "table.target")),
+        Column(t(lang, "table.current")),
+        Column(t(lang, "table.priority"), "int"),
+        Column(t(lang, "table.deadline"), "date"),
+        Column(t(lang, "table.overdue")),
+        Column(t(lang, "report.col.in_plan")),
+        Column(t(lang, "report.col.planned_session")),
+        Column(t(lang, "table.reason"), width=80),
+        Column(t(lang, "table.reference"), width=40),
+    ]
     rows = []
     for need in r.assessment.needs:
         assignment = r.closed_by.get((need.official_id, need.need))
-        rows.append([
-            need.official_id, r.name(need.official_id), r.unit(need.official_id),
-            r.need_label(need.official_id, need.need), need.need, t(lang, f"kind.{need.kind}"),
-            describe_target(need, lang), describe_current(need, lang), need.priority, need.deadline,
-            t(lang, "yes") if need.overdue else t(lang, "no"),
-            t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
-            f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
-            need.reason, need.reference.cite(),
-        ])
+        rows.append(
+            [
+                need.official_id,
+                r.name(need.official_id),
+                r.unit(need.official_id),
+                r.need_label(need.official_id, need.need),
+                need.need,
+                t(lang, f"kind.{need.kind}"),
+                describe_target(need, lang),
+                describe_current(need, lang),
+                need.priority,
+                need.deadline,
+                t(lang, "yes") if need.overdue else t(lang, "no"),
+                t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
+                f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
+                need.reason,
+                need.reference.cite(),
+            ]
+        )
     return Sheet(t(lang, "report.plan.sheet.needs"), columns, rows)
 
 
@@ -286,52 +360,93 @@ def _date(text: str) -> dt.date | None:
 def assignments_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     sessions = {s.id: s for c in r.case.catalog.courses.values() for s in c.sessions}
-    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
-               Column(t(lang, "table.unit")), Column(t(lang, "table.course"), width=44),
-               Column(t(lang, "report.col.course_id")), Column(t(lang, "plan.table.session")),
-               Column(t(lang, "plan.table.year")), Column(t(lang, "plan.table.start"), "date"),
-               Column(t(lang, "plan.table.end"), "date"), Column(t(lang, "report.col.location")),
-               Column(t(lang, "plan.table.cost"), "vnd"), Column(t(lang, "plan.table.source")),
-               Column(t(lang, "plan.table.needs"), width=40), Column(t(lang, "plan.table.reason"), width=80)]
+    columns = [
+        Column(t(lang, "report.col.official_id")),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.course"), width=44),
+        Column(t(lang, "report.col.course_id")),
+        Column(t(lang, "plan.table.session")),
+        Column(t(lang, "plan.table.year")),
+        Column(t(lang, "plan.table.start"), "date"),
+        Column(t(lang, "plan.table.end"), "date"),
+        Column(t(lang, "report.col.location")),
+        Column(t(lang, "plan.table.cost"), "vnd"),
+        Column(t(lang, "plan.table.source")),
+        Column(t(lang, "plan.table.needs"), width=40),
+        Column(t(lang, "plan.table.reason"), width=80),
+    ]
     rows = []
     for a in r.plan.assignments:
         session = sessions.get(a.session)
-        rows.append([
-            a.official_id, r.name(a.official_id), r.unit(a.official_id), r.course_title(a.course),
-            a.course, a.session, str(a.year), _date(a.start) or (session.start if session else None),
-            _date(a.end) or (session.end if session else None),
-            session.location if session else "", a.cost, r.source(a.funding_source),
-            "; ".join(r.need_label(a.official_id, n) for n in a.needs), a.reason,
-        ])
+        rows.append(
+            [
+                a.official_id,
+                r.name(a.official_id),
+                r.unit(a.official_id),
+                r.course_title(a.course),
+                a.course,
+                a.session,
+                str(a.year),
+                _date(a.start) or (session.start if session else None),
+                _date(a.end) or (session.end if session else None),
+                session.location if session else "",
+                a.cost,
+                r.source(a.funding_source),
+                "; ".join(r.need_label(a.official_id, n) for n in a.needs),
+                a.reason,
+            ]
+        )
     return Sheet(t(lang, "report.plan.sheet.plan"), columns, rows)
 
 
 def unmet_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    columns = [Column(t(lang, "report.col.official_id")), Column(t(lang, "table.official")),
-               Column(t(lang, "table.unit")), Column(t(lang, "table.need"), width=36),
-               Column(t(lang, "report.col.need_id")), Column(t(lang, "table.kind")),
-               Column(t(lang, "table.priority"), "int"), Column(t(lang, "plan.table.cause")),
-               Column(t(lang, "plan.table.detail"), width=100)]
+    columns = [
+        Column(t(lang, "report.col.official_id")),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.need"), width=36),
+        Column(t(lang, "report.col.need_id")),
+        Column(t(lang, "table.kind")),
+        Column(t(lang, "table.priority"), "int"),
+        Column(t(lang, "plan.table.cause")),
+        Column(t(lang, "plan.table.detail"), width=100),
+    ]
     rows = []
     for u in r.plan.unmet:
         need = r.needs.get((u.official_id, u.need))
         kind = u.kind or (need.kind if need else "")
-        rows.append([u.official_id, r.name(u.official_id), r.unit(u.official_id),
-                     r.need_label(u.official_id, u.need), u.need,
-                     t(lang, f"kind.{kind}") if kind else "",
-                     u.priority or (need.priority if need else 0),
-                     t(lang, f"optimise.cause.{u.cause}"), u.detail])
+        rows.append(
+            [
+                u.official_id,
+                r.name(u.official_id),
+                r.unit(u.official_id),
+                r.need_label(u.official_id, u.need),
+                u.need,
+                t(lang, f"kind.{kind}") if kind else "",
+                u.priority or (need.priority if need else 0),
+                t(lang, f"optimise.cause.{u.cause}"),
+                u.detail,
+            ]
+        )
     return Sheet(t(lang, "report.plan.sheet.unmet"), columns, rows)
 
 
 def budget_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    columns = [Column(t(lang, "plan.table.year")), Column(t(lang, "plan.table.source"), width=28),
-               Column(t(lang, "report.col.budget"), "vnd"), Column(t(lang, "report.col.used"), "vnd"),
-               Column(t(lang, "report.col.left"), "vnd"), Column(t(lang, "report.col.used_pct"), "float")]
+    columns = [
+        Column(t(lang, "plan.table.year")),
+        Column(t(lang, "plan.table.source"), width=28),
+        Column(t(lang, "report.col.budget"), "vnd"),
+        Column(t(lang, "report.col.used"), "vnd"),
+        Column(t(lang, "report.col.left"), "vnd"),
+        Column(t(lang, "report.col.used_pct"), "float"),
+    ]
     # Years as text: a number column would print 2026 as "2.026" in Vietnamese.
-    rows: list[list[Any]] = [[str(y), r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows]
+    rows: list[list[Any]] = [
+        [str(y), r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows
+    ]
     budget = sum(b for _, _, b, _ in r.budget_rows)
     cost = sum(c for _, _, _, c in r.budget_rows)
     rows.append([None, t(lang, "table.total"), budget, cost, budget - cost, _pct(cost, budget)])
@@ -365,48 +480,95 @@ def unit_lines(r: PlanReport) -> list[UnitLine]:
     out = []
     for unit in sorted(staff):
         by_kind = {k: (v[0], v[1]) for k, v in sorted(kinds[unit].items())}
-        out.append(UnitLine(unit, staff[unit], len(trained[unit]),
-                            sum(v[1] for v in by_kind.values()), sum(v[0] for v in by_kind.values()),
-                            cost[unit], by_kind))
+        out.append(
+            UnitLine(
+                unit,
+                staff[unit],
+                len(trained[unit]),
+                sum(v[1] for v in by_kind.values()),
+                sum(v[0] for v in by_kind.values()),
+                cost[unit],
+                by_kind,
+            )
+        )
     return out
 
 
 def units_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    columns = [Column(t(lang, "table.unit"), width=28), Column(t(lang, "table.officials"), "int"),
-               Column(t(lang, "report.col.trained"), "int"), Column(t(lang, "report.col.needs"), "int"),
-               Column(t(lang, "report.col.met"), "int"), Column(t(lang, "report.col.open"), "int"),
-               Column(t(lang, "report.col.met_pct"), "float"),
-               *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
-               Column(t(lang, "report.col.cost"), "vnd")]
+    columns = [
+        Column(t(lang, "table.unit"), width=28),
+        Column(t(lang, "table.officials"), "int"),
+        Column(t(lang, "report.col.trained"), "int"),
+        Column(t(lang, "report.col.needs"), "int"),
+        Column(t(lang, "report.col.met"), "int"),
+        Column(t(lang, "report.col.open"), "int"),
+        Column(t(lang, "report.col.met_pct"), "float"),
+        *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
+        Column(t(lang, "report.col.cost"), "vnd"),
+    ]
     rows = []
     for line in unit_lines(r):
-        rows.append([line.unit, line.officials, line.trained, line.needs, line.met,
-                     line.needs - line.met, _pct(line.met, line.needs),
-                     *[f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
-                       for k in KINDS],
-                     line.cost])
+        rows.append(
+            [
+                line.unit,
+                line.officials,
+                line.trained,
+                line.needs,
+                line.met,
+                line.needs - line.met,
+                _pct(line.met, line.needs),
+                *[
+                    f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
+                    for k in KINDS
+                ],
+                line.cost,
+            ]
+        )
     return Sheet(t(lang, "report.plan.sheet.units"), columns, rows)
 
 
 def sessions_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
-    columns = [Column(t(lang, "table.course"), width=44), Column(t(lang, "plan.table.session")),
-               Column(t(lang, "plan.table.start"), "date"), Column(t(lang, "plan.table.end"), "date"),
-               Column(t(lang, "report.col.location")), Column(t(lang, "report.col.seats"), "int"),
-               Column(t(lang, "report.col.seats_used"), "int"), Column(t(lang, "report.col.fill_pct"), "float")]
-    rows = [[course.title.in_lang(lang), session.id, session.start, session.end, session.location,
-             session.seats, used, _pct(used, session.seats)]
-            for course, session, used in r.sessions]
+    columns = [
+        Column(t(lang, "table.course"), width=44),
+        Column(t(lang, "plan.table.session")),
+        Column(t(lang, "plan.table.start"), "date"),
+        Column(t(lang, "plan.table.end"), "date"),
+        Column(t(lang, "report.col.location")),
+        Column(t(lang, "report.col.seats"), "int"),
+        Column(t(lang, "report.col.seats_used"), "int"),
+        Column(t(lang, "report.col.fill_pct"), "float"),
+    ]
+    rows = [
+        [
+            course.title.in_lang(lang),
+            session.id,
+            session.start,
+            session.end,
+            session.location,
+            session.seats,
+            used,
+            _pct(used, session.seats),
+        ]
+        for course, session, used in r.sessions
+    ]
     return Sheet(t(lang, "report.plan.sheet.sessions"), columns, rows)
 
 
 def plan_workbook_sheets(r: PlanReport) -> list[Sheet]:
-    return [summary_sheet(r), needs_sheet(r), assignments_sheet(r), unmet_sheet(r),
-            budget_sheet(r), units_sheet(r), sessions_sheet(r)]
+    return [
+        summary_sheet(r),
+        needs_sheet(r),
+        assignments_sheet(r),
+        unmet_sheet(r),
+        budget_sheet(r),
+        units_sheet(r),
+        sessions_sheet(r),
+    ]
 
 
-def write_plan_xlsx(path: Path, case: "Case", plan: "PlanResult", lang: str) -> None:
+def write_plan_xlsx(path: Path, case: Case, plan: PlanResult, lang: str) -> None:
     write_xlsx(path, plan_workbook_sheets(PlanReport.of(case, plan, lang)))
 
 
@@ -418,18 +580,24 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def hbar_layout(fig: "go.Figure", title: str, names: list[str], lang: str, x_title: str = "") -> None:
+def hbar_layout(
+    fig: go.Figure, title: str, names: list[str], lang: str, x_title: str = ""
+) -> None:
     """Stacked horizontal bars with fixed room for the labels (plotly's automatic margin can
     loop on long Vietnamese labels) and the legend above."""
     longest = max((len(n) for n in names), default=10)
     fig.update_yaxes(automargin=False, autorange="reversed")
-    fig.update_layout(title=title, barmode="stack", height=max(300, 90 + 28 * len(names)),
-                      margin={"l": min(380, 24 + 7 * longest), "t": 60, "b": 50},
-                      xaxis={"title": x_title},
-                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    fig.update_layout(
+        title=title,
+        barmode="stack",
+        height=max(300, 90 + 28 * len(names)),
+        margin={"l": min(380, 24 + 7 * longest), "t": 60, "b": 50},
+        xaxis={"title": x_title},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
 
 
-def units_figure(r: PlanReport) -> "go.Figure | None":
+def units_figure(r: PlanReport) -> go.Figure | None:
     import plotly.graph_objects as go
 
     lines = [line for line in unit_lines(r) if line.needs]
@@ -438,15 +606,25 @@ def units_figure(r: PlanReport) -> "go.Figure | None":
     lang = r.lang
     names = [_short(line.unit) for line in lines]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[line.met for line in lines], orientation="h",
-                name=t(lang, "report.met"), marker_color=COLOURS["met"])
-    fig.add_bar(y=names, x=[line.needs - line.met for line in lines], orientation="h",
-                name=t(lang, "report.open"), marker_color=COLOURS["open"])
+    fig.add_bar(
+        y=names,
+        x=[line.met for line in lines],
+        orientation="h",
+        name=t(lang, "report.met"),
+        marker_color=COLOURS["met"],
+    )
+    fig.add_bar(
+        y=names,
+        x=[line.needs - line.met for line in lines],
+        orientation="h",
+        name=t(lang, "report.open"),
+        marker_color=COLOURS["open"],
+    )
     hbar_layout(fig, t(lang, "report.plan.chart.units"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 
-def kinds_figure(r: PlanReport) -> "go.Figure | None":
+def kinds_figure(r: PlanReport) -> go.Figure | None:
     import plotly.graph_objects as go
 
     needs = r.plan.totals.get("needs", {})
@@ -456,17 +634,27 @@ def kinds_figure(r: PlanReport) -> "go.Figure | None":
     lang = r.lang
     names = [t(lang, f"kind.{k}") for k in kinds]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[needs[k]["met"] for k in kinds], orientation="h",
-                name=t(lang, "report.met"), marker_color=COLOURS["met"],
-                text=[_share_text(needs[k]["met"], needs[k]["total"], lang) for k in kinds],
-                textposition="auto")
-    fig.add_bar(y=names, x=[needs[k]["total"] - needs[k]["met"] for k in kinds], orientation="h",
-                name=t(lang, "report.open"), marker_color=COLOURS["open"])
+    fig.add_bar(
+        y=names,
+        x=[needs[k]["met"] for k in kinds],
+        orientation="h",
+        name=t(lang, "report.met"),
+        marker_color=COLOURS["met"],
+        text=[_share_text(needs[k]["met"], needs[k]["total"], lang) for k in kinds],
+        textposition="auto",
+    )
+    fig.add_bar(
+        y=names,
+        x=[needs[k]["total"] - needs[k]["met"] for k in kinds],
+        orientation="h",
+        name=t(lang, "report.open"),
+        marker_color=COLOURS["open"],
+    )
     hbar_layout(fig, t(lang, "report.plan.chart.kinds"), names, lang, t(lang, "report.col.needs"))
     return fig
 
 
-def budget_figure(r: PlanReport) -> "go.Figure | None":
+def budget_figure(r: PlanReport) -> go.Figure | None:
     import plotly.graph_objects as go
 
     rows = [row for row in r.budget_rows if row[2] or row[3]]
@@ -475,17 +663,31 @@ def budget_figure(r: PlanReport) -> "go.Figure | None":
     lang = r.lang
     names = [f"{y} · {r.source(s)}" for y, s, _, _ in rows]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[c / 1e6 for _, _, _, c in rows], orientation="h",
-                name=t(lang, "report.col.used"), marker_color=COLOURS["used"],
-                hovertext=[format_vnd(c, lang) for _, _, _, c in rows], hoverinfo="text+name")
-    fig.add_bar(y=names, x=[max(0, b - c) / 1e6 for _, _, b, c in rows], orientation="h",
-                name=t(lang, "report.col.left"), marker_color=COLOURS["left"],
-                hovertext=[format_vnd(b - c, lang) for _, _, b, c in rows], hoverinfo="text+name")
-    hbar_layout(fig, t(lang, "report.plan.chart.budget"), names, lang, t(lang, "report.million_vnd"))
+    fig.add_bar(
+        y=names,
+        x=[c / 1e6 for _, _, _, c in rows],
+        orientation="h",
+        name=t(lang, "report.col.used"),
+        marker_color=COLOURS["used"],
+        hovertext=[format_vnd(c, lang) for _, _, _, c in rows],
+        hoverinfo="text+name",
+    )
+    fig.add_bar(
+        y=names,
+        x=[max(0, b - c) / 1e6 for _, _, b, c in rows],
+        orientation="h",
+        name=t(lang, "report.col.left"),
+        marker_color=COLOURS["left"],
+        hovertext=[format_vnd(b - c, lang) for _, _, b, c in rows],
+        hoverinfo="text+name",
+    )
+    hbar_layout(
+        fig, t(lang, "report.plan.chart.budget"), names, lang, t(lang, "report.million_vnd")
+    )
     return fig
 
 
-def seats_figure(r: PlanReport) -> "go.Figure | None":
+def seats_figure(r: PlanReport) -> go.Figure | None:
     """Seats used against seats offered, for every session that runs in the plan."""
     import plotly.graph_objects as go
 
@@ -495,16 +697,27 @@ def seats_figure(r: PlanReport) -> "go.Figure | None":
     lang = r.lang
     names = [f"{s.id} · {_short(c.title.in_lang(lang), 30)}" for c, s, _ in running]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[used for _, _, used in running], orientation="h",
-                name=t(lang, "report.col.seats_used"), marker_color=COLOURS["used"],
-                text=[f"{used}/{s.seats}" for _, s, used in running], textposition="auto")
-    fig.add_bar(y=names, x=[max(0, s.seats - used) for _, s, used in running], orientation="h",
-                name=t(lang, "report.seats_free"), marker_color=COLOURS["seats"])
+    fig.add_bar(
+        y=names,
+        x=[used for _, _, used in running],
+        orientation="h",
+        name=t(lang, "report.col.seats_used"),
+        marker_color=COLOURS["used"],
+        text=[f"{used}/{s.seats}" for _, s, used in running],
+        textposition="auto",
+    )
+    fig.add_bar(
+        y=names,
+        x=[max(0, s.seats - used) for _, s, used in running],
+        orientation="h",
+        name=t(lang, "report.seats_free"),
+        marker_color=COLOURS["seats"],
+    )
     hbar_layout(fig, t(lang, "report.plan.chart.seats"), names, lang, t(lang, "report.col.seats"))
     return fig
 
 
-def causes_figure(r: PlanReport) -> "go.Figure | None":
+def causes_figure(r: PlanReport) -> go.Figure | None:
     import plotly.graph_objects as go
 
     causes = Counter(u.cause for u in r.plan.unmet)
@@ -514,9 +727,15 @@ def causes_figure(r: PlanReport) -> "go.Figure | None":
     ordered = causes.most_common()
     names = [t(lang, f"optimise.cause.{c}") for c, _ in ordered]
     fig = go.Figure()
-    fig.add_bar(y=names, x=[n for _, n in ordered], orientation="h", marker_color=COLOURS["over"],
-                text=[str(n) for _, n in ordered], textposition="auto",
-                name=t(lang, "report.plan.sheet.unmet"))
+    fig.add_bar(
+        y=names,
+        x=[n for _, n in ordered],
+        orientation="h",
+        marker_color=COLOURS["over"],
+        text=[str(n) for _, n in ordered],
+        textposition="auto",
+        name=t(lang, "report.plan.sheet.unmet"),
+    )
     hbar_layout(fig, t(lang, "report.plan.chart.causes"), names, lang, t(lang, "report.col.needs"))
     fig.update_layout(showlegend=False)
     return fig
@@ -533,52 +752,109 @@ def plan_cards(r: PlanReport) -> list[Card]:
     budget = sum(b for _, _, b, _ in r.budget_rows)
     cost = sum(c for _, _, _, c in r.budget_rows)
     return [
-        Card(t(lang, "report.plan.needs_met"), f"{format_number(share, lang, 1)}%",
-             t(lang, "report.card.of", part=format_number(everything["met"], lang),
-               whole=format_number(everything["total"], lang)),
-             "good" if share >= 80 else "warn" if share >= 50 else "bad"),
-        Card(t(lang, "report.plan.trained"), format_number(plan.totals.get("officials_trained", 0), lang),
-             t(lang, "report.card.of_officials", whole=format_number(len(r.case.officials), lang))),
+        Card(
+            t(lang, "report.plan.needs_met"),
+            f"{format_number(share, lang, 1)}%",
+            t(
+                lang,
+                "report.card.of",
+                part=format_number(everything["met"], lang),
+                whole=format_number(everything["total"], lang),
+            ),
+            "good" if share >= 80 else "warn" if share >= 50 else "bad",
+        ),
+        Card(
+            t(lang, "report.plan.trained"),
+            format_number(plan.totals.get("officials_trained", 0), lang),
+            t(lang, "report.card.of_officials", whole=format_number(len(r.case.officials), lang)),
+        ),
         # Millions in the card (a full VND figure does not fit); exact figures in the note.
-        Card(t(lang, "report.plan.cost"), t(lang, "report.million_short", value=format_number(cost / 1e6, lang, 1)),
-             t(lang, "report.card.of_budget", budget=format_vnd(budget, lang))),
-        Card(t(lang, "report.plan.sessions_running"), format_number(plan.totals.get("sessions_running", 0), lang)),
-        Card(t(lang, "report.plan.unmet"), format_number(len(plan.unmet), lang),
-             tone="good" if not plan.unmet else "warn"),
-        Card(t(lang, "report.plan.status"), t(lang, f"plan.status.{plan.status}"),
-             t(lang, "report.card.gap", gap=format_number(100 * plan.gap, lang, 1)),
-             "good" if plan.status == "optimal" else "neutral"),
+        Card(
+            t(lang, "report.plan.cost"),
+            t(lang, "report.million_short", value=format_number(cost / 1e6, lang, 1)),
+            t(lang, "report.card.of_budget", budget=format_vnd(budget, lang)),
+        ),
+        Card(
+            t(lang, "report.plan.sessions_running"),
+            format_number(plan.totals.get("sessions_running", 0), lang),
+        ),
+        Card(
+            t(lang, "report.plan.unmet"),
+            format_number(len(plan.unmet), lang),
+            tone="good" if not plan.unmet else "warn",
+        ),
+        Card(
+            t(lang, "report.plan.status"),
+            t(lang, f"plan.status.{plan.status}"),
+            t(lang, "report.card.gap", gap=format_number(100 * plan.gap, lang, 1)),
+            "good" if plan.status == "optimal" else "neutral",
+        ),
     ]
 
 
 def plan_page(r: PlanReport) -> Page:
     lang = r.lang
     sections = [
-        Section(t(lang, "report.plan.section.units"), t(lang, "report.plan.section.units_intro"),
-                figure=units_figure(r), table=units_sheet(r)),
+        Section(
+            t(lang, "report.plan.section.units"),
+            t(lang, "report.plan.section.units_intro"),
+            figure=units_figure(r),
+            table=units_sheet(r),
+        ),
         Section(t(lang, "report.plan.section.kinds"), figure=kinds_figure(r)),
-        Section(t(lang, "report.plan.section.budget"), t(lang, "report.plan.section.budget_intro"),
-                figure=budget_figure(r), table=budget_sheet(r)),
-        Section(t(lang, "report.plan.section.seats"), t(lang, "report.plan.section.seats_intro"),
-                figure=seats_figure(r), table=sessions_sheet(r)),
-        Section(t(lang, "report.plan.section.plan"), t(lang, "report.plan.section.plan_intro"),
-                table=assignments_sheet(r)),
-        Section(t(lang, "report.plan.section.unmet"), t(lang, "report.plan.section.unmet_intro"),
-                figure=causes_figure(r), table=unmet_sheet(r)),
+        Section(
+            t(lang, "report.plan.section.budget"),
+            t(lang, "report.plan.section.budget_intro"),
+            figure=budget_figure(r),
+            table=budget_sheet(r),
+        ),
+        Section(
+            t(lang, "report.plan.section.seats"),
+            t(lang, "report.plan.section.seats_intro"),
+            figure=seats_figure(r),
+            table=sessions_sheet(r),
+        ),
+        Section(
+            t(lang, "report.plan.section.plan"),
+            t(lang, "report.plan.section.plan_intro"),
+            table=assignments_sheet(r),
+        ),
+        Section(
+            t(lang, "report.plan.section.unmet"),
+            t(lang, "report.plan.section.unmet_intro"),
+            figure=causes_figure(r),
+            table=unmet_sheet(r),
+        ),
     ]
     sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
-    return Page(title=t(lang, "report.plan.title", name=r.plan.name or r.case.config.name), lang=lang,
-                subtitle=t(lang, "report.plan.subtitle",
-                           date=format_date(r.case.reference_date, lang),
-                           years=" – ".join(str(y) for y in sorted({r.plan.years[0], r.plan.years[-1]}))
-                           if r.plan.years else ""),
-                cards=plan_cards(r), sections=sections,
-                notes=[t(lang, "report.plan.note.objective"), t(lang, "report.note.sort")])
+    return Page(
+        title=t(lang, "report.plan.title", name=r.plan.name or r.case.config.name),
+        lang=lang,
+        subtitle=t(
+            lang,
+            "report.plan.subtitle",
+            date=format_date(r.case.reference_date, lang),
+            years=" – ".join(str(y) for y in sorted({r.plan.years[0], r.plan.years[-1]}))
+            if r.plan.years
+            else "",
+        ),
+        cards=plan_cards(r),
+        sections=sections,
+        notes=[t(lang, "report.plan.note.objective"), t(lang, "report.note.sort")],
+    )
 
 
-def write_plan_html(path: Path, case: "Case", plan: "PlanResult", lang: str) -> None:
+def write_plan_html(path: Path, case: Case, plan: PlanResult, lang: str) -> None:
     write_page(path, plan_page(PlanReport.of(case, plan, lang)))
 
 
-__all__ = ["PlanReport", "funding_label", "plan_json_schema", "plan_page", "plan_workbook_sheets",
-           "summary_text", "write_plan_html", "write_plan_xlsx"]
+__all__ = [
+    "PlanReport",
+    "funding_label",
+    "plan_json_schema",
+    "plan_page",
+    "plan_workbook_sheets",
+    "summary_text",
+    "write_plan_html",
+    "write_plan_xlsx",
+]

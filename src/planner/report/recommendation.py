@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from planner.domain.catalog import Catalog
-from planner.i18n import t
 from planner.domain.profile import Official
+from planner.i18n import t
 from planner.recommend.candidates import Recommendations
 from planner.report.tabular import Column, Sheet
 
@@ -20,8 +21,9 @@ def summary_line(recs: Recommendations, lang: str) -> str:
     total = len(recs.recommendations)
     with_candidates = sum(1 for r in recs.recommendations if r.candidates)
     share = round(100 * recs.share_with_candidates(), 1)
-    return t(lang, "table.recommend.summary", with_candidates=with_candidates, needs=total,
-             share=share)
+    return t(
+        lang, "table.recommend.summary", with_candidates=with_candidates, needs=total, share=share
+    )
 
 
 def recommendations_sheet(
@@ -30,28 +32,60 @@ def recommendations_sheet(
     """One row per (need, course): candidates first (best score first), then exclusions."""
     by_id = {o.id: o for o in officials}
     columns = [
-        Column("id"), Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
-        Column(t(lang, "table.need")), Column("course"), Column(t(lang, "table.course"), width=50),
-        Column(t(lang, "table.score"), "int"), Column(t(lang, "table.sessions"), width=30),
-        Column(t(lang, "table.cause")), Column(t(lang, "table.detail"), width=90),
+        Column("id"),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "table.need")),
+        Column("course"),
+        Column(t(lang, "table.course"), width=50),
+        Column(t(lang, "table.score"), "int"),
+        Column(t(lang, "table.sessions"), width=30),
+        Column(t(lang, "table.cause")),
+        Column(t(lang, "table.detail"), width=90),
     ]
     rows: list[list[Any]] = []
     for rec in recs.recommendations:
         official = by_id.get(rec.official_id)
-        head = [rec.official_id, official.full_name if official else "",
-                official.unit if official else "", rec.need]
+        head = [
+            rec.official_id,
+            official.full_name if official else "",
+            official.unit if official else "",
+            rec.need,
+        ]
         for cand in rec.candidates:
-            rows.append(head + [cand.course, _title(catalog, cand.course, lang), cand.score,
-                                " ".join(cand.sessions), "", cand.reason])
+            rows.append(
+                head
+                + [
+                    cand.course,
+                    _title(catalog, cand.course, lang),
+                    cand.score,
+                    " ".join(cand.sessions),
+                    "",
+                    cand.reason,
+                ]
+            )
         for exc in rec.excluded:
-            rows.append(head + [exc.course, _title(catalog, exc.course, lang), None, "",
-                                t(lang, f"cause.{exc.cause}"), exc.detail])
+            rows.append(
+                head
+                + [
+                    exc.course,
+                    _title(catalog, exc.course, lang),
+                    None,
+                    "",
+                    t(lang, f"cause.{exc.cause}"),
+                    exc.detail,
+                ]
+            )
     return Sheet(t(lang, "table.candidates"), columns, rows)
 
 
 def overlaps_sheet(recs: Recommendations, catalog: Catalog, lang: str) -> Sheet:
-    columns = [Column("course"), Column(t(lang, "table.course"), width=50),
-               Column("course"), Column(t(lang, "table.course"), width=50)]
+    columns = [
+        Column("course"),
+        Column(t(lang, "table.course"), width=50),
+        Column("course"),
+        Column(t(lang, "table.course"), width=50),
+    ]
     rows = [[a, _title(catalog, a, lang), b, _title(catalog, b, lang)] for a, b in recs.overlaps]
     return Sheet(t(lang, "table.overlaps"), columns, rows)
 

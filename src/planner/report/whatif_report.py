@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.analysis.scenario import Scenario
+from planner.analysis.whatif import MILLION, Marginal, Outcome, WhatIf
 from planner.i18n import format_date, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.tabular import Column, Sheet, write_xlsx
-from planner.analysis.scenario import Scenario
-from planner.analysis.whatif import MILLION, Marginal, Outcome, WhatIf
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -38,15 +38,24 @@ def describe_scenario(scenario: Scenario | None, lang: str) -> str:
         return t(lang, "whatif.change.none")
     parts = []
     for b in scenario.budget:
-        where = t(lang, "whatif.change.where",
-                  source=funding_label(b.source, lang) if b.source else t(lang, "whatif.change.all_sources"),
-                  year=str(b.year) if b.year else t(lang, "whatif.change.all_years"))
+        where = t(
+            lang,
+            "whatif.change.where",
+            source=funding_label(b.source, lang)
+            if b.source
+            else t(lang, "whatif.change.all_sources"),
+            year=str(b.year) if b.year else t(lang, "whatif.change.all_years"),
+        )
         if b.scale is not None:
             parts.append(t(lang, "whatif.change.scale", scale=_scale(b.scale, lang), where=where))
         elif b.amount is not None:
-            parts.append(t(lang, "whatif.change.amount", amount=format_vnd(b.amount, lang), where=where))
+            parts.append(
+                t(lang, "whatif.change.amount", amount=format_vnd(b.amount, lang), where=where)
+            )
         else:
-            parts.append(t(lang, "whatif.change.add", amount=format_vnd(b.add or 0, lang), where=where))
+            parts.append(
+                t(lang, "whatif.change.add", amount=format_vnd(b.add or 0, lang), where=where)
+            )
     for s in scenario.seats:
         target = s.session or s.course
         if s.seats is not None:
@@ -56,14 +65,26 @@ def describe_scenario(scenario: Scenario | None, lang: str) -> str:
     for c in scenario.exclude_courses:
         parts.append(t(lang, "whatif.change.exclude", course=c))
     for a in scenario.add_sessions:
-        parts.append(t(lang, "whatif.change.add_session", session=a.session.id, course=a.course,
-                       start=format_date(a.session.start, lang), seats=a.session.seats))
+        parts.append(
+            t(
+                lang,
+                "whatif.change.add_session",
+                session=a.session.id,
+                course=a.course,
+                start=format_date(a.session.start, lang),
+                seats=a.session.seats,
+            )
+        )
     if scenario.reference_date is not None:
-        parts.append(t(lang, "whatif.change.reference_date", date=format_date(scenario.reference_date, lang)))
+        parts.append(
+            t(lang, "whatif.change.reference_date", date=format_date(scenario.reference_date, lang))
+        )
     for name, value in scenario.parameters.items():
         parts.append(t(lang, "whatif.change.parameter", name=name, value=value))
     if scenario.years:
-        parts.append(t(lang, "whatif.change.years", first=min(scenario.years), last=max(scenario.years)))
+        parts.append(
+            t(lang, "whatif.change.years", first=min(scenario.years), last=max(scenario.years))
+        )
     return "; ".join(parts) or t(lang, "whatif.change.none")
 
 
@@ -75,8 +96,13 @@ def variant_label(outcome: Outcome, lang: str) -> str:
         return t(lang, "whatif.sweep_label", scale=_scale(v.scale, lang))
     if v.kind == "probe" and v.probe is not None:
         year, source, amount = v.probe
-        return t(lang, "whatif.marginal.probe_label", year=year, source=funding_label(source, lang),
-                 amount=format_vnd(amount, lang))
+        return t(
+            lang,
+            "whatif.marginal.probe_label",
+            year=year,
+            source=funding_label(source, lang),
+            amount=format_vnd(amount, lang),
+        )
     return v.name
 
 
@@ -135,11 +161,13 @@ class VariantOut(_Out):
     needs: dict[str, MetOut] = Field(description="needs met / total per kind and 'all'")
     priority_points: MetOut = Field(description="sum of the priorities of the needs met / of all")
     leaders_term: MetOut = Field(
-        description="officials with a knowledge update due this term (QĐ 145) who get it")
+        description="officials with a knowledge update due this term (QĐ 145) who get it"
+    )
     unmet_by_cause: dict[str, int]
     budget: list[BudgetUseOut]
-    gained: list[OfficialChangeOut] = Field(description="officials who gain or lose a course "
-                                                        "against the baseline")
+    gained: list[OfficialChangeOut] = Field(
+        description="officials who gain or lose a course against the baseline"
+    )
     infeasible: dict[str, Any] | None = None
 
 
@@ -172,27 +200,48 @@ class WhatIfOut(_Out):
 
 def whatif_json_schema() -> dict[str, Any]:
     schema = WhatIfOut.model_json_schema()
-    return {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://planner.local/schemas/whatif.json", "title": "planner whatif"}
+    return {
+        **schema,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://planner.local/schemas/whatif.json",
+        "title": "planner whatif",
+    }
 
 
 def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
     plan = o.plan
     changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
     return {
-        "name": o.variant.name, "kind": o.variant.kind, "scenario_file": o.variant.source,
-        "changes": describe_scenario(o.variant.scenario, lang), "scale": o.variant.scale,
-        "status": o.status, "objective": plan.objective if plan else None,
-        "bound": plan.bound if plan else None, "gap": plan.gap if plan else None,
-        "time_s": o.time_s, "budget_total": o.budget_total, "cost_total": o.cost_total,
+        "name": o.variant.name,
+        "kind": o.variant.kind,
+        "scenario_file": o.variant.source,
+        "changes": describe_scenario(o.variant.scenario, lang),
+        "scale": o.variant.scale,
+        "status": o.status,
+        "objective": plan.objective if plan else None,
+        "bound": plan.bound if plan else None,
+        "gap": plan.gap if plan else None,
+        "time_s": o.time_s,
+        "budget_total": o.budget_total,
+        "cost_total": o.cost_total,
         "needs": {k: {"met": m, "total": n} for k, (m, n) in o.needs.items()},
         "priority_points": {"met": o.priority[0], "total": o.priority[1]},
         "leaders_term": {"met": o.leaders[0], "total": o.leaders[1]},
         "unmet_by_cause": o.unmet_by_cause,
-        "budget": [{"year": b.year, "source": b.source, "budget": b.budget, "spent": b.spent,
-                    "left": b.left} for b in o.budget],
-        "gained": [{"official_id": c.official_id, "gained": list(c.gained), "lost": list(c.lost)}
-                   for c in changes],
+        "budget": [
+            {
+                "year": b.year,
+                "source": b.source,
+                "budget": b.budget,
+                "spent": b.spent,
+                "left": b.left,
+            }
+            for b in o.budget
+        ],
+        "gained": [
+            {"official_id": c.official_id, "gained": list(c.gained), "lost": list(c.lost)}
+            for c in changes
+        ],
         "infeasible": o.infeasible,
     }
 
@@ -200,15 +249,31 @@ def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
 def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
     s = w.settings
     return {
-        "name": w.name, "reference_date": w.reference_date, "years": list(w.years),
-        "engine": s.engine, "seed": s.seed, "time_limit": s.time_limit, "jobs": w.jobs,
-        "wall_s": w.wall_s, "baseline": _variant_dict(w, w.baseline, lang),
+        "name": w.name,
+        "reference_date": w.reference_date,
+        "years": list(w.years),
+        "engine": s.engine,
+        "seed": s.seed,
+        "time_limit": s.time_limit,
+        "jobs": w.jobs,
+        "wall_s": w.wall_s,
+        "baseline": _variant_dict(w, w.baseline, lang),
         "variants": [_variant_dict(w, o, lang) for o in w.variants],
         "probes": [_variant_dict(w, o, lang) for o in w.probes],
-        "marginal": [{"method": m.method, "label": m.label, "year": m.year, "source": m.source,
-                      "added_vnd": m.added, "points": m.points, "needs": m.needs,
-                      "points_per_million": round(m.per_million, 3), "gaps": list(m.gaps)}
-                     for m in w.marginal],
+        "marginal": [
+            {
+                "method": m.method,
+                "label": m.label,
+                "year": m.year,
+                "source": m.source,
+                "added_vnd": m.added,
+                "points": m.points,
+                "needs": m.needs,
+                "points_per_million": round(m.per_million, 3),
+                "gaps": list(m.gaps),
+            }
+            for m in w.marginal
+        ],
     }
 
 
@@ -236,69 +301,125 @@ def comparison_sheet(w: WhatIf, lang: str, causes: bool = True) -> Sheet:
 
 
 def causes_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.variant"), width=22),
-               *[Column(t(lang, f"optimise.cause.{c}"), "int") for c in _causes(w)]]
-    rows = [[variant_label(o, lang), *[o.unmet_by_cause.get(c, 0) for c in _causes(w)]]
-            for o in _all(w) if o.feasible]
+    columns = [
+        Column(t(lang, "whatif.col.variant"), width=22),
+        *[Column(t(lang, f"optimise.cause.{c}"), "int") for c in _causes(w)],
+    ]
+    rows = [
+        [variant_label(o, lang), *[o.unmet_by_cause.get(c, 0) for c in _causes(w)]]
+        for o in _all(w)
+        if o.feasible
+    ]
     return Sheet(t(lang, "whatif.sheet.causes"), columns, rows)
 
 
 def _comparison(w: WhatIf, lang: str, causes: list[str]) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "whatif.col.changes"), width=48),
-               Column(t(lang, "whatif.col.status")), Column(t(lang, "whatif.col.budget"), "vnd"),
-               Column(t(lang, "whatif.col.cost"), "vnd"), Column(t(lang, "whatif.col.needs_met"), "int"),
-               Column(t(lang, "whatif.col.needs_pct"), "float"),
-               *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
-               Column(t(lang, "whatif.col.leaders_short")), Column(t(lang, "whatif.col.points"), "int"),
-               *[Column(t(lang, "whatif.col.unmet_cause", cause=t(lang, f"optimise.cause.{c}")), "int")
-                 for c in causes],
-               Column(t(lang, "whatif.col.gain"), "int"), Column(t(lang, "whatif.col.lose"), "int"),
-               Column(t(lang, "whatif.col.gap"), "float")]
+    columns = [
+        Column(t(lang, "whatif.col.variant"), width=22),
+        Column(t(lang, "whatif.col.changes"), width=48),
+        Column(t(lang, "whatif.col.status")),
+        Column(t(lang, "whatif.col.budget"), "vnd"),
+        Column(t(lang, "whatif.col.cost"), "vnd"),
+        Column(t(lang, "whatif.col.needs_met"), "int"),
+        Column(t(lang, "whatif.col.needs_pct"), "float"),
+        *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
+        Column(t(lang, "whatif.col.leaders_short")),
+        Column(t(lang, "whatif.col.points"), "int"),
+        *[
+            Column(t(lang, "whatif.col.unmet_cause", cause=t(lang, f"optimise.cause.{c}")), "int")
+            for c in causes
+        ],
+        Column(t(lang, "whatif.col.gain"), "int"),
+        Column(t(lang, "whatif.col.lose"), "int"),
+        Column(t(lang, "whatif.col.gap"), "float"),
+    ]
     rows = []
     for o in _all(w):
         met, total = o.needs.get("all", (0, 0))
         changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
-        rows.append([
-            variant_label(o, lang),
-            "" if o.variant.kind == "sweep" else describe_scenario(o.variant.scenario, lang),
-            t(lang, f"plan.status.{o.status}"), o.budget_total, o.cost_total,
-            met if o.feasible else None, _pct(met, total) if o.feasible else None,
-            *[f"{o.needs[k][0]}/{o.needs[k][1]}" if o.feasible and k in o.needs else "" for k in KINDS],
-            f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "",
-            o.priority[0] if o.feasible else None,
-            *[o.unmet_by_cause.get(c, 0) for c in causes],
-            sum(1 for c in changes if c.gained), sum(1 for c in changes if c.lost),
-            round(100 * o.plan.gap, 1) if o.plan else None,
-        ])
+        rows.append(
+            [
+                variant_label(o, lang),
+                "" if o.variant.kind == "sweep" else describe_scenario(o.variant.scenario, lang),
+                t(lang, f"plan.status.{o.status}"),
+                o.budget_total,
+                o.cost_total,
+                met if o.feasible else None,
+                _pct(met, total) if o.feasible else None,
+                *[
+                    f"{o.needs[k][0]}/{o.needs[k][1]}" if o.feasible and k in o.needs else ""
+                    for k in KINDS
+                ],
+                f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "",
+                o.priority[0] if o.feasible else None,
+                *[o.unmet_by_cause.get(c, 0) for c in causes],
+                sum(1 for c in changes if c.gained),
+                sum(1 for c in changes if c.lost),
+                round(100 * o.plan.gap, 1) if o.plan else None,
+            ]
+        )
     return Sheet(t(lang, "whatif.sheet.comparison"), columns, rows)
 
 
 def budget_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "plan.table.year")),
-               Column(t(lang, "plan.table.source"), width=26), Column(t(lang, "report.col.budget"), "vnd"),
-               Column(t(lang, "report.col.used"), "vnd"), Column(t(lang, "report.col.left"), "vnd")]
-    rows = [[variant_label(o, lang), str(b.year), funding_label(b.source, lang), b.budget, b.spent, b.left]
-            for o in _all(w) for b in o.budget]
+    columns = [
+        Column(t(lang, "whatif.col.variant"), width=22),
+        Column(t(lang, "plan.table.year")),
+        Column(t(lang, "plan.table.source"), width=26),
+        Column(t(lang, "report.col.budget"), "vnd"),
+        Column(t(lang, "report.col.used"), "vnd"),
+        Column(t(lang, "report.col.left"), "vnd"),
+    ]
+    rows = [
+        [
+            variant_label(o, lang),
+            str(b.year),
+            funding_label(b.source, lang),
+            b.budget,
+            b.spent,
+            b.left,
+        ]
+        for o in _all(w)
+        for b in o.budget
+    ]
     return Sheet(t(lang, "whatif.sheet.budget"), columns, rows)
 
 
 def changes_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.variant"), width=22), Column(t(lang, "report.col.official_id")),
-               Column(t(lang, "table.official")), Column(t(lang, "table.unit")),
-               Column(t(lang, "whatif.col.gained"), width=50), Column(t(lang, "whatif.col.lost"), width=50)]
+    columns = [
+        Column(t(lang, "whatif.col.variant"), width=22),
+        Column(t(lang, "report.col.official_id")),
+        Column(t(lang, "table.official")),
+        Column(t(lang, "table.unit")),
+        Column(t(lang, "whatif.col.gained"), width=50),
+        Column(t(lang, "whatif.col.lost"), width=50),
+    ]
     rows = []
     for o in w.variants:
         for c in w.changes.get(o.variant.name, []):
             name, unit = w.officials.get(c.official_id, ("", ""))
-            rows.append([variant_label(o, lang), c.official_id, name, unit,
-                         ", ".join(c.gained), ", ".join(c.lost)])
+            rows.append(
+                [
+                    variant_label(o, lang),
+                    c.official_id,
+                    name,
+                    unit,
+                    ", ".join(c.gained),
+                    ", ".join(c.lost),
+                ]
+            )
     return Sheet(t(lang, "whatif.sheet.changes"), columns, rows)
 
 
 def marginal_label(m: Marginal, w: WhatIf, lang: str) -> str:
     if m.method == "probe":
-        return t(lang, "whatif.marginal.probe_label", year=m.year,
-                 source=funding_label(m.source or "", lang), amount=format_vnd(m.added, lang))
+        return t(
+            lang,
+            "whatif.marginal.probe_label",
+            year=m.year,
+            source=funding_label(m.source or "", lang),
+            amount=format_vnd(m.added, lang),
+        )
     names = m.label.split(" → ")
     by_name = {o.variant.name: o for o in w.variants}
     labels = [variant_label(by_name[n], lang) if n in by_name else n for n in names]
@@ -306,34 +427,65 @@ def marginal_label(m: Marginal, w: WhatIf, lang: str) -> str:
 
 
 def marginal_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.method"), width=26), Column(t(lang, "whatif.col.step"), width=44),
-               Column(t(lang, "whatif.col.added"), "vnd"), Column(t(lang, "whatif.col.points_gained"), "int"),
-               Column(t(lang, "whatif.col.needs_gained"), "int"),
-               Column(t(lang, "whatif.col.per_million"), "float"), Column(t(lang, "whatif.col.gaps"), width=20)]
-    rows = [[t(lang, f"whatif.method.{m.method}"), marginal_label(m, w, lang), m.added, m.points,
-             m.needs, round(m.per_million, 2),
-             " / ".join(f"{format_number(100 * g, lang, 1)}%" for g in m.gaps)]
-            for m in w.marginal]
+    columns = [
+        Column(t(lang, "whatif.col.method"), width=26),
+        Column(t(lang, "whatif.col.step"), width=44),
+        Column(t(lang, "whatif.col.added"), "vnd"),
+        Column(t(lang, "whatif.col.points_gained"), "int"),
+        Column(t(lang, "whatif.col.needs_gained"), "int"),
+        Column(t(lang, "whatif.col.per_million"), "float"),
+        Column(t(lang, "whatif.col.gaps"), width=20),
+    ]
+    rows = [
+        [
+            t(lang, f"whatif.method.{m.method}"),
+            marginal_label(m, w, lang),
+            m.added,
+            m.points,
+            m.needs,
+            round(m.per_million, 2),
+            " / ".join(f"{format_number(100 * g, lang, 1)}%" for g in m.gaps),
+        ]
+        for m in w.marginal
+    ]
     return Sheet(t(lang, "whatif.sheet.marginal"), columns, rows)
 
 
 def whatif_sheets(w: WhatIf, lang: str) -> list[Sheet]:
-    return [comparison_sheet(w, lang), marginal_sheet(w, lang), budget_sheet(w, lang),
-            changes_sheet(w, lang), notes_sheet(w, lang)]
+    return [
+        comparison_sheet(w, lang),
+        marginal_sheet(w, lang),
+        budget_sheet(w, lang),
+        changes_sheet(w, lang),
+        notes_sheet(w, lang),
+    ]
 
 
 def notes(w: WhatIf, lang: str) -> list[str]:
     s = w.settings
-    return [t(lang, "whatif.note.points"), t(lang, "whatif.note.sweep"),
-            t(lang, "whatif.note.probe"),
-            t(lang, "whatif.note.settings", engine=s.engine, seed=s.seed,
-              time_limit=format_number(s.time_limit, lang, 1), runs=w.runs, jobs=w.jobs,
-              wall=format_number(w.wall_s, lang, 1))]
+    return [
+        t(lang, "whatif.note.points"),
+        t(lang, "whatif.note.sweep"),
+        t(lang, "whatif.note.probe"),
+        t(
+            lang,
+            "whatif.note.settings",
+            engine=s.engine,
+            seed=s.seed,
+            time_limit=format_number(s.time_limit, lang, 1),
+            runs=w.runs,
+            jobs=w.jobs,
+            wall=format_number(w.wall_s, lang, 1),
+        ),
+    ]
 
 
 def notes_sheet(w: WhatIf, lang: str) -> Sheet:
-    return Sheet(t(lang, "whatif.sheet.notes"), [Column(t(lang, "plan.table.item"), width=120)],
-                 [[n] for n in notes(w, lang)])
+    return Sheet(
+        t(lang, "whatif.sheet.notes"),
+        [Column(t(lang, "plan.table.item"), width=120)],
+        [[n] for n in notes(w, lang)],
+    )
 
 
 def write_whatif_xlsx(path: Path, w: WhatIf, lang: str) -> None:
@@ -348,22 +500,33 @@ def _legend() -> dict[str, Any]:
     return {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
 
 
-def _columns_layout(fig: "go.Figure", title: str, barmode: str, y_title: str, top: int = 70) -> "go.Figure":
+def _columns_layout(
+    fig: go.Figure, title: str, barmode: str, y_title: str, top: int = 70
+) -> go.Figure:
     """One bar group or stack per variant, the legend above the plot."""
-    fig.update_layout(title=title, barmode=barmode, height=420, yaxis={"title": y_title, "tickformat": ",.0f"},
-                      legend=_legend(), margin={"t": top, "b": 80})
+    fig.update_layout(
+        title=title,
+        barmode=barmode,
+        height=420,
+        yaxis={"title": y_title, "tickformat": ",.0f"},
+        legend=_legend(),
+        margin={"t": top, "b": 80},
+    )
     return fig
 
 
-def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+def coverage_figure(w: WhatIf, lang: str) -> go.Figure | None:
     """Needs met, leaders' term updates and priority points against the total budget: the
     budget sweep as lines through the baseline, each scenario file as a labelled marker."""
     import plotly.graph_objects as go
 
     if not w.baseline.feasible:
         return None
-    sweep = [o for o in w.variants if o.variant.kind == "sweep" and o.feasible
-             and o.plan is not w.baseline.plan]
+    sweep = [
+        o
+        for o in w.variants
+        if o.variant.kind == "sweep" and o.feasible and o.plan is not w.baseline.plan
+    ]
     line = sorted([w.baseline, *sweep], key=lambda o: o.budget_total)
     scenarios = [o for o in w.variants if o.variant.kind == "scenario" and o.feasible]
     measures = [("needs", lambda o: _pct(*o.needs["all"]), "solid", "circle")]
@@ -372,26 +535,49 @@ def coverage_figure(w: WhatIf, lang: str) -> "go.Figure | None":
     measures.append(("points", lambda o: _pct(*o.priority), "dash", "square"))
     fig = go.Figure()
     for i, (key, value, dash, symbol) in enumerate(measures):
-        fig.add_scatter(x=[o.budget_total / 1e6 for o in line], y=[value(o) for o in line],
-                        mode="lines+markers", name=t(lang, f"whatif.chart.{key}_pct"),
-                        line={"color": PALETTE[i], "dash": dash}, marker={"size": 9, "symbol": symbol},
-                        text=[variant_label(o, lang) for o in line],
-                        hovertemplate="%{text}: %{y}%<extra></extra>")
+        fig.add_scatter(
+            x=[o.budget_total / 1e6 for o in line],
+            y=[value(o) for o in line],
+            mode="lines+markers",
+            name=t(lang, f"whatif.chart.{key}_pct"),
+            line={"color": PALETTE[i], "dash": dash},
+            marker={"size": 9, "symbol": symbol},
+            text=[variant_label(o, lang) for o in line],
+            hovertemplate="%{text}: %{y}%<extra></extra>",
+        )
         if scenarios:
-            fig.add_scatter(x=[o.budget_total / 1e6 for o in scenarios], y=[value(o) for o in scenarios],
-                            mode="markers", showlegend=False, marker={"size": 13, "symbol": symbol,
-                                                                    "color": PALETTE[i], "line": {"width": 2, "color": "#fff"}},
-                            text=[variant_label(o, lang) for o in scenarios],
-                            hovertemplate="%{text}: %{y}%<extra></extra>")
+            fig.add_scatter(
+                x=[o.budget_total / 1e6 for o in scenarios],
+                y=[value(o) for o in scenarios],
+                mode="markers",
+                showlegend=False,
+                marker={
+                    "size": 13,
+                    "symbol": symbol,
+                    "color": PALETTE[i],
+                    "line": {"width": 2, "color": "#fff"},
+                },
+                text=[variant_label(o, lang) for o in scenarios],
+                hovertemplate="%{text}: %{y}%<extra></extra>",
+            )
     # Name each point once, under the needs line: the sweep's factor, the scenario's name.
     for o in [*line, *scenarios]:
-        fig.add_annotation(x=o.budget_total / 1e6, y=_pct(*o.needs["all"]),
-                           text=_short(variant_label(o, lang), 28), showarrow=False, yshift=-16,
-                           font={"size": 11, "color": "#333"})
-    fig.update_layout(title=t(lang, "whatif.chart.coverage"), height=460,
-                      xaxis={"title": t(lang, "whatif.chart.budget_axis"), "tickformat": ",.0f"},
-                      yaxis={"title": "%", "range": [0, 105]}, legend=_legend(),
-                      margin={"t": 80, "b": 60, "l": 60})
+        fig.add_annotation(
+            x=o.budget_total / 1e6,
+            y=_pct(*o.needs["all"]),
+            text=_short(variant_label(o, lang), 28),
+            showarrow=False,
+            yshift=-16,
+            font={"size": 11, "color": "#333"},
+        )
+    fig.update_layout(
+        title=t(lang, "whatif.chart.coverage"),
+        height=460,
+        xaxis={"title": t(lang, "whatif.chart.budget_axis"), "tickformat": ",.0f"},
+        yaxis={"title": "%", "range": [0, 105]},
+        legend=_legend(),
+        margin={"t": 80, "b": 60, "l": 60},
+    )
     return fig
 
 
@@ -399,7 +585,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def kinds_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+def kinds_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     outcomes = [o for o in _all(w) if o.feasible]
@@ -410,14 +596,22 @@ def kinds_figure(w: WhatIf, lang: str) -> "go.Figure | None":
     for i, kind in enumerate(KINDS):
         if not any(kind in o.needs for o in outcomes):
             continue
-        fig.add_bar(x=names, y=[o.needs.get(kind, (0, 0))[0] for o in outcomes],
-                    name=t(lang, f"kind.{kind}"), marker_color=PALETTE[i],
-                    text=[f"{o.needs.get(kind, (0, 0))[0]}/{o.needs.get(kind, (0, 0))[1]}" for o in outcomes],
-                    textposition="auto")
-    return _columns_layout(fig, t(lang, "whatif.chart.kinds"), "group", t(lang, "whatif.col.needs_met"))
+        fig.add_bar(
+            x=names,
+            y=[o.needs.get(kind, (0, 0))[0] for o in outcomes],
+            name=t(lang, f"kind.{kind}"),
+            marker_color=PALETTE[i],
+            text=[
+                f"{o.needs.get(kind, (0, 0))[0]}/{o.needs.get(kind, (0, 0))[1]}" for o in outcomes
+            ],
+            textposition="auto",
+        )
+    return _columns_layout(
+        fig, t(lang, "whatif.chart.kinds"), "group", t(lang, "whatif.col.needs_met")
+    )
 
 
-def cost_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+def cost_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     outcomes = [o for o in _all(w) if o.feasible]
@@ -425,17 +619,28 @@ def cost_figure(w: WhatIf, lang: str) -> "go.Figure | None":
         return None
     names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
-    fig.add_bar(x=names, y=[o.cost_total / 1e6 for o in outcomes], name=t(lang, "report.col.used"),
-                marker_color=PALETTE[0],
-                hovertext=[format_vnd(o.cost_total, lang) for o in outcomes], hoverinfo="text+name")
-    fig.add_bar(x=names, y=[max(0, o.budget_total - o.cost_total) / 1e6 for o in outcomes],
-                name=t(lang, "report.col.left"), marker_color="#9ecae1",
-                hovertext=[format_vnd(o.budget_total - o.cost_total, lang) for o in outcomes],
-                hoverinfo="text+name")
-    return _columns_layout(fig, t(lang, "whatif.chart.cost"), "stack", t(lang, "report.million_vnd"))
+    fig.add_bar(
+        x=names,
+        y=[o.cost_total / 1e6 for o in outcomes],
+        name=t(lang, "report.col.used"),
+        marker_color=PALETTE[0],
+        hovertext=[format_vnd(o.cost_total, lang) for o in outcomes],
+        hoverinfo="text+name",
+    )
+    fig.add_bar(
+        x=names,
+        y=[max(0, o.budget_total - o.cost_total) / 1e6 for o in outcomes],
+        name=t(lang, "report.col.left"),
+        marker_color="#9ecae1",
+        hovertext=[format_vnd(o.budget_total - o.cost_total, lang) for o in outcomes],
+        hoverinfo="text+name",
+    )
+    return _columns_layout(
+        fig, t(lang, "whatif.chart.cost"), "stack", t(lang, "report.million_vnd")
+    )
 
 
-def causes_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+def causes_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     outcomes = [o for o in _all(w) if o.feasible]
@@ -445,28 +650,45 @@ def causes_figure(w: WhatIf, lang: str) -> "go.Figure | None":
     names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     for i, cause in enumerate(causes):
-        fig.add_bar(x=names, y=[o.unmet_by_cause.get(cause, 0) for o in outcomes],
-                    name=t(lang, f"optimise.cause.{cause}"), marker_color=PALETTE[(i + 2) % len(PALETTE)])
-    return _columns_layout(fig, t(lang, "whatif.chart.causes"), "stack", t(lang, "report.col.needs"), top=90)
+        fig.add_bar(
+            x=names,
+            y=[o.unmet_by_cause.get(cause, 0) for o in outcomes],
+            name=t(lang, f"optimise.cause.{cause}"),
+            marker_color=PALETTE[(i + 2) % len(PALETTE)],
+        )
+    return _columns_layout(
+        fig, t(lang, "whatif.chart.causes"), "stack", t(lang, "report.col.needs"), top=90
+    )
 
 
-def marginal_figure(w: WhatIf, lang: str) -> "go.Figure | None":
+def marginal_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
     if not w.marginal:
         return None
-    labels = [f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}" for m in w.marginal]
+    labels = [
+        f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}"
+        for m in w.marginal
+    ]
     values = [round(m.per_million, 2) for m in w.marginal]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=values, orientation="h",
-                marker_color=[PALETTE[0] if m.method == "sweep" else PALETTE[2] for m in w.marginal],
-                text=[format_number(v, lang, 2) for v in values], textposition="auto")
+    fig.add_bar(
+        y=labels,
+        x=values,
+        orientation="h",
+        marker_color=[PALETTE[0] if m.method == "sweep" else PALETTE[2] for m in w.marginal],
+        text=[format_number(v, lang, 2) for v in values],
+        textposition="auto",
+    )
     longest = max(len(label) for label in labels)
     fig.update_yaxes(automargin=False, autorange="reversed")
-    fig.update_layout(title=t(lang, "whatif.chart.marginal"), showlegend=False,
-                      height=max(300, 100 + 34 * len(labels)),
-                      xaxis={"title": t(lang, "whatif.col.per_million")},
-                      margin={"l": min(480, 24 + 7 * longest), "t": 60, "b": 60})
+    fig.update_layout(
+        title=t(lang, "whatif.chart.marginal"),
+        showlegend=False,
+        height=max(300, 100 + 34 * len(labels)),
+        xaxis={"title": t(lang, "whatif.col.per_million")},
+        margin={"l": min(480, 24 + 7 * longest), "t": 60, "b": 60},
+    )
     return fig
 
 
@@ -477,46 +699,101 @@ def marginal_figure(w: WhatIf, lang: str) -> "go.Figure | None":
 def cards(w: WhatIf, lang: str) -> list[Card]:
     b = w.baseline
     feasible = [o for o in w.variants if o.feasible]
-    out = [Card(t(lang, "whatif.card.variants"), str(len(w.variants)),
-                t(lang, "whatif.card.variants_note", runs=w.runs,
-                  wall=format_number(w.wall_s, lang, 1), jobs=w.jobs))]
+    out = [
+        Card(
+            t(lang, "whatif.card.variants"),
+            str(len(w.variants)),
+            t(
+                lang,
+                "whatif.card.variants_note",
+                runs=w.runs,
+                wall=format_number(w.wall_s, lang, 1),
+                jobs=w.jobs,
+            ),
+        )
+    ]
     if b.feasible:
         met, total = b.needs["all"]
-        out.append(Card(t(lang, "whatif.card.baseline"), f"{format_number(_pct(met, total) or 0, lang, 1)}%",
-                        t(lang, "whatif.card.baseline_note", met=met, total=total,
-                          cost=format_vnd(b.cost_total, lang), budget=format_vnd(b.budget_total, lang))))
+        out.append(
+            Card(
+                t(lang, "whatif.card.baseline"),
+                f"{format_number(_pct(met, total) or 0, lang, 1)}%",
+                t(
+                    lang,
+                    "whatif.card.baseline_note",
+                    met=met,
+                    total=total,
+                    cost=format_vnd(b.cost_total, lang),
+                    budget=format_vnd(b.budget_total, lang),
+                ),
+            )
+        )
     if feasible:
         best = max(feasible, key=lambda o: (o.needs["all"][0], -o.cost_total))
         worst = min(feasible, key=lambda o: (o.needs["all"][0], o.cost_total))
         for key, o, tone in (("best", best, "good"), ("worst", worst, "warn")):
             delta = o.needs["all"][0] - b.needs["all"][0] if b.feasible else 0
-            out.append(Card(t(lang, f"whatif.card.{key}"), variant_label(o, lang),
-                            t(lang, "whatif.card.delta", delta=f"{delta:+d}",
-                              cost=format_vnd(o.cost_total, lang)), tone))
+            out.append(
+                Card(
+                    t(lang, f"whatif.card.{key}"),
+                    variant_label(o, lang),
+                    t(
+                        lang,
+                        "whatif.card.delta",
+                        delta=f"{delta:+d}",
+                        cost=format_vnd(o.cost_total, lang),
+                    ),
+                    tone,
+                )
+            )
     probes = [m for m in w.marginal if m.method == "probe"]
     if probes:
         top = max(probes, key=lambda m: m.per_million)
-        out.append(Card(t(lang, "whatif.card.best_money"),
-                        f"{funding_label(top.source or '', lang)} {top.year}",
-                        t(lang, "whatif.card.best_money_note", points=format_number(top.per_million, lang, 1),
-                          amount=format_vnd(top.added, lang), needs=top.needs),
-                        "good" if top.per_million > 0 else "neutral"))
+        out.append(
+            Card(
+                t(lang, "whatif.card.best_money"),
+                f"{funding_label(top.source or '', lang)} {top.year}",
+                t(
+                    lang,
+                    "whatif.card.best_money_note",
+                    points=format_number(top.per_million, lang, 1),
+                    amount=format_vnd(top.added, lang),
+                    needs=top.needs,
+                ),
+                "good" if top.per_million > 0 else "neutral",
+            )
+        )
     infeasible = [o for o in w.variants if not o.feasible]
     if infeasible:
-        out.append(Card(t(lang, "whatif.card.infeasible"), str(len(infeasible)),
-                        ", ".join(variant_label(o, lang) for o in infeasible), "bad"))
+        out.append(
+            Card(
+                t(lang, "whatif.card.infeasible"),
+                str(len(infeasible)),
+                ", ".join(variant_label(o, lang) for o in infeasible),
+                "bad",
+            )
+        )
     return out
 
 
 def non_monotone(w: WhatIf) -> list[tuple[Outcome, Outcome]]:
     """Sweep points meeting fewer needs than a point with less money: more budget never forbids
     a plan, so the solver stopped (time limit) before it found the better one."""
-    line = sorted((o for o in [w.baseline, *w.variants]
-                   if o.variant.kind in ("baseline", "sweep") and o.feasible), key=lambda o: o.budget_total)
+    line = sorted(
+        (
+            o
+            for o in [w.baseline, *w.variants]
+            if o.variant.kind in ("baseline", "sweep") and o.feasible
+        ),
+        key=lambda o: o.budget_total,
+    )
     out = []
     for i, high in enumerate(line):
-        lower = [low for low in line[:i] if low.budget_total < high.budget_total
-                 and low.needs["all"][0] > high.needs["all"][0]]
+        lower = [
+            low
+            for low in line[:i]
+            if low.budget_total < high.budget_total and low.needs["all"][0] > high.needs["all"][0]
+        ]
         if lower:
             out.append((high, max(lower, key=lambda o: o.needs["all"][0])))
     return out
@@ -524,37 +801,79 @@ def non_monotone(w: WhatIf) -> list[tuple[Outcome, Outcome]]:
 
 def coverage_warning(w: WhatIf, lang: str) -> str:
     return " ".join(
-        "⚠ " + t(lang, "whatif.warn.non_monotone", high=variant_label(high, lang), low=variant_label(low, lang),
-                 high_met=high.needs["all"][0], low_met=low.needs["all"][0],
-                 gap=format_number(100 * (high.plan.gap if high.plan else 0), lang, 1),
-                 time_limit=format_number(w.settings.time_limit, lang, 0))
-        for high, low in non_monotone(w))
+        "⚠ "
+        + t(
+            lang,
+            "whatif.warn.non_monotone",
+            high=variant_label(high, lang),
+            low=variant_label(low, lang),
+            high_met=high.needs["all"][0],
+            low_met=low.needs["all"][0],
+            gap=format_number(100 * (high.plan.gap if high.plan else 0), lang, 1),
+            time_limit=format_number(w.settings.time_limit, lang, 0),
+        )
+        for high, low in non_monotone(w)
+    )
 
 
 def whatif_page(w: WhatIf, lang: str) -> Page:
     infeasible = [o for o in w.variants if not o.feasible]
     sections = [
-        Section(t(lang, "whatif.section.coverage"), t(lang, "whatif.section.coverage_intro"),
-                figure=coverage_figure(w, lang), table=comparison_sheet(w, lang, causes=False),
-                note=" ".join([coverage_warning(w, lang)] + [
-                    f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}" for o in infeasible]).strip()),
+        Section(
+            t(lang, "whatif.section.coverage"),
+            t(lang, "whatif.section.coverage_intro"),
+            figure=coverage_figure(w, lang),
+            table=comparison_sheet(w, lang, causes=False),
+            note=" ".join(
+                [coverage_warning(w, lang)]
+                + [
+                    f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}"
+                    for o in infeasible
+                ]
+            ).strip(),
+        ),
         Section(t(lang, "whatif.section.kinds"), figure=kinds_figure(w, lang)),
-        Section(t(lang, "whatif.section.cost"), t(lang, "whatif.section.cost_intro"),
-                figure=cost_figure(w, lang), table=budget_sheet(w, lang)),
-        Section(t(lang, "whatif.section.causes"), t(lang, "whatif.section.causes_intro"),
-                figure=causes_figure(w, lang), table=causes_sheet(w, lang)),
-        Section(t(lang, "whatif.section.marginal"), t(lang, "whatif.section.marginal_intro"),
-                figure=marginal_figure(w, lang), table=marginal_sheet(w, lang),
-                note=t(lang, "whatif.note.noise")),
-        Section(t(lang, "whatif.section.changes"), t(lang, "whatif.section.changes_intro"),
-                table=changes_sheet(w, lang)),
+        Section(
+            t(lang, "whatif.section.cost"),
+            t(lang, "whatif.section.cost_intro"),
+            figure=cost_figure(w, lang),
+            table=budget_sheet(w, lang),
+        ),
+        Section(
+            t(lang, "whatif.section.causes"),
+            t(lang, "whatif.section.causes_intro"),
+            figure=causes_figure(w, lang),
+            table=causes_sheet(w, lang),
+        ),
+        Section(
+            t(lang, "whatif.section.marginal"),
+            t(lang, "whatif.section.marginal_intro"),
+            figure=marginal_figure(w, lang),
+            table=marginal_sheet(w, lang),
+            note=t(lang, "whatif.note.noise"),
+        ),
+        Section(
+            t(lang, "whatif.section.changes"),
+            t(lang, "whatif.section.changes_intro"),
+            table=changes_sheet(w, lang),
+        ),
     ]
     sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
     years = f"{w.years[0]}–{w.years[-1]}" if len(w.years) > 1 else str(w.years[0])
-    return Page(title=t(lang, "whatif.title", name=w.name), lang=lang,
-                subtitle=t(lang, "whatif.subtitle", date=format_date(_iso(w.reference_date), lang),
-                           years=years, variants=len(w.variants)),
-                cards=cards(w, lang), sections=sections, notes=notes(w, lang))
+    return Page(
+        title=t(lang, "whatif.title", name=w.name),
+        lang=lang,
+        subtitle=t(
+            lang,
+            "whatif.subtitle",
+            date=format_date(_iso(w.reference_date), lang),
+            years=years,
+            variants=len(w.variants),
+        ),
+        cards=cards(w, lang),
+        sections=sections,
+        notes=notes(w, lang),
+    )
 
 
 def _iso(text: str) -> Any:
@@ -565,9 +884,17 @@ def _iso(text: str) -> Any:
 
 def title_line(w: WhatIf, lang: str) -> str:
     years = f"{w.years[0]}–{w.years[-1]}" if len(w.years) > 1 else str(w.years[0])
-    return (t(lang, "whatif.title", name=w.name) + " — " +
-            t(lang, "whatif.subtitle", date=format_date(_iso(w.reference_date), lang), years=years,
-              variants=len(w.variants)))
+    return (
+        t(lang, "whatif.title", name=w.name)
+        + " — "
+        + t(
+            lang,
+            "whatif.subtitle",
+            date=format_date(_iso(w.reference_date), lang),
+            years=years,
+            variants=len(w.variants),
+        )
+    )
 
 
 def write_whatif_html(path: Path, w: WhatIf, lang: str) -> None:
@@ -576,34 +903,67 @@ def write_whatif_html(path: Path, w: WhatIf, lang: str) -> None:
 
 def console_sheet(w: WhatIf, lang: str) -> Sheet:
     """The comparison narrowed to what fits a terminal: the full one is in xlsx/html/json."""
-    columns = [Column(t(lang, "whatif.col.variant")), Column(t(lang, "whatif.col.budget"), "vnd"),
-               Column(t(lang, "whatif.col.cost"), "vnd"), Column(t(lang, "whatif.col.needs_met")),
-               Column(t(lang, "whatif.col.leaders_short")), Column(t(lang, "whatif.col.points"), "int"),
-               Column(t(lang, "whatif.col.gain_lose"))]
+    columns = [
+        Column(t(lang, "whatif.col.variant")),
+        Column(t(lang, "whatif.col.budget"), "vnd"),
+        Column(t(lang, "whatif.col.cost"), "vnd"),
+        Column(t(lang, "whatif.col.needs_met")),
+        Column(t(lang, "whatif.col.leaders_short")),
+        Column(t(lang, "whatif.col.points"), "int"),
+        Column(t(lang, "whatif.col.gain_lose")),
+    ]
     rows = []
     for o in _all(w):
         met, total = o.needs.get("all", (0, 0))
         changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
-        rows.append([
-            variant_label(o, lang), o.budget_total, o.cost_total,
-            f"{met}/{total} ({format_number(_pct(met, total) or 0, lang, 1)}%)" if o.feasible
-            else t(lang, "plan.status.infeasible"),
-            f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "–",
-            o.priority[0] if o.feasible else None,
-            f"+{sum(1 for c in changes if c.gained)} / -{sum(1 for c in changes if c.lost)}"
-            if o.variant.kind != "baseline" else "",
-        ])
+        rows.append(
+            [
+                variant_label(o, lang),
+                o.budget_total,
+                o.cost_total,
+                f"{met}/{total} ({format_number(_pct(met, total) or 0, lang, 1)}%)"
+                if o.feasible
+                else t(lang, "plan.status.infeasible"),
+                f"{o.leaders[0]}/{o.leaders[1]}" if o.feasible and o.leaders[1] else "–",
+                o.priority[0] if o.feasible else None,
+                f"+{sum(1 for c in changes if c.gained)} / -{sum(1 for c in changes if c.lost)}"
+                if o.variant.kind != "baseline"
+                else "",
+            ]
+        )
     return Sheet(t(lang, "whatif.sheet.comparison"), columns, rows)
 
 
 def console_marginal_sheet(w: WhatIf, lang: str) -> Sheet:
-    columns = [Column(t(lang, "whatif.col.step")), Column(t(lang, "whatif.col.added"), "vnd"),
-               Column(t(lang, "whatif.col.needs_gained"), "int"), Column(t(lang, "whatif.col.per_million"), "float")]
-    rows = [[f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}", m.added,
-             m.needs, round(m.per_million, 2)] for m in w.marginal]
+    columns = [
+        Column(t(lang, "whatif.col.step")),
+        Column(t(lang, "whatif.col.added"), "vnd"),
+        Column(t(lang, "whatif.col.needs_gained"), "int"),
+        Column(t(lang, "whatif.col.per_million"), "float"),
+    ]
+    rows = [
+        [
+            f"{t(lang, f'whatif.method.short.{m.method}')}: {marginal_label(m, w, lang)}",
+            m.added,
+            m.needs,
+            round(m.per_million, 2),
+        ]
+        for m in w.marginal
+    ]
     return Sheet(t(lang, "whatif.sheet.marginal"), columns, rows)
 
 
-__all__ = ["comparison_sheet", "describe_scenario", "marginal_sheet", "variant_label",
-           "whatif_dict", "whatif_json", "whatif_json_schema", "whatif_page", "whatif_sheets",
-           "write_whatif_html", "write_whatif_xlsx", "MILLION"]
+__all__ = [
+    "comparison_sheet",
+    "describe_scenario",
+    "marginal_sheet",
+    "variant_label",
+    "whatif_dict",
+    "whatif_json",
+    "whatif_json_schema",
+    "whatif_page",
+    "whatif_sheets",
+    "write_whatif_html",
+    "write_whatif_xlsx",
+    "MILLION",
+]

@@ -27,17 +27,18 @@ import datetime as dt
 import json
 import logging
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Sequence, TextIO
+from typing import Any, Literal, TextIO
 
-from planner.io.case import UnitInfo
 from planner.domain.catalog import Catalog, Course
-from planner.recommend.eligibility import failed_eligibility
-from planner.errors import InputError
-from planner.law.framework import CompetencyTarget, Framework, Position, ProgrammeTarget
 from planner.domain.profile import whole_years_between
+from planner.errors import InputError
 from planner.io.atomic import write_atomic, write_atomic_with
+from planner.io.case import UnitInfo
+from planner.law.framework import CompetencyTarget, Framework, Position, ProgrammeTarget
+from planner.recommend.eligibility import failed_eligibility
 from planner.types import FUNDING_SOURCES, QUALIFICATION_SCALES, qualification_rank
 
 log = logging.getLogger("planner")
@@ -107,18 +108,36 @@ GRADE_MIX: dict[str, dict[str, float]] = {
 }
 # Weight of a tier when exact quotas hand out the higher levels first (presets): key posts are
 # likelier to hold the higher qualifications, as in reality.
-QUOTA_TIER_WEIGHT = {"key": 8.0, "mid": 3.0, "staff": 1.0,
-                     "tinh_lead": 8.0, "tinh_mid": 3.0, "tinh_staff": 1.0}
+QUOTA_TIER_WEIGHT = {
+    "key": 8.0,
+    "mid": 3.0,
+    "staff": 1.0,
+    "tinh_lead": 8.0,
+    "tinh_mid": 3.0,
+    "tinh_staff": 1.0,
+}
 RATING_MIX = {"excellent": 0.15, "good": 0.65, "completed": 0.17, "not_completed": 0.03}
 RATING_YEARS = 3
 IT_MIX = {"co_ban": 0.78, "nang_cao": 0.12, "": 0.10}
 LANGUAGE_MIX = {"tieng_anh_a2": 0.30, "tieng_anh_b1": 0.30, "tieng_anh_b2": 0.05, "": 0.35}
 # Competency levels (0-5): a post's own competencies vs the others; `None` = not assessed.
 RELEVANT_COMPETENCY_MIX: dict[int | None, float] = {
-    None: 0.15, 0: 0.02, 1: 0.07, 2: 0.25, 3: 0.30, 4: 0.17, 5: 0.04,
+    None: 0.15,
+    0: 0.02,
+    1: 0.07,
+    2: 0.25,
+    3: 0.30,
+    4: 0.17,
+    5: 0.04,
 }
 OTHER_COMPETENCY_MIX: dict[int | None, float] = {
-    None: 0.60, 0: 0.04, 1: 0.10, 2: 0.14, 3: 0.08, 4: 0.03, 5: 0.01,
+    None: 0.60,
+    0: 0.04,
+    1: 0.10,
+    2: 0.14,
+    3: 0.08,
+    4: 0.03,
+    5: 0.01,
 }
 # Share of officials planned (quy hoạch) for a higher post, by position (assumption).
 PLANNING_SHARE = 0.3
@@ -140,35 +159,158 @@ FEEDBACK_MIX = {5: 0.30, 4: 0.45, 3: 0.18, 2: 0.05, 1: 0.02}
 NEED_COST_PER_OFFICIAL = 19_000_000
 DEFAULT_BUDGET_COVERAGE = 0.6
 # Assumption, following the funding sources the bundled catalog's courses name.
-BUDGET_SOURCE_SPLIT = {"ngan_sach_trung_uong": 0.02, "ngan_sach_tinh": 0.88, "co_quan": 0.02,
-                       "xa_hoi_hoa": 0.08}
+BUDGET_SOURCE_SPLIT = {
+    "ngan_sach_trung_uong": 0.02,
+    "ngan_sach_tinh": 0.88,
+    "co_quan": 0.02,
+    "xa_hoi_hoa": 0.08,
+}
 # Non-state funding (donors) as a share of the budget, beside the sources courses name.
 XA_HOI_HOA_SHARE = 0.11
 CLASS_SIZE_FALLBACK = 30
 
 FAMILY_NAMES = {
-    "Nguyễn": 38.4, "Trần": 11.0, "Lê": 9.5, "Phạm": 7.1, "Hoàng": 4.0, "Huỳnh": 1.1, "Phan": 4.5,
-    "Vũ": 2.0, "Võ": 1.9, "Đặng": 2.1, "Bùi": 2.0, "Đỗ": 1.4, "Hồ": 1.3, "Ngô": 1.3,
-    "Dương": 1.0, "Lý": 0.5, "Đinh": 0.8, "Trương": 0.8, "Lương": 0.5, "Mai": 0.4,
+    "Nguyễn": 38.4,
+    "Trần": 11.0,
+    "Lê": 9.5,
+    "Phạm": 7.1,
+    "Hoàng": 4.0,
+    "Huỳnh": 1.1,
+    "Phan": 4.5,
+    "Vũ": 2.0,
+    "Võ": 1.9,
+    "Đặng": 2.1,
+    "Bùi": 2.0,
+    "Đỗ": 1.4,
+    "Hồ": 1.3,
+    "Ngô": 1.3,
+    "Dương": 1.0,
+    "Lý": 0.5,
+    "Đinh": 0.8,
+    "Trương": 0.8,
+    "Lương": 0.5,
+    "Mai": 0.4,
 }
-MIDDLE_NAMES = {"male": ("Văn", "Đức", "Hữu", "Minh", "Quốc", "Thanh", "Công", "Ngọc", "Xuân"),
-                "female": ("Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hồng", "Mỹ")}
+MIDDLE_NAMES = {
+    "male": ("Văn", "Đức", "Hữu", "Minh", "Quốc", "Thanh", "Công", "Ngọc", "Xuân"),
+    "female": ("Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hồng", "Mỹ"),
+}
 GIVEN_NAMES = {
-    "male": ("An", "Bình", "Cường", "Dũng", "Hùng", "Hải", "Hiếu", "Hoàng", "Huy", "Khánh",
-             "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quang", "Sơn", "Tâm", "Thắng",
-             "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Đạt", "Đông", "Lộc", "Tài"),
-    "female": ("Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương",
-               "Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngân", "Nhung", "Oanh", "Phương",
-               "Quyên", "Thảo", "Thủy", "Trang", "Tuyết", "Vân", "Yến", "Xuân", "Diệu", "Huyền"),
+    "male": (
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hùng",
+        "Hải",
+        "Hiếu",
+        "Hoàng",
+        "Huy",
+        "Khánh",
+        "Long",
+        "Minh",
+        "Nam",
+        "Nghĩa",
+        "Phong",
+        "Phúc",
+        "Quang",
+        "Sơn",
+        "Tâm",
+        "Thắng",
+        "Thành",
+        "Toàn",
+        "Trung",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Đạt",
+        "Đông",
+        "Lộc",
+        "Tài",
+    ),
+    "female": (
+        "Anh",
+        "Châu",
+        "Dung",
+        "Giang",
+        "Hà",
+        "Hạnh",
+        "Hằng",
+        "Hiền",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Liên",
+        "Linh",
+        "Loan",
+        "Mai",
+        "Nga",
+        "Ngân",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Quyên",
+        "Thảo",
+        "Thủy",
+        "Trang",
+        "Tuyết",
+        "Vân",
+        "Yến",
+        "Xuân",
+        "Diệu",
+        "Huyền",
+    ),
 }
-COMMUNE_SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Long", "Phước", "Mỹ", "Hưng",
-                     "Thành", "Trung", "Đông", "Tây", "Nam", "Bắc", "Lộc", "Thuận", "Hiệp", "Vĩnh")
-DEPARTMENTS = ("Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường",
-               "Sở Công Thương", "Sở Giáo dục và Đào tạo", "Sở Y tế",
-               "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ", "Sở Tư pháp",
-               "Sở Dân tộc và Tôn giáo", "Văn phòng UBND tỉnh", "Thanh tra tỉnh", "Sở Ngoại vụ")
-GENERAL_FIELDS = ("hanh_chinh", "luat", "kinh_te", "nong_nghiep", "su_pham", "xay_dung_dang",
-                  "chinh_tri_hoc", "quan_tri_kinh_doanh", "cong_nghe_thong_tin", "ke_toan")
+COMMUNE_SYLLABLES = (
+    "An",
+    "Bình",
+    "Hòa",
+    "Phú",
+    "Tân",
+    "Thạnh",
+    "Long",
+    "Phước",
+    "Mỹ",
+    "Hưng",
+    "Thành",
+    "Trung",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Lộc",
+    "Thuận",
+    "Hiệp",
+    "Vĩnh",
+)
+DEPARTMENTS = (
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Công Thương",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Tư pháp",
+    "Sở Dân tộc và Tôn giáo",
+    "Văn phòng UBND tỉnh",
+    "Thanh tra tỉnh",
+    "Sở Ngoại vụ",
+)
+GENERAL_FIELDS = (
+    "hanh_chinh",
+    "luat",
+    "kinh_te",
+    "nong_nghiep",
+    "su_pham",
+    "xay_dung_dang",
+    "chinh_tri_hoc",
+    "quan_tri_kinh_doanh",
+    "cong_nghe_thong_tin",
+    "ke_toan",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Positions: the synthetic profile of each post (ids are the DESIGN §4 contract vocabulary)
@@ -204,9 +346,12 @@ POST_PROFILES: dict[str, PostProfile] = {
     "tinh.giam_doc_so": PostProfile("tinh_lead", 0.8, (45, 59), 1.0),
     "tinh.pho_giam_doc_so": PostProfile("tinh_lead", 0.7, (40, 58), 1.0, pool="tinh.giam_doc_so"),
     "tinh.truong_phong": PostProfile("tinh_mid", 0.6, (36, 58), 1.0, pool="tinh.pho_giam_doc_so"),
-    "tinh.pho_truong_phong": PostProfile("tinh_mid", 0.55, (32, 57), 0.95, pool="tinh.truong_phong"),
-    "tinh.chuyen_vien_chinh": PostProfile("tinh_staff", 0.5, (32, 58), 0.85,
-                                          pool="tinh.pho_truong_phong"),
+    "tinh.pho_truong_phong": PostProfile(
+        "tinh_mid", 0.55, (32, 57), 0.95, pool="tinh.truong_phong"
+    ),
+    "tinh.chuyen_vien_chinh": PostProfile(
+        "tinh_staff", 0.5, (32, 58), 0.85, pool="tinh.pho_truong_phong"
+    ),
     "tinh.chuyen_vien": PostProfile("tinh_staff", 0.45, (23, 55), 0.6),
 }
 # Assumption: women retire earlier; keep synthetic women within this age.
@@ -229,32 +374,71 @@ class Block:
 # The post-2025 commune: Party committee and Front/mass organisations ...
 COMMUNE_PARTY_MASS = Block(
     "party_mass",
-    core=("xa.bi_thu", "xa.pho_bi_thu", "xa.chu_tich_mttq", "xa.van_phong_dang_uy",
-          "xa.chu_tich_hoi", "xa.chu_tich_hoi", "xa.chu_tich_hoi", "xa.chu_tich_hoi",
-          "xa.van_phong_dang_uy", "xa.pho_bi_thu"),
+    core=(
+        "xa.bi_thu",
+        "xa.pho_bi_thu",
+        "xa.chu_tich_mttq",
+        "xa.van_phong_dang_uy",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+        "xa.van_phong_dang_uy",
+        "xa.pho_bi_thu",
+    ),
     extras=(("xa.van_phong_dang_uy", 2.0, 3), ("xa.chu_tich_hoi", 1.0, 2)),
 )
 # ... and People's Council, People's Committee, its departments and civil-servant titles.
 COMMUNE_STATE = Block(
     "state",
-    core=("xa.chu_tich_ubnd", "xa.chu_tich_hdnd", "xa.pho_chu_tich_ubnd", "xa.pho_chu_tich_hdnd",
-          "xa.chi_huy_truong_quan_su", "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung",
-          "xa.tai_chinh_ke_toan", "xa.tu_phap_ho_tich", "xa.van_hoa_xa_hoi",
-          "xa.truong_phong", "xa.truong_phong", "xa.truong_phong", "xa.pho_chu_tich_ubnd",
-          "xa.pho_truong_phong", "xa.pho_truong_phong", "xa.pho_truong_phong"),
-    extras=(("xa.truong_phong", 0.5, 1), ("xa.pho_truong_phong", 1.5, 4),
-            ("xa.van_phong_thong_ke", 2.0, 3), ("xa.dia_chinh_xay_dung", 3.0, 4),
-            ("xa.tai_chinh_ke_toan", 2.0, 3), ("xa.tu_phap_ho_tich", 2.0, 3),
-            ("xa.van_hoa_xa_hoi", 2.0, 3)),
+    core=(
+        "xa.chu_tich_ubnd",
+        "xa.chu_tich_hdnd",
+        "xa.pho_chu_tich_ubnd",
+        "xa.pho_chu_tich_hdnd",
+        "xa.chi_huy_truong_quan_su",
+        "xa.van_phong_thong_ke",
+        "xa.dia_chinh_xay_dung",
+        "xa.tai_chinh_ke_toan",
+        "xa.tu_phap_ho_tich",
+        "xa.van_hoa_xa_hoi",
+        "xa.truong_phong",
+        "xa.truong_phong",
+        "xa.truong_phong",
+        "xa.pho_chu_tich_ubnd",
+        "xa.pho_truong_phong",
+        "xa.pho_truong_phong",
+        "xa.pho_truong_phong",
+    ),
+    extras=(
+        ("xa.truong_phong", 0.5, 1),
+        ("xa.pho_truong_phong", 1.5, 4),
+        ("xa.van_phong_thong_ke", 2.0, 3),
+        ("xa.dia_chinh_xay_dung", 3.0, 4),
+        ("xa.tai_chinh_ke_toan", 2.0, 3),
+        ("xa.tu_phap_ho_tich", 2.0, 3),
+        ("xa.van_hoa_xa_hoi", 2.0, 3),
+    ),
 )
 DEPARTMENT = Block(
     "department",
-    core=("tinh.giam_doc_so", "tinh.pho_giam_doc_so", "tinh.truong_phong",
-          "tinh.pho_truong_phong", "tinh.chuyen_vien_chinh", "tinh.chuyen_vien",
-          "tinh.chuyen_vien", "tinh.pho_giam_doc_so"),
-    extras=(("tinh.pho_giam_doc_so", 0.1, 1), ("tinh.truong_phong", 1.0, None),
-            ("tinh.pho_truong_phong", 1.5, None), ("tinh.chuyen_vien_chinh", 2.5, None),
-            ("tinh.chuyen_vien", 5.0, None)),
+    core=(
+        "tinh.giam_doc_so",
+        "tinh.pho_giam_doc_so",
+        "tinh.truong_phong",
+        "tinh.pho_truong_phong",
+        "tinh.chuyen_vien_chinh",
+        "tinh.chuyen_vien",
+        "tinh.chuyen_vien",
+        "tinh.pho_giam_doc_so",
+    ),
+    extras=(
+        ("tinh.pho_giam_doc_so", 0.1, 1),
+        ("tinh.truong_phong", 1.0, None),
+        ("tinh.pho_truong_phong", 1.5, None),
+        ("tinh.chuyen_vien_chinh", 2.5, None),
+        ("tinh.chuyen_vien", 5.0, None),
+    ),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -358,48 +542,109 @@ def parse_years(text: str) -> tuple[int, ...]:
 
 
 THOI_BINH_COMMUNES = (
-    "Thị trấn Thới Bình", "Xã Biển Bạch", "Xã Biển Bạch Đông", "Xã Hồ Thị Kỷ", "Xã Tân Bằng",
-    "Xã Tân Lộc", "Xã Tân Lộc Bắc", "Xã Tân Lộc Đông", "Xã Tân Phú", "Xã Thới Bình",
-    "Xã Trí Lực", "Xã Trí Phải",
+    "Thị trấn Thới Bình",
+    "Xã Biển Bạch",
+    "Xã Biển Bạch Đông",
+    "Xã Hồ Thị Kỷ",
+    "Xã Tân Bằng",
+    "Xã Tân Lộc",
+    "Xã Tân Lộc Bắc",
+    "Xã Tân Lộc Đông",
+    "Xã Tân Phú",
+    "Xã Thới Bình",
+    "Xã Trí Lực",
+    "Xã Trí Phải",
 )
 # Hương Khê after merging Phương Điền and Phương Mỹ into Điền Mỹ (seed 003): 21 units, since
 # 13 communes meeting the new-rural standard are "61.9%" (13/21).
 HUONG_KHE_COMMUNES = (
-    "Thị trấn Hương Khê", "Xã Điền Mỹ", "Xã Gia Phố", "Xã Hà Linh", "Xã Hòa Hải",
-    "Xã Hương Bình", "Xã Hương Đô", "Xã Hương Giang", "Xã Hương Lâm", "Xã Hương Liên",
-    "Xã Hương Long", "Xã Hương Thủy", "Xã Hương Trà", "Xã Hương Trạch", "Xã Hương Vĩnh",
-    "Xã Hương Xuân", "Xã Lộc Yên", "Xã Phú Gia", "Xã Phú Phong", "Xã Phúc Đồng",
+    "Thị trấn Hương Khê",
+    "Xã Điền Mỹ",
+    "Xã Gia Phố",
+    "Xã Hà Linh",
+    "Xã Hòa Hải",
+    "Xã Hương Bình",
+    "Xã Hương Đô",
+    "Xã Hương Giang",
+    "Xã Hương Lâm",
+    "Xã Hương Liên",
+    "Xã Hương Long",
+    "Xã Hương Thủy",
+    "Xã Hương Trà",
+    "Xã Hương Trạch",
+    "Xã Hương Vĩnh",
+    "Xã Hương Xuân",
+    "Xã Lộc Yên",
+    "Xã Phú Gia",
+    "Xã Phú Phong",
+    "Xã Phúc Đồng",
     "Xã Phúc Trạch",
 )
-HUONG_KHE_REMOTE = frozenset({"Xã Hương Liên", "Xã Hương Lâm", "Xã Hương Vĩnh", "Xã Phú Gia",
-                              "Xã Hòa Hải"})
+HUONG_KHE_REMOTE = frozenset(
+    {"Xã Hương Liên", "Xã Hương Lâm", "Xã Hương Vĩnh", "Xã Phú Gia", "Xã Hòa Hải"}
+)
 # Thới Bình (seed 001) counts commune civil servants only: the civil-servant titles of each
 # commune (before the 2025 merger, about nine per commune).
 COMMUNE_CIVIL_SERVANTS = Block(
     "cong_chuc",
-    core=("xa.chi_huy_truong_quan_su", "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung",
-          "xa.tai_chinh_ke_toan", "xa.tu_phap_ho_tich", "xa.van_hoa_xa_hoi",
-          "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung", "xa.van_hoa_xa_hoi"),
-    extras=(("xa.tu_phap_ho_tich", 1.0, 1), ("xa.tai_chinh_ke_toan", 1.0, 1),
-            ("xa.van_phong_dang_uy", 0.5, 1)),
+    core=(
+        "xa.chi_huy_truong_quan_su",
+        "xa.van_phong_thong_ke",
+        "xa.dia_chinh_xay_dung",
+        "xa.tai_chinh_ke_toan",
+        "xa.tu_phap_ho_tich",
+        "xa.van_hoa_xa_hoi",
+        "xa.van_phong_thong_ke",
+        "xa.dia_chinh_xay_dung",
+        "xa.van_hoa_xa_hoi",
+    ),
+    extras=(
+        ("xa.tu_phap_ho_tich", 1.0, 1),
+        ("xa.tai_chinh_ke_toan", 1.0, 1),
+        ("xa.van_phong_dang_uy", 0.5, 1),
+    ),
 )
 # Hương Khê (seed 003): Party and mass organisations vs state administration of a commune before
 # the merger (no departments yet).
 PRE_MERGER_PARTY_MASS = Block(
     "party_mass",
-    core=("xa.bi_thu", "xa.pho_bi_thu", "xa.chu_tich_mttq", "xa.chu_tich_hoi", "xa.chu_tich_hoi",
-          "xa.chu_tich_hoi", "xa.chu_tich_hoi"),
-    extras=(("xa.van_phong_dang_uy", 1.0, 1), ("xa.pho_bi_thu", 0.3, 1),
-            ("xa.chu_tich_hoi", 0.3, 1)),
+    core=(
+        "xa.bi_thu",
+        "xa.pho_bi_thu",
+        "xa.chu_tich_mttq",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+        "xa.chu_tich_hoi",
+    ),
+    extras=(
+        ("xa.van_phong_dang_uy", 1.0, 1),
+        ("xa.pho_bi_thu", 0.3, 1),
+        ("xa.chu_tich_hoi", 0.3, 1),
+    ),
 )
 PRE_MERGER_STATE = Block(
     "state",
-    core=("xa.chu_tich_hdnd", "xa.pho_chu_tich_hdnd", "xa.chu_tich_ubnd", "xa.pho_chu_tich_ubnd",
-          "xa.chi_huy_truong_quan_su", "xa.van_phong_thong_ke", "xa.dia_chinh_xay_dung",
-          "xa.tai_chinh_ke_toan", "xa.tu_phap_ho_tich", "xa.van_hoa_xa_hoi"),
-    extras=(("xa.pho_chu_tich_ubnd", 1.0, 1), ("xa.van_phong_thong_ke", 1.0, 1),
-            ("xa.dia_chinh_xay_dung", 1.0, 1), ("xa.tai_chinh_ke_toan", 0.6, 1),
-            ("xa.tu_phap_ho_tich", 0.8, 1), ("xa.van_hoa_xa_hoi", 1.0, 1)),
+    core=(
+        "xa.chu_tich_hdnd",
+        "xa.pho_chu_tich_hdnd",
+        "xa.chu_tich_ubnd",
+        "xa.pho_chu_tich_ubnd",
+        "xa.chi_huy_truong_quan_su",
+        "xa.van_phong_thong_ke",
+        "xa.dia_chinh_xay_dung",
+        "xa.tai_chinh_ke_toan",
+        "xa.tu_phap_ho_tich",
+        "xa.van_hoa_xa_hoi",
+    ),
+    extras=(
+        ("xa.pho_chu_tich_ubnd", 1.0, 1),
+        ("xa.van_phong_thong_ke", 1.0, 1),
+        ("xa.dia_chinh_xay_dung", 1.0, 1),
+        ("xa.tai_chinh_ke_toan", 0.6, 1),
+        ("xa.tu_phap_ho_tich", 0.8, 1),
+        ("xa.van_hoa_xa_hoi", 1.0, 1),
+    ),
 )
 
 
@@ -407,18 +652,33 @@ def _preset_thoi_binh() -> GeneratorOptions:
     # Seed 001: 12 commune-level units, 111 commune civil servants. Cà Mau delta: few communes
     # count as difficult; Khmer minority small (assumptions).
     return GeneratorOptions(
-        officials=111, years=(2026,), seed=1, needs="individual", province_share=0.0,
-        reference_date=dt.date(2026, 1, 15), term=(2026, 2030), name="Thới Bình 2026",
-        id_prefix="TB", ethnic_share=0.03,
+        officials=111,
+        years=(2026,),
+        seed=1,
+        needs="individual",
+        province_share=0.0,
+        reference_date=dt.date(2026, 1, 15),
+        term=(2026, 2030),
+        name="Thới Bình 2026",
+        id_prefix="TB",
+        ethnic_share=0.03,
         # About 20-60 km from the provincial school in Cà Mau city (rank 1, or 2 for the far
         # west of the district).
-        commune_names=tuple(UnitPlan(n, n in ("Xã Biển Bạch Đông", "Xã Tân Bằng"),
-                                     2 if n.startswith("Xã Biển Bạch") else 1)
-                            for n in THOI_BINH_COMMUNES),
+        commune_names=tuple(
+            UnitPlan(
+                n,
+                n in ("Xã Biển Bạch Đông", "Xã Tân Bằng"),
+                2 if n.startswith("Xã Biển Bạch") else 1,
+            )
+            for n in THOI_BINH_COMMUNES
+        ),
         blocks=((COMMUNE_CIVIL_SERVANTS, 111),),
         # Roughly 55-60% of the estimated cost of all needs with the bundled catalog (README).
-        budget=((2026, "ngan_sach_trung_uong", 10_000_000), (2026, "ngan_sach_tinh", 1_200_000_000),
-                (2026, "xa_hoi_hoa", 150_000_000)),
+        budget=(
+            (2026, "ngan_sach_trung_uong", 10_000_000),
+            (2026, "ngan_sach_tinh", 1_200_000_000),
+            (2026, "xa_hoi_hoa", 150_000_000),
+        ),
     )
 
 
@@ -428,23 +688,49 @@ def _preset_huong_khe() -> GeneratorOptions:
     # advanced/bachelor, 68.9% intermediate. Mountainous district: many difficult communes.
     years = (2026, 2027, 2028, 2029, 2030)
     # Roughly 55-60% of the estimated cost of all needs over the term with the bundled catalog.
-    budget = tuple(line for year in years for line in (
-        (year, "ngan_sach_trung_uong", 10_000_000), (year, "ngan_sach_tinh", 1_800_000_000),
-        (year, "xa_hoi_hoa", 200_000_000)))
+    budget = tuple(
+        line
+        for year in years
+        for line in (
+            (year, "ngan_sach_trung_uong", 10_000_000),
+            (year, "ngan_sach_tinh", 1_800_000_000),
+            (year, "xa_hoi_hoa", 200_000_000),
+        )
+    )
     return GeneratorOptions(
-        officials=435, years=years, seed=3, needs="individual", province_share=0.0,
-        reference_date=dt.date(2026, 1, 15), term=(2026, 2030), name="Hương Khê 2026-2030",
-        id_prefix="HK", ethnic_share=0.01,
+        officials=435,
+        years=years,
+        seed=3,
+        needs="individual",
+        province_share=0.0,
+        reference_date=dt.date(2026, 1, 15),
+        term=(2026, 2030),
+        name="Hương Khê 2026-2030",
+        id_prefix="HK",
+        ethnic_share=0.01,
         # 60-110 km from Hà Tĩnh city: rank 2, or 3 for the remote mountain communes.
-        commune_names=tuple(UnitPlan(n, i % 5 in (1, 2, 4), 3 if n in HUONG_KHE_REMOTE else 2)
-                            for i, n in enumerate(HUONG_KHE_COMMUNES)),
+        commune_names=tuple(
+            UnitPlan(n, i % 5 in (1, 2, 4), 3 if n in HUONG_KHE_REMOTE else 2)
+            for i, n in enumerate(HUONG_KHE_COMMUNES)
+        ),
         blocks=((PRE_MERGER_PARTY_MASS, 149), (PRE_MERGER_STATE, 286)),
         quotas=(
-            Quota("education", ((1, {"thac_si": 1.0}), (333, {"dai_hoc": 0.9, "cao_dang": 0.1}),
-                                (101, {"trung_cap": 1.0}))),
-            Quota("political_theory", ((10, {"cao_cap": 0.8, "cu_nhan": 0.2}),
-                                       (300, {"trung_cap": 1.0}),
-                                       (125, {"so_cap": 0.8, "none": 0.2}))),
+            Quota(
+                "education",
+                (
+                    (1, {"thac_si": 1.0}),
+                    (333, {"dai_hoc": 0.9, "cao_dang": 0.1}),
+                    (101, {"trung_cap": 1.0}),
+                ),
+            ),
+            Quota(
+                "political_theory",
+                (
+                    (10, {"cao_cap": 0.8, "cu_nhan": 0.2}),
+                    (300, {"trung_cap": 1.0}),
+                    (125, {"so_cap": 0.8, "none": 0.2}),
+                ),
+            ),
         ),
         budget=budget,
     )
@@ -528,7 +814,9 @@ def fill_block(block: Block, size: int, rng: random.Random) -> list[str]:
 def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     if end <= start:
         return start
-    return dt.date.fromordinal(start.toordinal() + int(rng.random() * (end.toordinal() - start.toordinal())))
+    return dt.date.fromordinal(
+        start.toordinal() + int(rng.random() * (end.toordinal() - start.toordinal()))
+    )
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -560,17 +848,26 @@ def plan_units(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit
     if n_commune:
         communes = options.units or max(1, round(n_commune / COMMUNE_STAFF_MEAN))
         communes = min(communes, n_commune)
-        sizes = apportion(n_commune, [1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random()
-                                      for _ in range(communes)])
+        sizes = apportion(
+            n_commune,
+            [1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random() for _ in range(communes)],
+        )
         names = _commune_names(communes, rng)
         for name, size in zip(names, sizes):
             party = round(size * COMMUNE_PARTY_MASS_SHARE)
-            posts = fill_block(COMMUNE_PARTY_MASS, party, rng) + fill_block(COMMUNE_STATE, size - party, rng)
+            posts = fill_block(COMMUNE_PARTY_MASS, party, rng) + fill_block(
+                COMMUNE_STATE, size - party, rng
+            )
             out.append((Unit(name, rng.random() < options.difficult_share, "xa"), posts))
     if n_province:
         departments = max(1, round(n_province / DEPARTMENT_STAFF_MEAN))
-        sizes = apportion(n_province, [1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random()
-                                       for _ in range(departments)])
+        sizes = apportion(
+            n_province,
+            [
+                1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random()
+                for _ in range(departments)
+            ],
+        )
         for index, size in enumerate(sizes):
             base = DEPARTMENTS[index % len(DEPARTMENTS)]
             round_ = index // len(DEPARTMENTS)
@@ -614,7 +911,7 @@ class CourseIndex:
     by_qualification: dict[tuple[str, str], list[Course]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, catalog: Catalog | None) -> "CourseIndex":
+    def of(cls, catalog: Catalog | None) -> CourseIndex:
         index = cls()
         if catalog is None:
             return index
@@ -691,10 +988,27 @@ def load_catalog_or_none(path: Path | None, framework: Framework) -> Catalog | N
 
 
 OFFICIAL_COLUMNS = (
-    "id", "full_name", "position", "unit", "birth_date", "gender", "ethnic_minority",
-    "party_member", "appointed_on", "started_service_on", "grade", "education",
-    "education_field", "political_theory", "state_management", "it", "language",
-    "planning_pool", "ratings", "difficult_area", "leader_group",
+    "id",
+    "full_name",
+    "position",
+    "unit",
+    "birth_date",
+    "gender",
+    "ethnic_minority",
+    "party_member",
+    "appointed_on",
+    "started_service_on",
+    "grade",
+    "education",
+    "education_field",
+    "political_theory",
+    "state_management",
+    "it",
+    "language",
+    "planning_pool",
+    "ratings",
+    "difficult_area",
+    "leader_group",
 )
 
 
@@ -733,8 +1047,9 @@ class _Pickers:
     """Every weighted choice, built once."""
 
     def __init__(self, options: GeneratorOptions) -> None:
-        def tiers(mixes: Mapping[str, Mapping[str, float]], override: Mapping[str, float] | None
-                  ) -> dict[str, Picker]:
+        def tiers(
+            mixes: Mapping[str, Mapping[str, float]], override: Mapping[str, float] | None
+        ) -> dict[str, Picker]:
             return {tier: Picker(override or mix) for tier, mix in mixes.items()}
 
         self.education = tiers(EDUCATION_MIX, options.education_mix)
@@ -770,7 +1085,8 @@ class ProfileFactory:
         if position not in self._pickers_by_post:
             relevant = self.rules_of(position).competencies
             self._pickers_by_post[position] = [
-                (c, self.pick.relevant if c in relevant else self.pick.other) for c in self.competency_ids
+                (c, self.pick.relevant if c in relevant else self.pick.other)
+                for c in self.competency_ids
             ]
         return self._pickers_by_post[position]
 
@@ -784,11 +1100,19 @@ class ProfileFactory:
 
     def rules_of(self, position: str) -> PostRules:
         if position not in self._post_rules:
-            self._post_rules[position] = post_rules(self.framework, self.framework.positions[position], self.on)
+            self._post_rules[position] = post_rules(
+                self.framework, self.framework.positions[position], self.on
+            )
         return self._post_rules[position]
 
-    def draw(self, rng: random.Random, position: str, unit: Unit, person: "Person",
-             fixed: Mapping[str, str]) -> Profile:
+    def draw(
+        self,
+        rng: random.Random,
+        position: str,
+        unit: Unit,
+        person: Person,
+        fixed: Mapping[str, str],
+    ) -> Profile:
         """A profile for `position`; `fixed` holds quota-assigned qualification levels."""
         spec = POST_PROFILES[position]
         post = self.framework.positions[position]
@@ -803,11 +1127,15 @@ class ProfileFactory:
                 grade = "chuyen_vien_chinh"
             elif position == "tinh.chuyen_vien":
                 grade = "chuyen_vien"
-            if qualification_rank("education", education) < qualification_rank("education", "dai_hoc"):
+            if qualification_rank("education", education) < qualification_rank(
+                "education", "dai_hoc"
+            ):
                 grade = "can_su"  # the grade below chuyên viên, for those without a degree
         state_management = self.pick.state_management[tier](rng)
         fields = post.education_fields
-        if qualification_rank("education", education) < qualification_rank("education", "trung_cap"):
+        if qualification_rank("education", education) < qualification_rank(
+            "education", "trung_cap"
+        ):
             education_field = ""
         elif fields and rng.random() < EDUCATION_FIELD_MATCH_SHARE:
             education_field = pick_one(rng, fields)
@@ -822,20 +1150,29 @@ class ProfileFactory:
         relevant = self.rules_of(position).competencies
         competencies = {c: picker(rng) for c, picker in self._competency_pickers(position)}
         profile = Profile(
-            ethnic_minority=rng.random() < self.options.ethnic_share, party_member=party_member,
-            grade=grade, education=education, education_field=education_field,
-            political_theory=political_theory, state_management=state_management,
-            it=self.pick.it(rng), language=self.pick.language(rng), planning_pool=pool,
+            ethnic_minority=rng.random() < self.options.ethnic_share,
+            party_member=party_member,
+            grade=grade,
+            education=education,
+            education_field=education_field,
+            political_theory=political_theory,
+            state_management=state_management,
+            it=self.pick.it(rng),
+            language=self.pick.language(rng),
+            planning_pool=pool,
             ratings=";".join(self.pick.rating(rng) for _ in range(RATING_YEARS)),
-            leader_group=leader_group, competencies=competencies, history=[],
+            leader_group=leader_group,
+            competencies=competencies,
+            history=[],
         )
         profile.history = self._history(rng, post, profile, unit, person)
         return profile
 
     # -- history: chosen by what the catalog's courses deliver, never by hard-coded ids -------
 
-    def _history(self, rng: random.Random, post: Position, profile: Profile, unit: Unit,
-                 person: "Person") -> list[HistoryRow]:
+    def _history(
+        self, rng: random.Random, post: Position, profile: Profile, unit: Unit, person: Person
+    ) -> list[HistoryRow]:
         if self.catalog is None:
             return []
         rows: list[HistoryRow] = []
@@ -843,8 +1180,12 @@ class ProfileFactory:
         started = person.started_on
         attrs = _draft_attributes(profile, post, unit, person)
 
-        def choose(courses: Sequence[Course] | None, earliest: dt.date, latest: dt.date,
-                   result: str = "passed") -> None:
+        def choose(
+            courses: Sequence[Course] | None,
+            earliest: dt.date,
+            latest: dt.date,
+            result: str = "passed",
+        ) -> None:
             courses = self._for_post(courses, post)
             if not courses:
                 return
@@ -857,18 +1198,28 @@ class ProfileFactory:
             if rng.random() >= HISTORY_PROGRAMME_SHARE.get(window, 0.0):
                 continue
             if all(condition.holds(attrs(on)) for condition in conditions):
-                choose(self.courses.by_programme.get(programme),
-                       max(effective_from, started, _years_before(on, 5)), on)
+                choose(
+                    self.courses.by_programme.get(programme),
+                    max(effective_from, started, _years_before(on, 5)),
+                    on,
+                )
         for qfield in ("political_theory", "state_management"):
             held = getattr(profile, qfield)
             scale = QUALIFICATION_SCALES[qfield]
             if held != "none" and rng.random() < HISTORY_QUALIFICATION_SHARE:
-                choose(self.courses.by_qualification.get((qfield, held)),
-                       max(started, _years_before(on, 10)), on - dt.timedelta(days=30))
+                choose(
+                    self.courses.by_qualification.get((qfield, held)),
+                    max(started, _years_before(on, 10)),
+                    on - dt.timedelta(days=30),
+                )
             rank = scale.index(held)
             if rank + 1 < len(scale) and rng.random() < HISTORY_FAILED_ATTEMPT_SHARE:
-                choose(self.courses.by_qualification.get((qfield, scale[rank + 1])),
-                       max(started, _years_before(on, 5)), on, pick_one(rng, ("failed", "dropped")))
+                choose(
+                    self.courses.by_qualification.get((qfield, scale[rank + 1])),
+                    max(started, _years_before(on, 5)),
+                    on,
+                    pick_one(rng, ("failed", "dropped")),
+                )
         for competency in sorted(self.rules_of(post.id).competencies):
             offers = self.courses.by_competency.get(competency)
             if not offers or rng.random() >= HISTORY_COMPETENCY_SHARE:
@@ -878,28 +1229,47 @@ class ProfileFactory:
             offered = eligible(self._for_post([c for c, _ in offers], post), attrs(day), day)
             if offered:
                 course = pick_one(rng, offered)
-                rows.append(self._competency_row(rng, course.id, competency, levels[course.id],
-                                                 profile, day))
+                rows.append(
+                    self._competency_row(
+                        rng, course.id, competency, levels[course.id], profile, day
+                    )
+                )
         rows.sort(key=lambda r: (r.completed_on, r.course))
         return rows
 
-    def _competency_row(self, rng: random.Random, course: str, competency: str, delivered: int,
-                        profile: Profile, day: dt.date) -> HistoryRow:
+    def _competency_row(
+        self,
+        rng: random.Random,
+        course: str,
+        competency: str,
+        delivered: int,
+        profile: Profile,
+        day: dt.date,
+    ) -> HistoryRow:
         result = self.pick.result(rng)
         if result == "dropped" or rng.random() >= HISTORY_EVALUATED_SHARE:
             return HistoryRow(course, day, result)
         current = profile.competencies.get(competency)
         if result == "passed":
             # The measurement after the course is today's level where one was assessed.
-            after = current if current is not None else min(5, delivered + pick_one(rng, (-1, 0, 0, 1)))
+            after = (
+                current if current is not None else min(5, delivered + pick_one(rng, (-1, 0, 0, 1)))
+            )
             before = max(0, after - pick_one(rng, (0, 1, 1, 2)))
             score = pick_int(rng, 55, 100)
         else:
             before = current if current is not None else max(0, delivered - 2)
             after = before
             score = pick_int(rng, 20, 49)
-        return HistoryRow(course, day, result, feedback=self.pick.feedback(rng), score=score,
-                          before={competency: before}, after={competency: after})
+        return HistoryRow(
+            course,
+            day,
+            result,
+            feedback=self.pick.feedback(rng),
+            score=score,
+            before={competency: before},
+            after={competency: after},
+        )
 
 
 @dataclass(frozen=True)
@@ -915,16 +1285,24 @@ class Person:
 def _draft_attributes(profile: Profile, post: Position, unit: Unit, person: Person) -> Any:
     """Attribute lookup (on a date) for rule conditions and eligibility on a profile being drawn."""
     values = {
-        "position": post.id, "unit": unit.name, "gender": person.gender,
-        "party_member": profile.party_member, "ethnic_minority": profile.ethnic_minority,
-        "difficult_area": unit.difficult_area, "grade": profile.grade or None,
-        "education": profile.education, "education_field": profile.education_field or None,
+        "position": post.id,
+        "unit": unit.name,
+        "gender": person.gender,
+        "party_member": profile.party_member,
+        "ethnic_minority": profile.ethnic_minority,
+        "difficult_area": unit.difficult_area,
+        "grade": profile.grade or None,
+        "education": profile.education,
+        "education_field": profile.education_field or None,
         "political_theory": profile.political_theory,
-        "state_management": profile.state_management, "it": profile.it or None,
+        "state_management": profile.state_management,
+        "it": profile.it or None,
         "language": profile.language or None,
         "leader_group": int(profile.leader_group) if profile.leader_group else post.leader_group,
-        "position_level": post.level, "position_category": post.category,
-        "position_groups": post.groups, "planning_pool": profile.planning_pool or None,
+        "position_level": post.level,
+        "position_category": post.category,
+        "position_groups": post.groups,
+        "planning_pool": profile.planning_pool or None,
         "education_field_matches": not post.education_fields
         or profile.education_field in post.education_fields,
     }
@@ -936,8 +1314,11 @@ def _draft_attributes(profile: Profile, post: Position, unit: Unit, person: Pers
         good += 1
     values["good_ratings_in_a_row"] = good
 
-    since = {"age": person.birth, "years_of_service": person.started_on,
-             "years_in_position": person.appointed_on}
+    since = {
+        "age": person.birth,
+        "years_of_service": person.started_on,
+        "years_in_position": person.appointed_on,
+    }
 
     def on(day: dt.date) -> Any:
         def lookup(name: str) -> Any:
@@ -953,8 +1334,9 @@ def _draft_attributes(profile: Profile, post: Position, unit: Unit, person: Pers
 # Quotas (presets): exact counts per level, higher levels more likely on key posts
 
 
-def assign_quotas(quotas: Sequence[Quota], posts: Sequence[str], rng: random.Random
-                  ) -> list[dict[str, str]]:
+def assign_quotas(
+    quotas: Sequence[Quota], posts: Sequence[str], rng: random.Random
+) -> list[dict[str, str]]:
     fixed: list[dict[str, str]] = [{} for _ in posts]
     for quota in quotas:
         # Weighted random order (Efraimidis-Spirakis keys): the heavier the tier, the earlier.
@@ -966,7 +1348,7 @@ def assign_quotas(quotas: Sequence[Quota], posts: Sequence[str], rng: random.Ran
         start = 0
         for count, mix in quota.groups:
             picker = Picker(mix)
-            for index in order[start:start + count]:
+            for index in order[start : start + count]:
                 fixed[index][quota.field] = picker(rng)
             start += count
     return fixed
@@ -1000,16 +1382,25 @@ def generate_case(options: GeneratorOptions, out: Path | str) -> GeneratedCase:
     counts = {"officials": 0, "history": 0}
 
     def write_tables(officials_tmp: Path, history_tmp: Path) -> None:
-        with officials_tmp.open("w", encoding="utf-8", newline="") as o_handle, \
-                history_tmp.open("w", encoding="utf-8", newline="") as h_handle:
+        with (
+            officials_tmp.open("w", encoding="utf-8", newline="") as o_handle,
+            history_tmp.open("w", encoding="utf-8", newline="") as h_handle,
+        ):
             counts["officials"], counts["history"] = _write_rows(
-                options, factory, plan, o_handle, h_handle)
+                options, factory, plan, o_handle, h_handle
+            )
 
-    write_atomic_with(out / "officials.csv", lambda o_tmp: write_atomic_with(
-        out / "history.csv", lambda h_tmp: write_tables(o_tmp, h_tmp)))
+    write_atomic_with(
+        out / "officials.csv",
+        lambda o_tmp: write_atomic_with(
+            out / "history.csv", lambda h_tmp: write_tables(o_tmp, h_tmp)
+        ),
+    )
     bands = distance_bands(catalog, options.on)
     if bands:
-        write_atomic(out / "units.csv", units_table(plan, bands, random.Random(f"{options.seed}:units")))
+        write_atomic(
+            out / "units.csv", units_table(plan, bands, random.Random(f"{options.seed}:units"))
+        )
     budget = options.budget
     if budget is None:
         if options.budget_share is not None and catalog is not None:
@@ -1017,20 +1408,29 @@ def generate_case(options: GeneratorOptions, out: Path | str) -> GeneratedCase:
             write_atomic(out / "case.yaml", case_yaml(options, (), bool(bands)))
         budget = _budget_lines(options, catalog, out)
     write_atomic(out / "case.yaml", case_yaml(options, budget, bool(bands)))
-    log.info("generated %d officials, %d history rows in %s", counts["officials"], counts["history"], out)
+    log.info(
+        "generated %d officials, %d history rows in %s", counts["officials"], counts["history"], out
+    )
     return GeneratedCase(out, counts["officials"], counts["history"], len(plan), budget)
 
 
-def _write_rows(options: GeneratorOptions, factory: ProfileFactory,
-                plan: list[tuple[Unit, list[str]]], o_handle: TextIO, h_handle: TextIO) -> tuple[int, int]:
+def _write_rows(
+    options: GeneratorOptions,
+    factory: ProfileFactory,
+    plan: list[tuple[Unit, list[str]]],
+    o_handle: TextIO,
+    h_handle: TextIO,
+) -> tuple[int, int]:
     competencies = factory.competency_ids
     evaluated = factory.courses.evaluated_competencies()
     officials = csv.writer(o_handle, lineterminator="\n")
     history = csv.writer(h_handle, lineterminator="\n")
     officials.writerow(OFFICIAL_COLUMNS + tuple(f"competency:{c}" for c in competencies))
-    history.writerow(("official_id", "course", "completed_on", "result", "feedback", "score")
-                     + tuple(f"competency_before:{c}" for c in evaluated)
-                     + tuple(f"competency_after:{c}" for c in evaluated))
+    history.writerow(
+        ("official_id", "course", "completed_on", "result", "feedback", "score")
+        + tuple(f"competency_before:{c}" for c in evaluated)
+        + tuple(f"competency_after:{c}" for c in evaluated)
+    )
     rng = random.Random(f"{options.seed}:officials")
     role_rng = random.Random(f"{options.seed}:roles")
     quota_rng = random.Random(f"{options.seed}:quotas")
@@ -1050,7 +1450,9 @@ def _write_rows(options: GeneratorOptions, factory: ProfileFactory,
             if gender == "female":
                 high = min(high, FEMALE_MAX_AGE)
             age = pick_int(rng, low, high)
-            birth = _random_date(rng, _years_before(on, age + 1) + dt.timedelta(days=1), _years_before(on, age))
+            birth = _random_date(
+                rng, _years_before(on, age + 1) + dt.timedelta(days=1), _years_before(on, age)
+            )
             started = min(_years_before(birth, -pick_int(rng, 21, 28)), on - dt.timedelta(days=30))
             appointed = _appointment(rng, factory.framework.positions[position], unit, on, started)
             fixed = fixed_levels[number - 1] if fixed_levels is not None else {}
@@ -1060,29 +1462,65 @@ def _write_rows(options: GeneratorOptions, factory: ProfileFactory,
                 # cohort's profile does not depend on where its first member falls in the file.
                 key = (position, unit.difficult_area, pick_int(rng, 0, ROLE_ARCHETYPES - 1))
                 if key not in archetypes:
-                    archetypes[key] = factory.draw(random.Random(f"{options.seed}:{key}"), position,
-                                                   unit, _representative(spec, on), {})
+                    archetypes[key] = factory.draw(
+                        random.Random(f"{options.seed}:{key}"),
+                        position,
+                        unit,
+                        _representative(spec, on),
+                        {},
+                    )
                 profile = archetypes[key]
             else:
                 profile = factory.draw(rng, position, unit, person, fixed)
             official_id = f"{options.id_prefix}{number:0{width}d}"
-            officials.writerow((
-                official_id, _full_name(rng, factory.pick, gender), position, unit.name,
-                birth.isoformat(), gender, _bool(profile.ethnic_minority),
-                _bool(profile.party_member), appointed.isoformat(), started.isoformat(),
-                profile.grade, profile.education, profile.education_field,
-                profile.political_theory, profile.state_management, profile.it, profile.language,
-                profile.planning_pool, profile.ratings, _bool(unit.difficult_area),
-                profile.leader_group,
-            ) + tuple("" if profile.competencies[c] is None else profile.competencies[c]
-                      for c in competencies))
+            officials.writerow(
+                (
+                    official_id,
+                    _full_name(rng, factory.pick, gender),
+                    position,
+                    unit.name,
+                    birth.isoformat(),
+                    gender,
+                    _bool(profile.ethnic_minority),
+                    _bool(profile.party_member),
+                    appointed.isoformat(),
+                    started.isoformat(),
+                    profile.grade,
+                    profile.education,
+                    profile.education_field,
+                    profile.political_theory,
+                    profile.state_management,
+                    profile.it,
+                    profile.language,
+                    profile.planning_pool,
+                    profile.ratings,
+                    _bool(unit.difficult_area),
+                    profile.leader_group,
+                )
+                + tuple(
+                    "" if profile.competencies[c] is None else profile.competencies[c]
+                    for c in competencies
+                )
+            )
             for row in profile.history:
-                history.writerow((
-                    official_id, row.course, row.completed_on.isoformat(), row.result,
-                    "" if row.feedback is None else row.feedback,
-                    "" if row.score is None else row.score,
-                ) + (tuple([row.before.get(c, "") for c in evaluated]
-                           + [row.after.get(c, "") for c in evaluated]) if row.before else blank))
+                history.writerow(
+                    (
+                        official_id,
+                        row.course,
+                        row.completed_on.isoformat(),
+                        row.result,
+                        "" if row.feedback is None else row.feedback,
+                        "" if row.score is None else row.score,
+                    )
+                    + (
+                        tuple(
+                            [row.before.get(c, "") for c in evaluated]
+                            + [row.after.get(c, "") for c in evaluated]
+                        )
+                        if row.before
+                        else blank
+                    )
+                )
                 history_rows += 1
     return number, history_rows
 
@@ -1093,7 +1531,9 @@ def distance_bands(catalog: Catalog | None, on: dt.date) -> list[str]:
     return [band.band for band in norms.bands] if norms is not None else []
 
 
-def units_table(plan: Sequence[tuple[Unit, list[str]]], bands: Sequence[str], rng: random.Random) -> str:
+def units_table(
+    plan: Sequence[tuple[Unit, list[str]]], bands: Sequence[str], rng: random.Random
+) -> str:
     """units.csv: each unit's distance band to the provincial school and difficult-area flag.
     Provincial departments sit in the provincial capital (the first, nearest band, assuming the
     catalog lists bands near to far); communes are spread over the other bands."""
@@ -1115,11 +1555,17 @@ def _csv_cell(text: str) -> str:
 def _representative(spec: PostProfile, on: dt.date) -> Person:
     age = (spec.ages[0] + spec.ages[1]) // 2
     started = _years_before(on, age - 23)
-    return Person(_years_before(on, age), "male" if spec.male_share >= 0.5 else "female",
-                  max(MERGER_DATE, started) if MERGER_DATE <= on else started, started)
+    return Person(
+        _years_before(on, age),
+        "male" if spec.male_share >= 0.5 else "female",
+        max(MERGER_DATE, started) if on >= MERGER_DATE else started,
+        started,
+    )
 
 
-def _appointment(rng: random.Random, post: Position, unit: Unit, on: dt.date, started: dt.date) -> dt.date:
+def _appointment(
+    rng: random.Random, post: Position, unit: Unit, on: dt.date, started: dt.date
+) -> dt.date:
     if post.effective_from is not None:
         return _random_date(rng, max(post.effective_from, started), on)
     if unit.level == "xa" and on >= MERGER_DATE and rng.random() < MERGER_REAPPOINTED_SHARE:
@@ -1135,8 +1581,9 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]],
-              with_units: bool = False) -> str:
+def case_yaml(
+    options: GeneratorOptions, budget: Iterable[tuple[int, str, int]], with_units: bool = False
+) -> str:
     """The case.yaml text (DESIGN §4), written by hand so its layout stays readable."""
     start, end = options.term_span
     name = options.name or f"Synthetic case, {options.officials} officials, seed {options.seed}"
@@ -1153,8 +1600,10 @@ def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]],
         f"rules: {json.dumps(rules, ensure_ascii=False)}",
         f"catalog: {json.dumps(catalog, ensure_ascii=False)}",
     ]
-    budget_lines = [f"  - {{year: {year}, source: {source}, amount: {amount}}}"
-                    for year, source, amount in budget]
+    budget_lines = [
+        f"  - {{year: {year}, source: {source}, amount: {amount}}}"
+        for year, source, amount in budget
+    ]
     lines += ["budget:", *budget_lines] if budget_lines else ["budget: []"]
     lines += ["limits:", "  max_days_away_per_year: 30", "  max_share_away: 0.3"]
     return "\n".join(lines) + "\n"
@@ -1164,26 +1613,44 @@ def case_yaml(options: GeneratorOptions, budget: Iterable[tuple[int, str, int]],
 # Budget
 
 
-def _budget_lines(options: GeneratorOptions, catalog: Catalog | None, folder: Path
-                  ) -> tuple[tuple[int, str, int], ...]:
+def _budget_lines(
+    options: GeneratorOptions, catalog: Catalog | None, folder: Path
+) -> tuple[tuple[int, str, int], ...]:
     """Per year and source: sized against the catalog when there is one, else per official."""
     per_year: dict[str, float]
     estimate = None
     if catalog is not None and options.budget_share is not None:
         estimate = estimate_need_costs(folder)
-    if estimate is not None and options.budget_share is not None and estimate.total_per_year(len(options.years)) > 0:
-        yearly = estimate.total_per_year(len(options.years)) * options.budget_share * options.budget_level
+    if (
+        estimate is not None
+        and options.budget_share is not None
+        and estimate.total_per_year(len(options.years)) > 0
+    ):
+        yearly = (
+            estimate.total_per_year(len(options.years))
+            * options.budget_share
+            * options.budget_level
+        )
         state = yearly * (1 - XA_HOI_HOA_SHARE)
         by_source = estimate.by_source or {"ngan_sach_tinh": 1}
         mass = sum(by_source.values())
         per_year = {s: state * c / mass for s, c in by_source.items()}
         per_year["xa_hoi_hoa"] = per_year.get("xa_hoi_hoa", 0) + yearly * XA_HOI_HOA_SHARE
     else:
-        yearly = (options.officials * NEED_COST_PER_OFFICIAL * DEFAULT_BUDGET_COVERAGE
-                  * options.budget_level / len(options.years))
+        yearly = (
+            options.officials
+            * NEED_COST_PER_OFFICIAL
+            * DEFAULT_BUDGET_COVERAGE
+            * options.budget_level
+            / len(options.years)
+        )
         per_year = {s: yearly * share for s, share in BUDGET_SOURCE_SPLIT.items()}
-    return tuple((year, source, _round_money(per_year[source]))
-                 for year in options.years for source in FUNDING_SOURCES if per_year.get(source))
+    return tuple(
+        (year, source, _round_money(per_year[source]))
+        for year in options.years
+        for source in FUNDING_SOURCES
+        if per_year.get(source)
+    )
 
 
 def _round_money(amount: float) -> int:
@@ -1231,8 +1698,9 @@ class NeedCostEstimate:
         return min(1.0, budget / total) if total else 1.0
 
 
-def course_unit_cost(course: Course, catalog: Catalog, unit: UnitInfo | None = None,
-                     difficult_area: bool = False) -> int:
+def course_unit_cost(
+    course: Course, catalog: Catalog, unit: UnitInfo | None = None, difficult_area: bool = False
+) -> int:
     """One participant's cost from `unit` (None: the norms' default band) plus their share of
     the class's fixed cost at the median class size."""
     from planner.recommend.cost import breakdown
@@ -1254,7 +1722,9 @@ def cheapest_courses(catalog: Catalog) -> dict[tuple[str, str], list[tuple[int, 
         for qfield, level in course.delivers.qualifications.items():
             offers.setdefault((f"qualification:{qfield}", level), []).append((cost, course.id))
         for competency, level in course.delivers.competencies.items():
-            offers.setdefault((f"competency:{competency}", str(level)), []).append((cost, course.id))
+            offers.setdefault((f"competency:{competency}", str(level)), []).append(
+                (cost, course.id)
+            )
         for programme in course.delivers.programmes:
             offers.setdefault((f"programme:{programme}", ""), []).append((cost, course.id))
     for value in offers.values():
@@ -1286,13 +1756,24 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
             nominal, course_id = best
             official = officials[need.official_id]
             unit = case.units.get(official.unit)
-            cost = course_unit_cost(case.catalog.courses[course_id], case.catalog, unit,
-                                    official.difficult_area or bool(unit and unit.difficult_area))
+            cost = course_unit_cost(
+                case.catalog.courses[course_id],
+                case.catalog,
+                unit,
+                official.difficult_area or bool(unit and unit.difficult_area),
+            )
             if "periods" in need.target:
                 cost = nominal  # repeats of a course: already priced in total
-            priced.append(PricedNeed(need.official_id, need.need, need.priority,
-                                     need.target.get("window") == "year", cost,
-                                     case.catalog.courses[course_id].funding_source))
+            priced.append(
+                PricedNeed(
+                    need.official_id,
+                    need.need,
+                    need.priority,
+                    need.target.get("window") == "year",
+                    cost,
+                    case.catalog.courses[course_id].funding_source,
+                )
+            )
     return NeedCostEstimate(tuple(priced), len(assessment.needs))
 
 
@@ -1312,14 +1793,19 @@ def _cheapest_periods(case: Any, target: Mapping[str, Any], done: int) -> tuple[
     return min(found) if found else None
 
 
-def _cheapest_for(need: str, target: Mapping[str, Any], offers: Mapping[tuple[str, str], list[tuple[int, str]]]
-                  ) -> tuple[int, str] | None:
+def _cheapest_for(
+    need: str, target: Mapping[str, Any], offers: Mapping[tuple[str, str], list[tuple[int, str]]]
+) -> tuple[int, str] | None:
     if "field" in target:
         scale = QUALIFICATION_SCALES[target["field"]]
-        levels = scale[scale.index(target["level"]):]
+        levels = scale[scale.index(target["level"]) :]
         found = [offers[(need, lv)][0] for lv in levels if (need, lv) in offers]
     elif "competency" in target:
-        found = [offers[(need, str(lv))][0] for lv in range(int(target["level"]), 6) if (need, str(lv)) in offers]
+        found = [
+            offers[(need, str(lv))][0]
+            for lv in range(int(target["level"]), 6)
+            if (need, str(lv)) in offers
+        ]
     else:
         found = offers.get((need, ""), [])[:1]
     return min(found) if found else None
@@ -1334,5 +1820,6 @@ def need_signatures(needs: Iterable[Any]) -> dict[str, frozenset[tuple[str, str]
     signatures: dict[str, set[tuple[str, str]]] = {}
     for need in needs:
         signatures.setdefault(need.official_id, set()).add(
-            (need.need, json.dumps(need.target, sort_keys=True)))
+            (need.need, json.dumps(need.target, sort_keys=True))
+        )
     return {official: frozenset(items) for official, items in signatures.items()}

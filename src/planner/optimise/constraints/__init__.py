@@ -11,13 +11,27 @@
 from __future__ import annotations
 
 from planner.optimise.constraints import (
-    budget, deadlines, min_class, no_double_content, prerequisites, seats, term_coverage,
-    time_away, unit_share,
+    budget,
+    deadlines,
+    min_class,
+    no_double_content,
+    prerequisites,
+    seats,
+    term_coverage,
+    time_away,
+    unit_share,
 )
 
 RULES = (
-    deadlines, prerequisites, no_double_content, seats, min_class, budget, time_away,
-    unit_share, term_coverage,
+    deadlines,
+    prerequisites,
+    no_double_content,
+    seats,
+    min_class,
+    budget,
+    time_away,
+    unit_share,
+    term_coverage,
 )
 """Every rule module, in the order the marginal tests run (structural first, then capacity)."""
 

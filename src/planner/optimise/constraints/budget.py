@@ -39,9 +39,20 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
     violations = []
     for (year, source), spent in sorted(state.spent.items()):
         if spent > inst.budget(year, source):
-            violations.append(Violation(NAME, None, None, "plan.check.budget",
-                                        {"year": year, "source": source, "spent": spent,
-                                         "budget": inst.budget(year, source)}))
+            violations.append(
+                Violation(
+                    NAME,
+                    None,
+                    None,
+                    "plan.check.budget",
+                    {
+                        "year": year,
+                        "source": source,
+                        "spent": spent,
+                        "budget": inst.budget(year, source),
+                    },
+                )
+            )
     return violations
 
 
@@ -51,8 +62,17 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
     extra = state.extra_cost(o)
     left = inst.budget(*key) - state.spent[key]
     if extra > left:
-        return Block(NAME, CAUSE, "plan.unmet.budget",
-                     {"missing": extra - left, "source": session.source, "year": session.year,
-                      "session": session.id, "cost": extra},
-                     shortfall=extra - left)
+        return Block(
+            NAME,
+            CAUSE,
+            "plan.unmet.budget",
+            {
+                "missing": extra - left,
+                "source": session.source,
+                "year": session.year,
+                "session": session.id,
+                "cost": extra,
+            },
+            shortfall=extra - left,
+        )
     return None

@@ -35,9 +35,19 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
         for n in option.needs:
             need = inst.needs[n]
             if not closable(need, session, horizon):
-                violations.append(Violation(
-                    NAME, inst.officials[option.official].id, session.id, "plan.check.deadline",
-                    {"need": need.id, "deadline": _iso(need.deadline), "end": _iso(session.end)}))
+                violations.append(
+                    Violation(
+                        NAME,
+                        inst.officials[option.official].id,
+                        session.id,
+                        "plan.check.deadline",
+                        {
+                            "need": need.id,
+                            "deadline": _iso(need.deadline),
+                            "end": _iso(session.end),
+                        },
+                    )
+                )
     return violations
 
 

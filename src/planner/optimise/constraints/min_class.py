@@ -24,9 +24,15 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
     violations = []
     for s, session in enumerate(inst.sessions):
         if 0 < state.count[s] < session.min_participants:
-            violations.append(Violation(NAME, None, session.id, "plan.check.min_class",
-                                        {"used": state.count[s],
-                                         "minimum": session.min_participants}))
+            violations.append(
+                Violation(
+                    NAME,
+                    None,
+                    session.id,
+                    "plan.check.min_class",
+                    {"used": state.count[s], "minimum": session.min_participants},
+                )
+            )
     return violations
 
 
@@ -44,16 +50,31 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
         eligible = len(inst.options_by_session[s])
         args = {"session": session.id, "minimum": session.min_participants, "eligible": eligible}
         if eligible < session.min_participants:
-            return Block(NAME, "no_course", "plan.unmet.min_class_never", args,
-                         shortfall=session.min_participants - eligible)
+            return Block(
+                NAME,
+                "no_course",
+                "plan.unmet.min_class_never",
+                args,
+                shortfall=session.min_participants - eligible,
+            )
         key = (session.year, session.source)
         opening = session.class_cost + session.min_participants * inst.options[o].cost
         left = inst.budget(*key) - state.spent[key]
         if opening > left:
-            return Block(NAME, "budget", "plan.unmet.min_class_budget",
-                         {**args, "cost": opening, "missing": opening - left,
-                          "source": session.source, "year": session.year},
-                         shortfall=opening - left)
-        return Block(NAME, CAUSE, "plan.unmet.min_class", args,
-                     shortfall=session.min_participants - 1)
+            return Block(
+                NAME,
+                "budget",
+                "plan.unmet.min_class_budget",
+                {
+                    **args,
+                    "cost": opening,
+                    "missing": opening - left,
+                    "source": session.source,
+                    "year": session.year,
+                },
+                shortfall=opening - left,
+            )
+        return Block(
+            NAME, CAUSE, "plan.unmet.min_class", args, shortfall=session.min_participants - 1
+        )
     return None

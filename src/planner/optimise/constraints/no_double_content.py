@@ -35,10 +35,15 @@ def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
         seen: set[tuple[int, ...]] = set()
         for o in options:
             day = inst.sessions[inst.options[o].session].start
-            clique = tuple(sorted(
-                p for p in options
-                if inst.sessions[inst.options[p].session].start <= day
-                <= inst.sessions[inst.options[p].session].end))
+            clique = tuple(
+                sorted(
+                    p
+                    for p in options
+                    if inst.sessions[inst.options[p].session].start
+                    <= day
+                    <= inst.sessions[inst.options[p].session].end
+                )
+            )
             if len(clique) > 1 and clique not in seen:
                 seen.add(clique)
                 model.add(NAME, [(p, 1) for p in clique], ub=1)
@@ -61,19 +66,30 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
     violations = []
     for n, need in enumerate(inst.needs):
         if not need.shared and state.closed[n] > need.required:
-            violations.append(Violation(NAME, inst.officials[need.official].id, None,
-                                        "plan.check.need_twice",
-                                        {"need": need.id, "times": state.closed[n]}))
+            violations.append(
+                Violation(
+                    NAME,
+                    inst.officials[need.official].id,
+                    None,
+                    "plan.check.need_twice",
+                    {"need": need.id, "times": state.closed[n]},
+                )
+            )
     for official in sorted(state.by_official):
         chosen = sorted(state.by_official[official])
         for i, o in enumerate(chosen):
-            for p in chosen[i + 1:]:
+            for p in chosen[i + 1 :]:
                 kind = _conflict(inst, o, p)
                 if kind is not None:
-                    violations.append(Violation(
-                        NAME, inst.officials[official].id, inst.sessions[inst.options[p].session].id,
-                        f"plan.check.conflict_{kind}",
-                        {"other": inst.sessions[inst.options[o].session].id}))
+                    violations.append(
+                        Violation(
+                            NAME,
+                            inst.officials[official].id,
+                            inst.sessions[inst.options[p].session].id,
+                            f"plan.check.conflict_{kind}",
+                            {"other": inst.sessions[inst.options[o].session].id},
+                        )
+                    )
     return violations
 
 
@@ -85,11 +101,20 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
         if kind is not None:
             other = inst.sessions[inst.options[p].session]
             cause = CAUSE_TIME if kind == "time" else CAUSE
-            return Block(NAME, cause, f"plan.unmet.conflict_{kind}",
-                         {"session": session.id, "other": other.id,
-                          "course": inst.courses[other.course].id}, shortfall=1)
+            return Block(
+                NAME,
+                cause,
+                f"plan.unmet.conflict_{kind}",
+                {"session": session.id, "other": other.id, "course": inst.courses[other.course].id},
+                shortfall=1,
+            )
     for n in option.needs:
         if not inst.needs[n].shared and state.closed[n] >= inst.needs[n].required:
-            return Block(NAME, CAUSE, "plan.unmet.need_closed",
-                         {"session": session.id, "need": inst.needs[n].id}, shortfall=1)
+            return Block(
+                NAME,
+                CAUSE,
+                "plan.unmet.need_closed",
+                {"session": session.id, "need": inst.needs[n].id},
+                shortfall=1,
+            )
     return None

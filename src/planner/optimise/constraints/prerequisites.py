@@ -15,9 +15,12 @@ def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> list[int]
     """The official's options on a course of `group` ending before option `o`'s session starts."""
     option = inst.options[o]
     start = inst.sessions[option.session].start
-    return [p for p in inst.options_by_official[option.official]
-            if inst.sessions[inst.options[p].session].course in group
-            and inst.sessions[inst.options[p].session].end < start]
+    return [
+        p
+        for p in inst.options_by_official[option.official]
+        if inst.sessions[inst.options[p].session].course in group
+        and inst.sessions[inst.options[p].session].end < start
+    ]
 
 
 def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
@@ -43,9 +46,15 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
         group = _missing(inst, state, o)
         if group is not None:
             option = inst.options[o]
-            violations.append(Violation(
-                NAME, inst.officials[option.official].id, inst.sessions[option.session].id,
-                "plan.check.prerequisite", {"course": _names(inst, group)}))
+            violations.append(
+                Violation(
+                    NAME,
+                    inst.officials[option.official].id,
+                    inst.sessions[option.session].id,
+                    "plan.check.prerequisite",
+                    {"course": _names(inst, group)},
+                )
+            )
     return violations
 
 
@@ -54,6 +63,14 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
     if group is None:
         return None
     session = inst.sessions[inst.options[o].session]
-    return Block(NAME, CAUSE, "plan.unmet.prerequisite",
-                 {"course": _names(inst, group), "session": session.id,
-                  "start": session.start_date.isoformat()}, shortfall=1)
+    return Block(
+        NAME,
+        CAUSE,
+        "plan.unmet.prerequisite",
+        {
+            "course": _names(inst, group),
+            "session": session.id,
+            "start": session.start_date.isoformat(),
+        },
+        shortfall=1,
+    )

@@ -30,8 +30,15 @@ def check(inst: Instance, state: PlanState) -> list[Violation]:
     violations = []
     for s, session in enumerate(inst.sessions):
         if state.count[s] > session.seats:
-            violations.append(Violation(NAME, None, session.id, "plan.check.seats",
-                                        {"used": state.count[s], "seats": session.seats}))
+            violations.append(
+                Violation(
+                    NAME,
+                    None,
+                    session.id,
+                    "plan.check.seats",
+                    {"used": state.count[s], "seats": session.seats},
+                )
+            )
     return violations
 
 
@@ -39,6 +46,11 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
     s = inst.options[o].session
     session = inst.sessions[s]
     if state.count[s] + 1 > session.seats:
-        return Block(NAME, CAUSE, "plan.unmet.seats",
-                     {"session": session.id, "seats": session.seats}, shortfall=1)
+        return Block(
+            NAME,
+            CAUSE,
+            "plan.unmet.seats",
+            {"session": session.id, "seats": session.seats},
+            shortfall=1,
+        )
     return None

@@ -36,10 +36,15 @@ def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:
     return [
-        Violation(NAME, inst.officials[inst.needs[n].official].id, None, "plan.check.term",
-                  {"need": inst.needs[n].id, "done": state.closed[n],
-                   "required": inst.needs[n].required})
-        for n in forced(inst) if not state.met(n)
+        Violation(
+            NAME,
+            inst.officials[inst.needs[n].official].id,
+            None,
+            "plan.check.term",
+            {"need": inst.needs[n].id, "done": state.closed[n], "required": inst.needs[n].required},
+        )
+        for n in forced(inst)
+        if not state.met(n)
     ]
 
 

@@ -30,9 +30,15 @@ def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
 def check(inst: Instance, state: PlanState) -> list[Violation]:
     limit = inst.limits.max_days_away_per_year
     return [
-        Violation(NAME, inst.officials[official].id, None, "plan.check.time_away",
-                  {"year": year, "days": days, "limit": limit})
-        for (official, year), days in sorted(state.days.items()) if days > limit
+        Violation(
+            NAME,
+            inst.officials[official].id,
+            None,
+            "plan.check.time_away",
+            {"year": year, "days": days, "limit": limit},
+        )
+        for (official, year), days in sorted(state.days.items())
+        if days > limit
     ]
 
 
@@ -42,8 +48,17 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
     limit = inst.limits.max_days_away_per_year
     used = state.days[(option.official, session.year)]
     if used + session.days > limit:
-        return Block(NAME, CAUSE, "plan.unmet.time_away",
-                     {"year": session.year, "used": used, "days": session.days, "limit": limit,
-                      "session": session.id},
-                     shortfall=used + session.days - limit)
+        return Block(
+            NAME,
+            CAUSE,
+            "plan.unmet.time_away",
+            {
+                "year": session.year,
+                "used": used,
+                "days": session.days,
+                "limit": limit,
+                "session": session.id,
+            },
+            shortfall=used + session.days - limit,
+        )
     return None

@@ -24,7 +24,7 @@ def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
         unit = inst.officials[option.official].unit
         for week in inst.session_weeks[option.session]:
             rows[(unit, week)].append(o)
-    for (unit, week) in sorted(rows):
+    for unit, week in sorted(rows):
         options = rows[(unit, week)]
         cap = inst.unit_cap[unit]
         if len(options) > cap:
@@ -33,10 +33,21 @@ def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:
     return [
-        Violation(NAME, None, None, "plan.check.unit_share",
-                  {"unit": inst.units[unit], "week": _week_text(week), "away": away,
-                   "cap": inst.unit_cap[unit], "staff": inst.unit_staff[unit]})
-        for (unit, week), away in sorted(state.away.items()) if away > inst.unit_cap[unit]
+        Violation(
+            NAME,
+            None,
+            None,
+            "plan.check.unit_share",
+            {
+                "unit": inst.units[unit],
+                "week": _week_text(week),
+                "away": away,
+                "cap": inst.unit_cap[unit],
+                "staff": inst.unit_staff[unit],
+            },
+        )
+        for (unit, week), away in sorted(state.away.items())
+        if away > inst.unit_cap[unit]
     ]
 
 
@@ -48,11 +59,20 @@ def blocks(inst: Instance, state: PlanState, o: int) -> Block | None:
     unit = inst.officials[option.official].unit
     for week in inst.session_weeks[option.session]:
         if state.away[(unit, week)] + 1 > inst.unit_cap[unit]:
-            return Block(NAME, CAUSE, "plan.unmet.unit_share",
-                         {"unit": inst.units[unit], "week": _week_text(week),
-                          "away": state.away[(unit, week)], "cap": inst.unit_cap[unit],
-                          "staff": inst.unit_staff[unit], "session": session.id},
-                         shortfall=1)
+            return Block(
+                NAME,
+                CAUSE,
+                "plan.unmet.unit_share",
+                {
+                    "unit": inst.units[unit],
+                    "week": _week_text(week),
+                    "away": state.away[(unit, week)],
+                    "cap": inst.unit_cap[unit],
+                    "staff": inst.unit_staff[unit],
+                    "session": session.id,
+                },
+                shortfall=1,
+            )
     return None
 
 
