@@ -119,7 +119,6 @@ def run_one(instance_path: Path, method: str, time_limit: float, threads: int, s
         seed=seed,
         workers=threads,
         tuned=method != "cpsat",
-        lang="en",
     )
     started = time.perf_counter()
     try:

@@ -9,6 +9,7 @@ from tests.optimise.strategies import finish
 
 from planner.optimise.check import check_plan
 from planner.optimise.solve import SolveConfig, solve
+from planner.report.plan_text import violation_text
 
 
 @st.composite
@@ -51,7 +52,7 @@ def test_every_engine_plan_passes_the_checker_and_exact_engines_agree(inst):
     for engine in ("greedy", "cpsat", "highs"):
         result = solve(inst, SolveConfig(engine=engine, time_limit=5))
         report = check_plan(inst, result)
-        assert report.ok, (engine, [v.render("en") for v in report.violations])
+        assert report.ok, (engine, [violation_text("en", v) for v in report.violations])
         assert report.objective == result.objective <= result.bound
         assert len(result.unmet) + result.totals["needs"].get("all", {}).get("met", 0) == len(
             inst.needs

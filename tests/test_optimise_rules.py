@@ -11,14 +11,15 @@ from planner.errors import InfeasiblePlanError
 from planner.optimise.check import check_plan
 from planner.optimise.instance import Limits
 from planner.optimise.solve import SolveConfig, solve
+from planner.report.plan_text import plan_dict, remedy_text, render, violation_text
 
 ENGINES = ("cpsat", "highs", "greedy")
 
 
 def plan(inst, engine="cpsat", **kw):
-    result = solve(inst, SolveConfig(engine=engine, time_limit=5, lang="en", **kw))
+    result = solve(inst, SolveConfig(engine=engine, time_limit=5, **kw))
     report = check_plan(inst, result)
-    assert report.ok, [v.render("en") for v in report.violations]
+    assert report.ok, [violation_text("en", v) for v in report.violations]
     assert report.objective == result.objective
     return result
 
@@ -57,7 +58,7 @@ def test_min_class_a_session_below_minimum_does_not_run_or_spend(engine):
     assert result.assignments == [] and result.totals["cost_total"] == 0
     # only 2 could ever attend a class that needs 3: no session can run (not a seat shortage)
     assert set(causes(result).values()) == {"no_course"}
-    assert "3" in result.unmet[0].detail
+    assert "3" in render("en", result.unmet[0].detail)
     assert len(plan(two(seats=5, min=2, class_cost=5_000_000), engine).assignments) == 2
 
 
@@ -68,7 +69,11 @@ def test_budget_counts_tuition_and_class_cost_and_names_the_missing_amount(engin
     result = plan(inst, engine)
     assert len(result.assignments) == 1 and result.totals["cost_total"] == 3_000_000
     unmet = result.unmet[0]
-    assert unmet.cause == "budget" and "500,000 VND" in unmet.detail and "2026" in unmet.detail
+    assert (
+        unmet.cause == "budget"
+        and "500,000 VND" in render("en", unmet.detail)
+        and "2026" in render("en", unmet.detail)
+    )
     rich = inst.replace(budgets={(2026, "ngan_sach_tinh"): 4_000_000})
     assert plan(rich, engine).unmet == []
 
@@ -81,7 +86,7 @@ def test_min_class_a_session_the_budget_cannot_open_is_a_budget_cause(engine):
     result = plan(inst, engine)
     assert result.assignments == []
     assert set(causes(result).values()) == {"budget"}
-    assert "1,000,000 VND" in result.unmet[0].detail  # 5M + 2 × 1M − 6M
+    assert "1,000,000 VND" in render("en", result.unmet[0].detail)  # 5M + 2 × 1M − 6M
 
 
 def test_budget_of_an_unlisted_source_is_zero():
@@ -122,9 +127,9 @@ def _term(seats, years=(2030,)):
 def test_term_coverage_is_hard_when_the_horizon_reaches_the_term_end(engine):
     assert plan(_term(2), engine).unmet == []
     with pytest.raises(InfeasiblePlanError) as info:
-        solve(_term(1), SolveConfig(engine=engine, time_limit=5, lang="en"))
+        solve(_term(1), SolveConfig(engine=engine, time_limit=5))
     assert info.value.rule == "term_coverage"
-    assert info.value.officials and "seat" in info.value.remedy
+    assert info.value.officials and "seat" in remedy_text("en", info.value)
 
 
 def test_term_coverage_is_soft_before_the_term_end():
@@ -219,7 +224,7 @@ def test_time_away_per_official_per_year(engine):
                 {"id": "b1", "course": "b", "start": "2026-05-04", "days": 2},
             ],
             options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
-            limits=Limits(max_days_away_per_year=limit),
+            limits=Limits(max_days_away_per_year=limit, max_share_away=0.3),
         )
 
     assert plan(inst(4), engine).unmet == []
@@ -238,7 +243,7 @@ def test_unit_share_in_person_counts_online_does_not(engine):
             courses=[{"id": "c"}],
             sessions=[{"id": "s", "course": "c", "start": "2026-03-02", "away": away}],
             options=[{"official": o, "session": "s", "needs": ["n"]} for o in "ABC"],
-            limits=Limits(max_share_away=0.5),
+            limits=Limits(30, max_share_away=0.5),
         )
 
     result = plan(inst(True), engine)
@@ -249,8 +254,8 @@ def test_unit_share_in_person_counts_online_does_not(engine):
 
 def test_same_seed_same_plan_byte_for_byte():
     inst = two(seats=1)
-    first = solve(inst, SolveConfig(engine="cpsat", seed=3, workers=2)).to_dict()
-    second = solve(inst, SolveConfig(engine="cpsat", seed=3, workers=2)).to_dict()
+    first = plan_dict(solve(inst, SolveConfig(engine="cpsat", seed=3, workers=2)), "en")
+    second = plan_dict(solve(inst, SolveConfig(engine="cpsat", seed=3, workers=2)), "en")
     first.pop("time_s"), second.pop("time_s")
     assert first == second
 

@@ -14,6 +14,7 @@ from planner.optimise import aggregate
 from planner.optimise.check import check_plan
 from planner.optimise.objective import Objective
 from planner.optimise.solve import SolveConfig, solve
+from planner.report.plan_text import plan_dict, violation_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,9 +61,9 @@ def test_cohorts_group_identical_officials_and_the_aggregated_bound_is_valid():
     cohorts = aggregate.group(inst)
     assert len(cohorts) == 2 and sorted(cohorts.sizes) == [6, 6]
     assert len(aggregate.group(inst, by_unit=True)) == 6
-    exact = solve(inst, SolveConfig(engine="cpsat", time_limit=5, lang="en"))
-    planned = solve(inst, SolveConfig(engine="auto", time_limit=5, lang="en"))
-    assert planned.info["method"] == "cohort" and planned.to_dict()["method"]["cohorts"] == 2
+    exact = solve(inst, SolveConfig(engine="cpsat", time_limit=5))
+    planned = solve(inst, SolveConfig(engine="auto", time_limit=5))
+    assert planned.info["method"] == "cohort" and plan_dict(planned, "en")["method"]["cohorts"] == 2
     assert check_plan(inst, planned).ok
     # the aggregated model is a relaxation: its bound is never below the exact optimum
     assert planned.bound >= exact.objective and planned.objective <= planned.bound
@@ -73,10 +74,10 @@ def test_split_repairs_the_unit_share_rule_summed_over_units_in_the_model():
     inst = _role_case()
     from planner.optimise.instance import Limits
 
-    tight = inst.replace(limits=Limits(max_share_away=0.25))  # 4 staff per unit: 1 away a week
-    planned = solve(tight, SolveConfig(engine="auto", time_limit=5, lang="en"))
+    tight = inst.replace(limits=Limits(30, max_share_away=0.25))  # 4 staff per unit: 1 away a week
+    planned = solve(tight, SolveConfig(engine="auto", time_limit=5))
     report = check_plan(tight, planned)
-    assert report.ok, [v.message for v in report.violations]
+    assert report.ok, [violation_text("en", v) for v in report.violations]
 
 
 def test_weight_by_effectiveness_prefers_the_course_that_works_and_names_the_option():
@@ -92,23 +93,19 @@ def test_weight_by_effectiveness_prefers_the_course_that_works_and_names_the_opt
             {"session": "g1", "needs": ["n"], "cost": 200_000},
         ],
     )
-    plain = solve(inst, SolveConfig(engine="auto", time_limit=5, lang="en"))
+    plain = solve(inst, SolveConfig(engine="auto", time_limit=5))
     assert [a.course for a in plain.assignments] == ["weak"]  # earlier and cheaper
     shares = {"weak": 0.2, "good": None}  # no data for "good": counted 1.0
     weighted = solve(
         inst,
         SolveConfig(
-            engine="auto",
-            time_limit=5,
-            lang="en",
-            weight_by_effectiveness=True,
-            effectiveness=shares,
+            engine="auto", time_limit=5, weight_by_effectiveness=True, effectiveness=shares
         ),
     )
     assert [a.course for a in weighted.assignments] == ["good"]
-    data = weighted.to_dict()
+    data = plan_dict(weighted, "en")
     assert data["options"] == {"weight_by_effectiveness": True}
-    assert plain.to_dict()["options"] == {"weight_by_effectiveness": False}
+    assert plan_dict(plain, "en")["options"] == {"weight_by_effectiveness": False}
     assert check_plan(inst, data, effectiveness=shares).ok
     assert weighted.objective == Objective(inst, effectiveness=(0.2, 1.0)).option_points[1]
 

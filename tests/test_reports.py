@@ -37,7 +37,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _plan(case_dir: Path = MINI, lang: str = "vi"):  # type: ignore[no-untyped-def]
     case = load_case(case_dir)
-    plan = solve(build_instance(case, lang=lang), SolveConfig(time_limit=5, lang=lang))
+    plan = solve(build_instance(case, lang=lang), SolveConfig(time_limit=5))
     return case, plan
 
 

@@ -32,6 +32,7 @@ from planner.cli import cli
 from planner.errors import InputError
 from planner.io.loading import load_case
 from planner.report.html import write_page
+from planner.report.plan_text import plan_dict
 from planner.report.whatif_report import whatif_dict, whatif_page, write_whatif_xlsx
 from test_html import _chromium, needs_chromium
 
@@ -58,7 +59,7 @@ def sweep(case):  # type: ignore[no-untyped-def]
 def _plans(result):  # type: ignore[no-untyped-def]
     out = []
     for o in [result.baseline, *result.variants, *result.probes]:
-        data = o.plan.to_dict() if o.plan else None
+        data = plan_dict(o.plan, "en") if o.plan else None
         if data:
             data.pop("time_s")
         out.append((o.variant.name, o.status, data))
@@ -77,7 +78,7 @@ def test_parallel_sweep_gives_the_sequential_plans(case, sweep) -> None:
 def test_a_variant_is_planned_like_planner_plan(case, sweep) -> None:
     baseline = solve_variant(case, sweep.baseline.variant, WhatIfSettings(**FAST))
     assert baseline.plan is not None and sweep.baseline.plan is not None
-    one, two = baseline.plan.to_dict(), sweep.baseline.plan.to_dict()
+    one, two = plan_dict(baseline.plan, "en"), plan_dict(sweep.baseline.plan, "en")
     one.pop("time_s"), two.pop("time_s")
     assert one == two
     runner = CliRunner().invoke(

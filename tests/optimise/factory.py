@@ -98,5 +98,5 @@ def make(
         sessions=tuple(sess),
         options=tuple(opts),
         budgets=budgets if budgets is not None else {(y, "ngan_sach_tinh"): 10**9 for y in years},
-        limits=limits or Limits(),
+        limits=limits or Limits(30, 0.3),
     )

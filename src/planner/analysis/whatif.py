@@ -226,6 +226,7 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
     from planner.optimise.build import build_instance
     from planner.optimise.solve import SolveConfig, solve
     from planner.recommend.candidates import recommend_case
+    from planner.report.plan_text import infeasible_text, remedy_text
 
     started = time.monotonic()
     changed = changed_case(case, variant)
@@ -238,7 +239,6 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         seed=settings.seed,
         workers=1,
         mode=settings.mode,
-        lang=settings.lang,
     )
     budget_lines = {(b.year, b.source): b.amount for b in changed.config.budget}
     try:
@@ -249,8 +249,8 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         infeasible = {
             "rule": error.rule,
             "officials": list(error.officials),
-            "remedy": error.remedy,
-            "message": str(error),
+            "remedy": remedy_text(settings.lang, error),
+            "message": infeasible_text(settings.lang, error),
         }
     return _outcome(
         variant, inst, plan, infeasible, budget_lines, round(time.monotonic() - started, 3)

@@ -13,6 +13,7 @@ from planner.i18n import format_int, t
 from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.check import check_plan
+from planner.report.plan_text import violation_text
 
 
 @click.command("check")
@@ -46,11 +47,11 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
         from planner.cli.plan_cmd import effectiveness_of
 
         effectiveness = effectiveness_of(loaded)
-    report = check_plan(instance, data, lang, effectiveness=effectiveness)
+    report = check_plan(instance, data, effectiveness=effectiveness)
     if report.ok:
         click.echo(t(lang, "plan.check.clean", objective=format_int(report.objective, lang)))
         return 0
     click.echo(t(lang, "plan.check.found", count=len(report.violations)))
     for violation in report.violations:
-        click.echo(f"  {violation.render(lang)}")
+        click.echo(f"  {violation_text(lang, violation)}")
     raise click.exceptions.Exit(1)

@@ -26,6 +26,7 @@ from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import ENGINES, SolveConfig, solve
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
+from planner.report.plan_text import infeasible_text
 
 
 @click.command("plan")
@@ -118,15 +119,13 @@ def command(
         seed=seed,
         workers=workers,
         mode=mode,
-        lang=lang,
-        progress=progress if live else None,
         weight_by_effectiveness=weight_by_effectiveness,
         effectiveness=effectiveness_of(loaded) if weight_by_effectiveness else None,
     )
     try:
         if status is not None:
             with status:
-                plan = solve(instance, config)
+                plan = solve(instance, config, progress)
         else:
             plan = solve(instance, config)
     except InfeasiblePlanError as error:
@@ -135,16 +134,17 @@ def command(
 
             data = infeasible_dict(
                 error,
+                lang,
                 engine=engine,
                 seed=seed,
                 mode=mode,
                 time_s=round(time.monotonic() - started, 3),
             )
             emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, lang)
-        click.echo(f"{t(lang, 'cli.error')}: {error}", err=True)
+        click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
         raise click.exceptions.Exit(1) from None
     if fmt == "json":
-        emit(plan_json(plan), output, lang)
+        emit(plan_json(plan, lang), output, lang)
     elif fmt in ("xlsx", "html"):
         output = require_output(output, fmt)
         # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).

@@ -9,7 +9,9 @@ too: the model is then exact for the unit-share rule (one row per unit and week,
 individual model); otherwise the unit-share rule is replaced by its sum over all units (a
 relaxation) and repaired when splitting back to individuals (`split.py`).
 
-Every row of the aggregated model is the sum over a cohort's members of a row of the individual
+The rows are written by the rule modules (`constraints/<rule>.py: rows`) over the column view
+(`View`); this module only groups cohorts, lays out the columns and assembles the rows in a fixed
+order. Every row of the aggregated model is the sum over a cohort's members of a row of the individual
 model (or a row of it unchanged), so any individual plan gives a solution of the aggregated model
 with the same objective: its LP or MIP dual bound is a valid bound for the individual problem.
 With singleton cohorts and `by_unit` it *is* the individual model (monolithic baselines).
@@ -29,6 +31,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -151,7 +154,7 @@ class Aggregate:
                 closed[n] += 1
         for s, var in self.run_var.items():
             x[var] = 1.0 if count[s] else 0.0
-        need_pos = self._need_pos
+        need_pos = self.need_pos
         for n, k in closed.items():
             need = inst.needs[n]
             if k >= need.required:
@@ -183,253 +186,174 @@ class Aggregate:
                 first[c] = a
         return first
 
-    @property
+    def chosen(self, x: np.ndarray) -> set[int]:
+        """The options of a solution of the individual model (singleton cohorts)."""
+        return {int(self.rep_option[a]) for a in np.flatnonzero(x[: self.n_agg] > 0.5).tolist()}
+
+    @cached_property
     def _opt_pos(self) -> dict[int, int]:
-        if not hasattr(self, "_opt_pos_cache"):
-            self._opt_pos_cache = {
-                o: j for own in self.inst.options_by_official for j, o in enumerate(own)
-            }
-        return self._opt_pos_cache
+        return {o: j for own in self.inst.options_by_official for j, o in enumerate(own)}
 
-    @property
-    def _need_pos(self) -> dict[int, int]:
-        if not hasattr(self, "_need_pos_cache"):
-            self._need_pos_cache = {
-                n: i for own in reachable_needs(self.inst) for i, n in enumerate(own)
-            }
-        return self._need_pos_cache
+    @cached_property
+    def need_pos(self) -> dict[int, int]:
+        """Need → its position among its official's reachable needs (met columns' key)."""
+        return {n: i for own in reachable_needs(self.inst) for i, n in enumerate(own)}
 
 
-def build(
-    inst: Instance, objective: Objective, cohorts: Cohorts, hard_term: bool | None = None
-) -> Aggregate:
-    """The aggregated model of `inst` over `cohorts`."""
-    from planner.optimise.constraints.prerequisites import earlier_options
+@dataclass
+class View:
+    """The column view every rule writes its rows over: column a < n_agg is cohort
+    `cohort_of[a]` taking its representative's option `rep_option[a]`, 0..zub[a] times; run
+    and met columns follow. A single official is a cohort of one (the individual model)."""
 
-    hard = inst.term_is_hard if hard_term is None else hard_term
-    options = inst.options
-    sessions = inst.sessions
-    needs = inst.needs
+    inst: Instance
+    cohorts: Cohorts
+    hard_term: bool
+    rep_option: list[int]
+    cohort_of: list[int]
+    first: list[int]  # per cohort: its first column
+    sess: np.ndarray  # per cohort option: its session
+    zub: np.ndarray  # per cohort option: its upper bound (rules may lower it)
+    needs_of: list[list[int]]
+    credit: frozenset[int] = frozenset()  # needs credited through a met column in any case
+    by_session: list[list[int]] = field(default_factory=list)
+    run_var: dict[int, int] = field(default_factory=dict)
+    met_var: dict[tuple[int, int], int] = field(default_factory=dict)
+    lb: list[float] = field(default_factory=list)
+    ub: list[float] = field(default_factory=list)
+    rows: Rows = field(default_factory=Rows)
+
+    def size(self, c: int) -> int:
+        return len(self.cohorts.members[c])
+
+    def cap(self, cols: list[int]) -> float:
+        """The most the columns can sum to under their bounds."""
+        return float(self.zub[cols].sum()) if cols else 0.0
+
+    def local(self, c: int) -> dict[int, int]:
+        """The representative's options of cohort c → their columns."""
+        base = self.first[c]
+        return {
+            o: base + j
+            for j, o in enumerate(self.inst.options_by_official[self.cohorts.members[c][0]])
+        }
+
+    def new(self, lo: float, hi: float) -> int:
+        self.lb.append(lo)
+        self.ub.append(hi)
+        return len(self.lb) - 1
+
+
+def view(
+    inst: Instance,
+    cohorts: Cohorts,
+    hard_term: bool | None = None,
+    credit: frozenset[int] = frozenset(),
+) -> View:
+    """The columns of `inst` over `cohorts`, and every rule's rows (in a fixed order)."""
+    from planner.optimise.constraints import (
+        budget,
+        min_class,
+        no_double_content,
+        prerequisites,
+        seats,
+        term_coverage,
+        time_away,
+        unit_share,
+    )
+
     by_official = inst.options_by_official
-    needs_of = reachable_needs(inst)
-    points = objective.option_points
-    sizes = cohorts.sizes
-
-    # -- cohort options ---------------------------------------------------------------------------
     rep_option: list[int] = []
     cohort_of: list[int] = []
-    position: list[int] = []
     first: list[int] = []
     for c, members in enumerate(cohorts.members):
         first.append(len(rep_option))
         own = by_official[members[0]]
         rep_option.extend(own)
         cohort_of.extend([c] * len(own))
-        position.extend(range(len(own)))
     n_agg = len(rep_option)
-    rep = np.asarray(rep_option, dtype=np.int64)
-    coh = np.asarray(cohort_of, dtype=np.int64)
-    size_a = np.asarray(sizes, dtype=np.int64)[coh] if n_agg else np.zeros(0, dtype=np.int64)
-    sess_a = np.asarray([options[o].session for o in rep_option], dtype=np.int64)
-    seats = np.asarray([s.seats for s in sessions], dtype=np.int64)
-    zub = np.minimum(size_a, seats[sess_a]) if n_agg else np.zeros(0, dtype=np.int64)
-    too_long = np.asarray(
-        [s.days > inst.limits.max_days_away_per_year for s in sessions], dtype=bool
+    sess = np.asarray([inst.options[o].session for o in rep_option], dtype=np.int64)
+    size_a = np.asarray(cohorts.sizes, dtype=np.int64)[np.asarray(cohort_of, dtype=np.int64)]
+    v = View(
+        inst,
+        cohorts,
+        inst.term_is_hard if hard_term is None else hard_term,
+        rep_option,
+        cohort_of,
+        first,
+        sess,
+        size_a[:n_agg] if n_agg else np.zeros(0, dtype=np.int64),
+        reachable_needs(inst),
+        credit,
     )
-    if n_agg:
-        zub[too_long[sess_a]] = 0  # longer than the days away allowed in a year: nobody can go
-    by_session: list[list[int]] = [[] for _ in sessions]
-    for a, s in enumerate(sess_a.tolist()):
-        by_session[s].append(a)
-    for s, session in enumerate(sessions):  # a session that can never reach its minimum
-        if (
-            session.min_participants > 1
-            and int(zub[by_session[s]].sum()) < session.min_participants
-        ):
-            zub[by_session[s]] = 0
-
-    lb = [0.0] * n_agg
-    ub = zub.astype(float).tolist()
-    integer = [True] * n_agg
-    obj = [0.0] * n_agg
-
-    def new(lo: float, hi: float, coef: float = 0.0) -> int:
-        lb.append(lo)
-        ub.append(hi)
-        integer.append(True)
-        obj.append(coef)
-        return len(lb) - 1
-
-    run_var: dict[int, int] = {}
-    for s, session in enumerate(sessions):
-        if (session.class_cost > 0 or session.min_participants > 1) and by_session[s]:
-            run_var[s] = new(0.0, 1.0 if zub[by_session[s]].sum() > 0 else 0.0)
-
-    rows = Rows()
-    # seats, the tight link z ≤ min(size, seats)·run, minimum class
-    for s, session in enumerate(sessions):
-        agg = by_session[s]
-        if not agg:
-            continue
-        run = run_var.get(s)
-        if run is None:
-            if int(zub[agg].sum()) > session.seats:
-                rows.add(agg, 1.0, ub=session.seats, rule="seats")
-            continue
-        rows.add(agg + [run], [1.0] * len(agg) + [-float(session.seats)], ub=0.0, rule="seats")
-        for a in agg:
-            if zub[a] > 0:
-                rows.add([a, run], [1.0, -float(zub[a])], ub=0.0, rule="seat_link")
-        if session.min_participants > 1:
-            rows.add(
-                agg + [run],
-                [1.0] * len(agg) + [-float(session.min_participants)],
-                lb=0.0,
-                rule="min_class",
-            )
-
-    # budget (thousands of VND as exact fractions)
-    budget_terms: dict[tuple[int, str], tuple[list[int], list[float]]] = defaultdict(
-        lambda: ([], [])
-    )
-    worst: dict[tuple[int, str], float] = defaultdict(float)
-    for a, o in enumerate(rep_option):
-        cost = options[o].cost
-        if cost:
-            session = sessions[sess_a[a]]
-            key = (session.year, session.source)
-            budget_terms[key][0].append(a)
-            budget_terms[key][1].append(cost / 1000.0)
-            worst[key] += cost / 1000.0 * float(zub[a])
-    for s, run in run_var.items():
-        session = sessions[s]
-        if session.class_cost:
-            key = (session.year, session.source)
-            budget_terms[key][0].append(run)
-            budget_terms[key][1].append(session.class_cost / 1000.0)
-            worst[key] += session.class_cost / 1000.0
-    for key in sorted(budget_terms):
-        if worst[key] > inst.budget(*key) / 1000.0:
-            cols, coefs = budget_terms[key]
-            rows.add(cols, coefs, ub=inst.budget(*key) / 1000.0, rule="budget")
-
-    # per cohort: needs, courses, time, days away, prerequisites, term, met
-    met_var: dict[tuple[int, int], int] = {}
-    limit = inst.limits.max_days_away_per_year
-    forced_needs = hard
+    seats.bound_columns(v)
+    time_away.bound_columns(v)
+    v.by_session = [[] for _ in inst.sessions]
+    for a, s in enumerate(sess.tolist()):
+        v.by_session[s].append(a)
+    min_class.bound_columns(v)
+    v.lb = [0.0] * n_agg
+    v.ub = v.zub.astype(float).tolist()
+    for s, session in enumerate(inst.sessions):
+        agg = v.by_session[s]
+        if (session.class_cost > 0 or session.min_participants > 1) and agg:
+            v.run_var[s] = v.new(0.0, 1.0 if v.cap(agg) > 0 else 0.0)
+    for s in range(len(inst.sessions)):
+        seats.rows(v, s)
+        min_class.rows(v, s)
+    budget.rows(v)
+    options = inst.options
     for c, members in enumerate(cohorts.members):
-        r = members[0]
-        size = float(len(members))
-        own = by_official[r]
-        base = first[c]
-        local = {o: base + j for j, o in enumerate(own)}
+        local = v.local(c)
         by_need: dict[int, list[int]] = defaultdict(list)
-        for o in own:
+        for o, a in local.items():
             for n in options[o].needs:
-                by_need[n].append(local[o])
-        for i, n in enumerate(needs_of[r]):
-            need = needs[n]
+                by_need[n].append(a)
+        for i, n in enumerate(v.needs_of[members[0]]):
             cols = by_need.get(n, [])
-            cap = float(zub[cols].sum()) if cols else 0.0
-            if not need.shared and cap > need.required * size:
-                rows.add(cols, 1.0, ub=need.required * size, rule="need_once")
-            if by_variable(need) and cols:
-                m = new(0.0, size)
-                met_var[(c, i)] = m
-                rows.add(
-                    cols + [m],
-                    [1.0] * len(cols) + [-float(need.required)],
-                    lb=0.0,
-                    rule="objective",
-                )
-            if forced_needs and need.term:
-                rows.add(cols, 1.0, lb=need.required * size, rule="term_coverage")
-                if (c, i) in met_var:
-                    lb[met_var[(c, i)]] = size
-        course_of = {o: sessions[options[o].session].course for o in own}
-        by_course: dict[int, list[int]] = defaultdict(list)
-        for o in own:
-            by_course[course_of[o]].append(local[o])
-        for course, cols in sorted(by_course.items()):
-            if len(cols) > 1 and float(zub[cols].sum()) > size:
-                rows.add(cols, 1.0, ub=size, rule="course_once")
-            for other in inst.courses[course].overlaps:
-                if other > course and other in by_course:
-                    both = cols + by_course[other]
-                    if float(zub[both].sum()) > size:
-                        rows.add(both, 1.0, ub=size, rule="course_once")
-        seen: set[tuple[int, ...]] = set()
-        spans = [
-            (sessions[options[o].session].start, sessions[options[o].session].end, local[o])
-            for o in own
-        ]
-        for start, _, _ in spans:
-            clique = tuple(sorted(a for s0, e0, a in spans if s0 <= start <= e0))
-            if len(clique) > 1 and clique not in seen:
-                seen.add(clique)
-                if float(zub[list(clique)].sum()) > size:
-                    rows.add(list(clique), 1.0, ub=size, rule="time_clique")
-        days_by_year: dict[int, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for o in own:
-            session = sessions[options[o].session]
-            days_by_year[session.year][0].append(local[o])
-            days_by_year[session.year][1].append(float(session.days))
-        for year in sorted(days_by_year):
-            cols, days = days_by_year[year]
-            if float(np.dot(days, zub[cols])) > limit * size:
-                rows.add(cols, days, ub=limit * size, rule="time_away")
-                # valid per official, hence summed: at most k − 1 sessions longer than limit/k
-                # (tightens the sum so that it splits back into individual plans)
-                for k in (2, 3) if size > 1 else ():
-                    long = [a for a, d in zip(cols, days) if d * k > limit]
-                    if len(long) > 1 and float(zub[long].sum()) > (k - 1) * size:
-                        rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away_long")
-        for o in own:
-            for grp in options[o].pending:
-                earlier = [local[p] for p in earlier_options(inst, o, grp)]
-                rows.add(
-                    earlier + [local[o]],
-                    [1.0] * len(earlier) + [-1.0],
-                    lb=0.0,
-                    rule="prerequisites",
-                )
+            no_double_content.need_rows(v, c, n, cols)
+            _credit(v, c, i, n, cols)
+            term_coverage.need_rows(v, c, i, n, cols)
+        no_double_content.rows(v, c, local)
+        time_away.rows(v, c, local)
+        prerequisites.rows(v, c, local)
+    unit_share.rows(v)
+    return v
 
-    # unit share: exact per unit and week when cohorts are per unit, else summed over units
-    weeks = inst.session_weeks
-    caps = inst.unit_cap
-    if cohorts.by_unit:
-        away: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for a in range(n_agg):
-            s = int(sess_a[a])
-            if sessions[s].away and zub[a] > 0:
-                unit = inst.officials[cohorts.members[coh[a]][0]].unit
-                for week in weeks[s]:
-                    away[(unit, week)].append(a)
-        for unit, week in sorted(away):
-            cols = away[(unit, week)]
-            if float(zub[cols].sum()) > caps[unit]:
-                rows.add(cols, 1.0, ub=float(caps[unit]), rule="unit_share")
-    else:
-        total_cap = float(sum(caps))
-        away_w: dict[int, list[int]] = defaultdict(list)
-        for a in range(n_agg):
-            s = int(sess_a[a])
-            if sessions[s].away and zub[a] > 0:
-                for week in weeks[s]:
-                    away_w[week].append(a)
-        for week in sorted(away_w):
-            cols = away_w[week]
-            if float(zub[cols].sum()) > total_cap:
-                rows.add(cols, 1.0, ub=total_cap, rule="unit_share")
 
-    # objective
-    n = len(lb)
+def _credit(v: View, c: int, i: int, n: int, cols: list[int]) -> None:
+    """Needs credited through a count: met ≤ (sessions closing it) / required."""
+    need = v.inst.needs[n]
+    if (by_variable(need) or n in v.credit) and cols:
+        met = v.met_var[(c, i)] = v.new(0.0, float(v.size(c)))
+        v.rows.add(
+            cols + [met], [1.0] * len(cols) + [-float(need.required)], lb=0.0, rule="objective"
+        )
+
+
+def build(
+    inst: Instance,
+    objective: Objective,
+    cohorts: Cohorts,
+    hard_term: bool | None = None,
+    credit: frozenset[int] = frozenset(),
+) -> Aggregate:
+    """The aggregated model of `inst` over `cohorts` (the individual model for singletons)."""
+    v = view(inst, cohorts, hard_term, credit)
+    options = inst.options
+    sessions = inst.sessions
+    rep_option = v.rep_option
+    n_agg = len(rep_option)
+    run_var, met_var = v.run_var, v.met_var
+    zub = v.zub
+    points = objective.option_points
+    n = len(v.lb)
     int_obj = np.zeros(n, dtype=np.int64)
     cost_k = np.asarray([thousands(options[o].cost) for o in rep_option], dtype=np.int64)
     pts = np.asarray([points[o] for o in rep_option], dtype=np.int64)
     class_k = {s: thousands(sessions[s].class_cost) for s in run_var}
     met_points = {
-        var: objective.need_points(needs_of[cohorts.members[c][0]][i])
+        var: objective.need_points(v.needs_of[cohorts.members[c][0]][i])
         for (c, i), var in met_var.items()
     }
     o_arr = np.zeros(n)
@@ -457,7 +381,7 @@ def build(
             int_obj[var] = -class_k[s]
         for var, p in met_points.items():
             int_obj[var] = scale * p
-        ubs = np.asarray(ub, dtype=float)
+        ubs = np.asarray(v.ub, dtype=float)
         if float(np.abs(int_obj.astype(float)) @ ubs) > 2.0**60:  # CP-SAT would overflow int64:
             int_points_only = True
             int_obj[:n_agg] = pts  # coverage points only (cost no longer breaks ties)
@@ -465,19 +389,21 @@ def build(
                 int_obj[var] = 0
             for var, p in met_points.items():
                 int_obj[var] = p
-    model = ArrayModel.of(np.asarray(lb), np.asarray(ub), np.asarray(integer), o_arr, rows)
+    model = ArrayModel.of(np.asarray(v.lb), np.asarray(v.ub), np.ones(n, dtype=bool), o_arr, v.rows)
+    coh = np.asarray(v.cohort_of, dtype=np.int64)
+    position = np.arange(n_agg, dtype=np.int64) - np.asarray(v.first, dtype=np.int64)[coh]
     return Aggregate(
         inst,
         cohorts,
         model,
-        rep,
+        np.asarray(rep_option, dtype=np.int64),
         coh,
-        np.asarray(position, dtype=np.int64),
+        position,
         run_var,
         met_var,
         objective.mode,
         eps,
-        exact=cohorts.by_unit and all(s == 1 for s in sizes),
+        exact=cohorts.by_unit and all(s == 1 for s in cohorts.sizes),
         int_obj=int_obj,
         int_points_only=int_points_only,
     )

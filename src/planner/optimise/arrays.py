@@ -18,6 +18,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -255,21 +256,11 @@ def solve_highs(
 # -- CP-SAT ---------------------------------------------------------------------------------------
 
 
-def solve_cpsat(
-    model: ArrayModel,
-    *,
-    time_limit: float,
-    seed: int = 0,
-    workers: int = 2,
-    hint: np.ndarray | None = None,
-    tuned: bool = False,
-    int_obj: np.ndarray | None = None,
-) -> ArrayResult:
-    """CP-SAT on `model` (integer columns; the objective must be integral: `int_obj`, or the
-    model's objective rounded). Rows with fractional coefficients are scaled to integers."""
+def to_cp(model: ArrayModel) -> tuple[Any, dict[int, tuple[Any, int]]]:
+    """`model` as a CP-SAT model (integer columns, no objective), and per non-empty row its
+    constraint and the scale that made its coefficients integral (1, or 1000 for money)."""
     from ortools.sat.python import cp_model
 
-    started = time.monotonic()
     cp = cp_model.CpModel()
     proto = cp.proto
     lb = np.ceil(model.lb - 1e-9).astype(np.int64)
@@ -279,6 +270,7 @@ def solve_cpsat(
         var.domain.extend((lo, hi))
     A = model.A
     big = 2**50
+    constraints: dict[int, tuple[Any, int]] = {}
     for i in range(model.num_rows):
         a, b = A.indptr[i], A.indptr[i + 1]
         if a == b:
@@ -300,6 +292,27 @@ def solve_cpsat(
                 int(math.floor(hi * scale + 1e-9)) if math.isfinite(hi) else big,
             )
         )
+        constraints[i] = (ct, scale)
+    return cp, constraints
+
+
+def solve_cpsat(
+    model: ArrayModel,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    workers: int = 2,
+    hint: np.ndarray | None = None,
+    tuned: bool = False,
+    int_obj: np.ndarray | None = None,
+) -> ArrayResult:
+    """CP-SAT on `model` (integer columns; the objective must be integral: `int_obj`, or the
+    model's objective rounded). Rows with fractional coefficients are scaled to integers."""
+    from ortools.sat.python import cp_model
+
+    started = time.monotonic()
+    cp, _ = to_cp(model)
+    proto = cp.proto
     obj = int_obj if int_obj is not None else np.round(model.obj).astype(np.int64)
     nz = np.flatnonzero(obj)
     proto.objective.vars.extend(nz.tolist())

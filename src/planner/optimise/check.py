@@ -11,32 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.i18n import t
 from planner.optimise.constraints import RULES
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective
+from planner.optimise.result import Message, PlanResult
 from planner.optimise.state import PlanState, Violation
 
 
 @dataclass(frozen=True)
 class CheckedViolation:
+    """A broken rule, as facts (rendered by `planner.report.plan_text.violation_text`)."""
+
     rule: str
     official_id: str | None
     session: str | None
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "official_id": self.official_id,
-            "session": self.session,
-            "message": self.message,
-        }
-
-    def render(self, lang: str) -> str:
-        who = " · ".join(x for x in (self.official_id, self.session) if x)
-        rule = t(lang, f"optimise.rule.{self.rule}")
-        return f"[{rule}] {who + ': ' if who else ''}{self.message}"
+    message: Message
 
 
 @dataclass
@@ -52,16 +41,13 @@ class CheckReport:
 
 def check_plan(
     inst: Instance,
-    plan: Any,
-    lang: str = "en",
+    plan: PlanResult | Mapping[str, Any],
     effectiveness: Mapping[str, float | None] | None = None,
 ) -> CheckReport:
     """Check `plan` (a PlanResult or the Plan JSON as a dict) against `inst`. A plan made with
     effectiveness weighting (`"options": {"weight_by_effectiveness": true}`) is valued with the
     same course effectiveness (course id → share, None = no data, counted 1.0)."""
-    from planner.optimise.explain import render
-
-    data: Mapping[str, Any] = plan.to_dict() if hasattr(plan, "to_dict") else plan
+    data = plan.to_dict(lambda m: m.key) if isinstance(plan, PlanResult) else plan
     report = CheckReport()
     chosen: list[int] = []
     found: list[tuple[str, str | None, str | None, str, dict[str, Any]]] = []
@@ -120,8 +106,7 @@ def check_plan(
             )
         )
     report.violations = [
-        CheckedViolation(rule, off, ses, render(lang, key, args))
-        for rule, off, ses, key, args in found
+        CheckedViolation(rule, off, ses, Message(key, args)) for rule, off, ses, key, args in found
     ]
     return report
 

@@ -1,4 +1,5 @@
-"""Reasons and causes, verified against the final plan (solver-free).
+"""Reasons and causes, verified against the final plan (solver-free), as facts (`Message`s:
+locale keys and numbers), rendered in the report layer (`planner.report.plan_text`).
 
 - Every assignment says which needs it closes and why this session and year: it is the
   earliest session open to the official, or the earlier ones are blocked by a named rule
@@ -13,52 +14,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections import Counter
 from typing import Any
 
-from planner.i18n import format_date, format_vnd, t
 from planner.optimise.greedy import first_block, marginal_value
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective
-from planner.optimise.result import Assignment, Unmet
+from planner.optimise.result import Assignment, Message, Unmet
 from planner.optimise.state import Block, PlanState
 
 log = logging.getLogger("planner")
 
-MONEY_KEYS = frozenset({"missing", "cost", "value", "spent", "budget", "extra"})
-DATE_KEYS = frozenset({"start", "end", "deadline"})
 
-
-def render(lang: str, key: str, args: dict[str, Any]) -> str:
-    values = {}
-    for name, value in args.items():
-        if name in MONEY_KEYS and isinstance(value, int):
-            values[name] = format_vnd(value, lang)
-        elif name in DATE_KEYS and isinstance(value, str) and value:
-            values[name] = format_date(dt.date.fromisoformat(value), lang)
-        elif name == "source":
-            values[name] = t(lang, f"source.{value}") if _has(lang, f"source.{value}") else value
-        else:
-            values[name] = value
-    return t(lang, key, **values)
-
-
-def _has(lang: str, key: str) -> bool:
-    from planner.i18n import has
-
-    return has(lang, key)
-
-
-def render_block(lang: str, block: Block) -> str:
-    return render(lang, block.key, block.args)
+def of_block(block: Block) -> Message:
+    return Message(block.key, block.args)
 
 
 # -- assignments --------------------------------------------------------------------------------
 
 
-def assignments(inst: Instance, state: PlanState, lang: str) -> list[Assignment]:
+def assignments(inst: Instance, state: PlanState) -> list[Assignment]:
     out = []
     chosen = sorted(
         state.chosen,
@@ -81,7 +57,7 @@ def assignments(inst: Instance, state: PlanState, lang: str) -> list[Assignment]
                 cost=option.cost,
                 funding_source=session.source,
                 needs=needs,
-                reason=_reason(inst, state, o, lang),
+                reason=_reason(inst, state, o),
                 start=session.start_date.isoformat(),
                 end=session.end_date.isoformat(),
             )
@@ -89,11 +65,11 @@ def assignments(inst: Instance, state: PlanState, lang: str) -> list[Assignment]
     return out
 
 
-def _reason(inst: Instance, state: PlanState, o: int, lang: str) -> str:
+def _reason(inst: Instance, state: PlanState, o: int) -> Message:
     option = inst.options[o]
     session = inst.sessions[option.session]
     needs = ", ".join(inst.needs[n].id for n in option.needs)
-    base = {
+    base: dict[str, Any] = {
         "session": session.id,
         "year": session.year,
         "start": session.start_date.isoformat(),
@@ -110,7 +86,7 @@ def _reason(inst: Instance, state: PlanState, o: int, lang: str) -> str:
         key=lambda p: (inst.sessions[inst.options[p].session].start, p),
     )
     if not earlier:
-        why = render(lang, "plan.why.earliest", base)
+        why = Message("plan.why.earliest", base)
     else:
         state.remove(o)
         try:
@@ -120,28 +96,26 @@ def _reason(inst: Instance, state: PlanState, o: int, lang: str) -> str:
         free = [p for p, block in blocked if block is None]
         if free:
             other = inst.sessions[inst.options[free[0]].session]
-            why = render(lang, "plan.why.chosen", {**base, "other": other.id})
+            why = Message("plan.why.chosen", {**base, "other": other.id})
         else:
             p, block = blocked[0]
             assert block is not None
             other = inst.sessions[inst.options[p].session]
-            why = render(
-                lang,
-                "plan.why.earlier_blocked",
-                {**base, "other": other.id, "block": render_block(lang, block)},
+            why = Message(
+                "plan.why.earlier_blocked", {**base, "other": other.id, "block": of_block(block)}
             )
-    return t(lang, "plan.reason", needs=needs, why=why)
+    return Message("plan.reason", {"needs": needs, "why": why})
 
 
 # -- unmet needs ----------------------------------------------------------------------------------
 
 
-def unmet(inst: Instance, objective: Objective, state: PlanState, lang: str) -> list[Unmet]:
+def unmet(inst: Instance, objective: Objective, state: PlanState) -> list[Unmet]:
     out = []
     for n, need in enumerate(inst.needs):
         if state.met(n):
             continue
-        cause, detail = explain_need(inst, objective, state, n, lang)
+        cause, detail = explain_need(inst, objective, state, n)
         out.append(
             Unmet(
                 inst.officials[need.official].id,
@@ -156,23 +130,23 @@ def unmet(inst: Instance, objective: Objective, state: PlanState, lang: str) -> 
 
 
 def explain_need(
-    inst: Instance, objective: Objective, state: PlanState, n: int, lang: str
-) -> tuple[str, str]:
+    inst: Instance, objective: Objective, state: PlanState, n: int
+) -> tuple[str, Message]:
     need = inst.needs[n]
     options = inst.options_by_need[n]
     if not options:
         if need.term and not inst.term_is_hard and need.cause in (None, "no_course"):
-            return "term", render(
-                lang,
+            return "term", Message(
                 "plan.unmet.term_later",
                 {"first": inst.years[0], "last": inst.years[-1], "term_end": inst.term[1]},
             )
         cause = need.cause or "no_course"
-        detail = (
-            render(lang, need.detail, dict(need.detail_args))
-            if need.detail.startswith("plan.")
-            else (need.detail or render(lang, "plan.unmet.no_course", {}))
-        )
+        if need.detail.startswith("plan."):
+            detail = Message(need.detail, dict(need.detail_args))
+        elif need.detail:
+            detail = Message("", {"text": need.detail})
+        else:
+            detail = Message("plan.unmet.no_course")
         return cause, detail
     ordered = sorted(
         (o for o in options if o not in state.chosen),
@@ -190,8 +164,7 @@ def explain_need(
         o = unblocked[0]
         cost = state.extra_cost(o)
         value = cost + marginal_value(objective, state, o) * 1000 // objective.D
-        return "budget", render(
-            lang,
+        return "budget", Message(
             "plan.unmet.cost_first",
             {
                 "session": inst.sessions[inst.options[o].session].id,
@@ -200,8 +173,8 @@ def explain_need(
             },
         )
     if need.required > 1 and state.closed[n] > 0 and not blocks:
-        return "term", render(
-            lang, "plan.unmet.partial", {"done": state.closed[n], "required": need.required}
+        return "term", Message(
+            "plan.unmet.partial", {"done": state.closed[n], "required": need.required}
         )
     if not blocks:
         log.warning(
@@ -209,17 +182,22 @@ def explain_need(
             need.id,
             inst.officials[need.official].id,
         )
-        return "no_course", render(lang, "plan.unmet.unexplained", {})
+        return "no_course", Message("plan.unmet.unexplained")
     o, block = blocks[0]
-    detail = render_block(lang, block)
+    detail = of_block(block)
     others = Counter(b.cause for _, b in blocks[1:])
     if others:
-        causes = ", ".join(
-            f"{t(lang, f'optimise.cause.{c}')} × {k}" for c, k in sorted(others.items())
+        causes = tuple(
+            Message(f"optimise.cause.{c}").plus(Message("", {"text": f" × {k}"}))
+            for c, k in sorted(others.items())
         )
-        detail += t(lang, "plan.unmet.more", count=sum(others.values()), causes=causes)
+        detail = detail.plus(
+            Message("plan.unmet.more", {"count": sum(others.values()), "causes": causes})
+        )
     if need.required > 1 and state.closed[n]:
-        detail += t(lang, "plan.unmet.progress", done=state.closed[n], required=need.required)
+        detail = detail.plus(
+            Message("plan.unmet.progress", {"done": state.closed[n], "required": need.required})
+        )
     return block.cause, detail
 
 

@@ -19,8 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-MODES = ("coverage", "cost")
-
 
 @dataclass(frozen=True, slots=True)
 class Official:
@@ -96,8 +94,10 @@ class Option:
 
 @dataclass(frozen=True)
 class Limits:
-    max_days_away_per_year: int = 30
-    max_share_away: float = 0.3
+    """The case's limits (`planner.io.case.Limits`, where their defaults live)."""
+
+    max_days_away_per_year: int
+    max_share_away: float
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ class Instance:
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     options: tuple[Option, ...]
+    limits: Limits
     budgets: Mapping[tuple[int, str], int] = field(default_factory=dict)
-    limits: Limits = field(default_factory=Limits)
     # History: (official, course) → ordinal of the last passed completion (prerequisites).
     passed: Mapping[tuple[int, int], int] = field(default_factory=dict)
     reference_day: int | None = None  # ordinal of the case's reference date

@@ -94,14 +94,6 @@ class Objective:
     def need_coef(self, n: int) -> int:
         return (self.rate if self.mode == "cost" else self.scale) * self.need_points(n)
 
-    def coefficients(self, model: LinearModel) -> dict[int, int]:  # type: ignore[name-defined] # noqa: F821
-        coefs = {o: self.option_coef(o) for o in range(len(self.inst.options))}
-        for s, var in model.run_vars.items():
-            coefs[var] = self.run_coef(s)
-        for n, var in model.need_vars.items():
-            coefs[var] = self.need_coef(n)
-        return {v: c for v, c in coefs.items() if c != 0}
-
     # -- values of a plan -------------------------------------------------------------------------
 
     def coverage(self, state: PlanState) -> int:

@@ -1,10 +1,15 @@
 """The plan: assignments with their reasons, unmet needs with their verified causes, totals,
-and the status/objective/bound/gap of the solve. `to_dict()` is the Plan JSON of DESIGN §4."""
+and the status/objective/bound/gap of the solve. Reasons and causes are facts (`Message`: a
+locale key and its arguments), rendered in the report layer: `to_dict(render)` is the Plan JSON
+of DESIGN §4 with `render` turning each message into text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from planner.errors import InfeasiblePlanError
 
 UNMET_CAUSES = (
     "no_course",
@@ -19,6 +24,36 @@ UNMET_CAUSES = (
 STATUSES = ("optimal", "feasible", "infeasible")
 
 
+class Money(int):
+    """An amount of VND among a message's arguments (rendered as money)."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence as facts: the locale key and its arguments (numbers, ids, ISO dates, money,
+    nested messages or tuples of them); `then` are messages appended to it. The key "" is a
+    text already made elsewhere (`args["text"]`)."""
+
+    key: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    then: tuple[Message, ...] = ()
+
+    def plus(self, *more: Message) -> Message:
+        return Message(self.key, self.args, self.then + more)
+
+
+Render = Callable[[Message], str]
+
+
+class Infeasible(InfeasiblePlanError):
+    """The hard rules cannot all hold: the rule, whom it concerns, and the remedy as facts
+    (rendered by `planner.report.plan_text.infeasible_text`)."""
+
+    def __init__(self, officials: list[str], remedy: Message, rule: str = "term_coverage") -> None:
+        super().__init__(remedy.key, rule=rule, officials=officials, remedy=remedy.key)
+        self.facts = remedy
+
+
 @dataclass(frozen=True)
 class Assignment:
     official_id: str
@@ -28,11 +63,11 @@ class Assignment:
     cost: int
     funding_source: str
     needs: tuple[str, ...]
-    reason: str
+    reason: Message
     start: str = ""
     end: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, render: Render) -> dict[str, Any]:
         return {
             "official_id": self.official_id,
             "course": self.course,
@@ -41,7 +76,7 @@ class Assignment:
             "cost": self.cost,
             "funding_source": self.funding_source,
             "needs": list(self.needs),
-            "reason": self.reason,
+            "reason": render(self.reason),
             "start": self.start,
             "end": self.end,
         }
@@ -52,7 +87,7 @@ class Unmet:
     official_id: str
     need: str
     cause: str
-    detail: str
+    detail: Message
     kind: str = ""
     priority: int = 0
 
@@ -60,12 +95,12 @@ class Unmet:
         if self.cause not in UNMET_CAUSES:
             raise ValueError(f"unknown unmet cause {self.cause!r}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, render: Render) -> dict[str, Any]:
         return {
             "official_id": self.official_id,
             "need": self.need,
             "cause": self.cause,
-            "detail": self.detail,
+            "detail": render(self.detail),
             "kind": self.kind,
             "priority": self.priority,
         }
@@ -85,7 +120,6 @@ class PlanResult:
     totals: dict[str, Any]
     mode: str = "coverage"
     name: str = ""
-    lang: str = "vi"
     years: tuple[int, ...] = ()
     chosen: tuple[int, ...] = field(default=(), repr=False)  # option indices (not exported)
     info: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -100,7 +134,8 @@ class PlanResult:
         if self.bound < self.objective:
             raise ValueError(f"bound {self.bound} is below the objective {self.objective}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, render: Render) -> dict[str, Any]:
+        """The Plan JSON, each message rendered by `render` (the report layer's)."""
         return {
             "name": self.name,
             "status": self.status,
@@ -112,8 +147,8 @@ class PlanResult:
             "time_s": self.time_s,
             "mode": self.mode,
             "years": list(self.years),
-            "assignments": [a.to_dict() for a in self.assignments],
-            "unmet": [u.to_dict() for u in self.unmet],
+            "assignments": [a.to_dict(render) for a in self.assignments],
+            "unmet": [u.to_dict(render) for u in self.unmet],
             "totals": self.totals,
             "method": self.method,
             "options": self.options,

@@ -1,4 +1,4 @@
-"""The one entry point: `solve(instance, config) -> PlanResult`.
+"""The one entry point: `solve(instance, config, progress) -> PlanResult`.
 
 Engines (`SolveConfig.engine`):
 - `auto` (planner's own method), chosen from the instance and recorded in the plan
@@ -36,38 +36,54 @@ Only `time_s` always differs.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from planner.optimise import explain
-from planner.optimise.arrays import solve_highs
-from planner.optimise.engine import Progress
+from planner.optimise import aggregate, explain
+from planner.optimise.aggregate import Aggregate, Cohorts
+from planner.optimise.arrays import solve_cpsat, solve_highs
+from planner.optimise.constraints import RULES, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
-from planner.optimise.instance import MODES, Instance
-from planner.optimise.model import build_model
+from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective
-from planner.optimise.result import PlanResult, gap_of
-from planner.optimise.state import PlanState
+from planner.optimise.result import Infeasible, Message, PlanResult, gap_of
+from planner.optimise.split import split
+from planner.optimise.state import PlanState, Violation
 
 log = logging.getLogger("planner")
 
-ENGINES = ("auto", "cpsat", "highs", "greedy")
+Progress = Callable[[float | None, float | None, float], None]
+"""progress(best reported objective or None, bound or None, seconds elapsed)."""
+
+
+class Engine(str, enum.Enum):
+    AUTO = "auto"
+    CPSAT = "cpsat"
+    HIGHS = "highs"
+    GREEDY = "greedy"
+
+
+class Mode(str, enum.Enum):
+    COVERAGE = "coverage"
+    COST = "cost"
+
+
+ENGINES = tuple(e.value for e in Engine)
 
 
 @dataclass(frozen=True)
 class SolveConfig:
-    engine: str = "auto"
+    engine: Engine = Engine.AUTO
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 1
-    mode: str = "coverage"
+    mode: Mode = Mode.COVERAGE
     rate: int = 100  # cost mode: thousand VND a priority point is worth
-    lang: str = "vi"
-    progress: Progress | None = None
     # Weight each course's points by its measured effectiveness (`planner.analysis.evaluate.
     # course_effectiveness`): course id → share reaching the target level, None = no data (1.0).
     weight_by_effectiveness: bool = False
@@ -75,58 +91,84 @@ class SolveConfig:
     tuned: bool = True  # cpsat engine: linearization level 2, greedy hint, interleaved workers
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"engine must be one of {ENGINES}, found {self.engine!r}")
-        if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, found {self.mode!r}")
+        for name, kind in (("engine", Engine), ("mode", Mode)):  # strings accepted (CLI, JSON)
+            value = getattr(self, name)
+            try:
+                object.__setattr__(self, name, kind(value))
+            except ValueError:
+                allowed = tuple(k.value for k in kind)
+                raise ValueError(f"{name} must be one of {allowed}, found {value!r}") from None
         if self.time_limit <= 0 or self.workers < 1:
             raise ValueError("time_limit must be > 0 and workers >= 1")
 
 
-def violations_of(inst: Instance, chosen: set[int]) -> list:  # type: ignore[type-arg]
-    from planner.optimise.constraints import RULES
+@dataclass
+class Found:
+    """What one solve method returns: candidate plans (chosen options), the best bound it
+    proved on the reported objective, and how it went (recorded in `PlanResult.info`)."""
 
+    plans: list[set[int]] = field(default_factory=list)
+    bound: int | None = None
+    info: dict[str, object] = field(default_factory=dict)
+
+    def tighten(self, bound: int | None) -> None:
+        if bound is not None:
+            self.bound = bound if self.bound is None else min(self.bound, bound)
+
+
+def violations_of(inst: Instance, chosen: set[int]) -> list[Violation]:
     state = PlanState(inst, chosen)
     return [v for rule in RULES for v in rule.check(inst, state)]
 
 
-def solve(inst: Instance, config: SolveConfig = SolveConfig()) -> PlanResult:
-    """Plan `inst`; raises `InfeasiblePlanError` when the hard rules cannot all hold.
+def solve(
+    inst: Instance, config: SolveConfig | None = None, progress: Progress | None = None
+) -> PlanResult:
+    """Plan `inst`; raises `InfeasiblePlanError` (`result.Infeasible`) when the hard rules cannot
+    all hold. `progress` is called with the final objective and bound.
 
     Everything (model building, bound, engine, splitting, repair, explanations) runs inside
     `config.time_limit`, except the rare last resorts (no engine plan at all, or hard term needs
     still unmet), which are reported in `info["overrun"]`.
     """
+    config = config or SolveConfig()
     started = time.monotonic()
     deadline = started + config.time_limit
     objective = Objective(
         inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
     )
-    engine = config.engine
-    if engine == "auto":
-        from planner.optimise.aggregate import columns, group
-
-        cohorts = group(inst)
+    if config.engine is Engine.AUTO:
+        cohorts = aggregate.group(inst)
         if (
             len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
-            and columns(inst, cohorts) <= COHORT_MAX_COLUMNS
+            and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
-            plans, bound, info = _cohort_method(inst, objective, config, deadline, cohorts)
+            found = _cohort_method(inst, objective, config, deadline, cohorts)
         else:  # cohorts too varied: the transport relaxation, then the exact model when small
-            plans, bound, info = _transport_method(inst, objective, config, deadline, cohorts)
-    elif engine in ("highs", "cpsat"):
-        plans, bound, info = _monolithic(inst, objective, config, deadline, engine)
+            found = _transport_method(inst, objective, config, deadline, cohorts)
+    elif config.engine in (Engine.HIGHS, Engine.CPSAT):
+        found = _monolithic(inst, objective, config, deadline)
     else:
-        plans, bound, info = _greedy_method(inst, objective, config, deadline)
-    return _finish(inst, objective, config, plans, bound, info, started)
+        found = _greedy_method(inst, objective, config, deadline)
+    plan = _finish(inst, objective, config, found, started)
+    if progress is not None:
+        progress(float(plan.objective), float(plan.bound), plan.time_s)
+    return plan
 
 
 def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | None:
     if not config.weight_by_effectiveness:
         return None
-    shares = dict(config.effectiveness or {})
+    return effectiveness_weights(inst, config.effectiveness)
+
+
+def effectiveness_weights(
+    inst: Instance, shares: Mapping[str, float | None] | None
+) -> tuple[float, ...]:
+    """Per course, its measured effectiveness clipped to [0, 1] (no data: 1.0)."""
+    given = dict(shares or {})
     return tuple(
-        1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
+        1.0 if given.get(c.id) is None else max(0.0, min(1.0, float(given[c.id] or 0.0)))
         for c in inst.courses
     )
 
@@ -140,82 +182,84 @@ def _left(deadline: float, reserve: float = 0.0) -> float:
     return deadline - reserve - time.monotonic()
 
 
+def _individual(inst: Instance, objective: Objective) -> Aggregate:
+    """The individual model: singleton cohorts with the unit rows."""
+    return aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+
+
+def _since(deadline: float, config: SolveConfig) -> float:
+    return round(time.monotonic() + config.time_limit - deadline, 3)
+
+
+def _model_info(
+    method: str, cohorts: int, inst: Instance, model: object, t0: float
+) -> dict[str, object]:
+    return {
+        "method": method,
+        "cohorts": cohorts,
+        "officials": len(inst.officials),
+        "columns": model.num_vars,  # type: ignore[attr-defined]
+        "rows": model.num_rows,  # type: ignore[attr-defined]
+        "build_s": round(time.monotonic() - t0, 3),
+    }
+
+
 AUTO_COHORT_SHARE = 0.5  # aggregate when cohorts are at most this share of the officials
 
 
 def _cohort_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts=None
-):  # type: ignore[no-untyped-def]
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts: Cohorts
+) -> Found:
     """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
     LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
-    from planner.optimise import aggregate
-    from planner.optimise.split import split
-
     t0 = time.monotonic()
-    cohorts = cohorts if cohorts is not None else aggregate.group(inst)
     agg = aggregate.build(inst, objective, cohorts)
-    info: dict[str, object] = {
-        "method": "cohort",
-        "cohorts": len(cohorts),
-        "officials": len(inst.officials),
-        "columns": agg.model.num_vars,
-        "rows": agg.model.num_rows,
-        "build_s": round(time.monotonic() - t0, 3),
-    }
+    found = Found(info=_model_info("cohort", len(cohorts), inst, agg.model, t0))
+    info = found.info
     reserve = _reserve(inst, config)
-    plans: list[set[int]] = []
-    bound: int | None = None
     lp = solve_highs(
         agg.model, relax=True, time_limit=max(0.2, 0.4 * _left(deadline, reserve)), seed=config.seed
     )
     if lp.status == "infeasible":
-        raise _error(_infeasible(inst, build_model(inst, objective), config))
+        raise _infeasible(inst, objective, config)
     if lp.bound is not None:
-        bound = agg.reported_bound(lp.bound)
-        info["lp_bound"] = bound
+        found.bound = agg.reported_bound(lp.bound)
+        info["lp_bound"] = found.bound
     info["lp_s"] = round(lp.time_s, 3)
     hint = None
     if lp.x is not None and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         guided = _lp_greedy(inst, objective, agg, lp.x)
         if not violations_of(inst, guided):
-            plans.append(guided)
-            info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
+            found.plans.append(guided)
+            info["first_plan_s"] = _since(deadline, config)
             hint = agg.values_for(guided)
     left = _left(deadline, reserve)
     if left > 0.3:
         mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
-        mip_bound = agg.reported_bound(mip.bound) if mip.bound is not None else None
         info["engine"] = "highs"
         info["mip_status"] = mip.status
         info["mip_s"] = round(mip.time_s, 3)
         if mip.status == "infeasible":
-            raise _error(_infeasible(inst, build_model(inst, objective), config))
-        if mip_bound is not None:
-            bound = mip_bound if bound is None else min(bound, mip_bound)
+            raise _infeasible(inst, objective, config)
+        found.tighten(agg.reported_bound(mip.bound) if mip.bound is not None else None)
         if mip.x is not None:
-            plans.append(split(agg, mip.x, objective))
-            info.setdefault(
-                "first_plan_s", round(time.monotonic() + config.time_limit - deadline, 3)
-            )
+            found.plans.append(split(agg, mip.x, objective))
+            info.setdefault("first_plan_s", _since(deadline, config))
     # Time left and a model small enough: polish on the exact individual model (the unit-share
     # rule per unit and week, which the cohorts only sum).
     left = _left(deadline, reserve)
-    if plans and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
-        exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+    if found.plans and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+        exact = _individual(inst, objective)
         left = _left(deadline, reserve)
         if left > 1.0:
             # no hint: the best plan so far stays a candidate in _finish anyway
             polish = solve_highs(exact.model, time_limit=HIGHS_SHARE * left, seed=config.seed)
             info["polish"] = polish.status
             if polish.bound is not None:
-                bound = (
-                    min(bound, exact.reported_bound(polish.bound))
-                    if bound is not None
-                    else exact.reported_bound(polish.bound)
-                )
+                found.tighten(exact.reported_bound(polish.bound))
             if polish.x is not None:
-                plans.append(split(exact, polish.x, objective))
-    return plans, bound, info
+                found.plans.append(split(exact, polish.x, objective))
+    return found
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
@@ -233,8 +277,8 @@ COHORT_MAX_COLUMNS = 200_000
 
 
 def _transport_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts
-):  # type: ignore[no-untyped-def]
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts: Cohorts
+) -> Found:
     """Cohorts too varied for one aggregated model (fully individual needs at scale): the
     need-component transport LP (`transport.py`) gives the bound in seconds, and its shares
     order the greedy construction; the plan is then made maximal by `repair`."""
@@ -243,15 +287,9 @@ def _transport_method(
     t0 = time.monotonic()
     reserve = _reserve(inst, config)
     relaxation = transport.build(inst, objective)
-    info: dict[str, object] = {
-        "method": "transport",
-        "cohorts": len(cohorts),
-        "officials": len(inst.officials),
-        "groups": len(relaxation.group_size),
-        "columns": relaxation.model.num_vars,
-        "rows": relaxation.model.num_rows,
-        "build_s": round(time.monotonic() - t0, 3),
-    }
+    found = Found(info=_model_info("transport", len(cohorts), inst, relaxation.model, t0))
+    info = found.info
+    info["groups"] = len(relaxation.group_size)
     lp = solve_highs(
         relaxation.model,
         relax=True,
@@ -260,10 +298,10 @@ def _transport_method(
     )
     info["lp_s"] = round(lp.time_s, 3)
     if lp.status == "infeasible":
-        raise _error(_infeasible(inst, build_model(inst, objective), config))
-    bound = relaxation.bound(lp.bound) if lp.bound is not None else None
-    if bound is not None:
-        info["lp_bound"] = bound
+        raise _infeasible(inst, objective, config)
+    found.bound = relaxation.bound(lp.bound) if lp.bound is not None else None
+    if found.bound is not None:
+        info["lp_bound"] = found.bound
     points = np.asarray(objective.option_points, dtype=float)
     if lp.x is not None:
         share = relaxation.option_share(lp.x)
@@ -273,26 +311,23 @@ def _transport_method(
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
     built = time.monotonic()
-    plans = [set(build_in_order(inst, objective, score).chosen)]
+    found.plans.append(set(build_in_order(inst, objective, score).chosen))
     quick_s = time.monotonic() - built
-    info["first_plan_s"] = round(time.monotonic() + config.time_limit - deadline, 3)
+    info["first_plan_s"] = _since(deadline, config)
     if len(inst.options) > LP_GREEDY_MAX_OPTIONS or _left(deadline, reserve) < 1.0:
-        return plans, bound, info
+        return found
     # A small model: the full greedy too (so planner is never below it) when it fits in the time
     # left (it is not interruptible), then HiGHS on the exact individual model from the best plan.
     if GREEDY_PER_QUICK_BUILD * quick_s <= _left(deadline, reserve):
         first = greedy(inst, objective)
         if not violations_of(inst, first):
-            plans.append(first)
+            found.plans.append(first)
     else:
         info["greedy"] = "skipped: would not fit in the time limit"
     left = _left(deadline, reserve)
     if left > 1.0:
-        from planner.optimise import aggregate
-        from planner.optimise.split import split
-
-        best = max(plans, key=lambda p: objective.combined(PlanState(inst, p)))
-        exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+        best = max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)))
+        exact = _individual(inst, objective)
         left = _left(deadline, reserve) - HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
         if left > 1.0:
             mip = solve_highs(
@@ -301,18 +336,16 @@ def _transport_method(
             info["exact"] = mip.status
             info["exact_s"] = round(mip.time_s, 3)
             if mip.status == "infeasible":
-                raise _error(_infeasible(inst, build_model(inst, objective), config))
+                raise _infeasible(inst, objective, config)
             if mip.bound is not None:
-                mip_bound = exact.reported_bound(mip.bound)
-                bound = mip_bound if bound is None else min(bound, mip_bound)
+                found.tighten(exact.reported_bound(mip.bound))
             if mip.x is not None:
-                plans.append(split(exact, mip.x, objective))
-    return plans, bound, info
+                found.plans.append(split(exact, mip.x, objective))
+    return found
 
 
-def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # type: ignore[no-untyped-def]
+def _lp_greedy(inst: Instance, objective: Objective, agg: Aggregate, x: np.ndarray) -> set[int]:
     """The greedy construction in the order of the LP solution (share of each cohort sent)."""
-    from planner.optimise.constraints import term_coverage
     from planner.optimise.greedy import build as greedy_build
 
     cols = agg.option_columns()
@@ -330,39 +363,28 @@ def _lp_greedy(inst: Instance, objective: Objective, agg, x) -> set[int]:  # typ
 
 
 def _monolithic(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, engine: str
-):  # type: ignore[no-untyped-def]
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+) -> Found:
     """One 0-1 variable per official and session (the individual model), solved by HiGHS or
     CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
-    from planner.optimise import aggregate
-    from planner.optimise.arrays import solve_cpsat
-    from planner.optimise.split import split
-
     t0 = time.monotonic()
-    agg = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
-    info: dict[str, object] = {
-        "method": "monolithic",
-        "cohorts": len(inst.officials),
-        "officials": len(inst.officials),
-        "columns": agg.model.num_vars,
-        "rows": agg.model.num_rows,
-        "build_s": round(time.monotonic() - t0, 3),
-    }
+    agg = _individual(inst, objective)
+    found = Found(info=_model_info("monolithic", len(inst.officials), inst, agg.model, t0))
+    info = found.info
     reserve = _reserve(inst, config)
-    plans: list[set[int]] = []
     hint = None
     # The greedy plan is always a candidate (and a hint) outside the untuned CP-SAT baseline,
     # so a plan from `--engine cpsat|highs` is never worse than greedy.
     if config.tuned and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         first = greedy(inst, objective)
         if not violations_of(inst, first):
-            plans.append(first)
+            found.plans.append(first)
         hint = agg.values_for(first)  # a hint only: CP-SAT repairs one missing hard term needs
     left = max(0.3, _left(deadline, reserve))
-    if engine == "highs":
+    if config.engine is Engine.HIGHS:
         # HiGHS checks its clock only between phases (a root LP can overrun): keep a margin
         result = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
-        bound = agg.reported_bound(result.bound) if result.bound is not None else None
+        found.bound = agg.reported_bound(result.bound) if result.bound is not None else None
     else:
         result = solve_cpsat(
             agg.model,
@@ -373,7 +395,7 @@ def _monolithic(
             tuned=config.tuned,
             int_obj=agg.int_obj,
         )
-        bound = agg.int_bound(objective, result.bound) if result.bound is not None else None
+        found.bound = agg.int_bound(objective, result.bound) if result.bound is not None else None
         if result.first_solution_s is not None:
             info["first_plan_s"] = round(
                 result.first_solution_s
@@ -383,29 +405,31 @@ def _monolithic(
             )
     info["engine_status"] = result.status
     if result.status == "infeasible":
-        raise _error(_infeasible(inst, build_model(inst, objective), config))
+        raise _infeasible(inst, objective, config)
     if result.x is not None:
-        plans.append(split(agg, result.x, objective))
-    return plans, bound, info
+        found.plans.append(split(agg, result.x, objective))
+    return found
 
 
-def _greedy_method(inst: Instance, objective: Objective, config: SolveConfig, deadline: float):  # type: ignore[no-untyped-def]
-    from planner.optimise import aggregate
-
+def _greedy_method(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+) -> Found:
     plan = _legacy_plan(inst, objective, config, deadline)
-    info: dict[str, object] = {
-        "method": "greedy",
-        "officials": len(inst.officials),
-        "first_plan_s": round(time.monotonic() - deadline + config.time_limit, 3),
-    }
-    bound = None
+    found = Found(
+        [plan],
+        info={
+            "method": "greedy",
+            "officials": len(inst.officials),
+            "first_plan_s": _since(deadline, config),
+        },
+    )
     left = _left(deadline, _reserve(inst, config))
     if left > 0.2:
         agg = aggregate.build(inst, objective, aggregate.group(inst))
         lp = solve_highs(agg.model, relax=True, time_limit=left, seed=config.seed)
         if lp.bound is not None:
-            bound = agg.reported_bound(lp.bound)
-    return [plan], bound, info
+            found.bound = agg.reported_bound(lp.bound)
+    return found
 
 
 def _legacy_plan(
@@ -416,28 +440,21 @@ def _legacy_plan(
     plan = greedy(inst, objective)
     if not violations_of(inst, plan):
         return plan
-    rescued = _meet_forced(
-        inst, objective, plan, "cpsat", config, max(deadline, time.monotonic() + 2)
-    )
+    rescued = _meet_forced(inst, objective, plan, config, max(deadline, time.monotonic() + 2))
     if rescued is None:
-        found = _infeasible(inst, build_model(inst, objective), config, hint=plan, proved=False)
-        if isinstance(found, Exception):
+        found = _remedy(inst, objective, config, hint=plan, proved=False)
+        if isinstance(found, Infeasible):
             raise found
         rescued = found
     return rescued
 
 
 def _finish(
-    inst: Instance,
-    objective: Objective,
-    config: SolveConfig,
-    plans: list[set[int]],
-    bound: int | None,
-    info: dict,
-    started: float,
-) -> PlanResult:  # type: ignore[type-arg]
-    valid = [p for p in plans if not violations_of(inst, p)]
-    if len(valid) < len(plans):
+    inst: Instance, objective: Objective, config: SolveConfig, found: Found, started: float
+) -> PlanResult:
+    info = found.info
+    valid = [p for p in found.plans if not violations_of(inst, p)]
+    if len(valid) < len(found.plans):
         log.warning("a plan breaking a rule was dropped")
     if not valid:
         info["overrun"] = "greedy fallback"
@@ -446,6 +463,7 @@ def _finish(
     chosen = repair(inst, objective, chosen)
     state = PlanState(inst, chosen)
     value = objective.reported(state)
+    bound = found.bound
     if bound is None:
         bound = _trivial_bound(inst, objective)
     if bound < value:
@@ -453,22 +471,19 @@ def _finish(
             "bound %d below objective %d (numerical tolerance); using the objective", bound, value
         )
         bound = value
-    status = "optimal" if bound == value else "feasible"
-    lang = config.lang
     plan = PlanResult(
-        status=status,
+        status="optimal" if bound == value else "feasible",
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
-        engine=config.engine,
+        engine=config.engine.value,
         seed=config.seed,
         time_s=0.0,
-        assignments=explain.assignments(inst, state, lang),
-        unmet=explain.unmet(inst, objective, state, lang),
+        assignments=explain.assignments(inst, state),
+        unmet=explain.unmet(inst, objective, state),
         totals=explain.totals(inst, state),
-        mode=config.mode,
+        mode=config.mode.value,
         name=inst.name,
-        lang=lang,
         years=inst.years,
         chosen=tuple(sorted(chosen)),
         info=info,
@@ -476,8 +491,6 @@ def _finish(
         options={"weight_by_effectiveness": bool(config.weight_by_effectiveness)},
     )
     plan.time_s = round(time.monotonic() - started, 3)
-    if config.progress is not None:
-        config.progress(float(value), float(bound), plan.time_s)
     log.info("plan: %s", plan.summary())
     return plan
 
@@ -502,84 +515,70 @@ def _trivial_bound(inst: Instance, objective: Objective) -> int:
 
 
 def _meet_forced(
-    inst: Instance,
-    objective: Objective,
-    start: set[int],
-    engine: str,
-    config: SolveConfig,
-    deadline: float,
+    inst: Instance, objective: Objective, start: set[int], config: SolveConfig, deadline: float
 ) -> set[int] | None:
-    """Maximise the number of hard term needs met (the other rules hard), from the greedy plan.
-    Returns a plan meeting all of them; raises InfeasiblePlanError when the maximum is proved
-    to fall short; None when the time ran out first."""
-    from planner.optimise.constraints import term_coverage
-    from planner.optimise.instance import by_variable
-
+    """Maximise the number of hard term needs met (the other rules hard), from the greedy plan,
+    on the individual model with the term rule soft. Returns a plan meeting all of them; raises
+    the infeasibility error when the maximum is proved to fall short; None when the time ran
+    out first."""
     forced = term_coverage.forced(inst)
-    soft = build_model(inst, objective, hard_term=False)
+    soft = aggregate.build(
+        inst,
+        objective,
+        aggregate.group(inst, singletons=True),
+        hard_term=False,
+        credit=frozenset(forced),
+    )
+    goal = np.zeros(soft.model.num_vars, dtype=np.int64)
+    need_pos = soft.need_pos
     for n in forced:
-        if not by_variable(inst.needs[n]):
-            soft.add(
-                "term_coverage",
-                [(o, 1) for o in inst.options_by_need[n]]
-                + [(soft.need(n), -inst.needs[n].required)],
-                lb=0,
-            )
-    goal = {soft.need(n): 1 for n in forced}
-    budget = max(0.5, 0.5 * (deadline - time.monotonic()))
-    hint = soft.values_for(start)
-    if engine == "highs":
-        from planner.optimise.highs import solve_highs
-
-        soft.objective = goal
-        result = solve_highs(
-            soft, hint, time_limit=budget, seed=config.seed, workers=config.workers
-        )
-    else:
-        from planner.optimise.cpsat import solve_cpsat
-
-        result = solve_cpsat(
-            soft, hint, time_limit=budget, seed=config.seed, workers=config.workers, objective=goal
-        )
-    if result.chosen is not None:
-        state = PlanState(inst, result.chosen)
-        if all(state.met(n) for n in forced) and not violations_of(inst, result.chosen):
-            return set(result.chosen)
+        goal[soft.met_var[(inst.needs[n].official, need_pos[n])]] = 1
+    result = solve_cpsat(
+        soft.model,
+        time_limit=max(0.5, 0.5 * (deadline - time.monotonic())),
+        seed=config.seed,
+        workers=config.workers,
+        hint=soft.values_for(start),
+        tuned=True,
+        int_obj=goal,
+    )
+    if result.x is not None:
+        chosen = soft.chosen(result.x)
+        state = PlanState(inst, chosen)
+        if all(state.met(n) for n in forced) and not violations_of(inst, chosen):
+            return chosen
     if result.bound is not None and result.bound < len(forced) - 0.5:
-        raise _error(_infeasible(inst, build_model(inst, objective), config, hint=start))
+        raise _infeasible(inst, objective, config, hint=start)
     log.warning("no plan meeting every hard term need found within the time limit")
     return None
 
 
-def _infeasible(
+def _remedy(
     inst: Instance,
-    model,
+    objective: Objective,
     config: SolveConfig,
-    hint: set[int] | None = None,  # type: ignore[no-untyped-def]
+    hint: set[int] | None = None,
     proved: bool = True,
-):
+) -> Infeasible | set[int]:
+    """The infeasibility error with its remedy (the elastic individual model), or the plan the
+    elastic solve found when it needs no slack."""
     from planner.optimise.remedy import infeasible_error
 
     return infeasible_error(
-        inst,
-        model,
+        _individual(inst, objective),
         time_limit=min(config.time_limit, 10.0),
         seed=config.seed,
-        lang=config.lang,
         hint=hint,
         proved=proved,
     )
 
 
-def _error(found):  # type: ignore[no-untyped-def]
-    """`_infeasible` on a proved-infeasible model always yields the error."""
-    if isinstance(found, Exception):
+def _infeasible(
+    inst: Instance, objective: Objective, config: SolveConfig, hint: set[int] | None = None
+) -> Infeasible:
+    """The error for a model an engine proved infeasible."""
+    found = _remedy(inst, objective, config, hint)
+    if isinstance(found, Infeasible):
         return found
-    from planner.errors import InfeasiblePlanError
-
-    return InfeasiblePlanError(
-        "internal: elastic solve found a plan the engine called infeasible",
-        rule="term_coverage",
-        officials=[],
-        remedy="",
-    )
+    text = "internal: elastic solve found a plan the engine called infeasible"
+    return Infeasible([], Message("", {"text": text}))

@@ -8,15 +8,16 @@ from typing import Any
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import PlanResult
+from planner.report.plan_text import infeasible_text, plan_dict, remedy_text, render
 from planner.report.tabular import Column, Sheet
 
 
-def plan_json(plan: PlanResult) -> str:
-    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def plan_json(plan: PlanResult, lang: str) -> str:
+    return json.dumps(plan_dict(plan, lang), ensure_ascii=False, indent=2) + "\n"
 
 
 def infeasible_dict(
-    error: InfeasiblePlanError, *, engine: str, seed: int, time_s: float, mode: str
+    error: InfeasiblePlanError, lang: str, *, engine: str, seed: int, time_s: float, mode: str
 ) -> dict[str, Any]:
     """The Plan JSON of an infeasible case: which rule, whom, and what would make it feasible."""
     return {
@@ -34,8 +35,8 @@ def infeasible_dict(
         "infeasible": {
             "rule": error.rule,
             "officials": error.officials,
-            "remedy": error.remedy,
-            "message": str(error),
+            "remedy": remedy_text(lang, error),
+            "message": infeasible_text(lang, error),
         },
     }
 
@@ -64,7 +65,7 @@ def assignments_sheet(plan: PlanResult, lang: str) -> Sheet:
             a.cost,
             a.funding_source,
             ", ".join(a.needs),
-            a.reason,
+            render(lang, a.reason),
         ]
         for a in plan.assignments
     ]
@@ -79,7 +80,8 @@ def unmet_sheet(plan: PlanResult, lang: str) -> Sheet:
         Column(t(lang, "plan.table.detail"), width=100),
     ]
     rows = [
-        [u.official_id, u.need, t(lang, f"optimise.cause.{u.cause}"), u.detail] for u in plan.unmet
+        [u.official_id, u.need, t(lang, f"optimise.cause.{u.cause}"), render(lang, u.detail)]
+        for u in plan.unmet
     ]
     return Sheet(t(lang, "plan.table.unmet"), columns, rows)
 

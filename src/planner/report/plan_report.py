@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from planner.i18n import format_date, format_vnd, t
 from planner.report.html import Card, Page, Section, format_number, write_page
+from planner.report.plan_text import render
 from planner.report.tabular import Column, Sheet, write_xlsx
 
 if TYPE_CHECKING:
@@ -394,7 +395,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
                 a.cost,
                 r.source(a.funding_source),
                 "; ".join(r.need_label(a.official_id, n) for n in a.needs),
-                a.reason,
+                render(lang, a.reason),
             ]
         )
     return Sheet(t(lang, "report.plan.sheet.plan"), columns, rows)
@@ -427,7 +428,7 @@ def unmet_sheet(r: PlanReport) -> Sheet:
                 t(lang, f"kind.{kind}") if kind else "",
                 u.priority or (need.priority if need else 0),
                 t(lang, f"optimise.cause.{u.cause}"),
-                u.detail,
+                render(lang, u.detail),
             ]
         )
     return Sheet(t(lang, "report.plan.sheet.unmet"), columns, rows)

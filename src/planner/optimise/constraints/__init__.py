@@ -1,14 +1,21 @@
-"""The hard rules, one module per rule. Each module exposes:
+"""The hard rules, one module per rule: the only place each rule is written. Each module exposes:
 
 - `NAME`: the rule id; its human name is the locale key `optimise.rule.<NAME>` (vi/en), reused by reports;
 - `CAUSE`: the unmet-need cause (DESIGN §4) reported when this rule is what blocks a need;
-- `add(inst, model, *, hard_term)`: add the rule's rows to an engine-neutral `LinearModel`;
+- `COUPLES`: whether the rule couples officials (seats, minimum class, budget, unit share) or
+  binds one official at a time (the rest): what a decomposition by official needs to know;
+- its rows over the column view (`aggregate.View`: a column is a cohort taking an option, a
+  single official a cohort of one): `rows(v, ...)` and, where the rule fixes columns outright,
+  `bound_columns(v)`; the aggregated model, the individual model (the monolithic baselines and
+  the infeasibility remedy) are all assembled from them by `aggregate.view`;
 - `check(inst, state) -> list[Violation]`: the solver-free check used by `planner.optimise.check`;
 - `blocks(inst, state, option) -> Block | None`: would adding `option` to the plan break the
   rule? (the marginal test behind greedy and the verified explanations).
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from planner.optimise.constraints import (
     budget,
@@ -22,7 +29,7 @@ from planner.optimise.constraints import (
     unit_share,
 )
 
-RULES = (
+RULES: tuple[ModuleType, ...] = (
     deadlines,
     prerequisites,
     no_double_content,
@@ -36,3 +43,13 @@ RULES = (
 """Every rule module, in the order the marginal tests run (structural first, then capacity)."""
 
 RULE_NAMES = tuple(rule.NAME for rule in RULES)
+
+
+def coupling_rules() -> tuple[ModuleType, ...]:
+    """The rules that link officials (a decomposition keeps them in its master problem)."""
+    return tuple(rule for rule in RULES if rule.COUPLES)
+
+
+def official_rules() -> tuple[ModuleType, ...]:
+    """The rules that bind one official at a time (a decomposition's per-official subproblem)."""
+    return tuple(rule for rule in RULES if not rule.COUPLES)

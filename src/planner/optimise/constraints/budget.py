@@ -6,33 +6,43 @@ money (courses costing nothing are always affordable)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "budget"
 CAUSE = "budget"
+COUPLES = True
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    rows: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
-    worst: dict[tuple[int, str], int] = defaultdict(int)
-    for s, session in enumerate(inst.sessions):
-        key = (session.year, session.source)
-        run = model.run(s)
-        if run is not None and session.class_cost:
-            rows[key].append((run, session.class_cost))
-            worst[key] += session.class_cost
-        elif session.class_cost and inst.options_by_session[s]:
-            raise AssertionError("a session with a fixed cost always has a run variable")
-        for o in inst.options_by_session[s]:
-            if inst.options[o].cost:
-                rows[key].append((o, inst.options[o].cost))
-                worst[key] += inst.options[o].cost
-    for key in sorted(rows):
-        if worst[key] > inst.budget(*key):
-            model.add(NAME, rows[key], ub=inst.budget(*key))
+def rows(v: View) -> None:
+    """Per (year, source): Σ participant cost·z + Σ class cost·run ≤ budget (thousands of VND
+    as exact fractions), when the most that could be spent exceeds it."""
+    inst = v.inst
+    cols: dict[tuple[int, str], tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    worst: dict[tuple[int, str], float] = defaultdict(float)
+    for a, o in enumerate(v.rep_option):
+        cost = inst.options[o].cost
+        if cost:
+            session = inst.sessions[v.sess[a]]
+            key = (session.year, session.source)
+            cols[key][0].append(a)
+            cols[key][1].append(cost / 1000.0)
+            worst[key] += cost / 1000.0 * float(v.zub[a])
+    for s, run in v.run_var.items():
+        session = inst.sessions[s]
+        if session.class_cost:
+            key = (session.year, session.source)
+            cols[key][0].append(run)
+            cols[key][1].append(session.class_cost / 1000.0)
+            worst[key] += session.class_cost / 1000.0
+    for key in sorted(cols):
+        if worst[key] > inst.budget(*key) / 1000.0:
+            v.rows.add(*cols[key], ub=inst.budget(*key) / 1000.0, rule=NAME)
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

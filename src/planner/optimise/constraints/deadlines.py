@@ -9,21 +9,17 @@ close, so the model needs no rows; `check` re-verifies it for plans and hand-bui
 from __future__ import annotations
 
 from planner.optimise.instance import Instance, Need, Session
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
 
 NAME = "deadlines"
 CAUSE = "no_course"
+COUPLES = False
 
 
 def closable(need: Need, session: Session, horizon: tuple[int, int]) -> bool:
     if need.deadline is None or not horizon[0] <= need.deadline <= horizon[1]:
         return True
     return session.end <= need.deadline
-
-
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    return None  # encoded in Option.needs
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

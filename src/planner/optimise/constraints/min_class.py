@@ -3,21 +3,34 @@ otherwise nobody attends it and its fixed cost is not spent."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "min_class"
 CAUSE = "seats"
+COUPLES = True
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    for s, session in enumerate(inst.sessions):
-        run = model.run(s)
-        if run is None or session.min_participants <= 1:
-            continue
-        options = inst.options_by_session[s]
-        model.add(NAME, [(o, 1) for o in options] + [(run, -session.min_participants)], lb=0)
+def bound_columns(v: View) -> None:
+    """A session that can never reach its minimum: nobody can attend it."""
+    for s, session in enumerate(v.inst.sessions):
+        agg = v.by_session[s]
+        if session.min_participants > 1 and v.cap(agg) < session.min_participants:
+            v.zub[agg] = 0
+
+
+def rows(v: View, s: int) -> None:
+    """Σ z ≥ minimum·run."""
+    minimum = v.inst.sessions[s].min_participants
+    run = v.run_var.get(s)
+    agg = v.by_session[s]
+    if run is not None and minimum > 1 and agg:
+        v.rows.add(agg + [run], [1.0] * len(agg) + [-float(minimum)], lb=0.0, rule=NAME)
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

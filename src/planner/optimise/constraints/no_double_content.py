@@ -6,47 +6,59 @@ in content, nor two sessions that overlap in time."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "no_double_content"
 CAUSE = "no_course"
 CAUSE_TIME = "time_limit_per_official"
+COUPLES = False
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    for n, need in enumerate(inst.needs):
-        options = inst.options_by_need[n]
-        if not need.shared and len(options) > need.required:
-            model.add(NAME, [(o, 1) for o in options], ub=need.required)
-    for official, options in enumerate(inst.options_by_official):
-        by_course: dict[int, list[int]] = defaultdict(list)
-        for o in options:
-            by_course[inst.sessions[inst.options[o].session].course].append(o)
-        for course, own in sorted(by_course.items()):
-            if len(own) > 1:
-                model.add(NAME, [(o, 1) for o in own], ub=1)
-            for other in inst.courses[course].overlaps:
-                if other > course and other in by_course:
-                    model.add(NAME, [(o, 1) for o in own + by_course[other]], ub=1)
-        # time: one row per session start, over the sessions running on that day (interval cliques)
-        seen: set[tuple[int, ...]] = set()
-        for o in options:
-            day = inst.sessions[inst.options[o].session].start
-            clique = tuple(
-                sorted(
-                    p
-                    for p in options
-                    if inst.sessions[inst.options[p].session].start
-                    <= day
-                    <= inst.sessions[inst.options[p].session].end
-                )
-            )
-            if len(clique) > 1 and clique not in seen:
-                seen.add(clique)
-                model.add(NAME, [(p, 1) for p in clique], ub=1)
+def need_rows(v: View, c: int, n: int, cols: list[int]) -> None:
+    """A need is closed at most `required` times per member (unless any course counts)."""
+    need = v.inst.needs[n]
+    limit = need.required * v.size(c)
+    if not need.shared and v.cap(cols) > limit:
+        v.rows.add(cols, 1.0, ub=limit, rule="need_once")
+
+
+def rows(v: View, c: int, local: dict[int, int]) -> None:
+    """Per member: a course at most once, two overlapping courses at most one of them, and one
+    session among those running on any day (interval cliques, one per session start)."""
+    inst = v.inst
+    size = v.size(c)
+    by_course: dict[int, list[int]] = defaultdict(list)
+    for o, a in local.items():
+        by_course[inst.sessions[inst.options[o].session].course].append(a)
+    for course, cols in sorted(by_course.items()):
+        if len(cols) > 1 and v.cap(cols) > size:
+            v.rows.add(cols, 1.0, ub=size, rule="course_once")
+        for other in inst.courses[course].overlaps:
+            if other > course and other in by_course:
+                both = cols + by_course[other]
+                if v.cap(both) > size:
+                    v.rows.add(both, 1.0, ub=size, rule="course_once")
+    seen: set[tuple[int, ...]] = set()
+    spans = [
+        (
+            inst.sessions[inst.options[o].session].start,
+            inst.sessions[inst.options[o].session].end,
+            a,
+        )
+        for o, a in local.items()
+    ]
+    for start, _, _ in spans:
+        clique = tuple(sorted(a for s0, e0, a in spans if s0 <= start <= e0))
+        if len(clique) > 1 and clique not in seen:
+            seen.add(clique)
+            if v.cap(list(clique)) > size:
+                v.rows.add(list(clique), 1.0, ub=size, rule="time_clique")
 
 
 def _conflict(inst: Instance, o: int, p: int) -> str | None:

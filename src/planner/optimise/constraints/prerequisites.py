@@ -3,12 +3,17 @@ history before the session starts or planned in a session that ends before it st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "prerequisites"
 CAUSE = "prerequisite"
+COUPLES = False
 
 
 def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> list[int]:
@@ -23,10 +28,12 @@ def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> list[int]
     ]
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    for o, option in enumerate(inst.options):
-        for group in option.pending:
-            model.add(NAME, [(p, 1) for p in earlier_options(inst, o, group)] + [(o, -1)], lb=0)
+def rows(v: View, c: int, local: dict[int, int]) -> None:
+    """z(option) ≤ Σ z(the cohort's earlier options on a course of each pending group)."""
+    for o, a in local.items():
+        for group in v.inst.options[o].pending:
+            earlier = [local[p] for p in earlier_options(v.inst, o, group)]
+            v.rows.add(earlier + [a], [1.0] * len(earlier) + [-1.0], lb=0.0, rule=NAME)
 
 
 def _missing(inst: Instance, state: PlanState, o: int) -> tuple[int, ...] | None:

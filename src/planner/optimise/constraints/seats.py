@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "seats"
 CAUSE = "seats"
+COUPLES = True
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    for s, session in enumerate(inst.sessions):
-        options = inst.options_by_session[s]
-        if not options:
-            continue
-        run = model.run(s)
-        if run is None:
-            if len(options) > session.seats:
-                model.add(NAME, [(o, 1) for o in options], ub=session.seats)
-            continue
-        # Σ x ≤ seats·run, and x ≤ run (a tighter LP: nobody attends a session that does not run)
-        model.add(NAME, [(o, 1) for o in options] + [(run, -session.seats)], ub=0)
-        for o in options:
-            model.add(NAME, [(o, 1), (run, -1)], ub=0)
+def bound_columns(v: View) -> None:
+    """A cohort option takes at most the session's seats."""
+    seats = np.asarray([s.seats for s in v.inst.sessions], dtype=np.int64)
+    if len(v.zub):
+        v.zub = np.minimum(v.zub, seats[v.sess])
+
+
+def rows(v: View, s: int) -> None:
+    """Σ z ≤ seats·run, and z ≤ min(size, seats)·run (a tighter LP: nobody attends a session
+    that does not run); without a run column Σ z ≤ seats."""
+    agg = v.by_session[s]
+    if not agg:
+        return
+    seats = v.inst.sessions[s].seats
+    run = v.run_var.get(s)
+    if run is None:
+        if v.cap(agg) > seats:
+            v.rows.add(agg, 1.0, ub=seats, rule=NAME)
+        return
+    v.rows.add(agg + [run], [1.0] * len(agg) + [-float(seats)], ub=0.0, rule=NAME)
+    for a in agg:
+        if v.zub[a] > 0:
+            v.rows.add([a, run], [1.0, -float(v.zub[a])], ub=0.0, rule="seat_link")
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

@@ -10,12 +10,17 @@ reported unmet with the recommendation's cause): the remedy there is a course, n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "term_coverage"
 CAUSE = "term"
+COUPLES = False
 
 
 def forced(inst: Instance, hard_term: bool | None = None) -> list[int]:
@@ -26,12 +31,14 @@ def forced(inst: Instance, hard_term: bool | None = None) -> list[int]:
     return [n for n, need in enumerate(inst.needs) if need.term and inst.options_by_need[n]]
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    for n in forced(inst, hard_term):
-        need = inst.needs[n]
-        model.add(NAME, [(o, 1) for o in inst.options_by_need[n]], lb=need.required)
-        if need.required > 1:
-            model.fix(model.need(n), 1)
+def need_rows(v: View, c: int, i: int, n: int, cols: list[int]) -> None:
+    """When hard: Σ z over the need's options ≥ required·size (and its met column = size)."""
+    need = v.inst.needs[n]
+    if v.hard_term and need.term:
+        size = float(v.size(c))
+        v.rows.add(cols, 1.0, lb=need.required * size, rule=NAME)
+        if (c, i) in v.met_var:
+            v.lb[v.met_var[(c, i)]] = size
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

@@ -7,28 +7,36 @@ side)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from planner.optimise.instance import Instance
-from planner.optimise.model import LinearModel
 from planner.optimise.state import Block, PlanState, Violation
+
+if TYPE_CHECKING:
+    from planner.optimise.aggregate import View
 
 NAME = "unit_share"
 CAUSE = "unit_share"
+COUPLES = True
 
 
-def add(inst: Instance, model: LinearModel, *, hard_term: bool = False) -> None:
-    rows: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for o, option in enumerate(inst.options):
-        if not inst.sessions[option.session].away:
-            continue
-        unit = inst.officials[option.official].unit
-        for week in inst.session_weeks[option.session]:
-            rows[(unit, week)].append(o)
-    for unit, week in sorted(rows):
-        options = rows[(unit, week)]
-        cap = inst.unit_cap[unit]
-        if len(options) > cap:
-            model.add(NAME, [(o, 1) for o in options], ub=cap)
+def rows(v: View) -> None:
+    """Per unit and ISO week: Σ z of sessions away ≤ the unit's cap, exact when cohorts are per
+    unit; otherwise summed over all units (a relaxation, repaired by `split`)."""
+    inst = v.inst
+    caps = inst.unit_cap
+    by_unit = v.cohorts.by_unit
+    away: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for a, s in enumerate(v.sess.tolist()):
+        if inst.sessions[s].away and v.zub[a] > 0:
+            unit = inst.officials[v.cohorts.members[v.cohort_of[a]][0]].unit if by_unit else -1
+            for week in inst.session_weeks[s]:
+                away[(unit, week)].append(a)
+    for unit, week in sorted(away):
+        cols = away[(unit, week)]
+        cap = float(caps[unit] if by_unit else sum(caps))
+        if v.cap(cols) > cap:
+            v.rows.add(cols, 1.0, ub=cap, rule=NAME)
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:
