@@ -1,8 +1,9 @@
 """The optimiser: officials × candidate sessions over the horizon, under seats, budget, term
 coverage, deadlines, prerequisites, no double content and time away.
 
-Importing this package does not import a solver: `planner.optimise.check` uses the instance, the rule
-modules and the plan state without ortools; the engines are imported when `solve` runs.
+Importing this package does not import a solver: `planner.optimise.check` uses the instance, the
+rule modules and the plan state without ortools; the engines are imported when `solve` runs.
+Results hold facts (`result.Message`), never text: `planner.report.plan_text` renders them.
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ relaxation) and repaired when splitting back to individuals (`split.py`).
 
 The rows are written by the rule modules (`constraints/<rule>.py: rows`) over the column view
 (`View`); this module only groups cohorts, lays out the columns and assembles the rows in a fixed
-order. Every row of the aggregated model is the sum over a cohort's members of a row of the individual
-model (or a row of it unchanged), so any individual plan gives a solution of the aggregated model
-with the same objective: its LP or MIP dual bound is a valid bound for the individual problem.
+order. Every row of the aggregated model is the sum over a cohort's members of a row of the
+individual model (or a row of it unchanged), so any individual plan gives a solution of the
+aggregated model with the same objective: its LP or MIP dual bound is a valid bound for the
+individual problem.
 With singleton cohorts and `by_unit` it *is* the individual model (monolithic baselines).
 
 Columns: z[a] per cohort option a (0..min(cohort size, seats)), run[s] (binary, sessions with a
@@ -67,7 +68,7 @@ def group(inst: Instance, by_unit: bool = False, singletons: bool = False) -> Co
     if singletons:
         return Cohorts([[k] for k in range(len(inst.officials))], by_unit=True)
     needs_of = reachable_needs(inst)
-    index: dict[tuple, int] = {}
+    index: dict[tuple[object, ...], int] = {}
     members: list[list[int]] = []
     options = inst.options
     needs = inst.needs
@@ -159,9 +160,9 @@ class Aggregate:
             need = inst.needs[n]
             if k >= need.required:
                 c = int(cohort_of_official[need.official])
-                var = self.met_var.get((c, need_pos[n]))
-                if var is not None:
-                    x[var] += 1
+                met = self.met_var.get((c, need_pos[n]))
+                if met is not None:
+                    x[met] += 1
         return x
 
     def option_columns(self) -> np.ndarray:
@@ -385,8 +386,7 @@ def build(
         if float(np.abs(int_obj.astype(float)) @ ubs) > 2.0**60:  # CP-SAT would overflow int64:
             int_points_only = True
             int_obj[:n_agg] = pts  # coverage points only (cost no longer breaks ties)
-            for s, var in run_var.items():
-                int_obj[var] = 0
+            int_obj[list(run_var.values())] = 0
             for var, p in met_points.items():
                 int_obj[var] = p
     model = ArrayModel.of(np.asarray(v.lb), np.asarray(v.ub), np.ones(n, dtype=bool), o_arr, v.rows)

@@ -106,7 +106,7 @@ class ArrayModel:
 
     @property
     def num_rows(self) -> int:
-        return self.A.shape[0]
+        return int(self.A.shape[0])
 
     def violation(self, x: np.ndarray) -> float:
         ax = self.A @ x
@@ -265,7 +265,7 @@ def to_cp(model: ArrayModel) -> tuple[Any, dict[int, tuple[Any, int]]]:
     proto = cp.proto
     lb = np.ceil(model.lb - 1e-9).astype(np.int64)
     ub = np.floor(model.ub + 1e-9).astype(np.int64)
-    for lo, hi in zip(lb.tolist(), ub.tolist()):
+    for lo, hi in zip(lb.tolist(), ub.tolist(), strict=True):
         var = proto.variables.add()
         var.domain.extend((lo, hi))
     A = model.A

@@ -167,7 +167,7 @@ def build_instance(
                 closed | set(cand.closes or (rec.need,)),
             )
         for exc in rec.excluded:
-            if exc.cause == "prerequisite_missing" and getattr(exc, "requires", ()):
+            if exc.cause == "prerequisite_missing" and getattr(exc, "requires", None):
                 prerequisite_only[rec.official_id][exc.course] = tuple(exc.requires)
         exclusions[(rec.official_id, rec.need)] = list(rec.excluded)
         exclusions_of[rec.official_id][rec.need] = exclusions[(rec.official_id, rec.need)]
@@ -267,27 +267,29 @@ def build_instance(
             )
 
     # Needs no option can close keep the recommendation's cause.
-    reachable = set()
+    reachable: set[int] = set()
     for option in options:
         reachable.update(option.needs)
-    for n, need in enumerate(needs):
+    for n, wanted in enumerate(needs):
         if n in reachable:
             continue
-        official_id = officials[need.official].id
+        official_id = officials[wanted.official].id
         cause, detail, args = _cause_without_option(
             official_id,
-            need,
-            exclusions.get((official_id, need.id), []),
+            wanted,
+            exclusions.get((official_id, wanted.id), []),
             bool(
                 candidates.get(official_id, {})
-                and any(need.id in closed for _, closed in candidates[official_id].values())
+                and any(wanted.id in closed for _, closed in candidates[official_id].values())
             ),
             years,
-            assessed.get((official_id, need.id)),
+            assessed.get((official_id, wanted.id)),
         )
-        needs[n] = replace(need, cause=cause, detail=detail, detail_args=args)
+        needs[n] = replace(wanted, cause=cause, detail=detail, detail_args=args)
 
-    budgets = {(line.year, line.source): int(line.amount) for line in config.budget}
+    budgets: dict[tuple[int, str], int] = {
+        (line.year, line.source): int(line.amount) for line in config.budget
+    }
     limits = Limits(config.limits.max_days_away_per_year, float(config.limits.max_share_away))
     return Instance(
         name=config.name,
@@ -360,6 +362,7 @@ def _pending_groups(
     """Any-of groups of prerequisite courses to plan first; None if one cannot be planned
     (the official has no candidate session of any course providing it)."""
     groups: list[tuple[str, ...]] = []
+    group: tuple[str, ...]
     for prerequisite in course.prerequisites:
         if prerequisite.course is not None:
             group = (prerequisite.course,) if prerequisite.course in requires else ()

@@ -13,7 +13,7 @@ from typing import Any
 
 from planner.optimise.constraints import RULES
 from planner.optimise.instance import Instance
-from planner.optimise.objective import Objective
+from planner.optimise.objective import Objective, effectiveness_weights
 from planner.optimise.result import Message, PlanResult
 from planner.optimise.state import PlanState, Violation
 
@@ -60,12 +60,14 @@ def check_plan(
         chosen.append(o)
         closes = {inst.needs[n].id for n in inst.options[o].needs}
         claimed = set(entry.get("needs", []))
-        for need in sorted(claimed - closes):
-            found.append(
-                ("deadlines", official, session, "plan.check.unknown_need", {"need": need})
-            )
-        for need in sorted(closes - claimed):
-            found.append(("plan", official, session, "plan.check.missing_need", {"need": need}))
+        found.extend(
+            ("deadlines", official, session, "plan.check.unknown_need", {"need": need})
+            for need in sorted(claimed - closes)
+        )
+        found.extend(
+            ("plan", official, session, "plan.check.missing_need", {"need": need})
+            for need in sorted(closes - claimed)
+        )
     state = PlanState(inst)
     for o in chosen:
         if o in state.chosen:
@@ -80,29 +82,26 @@ def check_plan(
                 )
             )
         state.add(o)
-    for rule in RULES:
-        for v in rule.check(inst, state):
-            found.append((v.rule, v.official_id, v.session_id, v.key, v.args))
-    weights = None
-    options = data.get("options") if isinstance(data.get("options"), dict) else {}
-    if options.get("weight_by_effectiveness"):
-        shares = dict(effectiveness or {})
-        weights = tuple(
-            1.0 if shares.get(c.id) is None else max(0.0, min(1.0, float(shares[c.id])))
-            for c in inst.courses
-        )
+    found.extend(
+        (v.rule, v.official_id, v.session_id, v.key, v.args)
+        for rule in RULES
+        for v in rule.check(inst, state)
+    )
+    options = data.get("options")
+    weighted = isinstance(options, dict) and options.get("weight_by_effectiveness")
+    weights = effectiveness_weights(inst, effectiveness) if weighted else None
     objective = Objective(inst, str(data.get("mode", "coverage")), effectiveness=weights)
     report.objective = objective.reported(state)
-    claimed = data.get("objective")
-    report.claimed_objective = int(claimed) if claimed is not None else None
-    if claimed is not None and int(claimed) != report.objective:
+    value = data.get("objective")
+    report.claimed_objective = int(value) if value is not None else None
+    if value is not None and int(value) != report.objective:
         found.append(
             (
                 "objective",
                 None,
                 None,
                 "plan.check.objective",
-                {"claimed": claimed, "actual": report.objective},
+                {"claimed": value, "actual": report.objective},
             )
         )
     report.violations = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -109,7 +110,7 @@ def _prune_dangling(inst: Instance, state: PlanState) -> None:
             state.remove(o)
 
 
-def build(inst: Instance, objective: Objective, key: Callable[[int], object]) -> PlanState:
+def build(inst: Instance, objective: Objective, key: Callable[[int], Any]) -> PlanState:
     forced = set(term_coverage.forced(inst))
     order = sorted(range(len(inst.options)), key=key)
     state = PlanState(inst)
@@ -270,7 +271,7 @@ def _open_for_forced(inst: Instance, state: PlanState, forced: set[int], s: int)
     if not joiners:
         return
     moves: list[tuple[int, int]] = []
-    surplus = {}
+    surplus: dict[int, int] = {}
     for q in inst.options_by_session[s]:
         if len(joiners) + len(moves) >= minimum:
             break

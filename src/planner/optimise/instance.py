@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -166,7 +166,7 @@ class Instance:
     @cached_property
     def options_by_official(self) -> Sequence[Sequence[int]]:
         officials = [o.official for o in self.options]
-        if all(a <= b for a, b in zip(officials, officials[1:])):
+        if all(a <= b for a, b in zip(officials, officials[1:], strict=False)):
             # built official by official (build_instance): a range per official, no int objects
             starts = [bisect_left(officials, k) for k in range(len(self.officials) + 1)]
             return tuple(range(starts[k], starts[k + 1]) for k in range(len(self.officials)))
@@ -218,16 +218,8 @@ class Instance:
         def one(value: object) -> object:
             return shared.setdefault(value, value)
 
-        ints = list(
-            range(
-                max(
-                    len(state["officials"]),
-                    len(state["sessions"]),  # type: ignore[arg-type]
-                    len(state["needs"]),
-                )
-                + 1
-            )
-        )  # type: ignore[arg-type]
+        sized = [state[k] for k in ("officials", "sessions", "needs")]
+        ints = list(range(max(len(x) for x in sized if isinstance(x, tuple)) + 1))
         official, session, cost = packed["official"], packed["session"], packed["cost"]  # type: ignore[index]
         needs, pending = packed["needs"], packed["pending"]  # type: ignore[index]
         ends = np.cumsum(packed["needs_count"])  # type: ignore[index]
@@ -240,7 +232,7 @@ class Instance:
             starts = [0] + stops[:-1]
             built.extend(
                 Option(ints[k], ints[s], one(c), tuple(flat[x:y]), one(p))  # type: ignore[arg-type]
-                for k, s, c, x, y, p in zip(
+                for k, s, c, x, y, p in zip(  # noqa: B905 - equal lengths by construction
                     official[a:b].tolist(),
                     session[a:b].tolist(),
                     cost[a:b].tolist(),
@@ -298,9 +290,9 @@ class Instance:
 _CHUNK = 500_000  # options rebuilt at a time when unpickling
 
 
-def _group(size: int, pairs: Sequence[tuple[int, int]] | object) -> tuple[tuple[int, ...], ...]:
+def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
     buckets: list[list[int]] = [[] for _ in range(size)]
-    for key, value in pairs:  # type: ignore[attr-defined]
+    for key, value in pairs:
         buckets[key].append(value)
     return tuple(tuple(b) for b in buckets)
 

@@ -20,6 +20,7 @@ Modes:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -31,15 +32,26 @@ def thousands(vnd: int) -> int:
     return -(-int(vnd) // 1000)
 
 
+def effectiveness_weights(
+    inst: Instance, shares: Mapping[str, float | None] | None
+) -> tuple[float, ...]:
+    """Per course, its measured effectiveness clipped to [0, 1] (no data: 1.0)."""
+    given = dict(shares or {})
+    return tuple(
+        1.0 if given.get(c.id) is None else max(0.0, min(1.0, float(given[c.id] or 0.0)))
+        for c in inst.courses
+    )
+
+
 @dataclass(frozen=True)
 class Objective:
     inst: Instance
     mode: str = "coverage"
     rate: int = 100  # thousand VND per priority point, cost mode
     # Per course (index), the share of participants reaching the target level
-    # (`planner.analysis.evaluate.course_effectiveness`; 1.0 where there is no data): when given, closing
-    # a need with a course is worth weight × effectiveness (rounded to whole points). Needs met
-    # through a count (several sessions, or any course) keep their full weight.
+    # (`planner.analysis.evaluate.course_effectiveness`; 1.0 where there is no data): when given,
+    # closing a need with a course is worth weight × effectiveness (rounded to whole points).
+    # Needs met through a count (several sessions, or any course) keep their full weight.
     effectiveness: tuple[float, ...] | None = None
 
     @property

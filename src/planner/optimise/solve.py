@@ -50,7 +50,7 @@ from planner.optimise.arrays import solve_cpsat, solve_highs
 from planner.optimise.constraints import RULES, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import Instance
-from planner.optimise.objective import Objective
+from planner.optimise.objective import Objective, effectiveness_weights
 from planner.optimise.result import Infeasible, Message, PlanResult, gap_of
 from planner.optimise.split import split
 from planner.optimise.state import PlanState, Violation
@@ -160,17 +160,6 @@ def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | N
     if not config.weight_by_effectiveness:
         return None
     return effectiveness_weights(inst, config.effectiveness)
-
-
-def effectiveness_weights(
-    inst: Instance, shares: Mapping[str, float | None] | None
-) -> tuple[float, ...]:
-    """Per course, its measured effectiveness clipped to [0, 1] (no data: 1.0)."""
-    given = dict(shares or {})
-    return tuple(
-        1.0 if given.get(c.id) is None else max(0.0, min(1.0, float(given[c.id] or 0.0)))
-        for c in inst.courses
-    )
 
 
 def _reserve(inst: Instance, config: SolveConfig) -> float:

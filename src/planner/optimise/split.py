@@ -44,7 +44,7 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
     options = inst.options
     weeks = inst.session_weeks
 
-    def rank(i: int) -> tuple:
+    def rank(i: int) -> tuple[int, ...]:
         o = int(agg.rep_option[int(chosen[i])])
         session = sessions[sess[i]]
         if options[o].pending:
@@ -71,7 +71,7 @@ def split(agg: Aggregate, x: np.ndarray, objective: Objective) -> set[int]:
             continue
         away = sessions[s].away
 
-        def key(m: int) -> tuple[int, int, int]:
+        def key(m: int, away: bool = away, s: int = s) -> tuple[int, int, int]:
             # units with room this week first (unit share), then members with fewest sessions
             full = 0
             if away:

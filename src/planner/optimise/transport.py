@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def components(inst: Instance) -> list[list[tuple[list[int], list[int]]]]:
     for own in inst.options_by_official:
         parent: dict[int, int] = {}
 
-        def find(n: int) -> int:
+        def find(n: int, parent: dict[int, int] = parent) -> int:
             while parent[n] != n:
                 parent[n] = parent[parent[n]]
                 n = parent[n]
@@ -86,7 +87,7 @@ def components(inst: Instance) -> list[list[tuple[list[int], list[int]]]]:
                     parent[other] = root
             anchor.append(root)
         groups: dict[int, list[int]] = {}
-        for o, root in zip(own, anchor):
+        for o, root in zip(own, anchor, strict=True):
             groups.setdefault(find(root) if root >= 0 else -1, []).append(o)
         comps = []
         for _, opts in sorted(groups.items(), key=lambda item: item[1][0]):
@@ -113,8 +114,8 @@ def build(inst: Instance, objective: Objective) -> Transport:
         s = options[o].session
         return usable_session[s] and not (options[o].cost > 0 and budget_k[key_of_session[s]] <= 0)
 
-    index: dict[tuple, int] = {}
-    signature: list[tuple] = []
+    index: dict[tuple[object, ...], int] = {}
+    signature: list[tuple[Any, Any]] = []
     sizes: list[int] = []
     # (group, the component's options in signature order)
     member_options: list[tuple[int, list[int]]] = []

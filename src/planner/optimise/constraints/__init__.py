@@ -1,6 +1,6 @@
 """The hard rules, one module per rule: the only place each rule is written. Each module exposes:
 
-- `NAME`: the rule id; its human name is the locale key `optimise.rule.<NAME>` (vi/en), reused by reports;
+- `NAME`: the rule id; its human name is the locale key `optimise.rule.<NAME>` (vi/en);
 - `CAUSE`: the unmet-need cause (DESIGN §4) reported when this rule is what blocks a need;
 - `COUPLES`: whether the rule couples officials (seats, minimum class, budget, unit share) or
   binds one official at a time (the rest): what a decomposition by official needs to know;
@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Protocol
 
 from planner.optimise.constraints import (
     budget,
@@ -28,8 +28,21 @@ from planner.optimise.constraints import (
     time_away,
     unit_share,
 )
+from planner.optimise.instance import Instance  # noqa: E402
+from planner.optimise.state import Block, PlanState, Violation  # noqa: E402
 
-RULES: tuple[ModuleType, ...] = (
+
+class Rule(Protocol):
+    NAME: str
+    CAUSE: str
+    COUPLES: bool
+
+    def check(self, inst: Instance, state: PlanState) -> list[Violation]: ...
+
+    def blocks(self, inst: Instance, state: PlanState, o: int) -> Block | None: ...
+
+
+RULES: tuple[Rule, ...] = (
     deadlines,
     prerequisites,
     no_double_content,
@@ -45,11 +58,11 @@ RULES: tuple[ModuleType, ...] = (
 RULE_NAMES = tuple(rule.NAME for rule in RULES)
 
 
-def coupling_rules() -> tuple[ModuleType, ...]:
+def coupling_rules() -> tuple[Rule, ...]:
     """The rules that link officials (a decomposition keeps them in its master problem)."""
     return tuple(rule for rule in RULES if rule.COUPLES)
 
 
-def official_rules() -> tuple[ModuleType, ...]:
+def official_rules() -> tuple[Rule, ...]:
     """The rules that bind one official at a time (a decomposition's per-official subproblem)."""
     return tuple(rule for rule in RULES if not rule.COUPLES)

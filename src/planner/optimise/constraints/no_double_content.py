@@ -1,7 +1,7 @@
 """No double content: a need is closed at most once (a need taking several sessions, at most
 that many; a need any course counts toward, such as annual training periods, is credited once
-but may be touched by several courses), and an official attends neither the same course twice, nor two courses that overlap
-in content, nor two sessions that overlap in time."""
+but may be touched by several courses), and an official attends neither the same course twice,
+nor two courses that overlap in content, nor two sessions that overlap in time."""
 
 from __future__ import annotations
 

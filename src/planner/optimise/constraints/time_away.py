@@ -45,7 +45,7 @@ def rows(v: View, c: int, local: dict[int, int]) -> None:
         if float(np.dot(days, v.zub[cols])) > limit * size:
             v.rows.add(cols, days, ub=limit * size, rule=NAME)
             for k in (2, 3) if size > 1 else ():
-                long = [a for a, d in zip(cols, days) if d * k > limit]
+                long = [a for a, d in zip(cols, days, strict=True) if d * k > limit]
                 if len(long) > 1 and v.cap(long) > (k - 1) * size:
                     v.rows.add(long, 1.0, ub=(k - 1) * size, rule="time_away_long")
 
