@@ -252,16 +252,7 @@ def view(
     credit: frozenset[int] = frozenset(),
 ) -> View:
     """The columns of `inst` over `cohorts`, and every rule's rows (in a fixed order)."""
-    from planner.optimise.constraints import (
-        budget,
-        min_class,
-        no_double_content,
-        prerequisites,
-        seats,
-        term_coverage,
-        time_away,
-        unit_share,
-    )
+    from planner.optimise import constraints as rule
 
     by_official = inst.options_by_official
     rep_option: list[int] = []
@@ -287,12 +278,12 @@ def view(
         reachable_needs(inst),
         credit,
     )
-    seats.bound_columns(v)
-    time_away.bound_columns(v)
+    rule.seats.bound_columns(v)
+    rule.time_away.bound_columns(v)
     v.by_session = [[] for _ in inst.sessions]
     for a, s in enumerate(sess.tolist()):
         v.by_session[s].append(a)
-    min_class.bound_columns(v)
+    rule.min_class.bound_columns(v)
     v.lb = [0.0] * n_agg
     v.ub = v.zub.astype(float).tolist()
     for s, session in enumerate(inst.sessions):
@@ -300,9 +291,9 @@ def view(
         if (session.class_cost > 0 or session.min_participants > 1) and agg:
             v.run_var[s] = v.new(0.0, 1.0 if v.cap(agg) > 0 else 0.0)
     for s in range(len(inst.sessions)):
-        seats.rows(v, s)
-        min_class.rows(v, s)
-    budget.rows(v)
+        rule.seats.rows(v, s)
+        rule.min_class.rows(v, s)
+    rule.budget.rows(v)
     options = inst.options
     for c, members in enumerate(cohorts.members):
         local = v.local(c)
@@ -312,13 +303,13 @@ def view(
                 by_need[n].append(a)
         for i, n in enumerate(v.needs_of[members[0]]):
             cols = by_need.get(n, [])
-            no_double_content.need_rows(v, c, n, cols)
+            rule.no_double_content.need_rows(v, c, n, cols)
             _credit(v, c, i, n, cols)
-            term_coverage.need_rows(v, c, i, n, cols)
-        no_double_content.rows(v, c, local)
-        time_away.rows(v, c, local)
-        prerequisites.rows(v, c, local)
-    unit_share.rows(v)
+            rule.term_coverage.need_rows(v, c, i, n, cols)
+        rule.no_double_content.rows(v, c, local)
+        rule.time_away.rows(v, c, local)
+        rule.prerequisites.rows(v, c, local)
+    rule.unit_share.rows(v)
     return v
 
 
