@@ -14,16 +14,17 @@ from planner.optimise.instance import Instance
 from planner.optimise.result import PlanResult
 
 if TYPE_CHECKING:
-    from planner.optimise.solve import SolveConfig
+    from planner.optimise.solve import Progress, SolveConfig
 
 __all__ = ["Instance", "PlanResult", "SolveConfig", "solve"]
 
 
-def solve(instance: Instance, config: SolveConfig | None = None) -> PlanResult:
-    from planner.optimise.solve import SolveConfig
+def solve(
+    instance: Instance, config: SolveConfig | None = None, progress: Progress | None = None
+) -> PlanResult:
     from planner.optimise.solve import solve as _solve
 
-    return _solve(instance, config or SolveConfig())
+    return _solve(instance, config, progress)
 
 
 def __getattr__(name: str) -> Any:
