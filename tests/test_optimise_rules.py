@@ -10,6 +10,7 @@ from tests.optimise.factory import make
 from planner.errors import InfeasiblePlanError
 from planner.optimise.check import check_plan
 from planner.optimise.instance import Limits
+from planner.optimise.result import Message
 from planner.optimise.solve import SolveConfig, solve
 from planner.report.plan_text import plan_dict, remedy_text, render, violation_text
 
@@ -130,6 +131,12 @@ def test_term_coverage_is_hard_when_the_horizon_reaches_the_term_end(engine):
         solve(_term(1), SolveConfig(engine=engine, time_limit=5))
     assert info.value.rule == "term_coverage"
     assert info.value.officials and "seat" in remedy_text("en", info.value)
+    # the remedy is facts: the least change, one more seat in the only session
+    seat = Message("plan.remedy.seats", {"extra": 1, "session": "ku-1"})
+    assert info.value.facts == Message("plan.remedy.least", {"changes": (seat,)})
+    assert remedy_text("en", info.value) == (
+        "Least change that makes it feasible: 1 more seat(s) in session ku-1."
+    )
 
 
 def test_term_coverage_is_soft_before_the_term_end():

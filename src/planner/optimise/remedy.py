@@ -36,7 +36,7 @@ def infeasible_error(
     inst, model = exact.inst, exact.model
     forced = term_coverage.forced(inst)
     cp, constraints = to_cp(model)
-    slacks: list[tuple[int, int, int]] = []  # (row, slack variable, weight)
+    slacks: list[tuple[int, cp_model.IntVar, int]] = []  # (row, slack variable, weight)
     for row, (ct, scale) in constraints.items():
         rule = model.rule[row]
         if rule not in _ELASTIC or model.row_ub[row] == float("inf"):
@@ -45,8 +45,8 @@ def infeasible_error(
         slack = cp.new_int_var(0, max(1, top), f"slack{row}")
         ct.linear.vars.append(slack.index)
         ct.linear.coeffs.append(-scale)
-        slacks.append((row, slack.index, _ELASTIC[rule]))
-    cp.minimize(sum(weight * cp.get_int_var_from_proto_index(s) for _, s, weight in slacks))
+        slacks.append((row, slack, _ELASTIC[rule]))
+    cp.minimize(sum(weight * slack for _, slack, weight in slacks))
     xs = [cp.get_bool_var_from_proto_index(a) for a in range(exact.n_agg)]
     if hint is not None:
         for a, o in enumerate(exact.rep_option.tolist()):
