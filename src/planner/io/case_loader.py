@@ -37,8 +37,13 @@ def load_case(location: str | Path) -> Case:
     folder = location if location.is_dir() else location.parent
     config = load_case_config(location)
     framework = load_rules(_resolve(folder, config.rules, "rules"))
+    limits = config.limits.with_defaults(framework, config.reference_date)
+    if limits is not config.limits:
+        config = config.model_copy(update={"limits": limits})
     catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
-    officials = load_officials(folder / config.officials, set(framework.positions))
+    officials = load_officials(
+        folder / config.officials, set(framework.positions), set(framework.leader_groups)
+    )
     history: list[TrainingRecord] = []
     if config.history:
         history = load_history(

@@ -137,7 +137,10 @@ def _date_from_text(text: str) -> dt.date:
     raise CellError("a date YYYY-MM-DD (or DD/MM/YYYY)")
 
 
-def parse_int(low: int, high: int) -> Callable[[object], int | None]:
+def parse_int(low: int, high: int | None) -> Callable[[object], int | None]:
+    """A whole number from `low` to `high` (None: no upper bound)."""
+    expected = f"a whole number {low}-{high}" if high is not None else f"a whole number ≥ {low}"
+
     def parse(value: object) -> int | None:
         text = cell_text(value)
         if text is None:
@@ -145,9 +148,9 @@ def parse_int(low: int, high: int) -> Callable[[object], int | None]:
         try:
             number = int(text)
         except ValueError:
-            raise CellError(f"a whole number {low}-{high}") from None
-        if not low <= number <= high:
-            raise CellError(f"a whole number {low}-{high}")
+            raise CellError(expected) from None
+        if number < low or (high is not None and number > high):
+            raise CellError(expected)
         return number
 
     return parse

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,14 +87,19 @@ _OFFICIAL_PARSERS: dict[str, Callable[[object], Any]] = {
     "planning_pool": parse_code,
     "ratings": parse_ratings,
     "difficult_area": parse_bool,
-    "leader_group": parse_int(1, 3),
+    "leader_group": parse_int(1, None),  # an id of leader_groups in rules/
 }
 OFFICIAL_REQUIRED = ("id", "full_name", "position", "unit", "birth_date", "gender")
 
 
-def iter_officials(path: Path, known_positions: set[str] | None = None) -> Iterator[Official]:
+def iter_officials(
+    path: Path,
+    known_positions: Collection[str] | None = None,
+    leader_groups: Collection[int] | None = None,
+) -> Iterator[Official]:
     """Stream officials from a CSV/XLSX table, validating every cell: one row at a time, parsed
-    and checked straight into its Official (no other copy of the table is kept)."""
+    and checked straight into its Official (no other copy of the table is kept). Positions and
+    leader groups are checked against `known_positions` and `leader_groups` (rules/) if given."""
     table = open_table(path, OFFICIAL_ALIASES, OFFICIAL_PREFIXES)
     check_columns(table, OFFICIAL_REQUIRED, _OFFICIAL_PARSERS, ("competency:",))
     fields = table_columns(
@@ -139,13 +144,29 @@ def iter_officials(path: Path, known_positions: set[str] | None = None) -> Itera
                         found=values[column],
                         expected="a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
                     )
+        group = values.get("leader_group")
+        if leader_groups is not None and group is not None and group not in leader_groups:
+            raise InputError(
+                "unknown leader group",
+                path=path,
+                row=number,
+                column=table.headers["leader_group"],
+                field="leader_group",
+                found=group,
+                expected=f"one of {', '.join(map(str, sorted(leader_groups)))} "
+                "(leader_groups in rules/)",
+            )
         # Every cell went through its parser above, which enforces the model's constraints;
         # skipping a second validation keeps loading 300,000 officials fast.
         yield build_official(values)
 
 
-def load_officials(path: Path, known_positions: set[str] | None = None) -> list[Official]:
-    officials = list(iter_officials(path, known_positions))
+def load_officials(
+    path: Path,
+    known_positions: Collection[str] | None = None,
+    leader_groups: Collection[int] | None = None,
+) -> list[Official]:
+    officials = list(iter_officials(path, known_positions, leader_groups))
     if not officials:
         raise InputError("the officials table has no rows", path=path, row=2)
     return officials

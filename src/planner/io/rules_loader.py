@@ -14,6 +14,7 @@ def load_rules(folder: Path) -> Framework:
     """Load every YAML file below `folder` and cross-check the ids they name."""
     sections: dict[str, dict[str, Any]] = {
         "parameters": {},
+        "leader_groups": {},
         "competencies": {},
         "programmes": {},
         "positions": {},
@@ -55,6 +56,16 @@ def _cross_check_rules(
         path, line = where[(section, item_id)]
         raise InputError(message, path=path, line=line, field=field, found=found, expected=expected)
 
+    for position in fw.positions.values():
+        if position.leader_group is not None and position.leader_group not in fw.leader_groups:
+            fail(
+                "positions",
+                position.id,
+                f"position {position.id}: unknown leader group",
+                "leader_group",
+                str(position.leader_group),
+                f"one of {sorted(fw.leader_groups)} (leader_groups in rules/)",
+            )
     for rule in fw.rules.values():
         for pos in rule.applies_to.positions:
             if pos not in fw.positions:

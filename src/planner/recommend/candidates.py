@@ -41,7 +41,7 @@ from planner.domain.catalog import (
 )
 from planner.domain.profile import Official, TrainingRecord, whole_years_between
 from planner.i18n import format_date, format_vnd, level_label, t
-from planner.law.attributes import (
+from planner.domain.attributes import (
     DATED_ATTRIBUTES,
     dated_start,
     hashable,
@@ -765,7 +765,7 @@ def _sorted_verdicts(
 
 
 def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
-    """The date-dependent attributes of planner.law.attributes, on `day`."""
+    """The date-dependent attributes of planner.domain.attributes, on `day`."""
     return (
         whole_years_between(official.birth_date, day),
         whole_years_between(official.started_service_on, day)
