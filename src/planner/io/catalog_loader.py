@@ -9,7 +9,7 @@ import networkx as nx
 
 from planner.domain.catalog import Catalog, CatalogFile, Course
 from planner.errors import InputError
-from planner.io.yamlio import item_line, parse_model, read_yaml, yaml_files
+from planner.io.yamlio import duplicate_id, item_line, parsed_files
 from planner.law.framework import Framework
 
 
@@ -20,22 +20,11 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
     norms = []
     limits = []
     session_owner: dict[str, str] = {}
-    for path in yaml_files(location):
-        raw = read_yaml(path)
-        if raw is None:
-            continue
-        parsed = parse_model(CatalogFile, raw, path)
+    for path, raw, parsed in parsed_files(location, CatalogFile):
         for index, course in enumerate(parsed.courses):
             line = item_line(raw, "courses", index)
             if course.id in courses:
-                first, first_line = lines[course.id]
-                raise InputError(
-                    f"duplicate course id (first defined at {first}:{first_line})",
-                    path=path,
-                    line=line,
-                    field="id",
-                    found=course.id,
-                )
+                raise duplicate_id("course", course.id, lines[course.id], path, line)
             courses[course.id] = course
             lines[course.id] = (path, line)
             for session in course.sessions:
@@ -100,25 +89,20 @@ def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | Non
 def check_catalog_against_rules(
     catalog: Catalog, framework: Framework, lines: dict[str, tuple[Path, int | None]]
 ) -> None:
+    """Every competency and programme a course delivers is defined in `rules/`."""
     for course in catalog.courses.values():
         path, line = lines[course.id]
-        for competency in course.delivers.competencies:
-            if competency not in framework.competencies:
+        for what, section, delivered, defined in (
+            ("competency", "competencies", course.delivers.competencies, framework.competencies),
+            ("programme", "programmes", course.delivers.programmes, framework.programmes),
+        ):
+            unknown = next((item for item in delivered if item not in defined), None)
+            if unknown is not None:
                 raise InputError(
-                    f"course {course.id}: unknown competency",
+                    f"course {course.id}: unknown {what}",
                     path=path,
                     line=line,
-                    field="delivers.competencies",
-                    found=competency,
-                    expected="a competency defined in rules/",
-                )
-        for programme in course.delivers.programmes:
-            if programme not in framework.programmes:
-                raise InputError(
-                    f"course {course.id}: unknown programme",
-                    path=path,
-                    line=line,
-                    field="delivers.programmes",
-                    found=programme,
-                    expected="a programme defined in rules/",
+                    field=f"delivers.{section}",
+                    found=unknown,
+                    expected=f"a {what} defined in rules/",
                 )

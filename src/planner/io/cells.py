@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -267,13 +267,46 @@ def parse_cell(table: Table, row: TableRow, column: str, parser: Callable[[objec
         raise cell_error(table, row.number, column, raw, exc) from None
 
 
-def cell_error(table: Table, number: int, column: str, raw: object, exc: CellError) -> InputError:
+def row_error(
+    table: Table,
+    number: int,
+    column: str,
+    message: str,
+    found: object = None,
+    expected: str | None = None,
+) -> InputError:
+    """An error about the cell of `column` on row `number`."""
     return InputError(
-        "invalid value",
+        message,
         path=table.path,
         row=number,
         column=table.headers.get(column, column),
         field=column,
-        found=raw,
-        expected=exc.expected,
+        found=found,
+        expected=expected,
     )
+
+
+def cell_error(table: Table, number: int, column: str, raw: object, exc: CellError) -> InputError:
+    return row_error(table, number, column, "invalid value", raw, exc.expected)
+
+
+def require(table: Table, number: int, values: dict[str, Any], columns: Iterable[str]) -> None:
+    """Every one of `columns` has a value on row `number` (an empty cell is left out)."""
+    for column in columns:
+        if values.get(column) is None:
+            raise row_error(table, number, column, "required value is empty")
+
+
+def check_known(
+    table: Table,
+    number: int,
+    column: str,
+    value: object,
+    known: Collection[Any] | None,
+    message: str,
+    expected: str,
+) -> None:
+    """`value` (read from `column` on row `number`) is one of `known`, if that is given."""
+    if known is not None and value is not None and value not in known:
+        raise row_error(table, number, column, message, value, expected)

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.profile import TrainingRecord, build_record
-from planner.errors import InputError
 from planner.io.cells import (
     check_columns,
+    check_known,
     parse_code,
     parse_date,
     parse_float,
     parse_int,
     parse_result,
+    require,
 )
 from planner.io.columns import field_spec, level_spec, read_cells, table_columns
 from planner.io.tables import open_table
@@ -72,34 +73,24 @@ def load_history(
     for number, cells in table.values:
         values: dict[str, Any] = {"row": number, "competency_before": {}, "competency_after": {}}
         read_cells(table, number, cells, columns, values)
-        for column in HISTORY_REQUIRED:
-            if column not in values:
-                raise InputError(
-                    "required value is empty",
-                    path=path,
-                    row=number,
-                    column=table.headers[column],
-                    field=column,
-                )
-        if official_ids is not None and values["official_id"] not in official_ids:
-            raise InputError(
-                "unknown official",
-                path=path,
-                row=number,
-                column=table.headers["official_id"],
-                field="official_id",
-                found=values["official_id"],
-                expected="an id of the officials table",
-            )
-        if course_ids is not None and values["course"] not in course_ids:
-            raise InputError(
-                "unknown course",
-                path=path,
-                row=number,
-                column=table.headers["course"],
-                field="course",
-                found=values["course"],
-                expected="a course id of the catalog",
-            )
+        require(table, number, values, HISTORY_REQUIRED)
+        check_known(
+            table,
+            number,
+            "official_id",
+            values["official_id"],
+            official_ids,
+            "unknown official",
+            "an id of the officials table",
+        )
+        check_known(
+            table,
+            number,
+            "course",
+            values["course"],
+            course_ids,
+            "unknown course",
+            "a course id of the catalog",
+        )
         records.append(build_record(values))  # cells already validated
     return records

@@ -15,7 +15,16 @@ from typing import Any, Literal
 from pydantic import Field
 
 from planner.errors import InputError
-from planner.io.cells import CellError, cell_text, check_columns, parse_cell, parse_int, parse_str
+from planner.io.cells import (
+    CellError,
+    cell_text,
+    check_columns,
+    check_known,
+    parse_cell,
+    parse_int,
+    parse_str,
+    require,
+)
 from planner.io.tables import fold, open_table
 from planner.law.reference import StrictModel
 
@@ -98,26 +107,17 @@ def load_indicators(path: Path, known_units: set[str] | None = None) -> tuple[In
     direction: dict[str, tuple[str, int]] = {}
     for row in table.rows:
         cells = {c: parse_cell(table, row, c, _PARSERS[c]) for c in table.columns}
-        for column in INDICATOR_REQUIRED:
-            if cells.get(column) is None:
-                raise InputError(
-                    "required value is empty",
-                    path=path,
-                    row=row.number,
-                    column=table.headers[column],
-                    field=column,
-                )
+        require(table, row.number, cells, INDICATOR_REQUIRED)
         unit, indicator, year = cells["unit"], cells["indicator"], cells["year"]
-        if known_units is not None and unit not in known_units:
-            raise InputError(
-                "unknown unit",
-                path=path,
-                row=row.number,
-                column=table.headers["unit"],
-                field="unit",
-                found=unit,
-                expected="a unit of the officials table",
-            )
+        check_known(
+            table,
+            row.number,
+            "unit",
+            unit,
+            known_units,
+            "unknown unit",
+            "a unit of the officials table",
+        )
         key = (indicator, unit, year)
         if key in seen:
             raise InputError(

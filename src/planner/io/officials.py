@@ -10,6 +10,7 @@ from planner.domain.profile import Official, build_official
 from planner.errors import InputError
 from planner.io.cells import (
     check_columns,
+    check_known,
     parse_bool,
     parse_code,
     parse_date,
@@ -18,6 +19,8 @@ from planner.io.cells import (
     parse_qualification,
     parse_ratings,
     parse_str,
+    require,
+    row_error,
 )
 from planner.io.columns import field_spec, level_spec, read_cells, table_columns
 from planner.io.tables import open_table
@@ -107,55 +110,41 @@ def iter_officials(
     )
     levels = table_columns(table, level_spec({"competency": "competencies"}))
     seen: set[str] = set()
+    groups_expected = (
+        f"one of {', '.join(map(str, sorted(leader_groups)))} (leader_groups in rules/)"
+        if leader_groups is not None
+        else ""
+    )
     for number, cells in table.values:
         values: dict[str, Any] = {}
         read_cells(table, number, cells, fields, values)
-        for column in OFFICIAL_REQUIRED:
-            if column not in values:
-                raise InputError(
-                    "required value is empty",
-                    path=path,
-                    row=number,
-                    column=table.headers[column],
-                    field=column,
-                )
+        require(table, number, values, OFFICIAL_REQUIRED)
         values["competencies"] = {}
         read_cells(table, number, cells, levels, values)
         if values["id"] in seen:
-            raise InputError(
-                "duplicate official id",
-                path=path,
-                row=number,
-                column=table.headers["id"],
-                field="id",
-                found=values["id"],
-                expected="each id once",
+            raise row_error(
+                table, number, "id", "duplicate official id", values["id"], "each id once"
             )
         seen.add(values["id"])
-        if known_positions is not None:
-            for column in ("position", "planning_pool"):
-                if column in values and values[column] not in known_positions:
-                    raise InputError(
-                        "unknown position id",
-                        path=path,
-                        row=number,
-                        column=table.headers[column],
-                        field=column,
-                        found=values[column],
-                        expected="a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
-                    )
-        group = values.get("leader_group")
-        if leader_groups is not None and group is not None and group not in leader_groups:
-            raise InputError(
-                "unknown leader group",
-                path=path,
-                row=number,
-                column=table.headers["leader_group"],
-                field="leader_group",
-                found=group,
-                expected=f"one of {', '.join(map(str, sorted(leader_groups)))} "
-                "(leader_groups in rules/)",
+        for column in ("position", "planning_pool"):
+            check_known(
+                table,
+                number,
+                column,
+                values.get(column),
+                known_positions,
+                "unknown position id",
+                "a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
             )
+        check_known(
+            table,
+            number,
+            "leader_group",
+            values.get("leader_group"),
+            leader_groups,
+            "unknown leader group",
+            groups_expected,
+        )
         # Every cell went through its parser above, which enforces the model's constraints;
         # skipping a second validation keeps loading 300,000 officials fast.
         yield build_official(values)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError
-from planner.io.yamlio import item_line, parse_model, read_yaml, yaml_files
+from planner.io.yamlio import duplicate_id, item_line, parsed_files
 from planner.law.framework import CompetencyTarget, Framework, ParamRef, ProgrammeTarget, RulesFile
 
 
@@ -21,23 +21,13 @@ def load_rules(folder: Path) -> Framework:
         "rules": {},
     }
     where: dict[tuple[str, str], tuple[Path, int | None]] = {}
-    for path in yaml_files(folder):
-        raw = read_yaml(path)
-        if raw is None:
-            continue
-        parsed = parse_model(RulesFile, raw, path)
+    for path, raw, parsed in parsed_files(folder, RulesFile):
         for section, items in sections.items():
             for index, item in enumerate(getattr(parsed, section)):
                 line = item_line(raw, section, index)
                 if item.id in items:
-                    first, first_line = where[(section, item.id)]
-                    raise InputError(
-                        f"duplicate {section[:-1]} id (first defined at {first}:{first_line})",
-                        path=path,
-                        line=line,
-                        field="id",
-                        found=item.id,
-                    )
+                    first = where[(section, item.id)]
+                    raise duplicate_id(section[:-1], item.id, first, path, line)
                 items[item.id] = item
                 where[(section, item.id)] = (path, line)
     framework = Framework(**sections, source=str(folder))

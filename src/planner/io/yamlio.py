@@ -3,6 +3,7 @@ pydantic validation error can be reported as `file:line: field ...`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -190,3 +191,25 @@ def item_line(raw: Any, section: str, index: int) -> int | None:
         if lines is not None and index < len(lines):
             return lines[index]
     return None
+
+
+def parsed_files(location: Path, model: type[ModelT]) -> Iterator[tuple[Path, Any, ModelT]]:
+    """Each YAML file below `location` (a folder or one file) that is not empty: its path, its
+    raw data (for item lines) and its contents parsed as `model`."""
+    for path in yaml_files(location):
+        raw = read_yaml(path)
+        if raw is not None:
+            yield path, raw, parse_model(model, raw, path)
+
+
+def duplicate_id(
+    what: str, found: object, first: tuple[Path, int | None], path: Path, line: int | None
+) -> InputError:
+    """An id defined a second time (at `path`:`line`; first at `first`)."""
+    return InputError(
+        f"duplicate {what} id (first defined at {first[0]}:{first[1]})",
+        path=path,
+        line=line,
+        field="id",
+        found=found,
+    )

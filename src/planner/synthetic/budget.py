@@ -13,13 +13,7 @@ from planner.domain.catalog import Catalog, Course
 from planner.errors import InputError
 from planner.io.case import UnitInfo
 from planner.synthetic.options import GeneratorOptions
-from planner.synthetic.profiles import (
-    BUDGET_SOURCE_SPLIT,
-    CLASS_SIZE_FALLBACK,
-    DEFAULT_BUDGET_COVERAGE,
-    NEED_COST_PER_OFFICIAL,
-    XA_HOI_HOA_SHARE,
-)
+from planner.synthetic.profiles import STATS
 from planner.types import FUNDING_SOURCES, QUALIFICATION_SCALES
 
 log = logging.getLogger("planner")
@@ -43,20 +37,20 @@ def budget_lines(
             * options.budget_share
             * options.budget_level
         )
-        state = yearly * (1 - XA_HOI_HOA_SHARE)
+        state = yearly * (1 - STATS.xa_hoi_hoa_share)
         by_source = estimate.by_source or {"ngan_sach_tinh": 1}
         mass = sum(by_source.values())
         per_year = {s: state * c / mass for s, c in by_source.items()}
-        per_year["xa_hoi_hoa"] = per_year.get("xa_hoi_hoa", 0) + yearly * XA_HOI_HOA_SHARE
+        per_year["xa_hoi_hoa"] = per_year.get("xa_hoi_hoa", 0) + yearly * STATS.xa_hoi_hoa_share
     else:
         yearly = (
             options.officials
-            * NEED_COST_PER_OFFICIAL
-            * DEFAULT_BUDGET_COVERAGE
+            * STATS.need_cost_per_official
+            * STATS.default_budget_coverage
             * options.budget_level
             / len(options.years)
         )
-        per_year = {s: yearly * share for s, share in BUDGET_SOURCE_SPLIT.items()}
+        per_year = {s: yearly * share for s, share in STATS.budget_source_split.items()}
     return tuple(
         (year, source, _round_money(per_year[source]))
         for year in options.years
@@ -121,7 +115,7 @@ def course_unit_cost(
     if not sessions:
         return course.cost.tuition
     seats = sorted(s.seats for s in sessions if s.seats > 0)
-    class_size = seats[len(seats) // 2] if seats else CLASS_SIZE_FALLBACK
+    class_size = seats[len(seats) // 2] if seats else STATS.class_size_fallback
     participant = breakdown(course, sessions[-1], unit, difficult_area, catalog).total
     return participant + course.cost.per_class // class_size
 

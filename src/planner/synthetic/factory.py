@@ -19,32 +19,7 @@ from planner.law.framework import CompetencyTarget, Framework, Position, Program
 from planner.recommend.eligibility import failed_eligibility
 from planner.synthetic.draw import Picker, pick_int, pick_one, random_date, years_before
 from planner.synthetic.options import GeneratorOptions, Quota
-from planner.synthetic.profiles import (
-    EDUCATION_FIELD_MATCH_SHARE,
-    EDUCATION_MIX,
-    FAMILY_NAMES,
-    FEEDBACK_MIX,
-    GENERAL_FIELDS,
-    GRADE_MIX,
-    HISTORY_COMPETENCY_SHARE,
-    HISTORY_EVALUATED_SHARE,
-    HISTORY_FAILED_ATTEMPT_SHARE,
-    HISTORY_PROGRAMME_SHARE,
-    HISTORY_QUALIFICATION_SHARE,
-    HISTORY_RESULT_MIX,
-    IT_MIX,
-    LANGUAGE_MIX,
-    LEADER_GROUP_EXPLICIT_SHARE,
-    OTHER_COMPETENCY_MIX,
-    PLANNING_SHARE,
-    POLITICAL_THEORY_MIX,
-    POST_PROFILES,
-    QUOTA_TIER_WEIGHT,
-    RATING_MIX,
-    RATING_YEARS,
-    RELEVANT_COMPETENCY_MIX,
-    STATE_MANAGEMENT_MIX,
-)
+from planner.synthetic.profiles import NAMES, POST_PROFILES, STATS
 from planner.synthetic.units import Unit
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
@@ -172,18 +147,18 @@ class Pickers:
         ) -> dict[str, Picker]:
             return {tier: Picker(override or mix) for tier, mix in mixes.items()}
 
-        self.education = tiers(EDUCATION_MIX, options.education_mix)
-        self.political_theory = tiers(POLITICAL_THEORY_MIX, options.political_theory_mix)
-        self.state_management = tiers(STATE_MANAGEMENT_MIX, None)
-        self.grade = tiers(GRADE_MIX, None)
-        self.rating = Picker(RATING_MIX)
-        self.it = Picker(IT_MIX)
-        self.language = Picker(LANGUAGE_MIX)
-        self.relevant = Picker(RELEVANT_COMPETENCY_MIX)
-        self.other = Picker(OTHER_COMPETENCY_MIX)
-        self.family = Picker(FAMILY_NAMES)
-        self.result = Picker(HISTORY_RESULT_MIX)
-        self.feedback = Picker(FEEDBACK_MIX)
+        self.education = tiers(STATS.education_mix, options.education_mix)
+        self.political_theory = tiers(STATS.political_theory_mix, options.political_theory_mix)
+        self.state_management = tiers(STATS.state_management_mix, None)
+        self.grade = tiers(STATS.grade_mix, None)
+        self.rating = Picker(STATS.rating_mix)
+        self.it = Picker(STATS.it_mix)
+        self.language = Picker(STATS.language_mix)
+        self.relevant = Picker(STATS.relevant_competency_mix)
+        self.other = Picker(STATS.other_competency_mix)
+        self.family = Picker(NAMES.family_names)
+        self.result = Picker(STATS.history_result_mix)
+        self.feedback = Picker(STATS.feedback_mix)
 
 
 class ProfileFactory:
@@ -257,15 +232,19 @@ class ProfileFactory:
             "education", "trung_cap"
         ):
             education_field = ""
-        elif fields and rng.random() < EDUCATION_FIELD_MATCH_SHARE:
+        elif fields and rng.random() < STATS.education_field_match_share:
             education_field = pick_one(rng, fields)
         else:
-            education_field = pick_one(rng, [f for f in GENERAL_FIELDS if f not in fields])
+            education_field = pick_one(rng, [f for f in NAMES.general_fields if f not in fields])
         pool = ""
-        if spec.pool and spec.pool in self.framework.positions and rng.random() < PLANNING_SHARE:
+        if (
+            spec.pool
+            and spec.pool in self.framework.positions
+            and rng.random() < STATS.planning_share
+        ):
             pool = spec.pool
         leader_group = ""
-        if post.leader_group is not None and rng.random() < LEADER_GROUP_EXPLICIT_SHARE:
+        if post.leader_group is not None and rng.random() < STATS.leader_group_explicit_share:
             leader_group = str(post.leader_group)  # written out, same as the post's default
         competencies = {c: picker(rng) for c, picker in self._competency_pickers(position)}
         profile = Profile(
@@ -279,7 +258,7 @@ class ProfileFactory:
             it=self.pick.it(rng),
             language=self.pick.language(rng),
             planning_pool=pool,
-            ratings=";".join(self.pick.rating(rng) for _ in range(RATING_YEARS)),
+            ratings=";".join(self.pick.rating(rng) for _ in range(STATS.rating_years)),
             leader_group=leader_group,
             competencies=competencies,
             history=[],
@@ -314,7 +293,7 @@ class ProfileFactory:
                 rows.append(HistoryRow(pick_one(rng, offered).id, day, result))
 
         for programme, window, conditions, effective_from in self.rules_of(post.id).programmes:
-            if rng.random() >= HISTORY_PROGRAMME_SHARE.get(window, 0.0):
+            if rng.random() >= STATS.history_programme_share.get(window, 0.0):
                 continue
             if all(condition.holds(attrs(on)) for condition in conditions):
                 choose(
@@ -325,14 +304,14 @@ class ProfileFactory:
         for qfield in ("political_theory", "state_management"):
             held = getattr(profile, qfield)
             scale = QUALIFICATION_SCALES[qfield]
-            if held != "none" and rng.random() < HISTORY_QUALIFICATION_SHARE:
+            if held != "none" and rng.random() < STATS.history_qualification_share:
                 choose(
                     self.courses.by_qualification.get((qfield, held)),
                     max(started, years_before(on, 10)),
                     on - dt.timedelta(days=30),
                 )
             rank = scale.index(held)
-            if rank + 1 < len(scale) and rng.random() < HISTORY_FAILED_ATTEMPT_SHARE:
+            if rank + 1 < len(scale) and rng.random() < STATS.history_failed_attempt_share:
                 choose(
                     self.courses.by_qualification.get((qfield, scale[rank + 1])),
                     max(started, years_before(on, 5)),
@@ -341,7 +320,7 @@ class ProfileFactory:
                 )
         for competency in sorted(self.rules_of(post.id).competencies):
             offers = self.courses.by_competency.get(competency)
-            if not offers or rng.random() >= HISTORY_COMPETENCY_SHARE:
+            if not offers or rng.random() >= STATS.history_competency_share:
                 continue
             day = random_date(rng, max(started, years_before(on, 3)), on)
             levels = {c.id: level for c, level in offers}
@@ -366,7 +345,7 @@ class ProfileFactory:
         day: dt.date,
     ) -> HistoryRow:
         result = self.pick.result(rng)
-        if result == "dropped" or rng.random() >= HISTORY_EVALUATED_SHARE:
+        if result == "dropped" or rng.random() >= STATS.history_evaluated_share:
             return HistoryRow(course, day, result)
         current = profile.competencies.get(competency)
         if result == "passed":
@@ -461,7 +440,7 @@ def assign_quotas(
         # Weighted random order (Efraimidis-Spirakis keys): the heavier the tier, the earlier.
         keys = []
         for index, position in enumerate(posts):
-            weight = QUOTA_TIER_WEIGHT[POST_PROFILES[position].tier]
+            weight = STATS.quota_tier_weight[POST_PROFILES[position].tier]
             keys.append((-(rng.random() ** (1 / weight)), index))
         order = [index for _, index in sorted(keys)]
         start = 0

@@ -8,12 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from planner.synthetic.profiles import (
-    DEFAULT_DIFFICULT_SHARE,
-    DEFAULT_ETHNIC_SHARE,
-    DEFAULT_PROVINCE_SHARE,
-    Block,
-)
+from planner.synthetic.profiles import STATS, Block
 
 NeedsMode = Literal["role", "individual"]
 NEEDS_MODES: tuple[str, ...] = ("role", "individual")
@@ -44,20 +39,20 @@ class GeneratorOptions:
     years: tuple[int, ...]
     seed: int = 1
     needs: NeedsMode = "individual"
-    units: int | None = None  # communes; default: officials / COMMUNE_STAFF_MEAN
-    province_share: float = DEFAULT_PROVINCE_SHARE
+    units: int | None = None  # communes; default: officials / STATS.commune_staff_mean
+    province_share: float = STATS.default_province_share
     reference_date: dt.date | None = None  # default: 15 January of the first year
     term: tuple[int, int] | None = None  # default: the years, or a 5-year term from the first
     name: str | None = None
     budget_level: float = 1.0  # multiplies the budget
     # Size the budget to this share of the estimated cost of closing every need (assesses the
-    # generated case, so meant for small cases); None: NEED_COST_PER_OFFICIAL per official.
+    # generated case, so meant for small cases); None: STATS.need_cost_per_official per official.
     budget_share: float | None = None
     budget: tuple[tuple[int, str, int], ...] | None = None  # fixed (year, source, amount) lines
     education_mix: Mapping[str, float] | None = None  # overrides the tier mixes for everyone
     political_theory_mix: Mapping[str, float] | None = None
-    difficult_share: float = DEFAULT_DIFFICULT_SHARE
-    ethnic_share: float = DEFAULT_ETHNIC_SHARE
+    difficult_share: float = STATS.default_difficult_share
+    ethnic_share: float = STATS.default_ethnic_share
     id_prefix: str = "CB"
     catalog: Path | None = None  # where history course ids come from; None: the bundled catalog
     rules: Path | None = None  # None: the bundled rules

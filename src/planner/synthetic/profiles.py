@@ -27,12 +27,13 @@ def data(name: str) -> dict[str, Any]:
     return loaded
 
 
-def _mix(value: Any) -> dict[Any, float]:
-    return dict(value)
-
-
-def _tiers(value: Any) -> dict[str, dict[str, float]]:
-    return {tier: dict(mix) for tier, mix in value.items()}
+def plain(value: Any) -> Any:
+    """A YAML value as plain dicts and lists (the strict reader's line-aware types dropped)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,54 +68,63 @@ def block(key: str) -> Block:
     )
 
 
-_P = data("profiles")
-_N = data("names")
+@dataclass(frozen=True)
+class Statistics:
+    """`data/profiles.yaml`, one field per key (its comments give each value's source)."""
 
-COMMUNE_STAFF_MEAN: int = _P["commune_staff_mean"]
-COMMUNE_PARTY_MASS_SHARE: float = _P["commune_party_mass_share"]
-DEPARTMENT_STAFF_MEAN: int = _P["department_staff_mean"]
-UNIT_SIZE_JITTER: float = _P["unit_size_jitter"]
-DEFAULT_PROVINCE_SHARE: float = _P["default_province_share"]
-DEFAULT_DIFFICULT_SHARE: float = _P["default_difficult_share"]
-DEFAULT_ETHNIC_SHARE: float = _P["default_ethnic_share"]
-EDUCATION_FIELD_MATCH_SHARE: float = _P["education_field_match_share"]
-ROLE_ARCHETYPES: int = _P["role_archetypes"]
+    commune_staff_mean: int
+    commune_party_mass_share: float
+    department_staff_mean: int
+    unit_size_jitter: float
+    default_province_share: float
+    default_difficult_share: float
+    default_ethnic_share: float
+    education_field_match_share: float
+    role_archetypes: int
+    education_mix: dict[str, dict[str, float]]
+    political_theory_mix: dict[str, dict[str, float]]
+    state_management_mix: dict[str, dict[str, float]]
+    grade_mix: dict[str, dict[str, float]]
+    quota_tier_weight: dict[str, float]
+    rating_mix: dict[str, float]
+    rating_years: int
+    it_mix: dict[str, float]
+    language_mix: dict[str, float]
+    relevant_competency_mix: dict[int | None, float]
+    other_competency_mix: dict[int | None, float]
+    planning_share: float
+    leader_group_explicit_share: float
+    merger_date: dt.date
+    merger_reappointed_share: float
+    history_programme_share: dict[str, float]
+    history_qualification_share: float
+    history_competency_share: float
+    history_failed_attempt_share: float
+    history_result_mix: dict[str, float]
+    history_evaluated_share: float
+    feedback_mix: dict[int, float]
+    need_cost_per_official: int
+    default_budget_coverage: float
+    budget_source_split: dict[str, float]
+    xa_hoi_hoa_share: float
+    class_size_fallback: int
+    female_max_age: int
 
-EDUCATION_MIX = _tiers(_P["education_mix"])
-POLITICAL_THEORY_MIX = _tiers(_P["political_theory_mix"])
-STATE_MANAGEMENT_MIX = _tiers(_P["state_management_mix"])
-GRADE_MIX = _tiers(_P["grade_mix"])
-QUOTA_TIER_WEIGHT: dict[str, float] = _mix(_P["quota_tier_weight"])
-RATING_MIX: dict[str, float] = _mix(_P["rating_mix"])
-RATING_YEARS: int = _P["rating_years"]
-IT_MIX: dict[str, float] = _mix(_P["it_mix"])
-LANGUAGE_MIX: dict[str, float] = _mix(_P["language_mix"])
-RELEVANT_COMPETENCY_MIX: dict[int | None, float] = _mix(_P["relevant_competency_mix"])
-OTHER_COMPETENCY_MIX: dict[int | None, float] = _mix(_P["other_competency_mix"])
-PLANNING_SHARE: float = _P["planning_share"]
-LEADER_GROUP_EXPLICIT_SHARE: float = _P["leader_group_explicit_share"]
-MERGER_DATE: dt.date = _P["merger_date"]
-MERGER_REAPPOINTED_SHARE: float = _P["merger_reappointed_share"]
-HISTORY_PROGRAMME_SHARE: dict[str, float] = _mix(_P["history_programme_share"])
-HISTORY_QUALIFICATION_SHARE: float = _P["history_qualification_share"]
-HISTORY_COMPETENCY_SHARE: float = _P["history_competency_share"]
-HISTORY_FAILED_ATTEMPT_SHARE: float = _P["history_failed_attempt_share"]
-HISTORY_RESULT_MIX: dict[str, float] = _mix(_P["history_result_mix"])
-HISTORY_EVALUATED_SHARE: float = _P["history_evaluated_share"]
-FEEDBACK_MIX: dict[int, float] = _mix(_P["feedback_mix"])
-NEED_COST_PER_OFFICIAL: int = _P["need_cost_per_official"]
-DEFAULT_BUDGET_COVERAGE: float = _P["default_budget_coverage"]
-BUDGET_SOURCE_SPLIT: dict[str, float] = _mix(_P["budget_source_split"])
-XA_HOI_HOA_SHARE: float = _P["xa_hoi_hoa_share"]
-CLASS_SIZE_FALLBACK: int = _P["class_size_fallback"]
-FEMALE_MAX_AGE: int = _P["female_max_age"]
 
-FAMILY_NAMES: dict[str, float] = _mix(_N["family_names"])
-MIDDLE_NAMES: dict[str, tuple[str, ...]] = {g: tuple(v) for g, v in _N["middle_names"].items()}
-GIVEN_NAMES: dict[str, tuple[str, ...]] = {g: tuple(v) for g, v in _N["given_names"].items()}
-COMMUNE_SYLLABLES: tuple[str, ...] = tuple(_N["commune_syllables"])
-DEPARTMENTS: tuple[str, ...] = tuple(_N["departments"])
-GENERAL_FIELDS: tuple[str, ...] = tuple(_N["general_fields"])
+@dataclass(frozen=True)
+class Names:
+    """`data/names.yaml`: people's and units' names."""
+
+    family_names: dict[str, float]
+    middle_names: dict[str, list[str]]
+    given_names: dict[str, list[str]]
+    commune_syllables: list[str]
+    departments: list[str]
+    general_fields: list[str]
+
+
+STATS = Statistics(**plain(data("profiles")))
+NAMES = Names(**plain(data("names")))
 
 POST_PROFILES: dict[str, PostProfile] = {
     post: PostProfile(

@@ -10,17 +10,7 @@ from dataclasses import dataclass
 from planner.domain.catalog import Catalog
 from planner.synthetic.draw import apportion, fill_block, pick_one
 from planner.synthetic.options import GeneratorOptions
-from planner.synthetic.profiles import (
-    COMMUNE_PARTY_MASS,
-    COMMUNE_PARTY_MASS_SHARE,
-    COMMUNE_STAFF_MEAN,
-    COMMUNE_STATE,
-    COMMUNE_SYLLABLES,
-    DEPARTMENT,
-    DEPARTMENT_STAFF_MEAN,
-    DEPARTMENTS,
-    UNIT_SIZE_JITTER,
-)
+from planner.synthetic.profiles import COMMUNE_PARTY_MASS, COMMUNE_STATE, DEPARTMENT, NAMES, STATS
 
 
 @dataclass(frozen=True)
@@ -31,6 +21,11 @@ class Unit:
     distance_rank: int | None = None
 
 
+def _jittered(rng: random.Random) -> float:
+    """A unit's size relative to the mean: uniform within ± the jitter."""
+    return 1 - STATS.unit_size_jitter + 2 * STATS.unit_size_jitter * rng.random()
+
+
 def plan_units(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit, list[str]]]:
     """The units and, for each, the ordered list of posts it holds."""
     if options.blocks:
@@ -39,31 +34,22 @@ def plan_units(options: GeneratorOptions, rng: random.Random) -> list[tuple[Unit
     n_commune = options.officials - n_province
     out: list[tuple[Unit, list[str]]] = []
     if n_commune:
-        communes = options.units or max(1, round(n_commune / COMMUNE_STAFF_MEAN))
+        communes = options.units or max(1, round(n_commune / STATS.commune_staff_mean))
         communes = min(communes, n_commune)
-        sizes = apportion(
-            n_commune,
-            [1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random() for _ in range(communes)],
-        )
+        sizes = apportion(n_commune, [_jittered(rng) for _ in range(communes)])
         names = _commune_names(communes, rng)
         for name, size in zip(names, sizes, strict=True):
-            party = round(size * COMMUNE_PARTY_MASS_SHARE)
+            party = round(size * STATS.commune_party_mass_share)
             posts = fill_block(COMMUNE_PARTY_MASS, party, rng) + fill_block(
                 COMMUNE_STATE, size - party, rng
             )
             out.append((Unit(name, rng.random() < options.difficult_share, "xa"), posts))
     if n_province:
-        departments = max(1, round(n_province / DEPARTMENT_STAFF_MEAN))
-        sizes = apportion(
-            n_province,
-            [
-                1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random()
-                for _ in range(departments)
-            ],
-        )
+        departments = max(1, round(n_province / STATS.department_staff_mean))
+        sizes = apportion(n_province, [_jittered(rng) for _ in range(departments)])
         for index, size in enumerate(sizes):
-            base = DEPARTMENTS[index % len(DEPARTMENTS)]
-            round_ = index // len(DEPARTMENTS)
+            base = NAMES.departments[index % len(NAMES.departments)]
+            round_ = index // len(NAMES.departments)
             name = base if round_ == 0 else f"{base} (tỉnh {round_ + 1})"
             out.append((Unit(name, False, "tinh"), fill_block(DEPARTMENT, size, rng)))
     return out
@@ -75,7 +61,7 @@ def _plan_preset(options: GeneratorOptions, rng: random.Random) -> list[tuple[Un
         raise ValueError("a preset with blocks needs commune names")
     posts: list[list[str]] = [[] for _ in units]
     for block, total in options.blocks:
-        weights = [1 - UNIT_SIZE_JITTER + 2 * UNIT_SIZE_JITTER * rng.random() for _ in units]
+        weights = [_jittered(rng) for _ in units]
         for index, size in enumerate(apportion(total, weights)):
             posts[index].extend(fill_block(block, size, rng))
     return list(zip(units, posts, strict=True))
@@ -85,7 +71,9 @@ def _commune_names(count: int, rng: random.Random) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
     for _ in range(count):
-        base = f"Xã {pick_one(rng, COMMUNE_SYLLABLES)} {pick_one(rng, COMMUNE_SYLLABLES)}"
+        base = (
+            f"Xã {pick_one(rng, NAMES.commune_syllables)} {pick_one(rng, NAMES.commune_syllables)}"
+        )
         seen[base] = seen.get(base, 0) + 1
         names.append(base if seen[base] == 1 else f"{base} {seen[base]}")
     return names

@@ -32,13 +32,9 @@ from planner.synthetic.profiles import (
     COMMUNE_PARTY_MASS,
     COMMUNE_STATE,
     DEPARTMENT,
-    FEMALE_MAX_AGE,
-    GIVEN_NAMES,
-    MERGER_DATE,
-    MERGER_REAPPOINTED_SHARE,
-    MIDDLE_NAMES,
+    NAMES,
     POST_PROFILES,
-    ROLE_ARCHETYPES,
+    STATS,
     PostProfile,
 )
 from planner.synthetic.units import Unit, bool_cell, distance_bands, plan_units, units_table
@@ -160,7 +156,7 @@ def _write_rows(
             gender = "male" if rng.random() < spec.male_share else "female"
             low, high = spec.ages
             if gender == "female":
-                high = min(high, FEMALE_MAX_AGE)
+                high = min(high, STATS.female_max_age)
             age = pick_int(rng, low, high)
             birth = random_date(
                 rng, years_before(on, age + 1) + dt.timedelta(days=1), years_before(on, age)
@@ -172,7 +168,7 @@ def _write_rows(
             if options.needs == "role" and not fixed:
                 # Archetypes are drawn from their own stream, with a representative member, so a
                 # cohort's profile does not depend on where its first member falls in the file.
-                key = (position, unit.difficult_area, pick_int(rng, 0, ROLE_ARCHETYPES - 1))
+                key = (position, unit.difficult_area, pick_int(rng, 0, STATS.role_archetypes - 1))
                 if key not in archetypes:
                     archetypes[key] = factory.draw(
                         random.Random(f"{options.seed}:{key}"),
@@ -243,7 +239,7 @@ def _representative(spec: PostProfile, on: dt.date) -> Person:
     return Person(
         years_before(on, age),
         "male" if spec.male_share >= 0.5 else "female",
-        max(MERGER_DATE, started) if on >= MERGER_DATE else started,
+        max(STATS.merger_date, started) if on >= STATS.merger_date else started,
         started,
     )
 
@@ -253,14 +249,19 @@ def _appointment(
 ) -> dt.date:
     if post.effective_from is not None:
         return random_date(rng, max(post.effective_from, started), on)
-    if unit.level == "xa" and on >= MERGER_DATE and rng.random() < MERGER_REAPPOINTED_SHARE:
-        return max(MERGER_DATE, started)
+    if (
+        unit.level == "xa"
+        and on >= STATS.merger_date
+        and rng.random() < STATS.merger_reappointed_share
+    ):
+        return max(STATS.merger_date, started)
     return random_date(rng, max(started, years_before(on, 12)), on)
 
 
 def _full_name(rng: random.Random, pick: Pickers, gender: str) -> str:
     family = pick.family(rng)
-    return f"{family} {pick_one(rng, MIDDLE_NAMES[gender])} {pick_one(rng, GIVEN_NAMES[gender])}"
+    middle = pick_one(rng, NAMES.middle_names[gender])
+    return f"{family} {middle} {pick_one(rng, NAMES.given_names[gender])}"
 
 
 def case_limits(framework: Framework, on: dt.date) -> dict[str, int | float]:
