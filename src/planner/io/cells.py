@@ -172,14 +172,22 @@ def parse_float(low: float, high: float) -> Callable[[object], float | None]:
     return parse
 
 
-def parse_gender(value: object) -> str | None:
-    text = cell_text(value)
-    if text is None:
-        return None
-    try:
-        return _GENDER[fold(text)]
-    except KeyError:
-        raise CellError("male/female (nam/nữ)") from None
+def parse_choice(choices: dict[str, str], expected: str) -> Callable[[object], str | None]:
+    """One of a fixed vocabulary: the folded cell text looked up in `choices` (aliases included)."""
+
+    def parse(value: object) -> str | None:
+        text = cell_text(value)
+        if text is None:
+            return None
+        try:
+            return choices[fold(text)]
+        except KeyError:
+            raise CellError(expected) from None
+
+    return parse
+
+
+parse_gender = parse_choice(_GENDER, "male/female (nam/nữ)")
 
 
 def parse_qualification(field: str) -> Callable[[object], str | None]:
@@ -214,14 +222,7 @@ def parse_ratings(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def parse_result(value: object) -> str | None:
-    text = cell_text(value)
-    if text is None:
-        return None
-    try:
-        return _RESULTS[fold(text)]
-    except KeyError:
-        raise CellError("passed/failed/dropped (đạt/không đạt/bỏ học)") from None
+parse_result = parse_choice(_RESULTS, "passed/failed/dropped (đạt/không đạt/bỏ học)")
 
 
 def parse_str(value: object) -> str | None:

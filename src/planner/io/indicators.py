@@ -21,11 +21,12 @@ from planner.io.cells import (
     check_columns,
     check_known,
     parse_cell,
+    parse_choice,
     parse_int,
     parse_str,
     require,
 )
-from planner.io.tables import fold, open_table
+from planner.io.tables import open_table
 from planner.law.reference import StrictModel
 
 Direction = Literal["higher", "lower"]
@@ -79,14 +80,7 @@ def _parse_value(value: object) -> float | None:
         raise CellError("a number (decimal point or comma)") from None
 
 
-def _parse_direction(value: object) -> str | None:
-    text = cell_text(value)
-    if text is None:
-        return None
-    try:
-        return _DIRECTIONS[fold(text)]
-    except KeyError:
-        raise CellError("higher/lower (cao/thấp)") from None
+_parse_direction = parse_choice(_DIRECTIONS, "higher/lower (cao/thấp)")
 
 
 _PARSERS: dict[str, Any] = {

@@ -92,6 +92,7 @@ _OFFICIAL_PARSERS: dict[str, Callable[[object], Any]] = {
     "difficult_area": parse_bool,
     "leader_group": parse_int(1, None),  # an id of leader_groups in rules/
 }
+OFFICIAL_FIELDS: tuple[str, ...] = tuple(_OFFICIAL_PARSERS)  # the columns besides competencies
 OFFICIAL_REQUIRED = ("id", "full_name", "position", "unit", "birth_date", "gender")
 
 

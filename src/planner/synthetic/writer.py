@@ -15,6 +15,7 @@ from typing import TextIO
 
 from planner.io.atomic import write_atomic, write_atomic_with
 from planner.io.case import Limits
+from planner.io.officials import OFFICIAL_FIELDS
 from planner.law.framework import Framework, Position
 from planner.synthetic.budget import budget_lines
 from planner.synthetic.draw import pick_int, pick_one, random_date, years_before
@@ -41,29 +42,8 @@ from planner.synthetic.units import Unit, bool_cell, distance_bands, plan_units,
 
 log = logging.getLogger("planner")
 
-OFFICIAL_COLUMNS = (
-    "id",
-    "full_name",
-    "position",
-    "unit",
-    "birth_date",
-    "gender",
-    "ethnic_minority",
-    "party_member",
-    "appointed_on",
-    "started_service_on",
-    "grade",
-    "education",
-    "education_field",
-    "political_theory",
-    "state_management",
-    "it",
-    "language",
-    "planning_pool",
-    "ratings",
-    "difficult_area",
-    "leader_group",
-)
+# The officials table's columns in DESIGN §4 order (then one `competency:<id>` per competency).
+OFFICIAL_COLUMNS: tuple[str, ...] = tuple(OFFICIAL_FIELDS)
 
 
 @dataclass(frozen=True)
