@@ -277,6 +277,7 @@ class ProfileFactory:
         on = self.on
         started = person.started_on
         attrs = _draft_attributes(profile, post, unit, person)
+        back = STATS.history_window_years  # how far back each kind of record goes
 
         def choose(
             courses: Sequence[Course] | None,
@@ -298,7 +299,7 @@ class ProfileFactory:
             if all(condition.holds(attrs(on)) for condition in conditions):
                 choose(
                     self.courses.by_programme.get(programme),
-                    max(effective_from, started, years_before(on, 5)),
+                    max(effective_from, started, years_before(on, back["programme"])),
                     on,
                 )
         for qfield in ("political_theory", "state_management"):
@@ -307,14 +308,14 @@ class ProfileFactory:
             if held != "none" and rng.random() < STATS.history_qualification_share:
                 choose(
                     self.courses.by_qualification.get((qfield, held)),
-                    max(started, years_before(on, 10)),
-                    on - dt.timedelta(days=30),
+                    max(started, years_before(on, back["qualification"])),
+                    on - dt.timedelta(days=STATS.qualification_gap_days),
                 )
             rank = scale.index(held)
             if rank + 1 < len(scale) and rng.random() < STATS.history_failed_attempt_share:
                 choose(
                     self.courses.by_qualification.get((qfield, scale[rank + 1])),
-                    max(started, years_before(on, 5)),
+                    max(started, years_before(on, back["failed_attempt"])),
                     on,
                     pick_one(rng, ("failed", "dropped")),
                 )
@@ -322,7 +323,7 @@ class ProfileFactory:
             offers = self.courses.by_competency.get(competency)
             if not offers or rng.random() >= STATS.history_competency_share:
                 continue
-            day = random_date(rng, max(started, years_before(on, 3)), on)
+            day = random_date(rng, max(started, years_before(on, back["competency"])), on)
             levels = {c.id: level for c, level in offers}
             offered = eligible(self._for_post([c for c, _ in offers], post), attrs(day), day)
             if offered:
@@ -351,14 +352,16 @@ class ProfileFactory:
         if result == "passed":
             # The measurement after the course is today's level where one was assessed.
             after = (
-                current if current is not None else min(5, delivered + pick_one(rng, (-1, 0, 0, 1)))
+                current
+                if current is not None
+                else min(5, delivered + pick_one(rng, STATS.after_level_change))
             )
-            before = max(0, after - pick_one(rng, (0, 1, 1, 2)))
-            score = pick_int(rng, 55, 100)
+            before = max(0, after - pick_one(rng, STATS.level_gain))
+            score = pick_int(rng, *STATS.passed_score)
         else:
-            before = current if current is not None else max(0, delivered - 2)
+            before = current if current is not None else max(0, delivered - STATS.failed_level_gap)
             after = before
-            score = pick_int(rng, 20, 49)
+            score = pick_int(rng, *STATS.failed_score)
         return HistoryRow(
             course,
             day,

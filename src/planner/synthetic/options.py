@@ -93,7 +93,7 @@ class GeneratorOptions:
             return self.term
         if len(self.years) > 1:
             return self.years[0], self.years[-1]
-        return self.years[0], self.years[0] + 4  # a congress term lasts five years
+        return self.years[0], self.years[0] + STATS.term_years - 1
 
 
 def parse_years(text: str) -> tuple[int, ...]:

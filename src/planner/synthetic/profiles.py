@@ -109,6 +109,18 @@ class Statistics:
     xa_hoi_hoa_share: float
     class_size_fallback: int
     female_max_age: int
+    service_start_age: list[int]
+    min_service_days: int
+    representative_start_age: int
+    appointment_window_years: int
+    term_years: int
+    history_window_years: dict[str, int]
+    qualification_gap_days: int
+    passed_score: list[int]
+    failed_score: list[int]
+    after_level_change: list[int]
+    level_gain: list[int]
+    failed_level_gap: int
 
 
 @dataclass(frozen=True)

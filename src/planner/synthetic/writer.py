@@ -141,7 +141,10 @@ def _write_rows(
             birth = random_date(
                 rng, years_before(on, age + 1) + dt.timedelta(days=1), years_before(on, age)
             )
-            started = min(years_before(birth, -pick_int(rng, 21, 28)), on - dt.timedelta(days=30))
+            started = min(
+                years_before(birth, -pick_int(rng, *STATS.service_start_age)),
+                on - dt.timedelta(days=STATS.min_service_days),
+            )
             appointed = _appointment(rng, factory.framework.positions[position], unit, on, started)
             fixed = fixed_levels[number - 1] if fixed_levels is not None else {}
             person = Person(birth, gender, appointed, started)
@@ -215,7 +218,7 @@ def _write_rows(
 
 def _representative(spec: PostProfile, on: dt.date) -> Person:
     age = (spec.ages[0] + spec.ages[1]) // 2
-    started = years_before(on, age - 23)
+    started = years_before(on, age - STATS.representative_start_age)
     return Person(
         years_before(on, age),
         "male" if spec.male_share >= 0.5 else "female",
@@ -235,7 +238,7 @@ def _appointment(
         and rng.random() < STATS.merger_reappointed_share
     ):
         return max(STATS.merger_date, started)
-    return random_date(rng, max(started, years_before(on, 12)), on)
+    return random_date(rng, max(started, years_before(on, STATS.appointment_window_years)), on)
 
 
 def _full_name(rng: random.Random, pick: Pickers, gender: str) -> str:
