@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "analysis": 6,
     "report": 7,
     "i18n": 7,  # message catalogs: rendering text belongs to the edge (issue 12, item 2)
+    "locales": 7,  # the catalogs' data
     "cli": 8,
     "__main__": 8,
 }
@@ -225,6 +226,11 @@ def test_the_graph_sees_the_package() -> None:
     assert "planner.io.loading" in GRAPH["planner.cli.plan_cmd"]
     assert "planner.io.cells" in GRAPH["planner.io.indicators"]
     assert len(GRAPH) > 80
+
+
+def test_every_package_has_a_layer() -> None:
+    parts = {_part(m) for m in GRAPH} - EXEMPT - {"synthetic"}
+    assert parts <= set(LAYERS), f"give these a layer in LAYERS: {sorted(parts - set(LAYERS))}"
 
 
 def test_imports_go_one_way_between_layers() -> None:
