@@ -8,10 +8,16 @@ The position structure follows the two-level local government of 1 July 2025 (a 
 about 41 cadres and civil servants, LEGAL_NOTES §8) plus provincial departments (sở). Rows are
 streamed to CSV, so 300,000 officials need no more memory than their position plan.
 
-Profiles are synthetic. The distributions below are named constants, each noting its source. A
-statistic quoted from a source is marked as such. Every other value is a plausible assumption
-for test data and carries no legal weight. Which level a post requires lives in `rules/`; this
-module only reads `rules/` to learn the positions, competencies and programmes it may emit.
+Profiles are synthetic. Their distributions are data (`synthetic/data/*.yaml`), each value noting
+its source: a statistic quoted from a source is marked as such; every other value is a plausible
+assumption for test data and carries no legal weight. Which level a post requires lives in
+`rules/`; the generator only reads `rules/` to learn the positions, competencies and programmes
+it may emit.
+
+This module is the public entry (the names `planner generate`, tests and benchmarks use); the
+work is done by job: `profiles` (the data files), `options`, `presets`, `draw` (random helpers),
+`units` (position plan, units table), `factory` (profiles and histories), `writer` (the files)
+and `budget` (budget sizing).
 
 Two needs modes:
 - `individual`: every official's profile is drawn independently (fully individual needs);
