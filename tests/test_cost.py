@@ -20,9 +20,17 @@ from planner.recommend.cost import (
     participant_cost,
 )
 
+# TT 36/2018: one round trip per session, lodging for the nights between the first and last day.
+TT36_TRIPS = {
+    "round_trips_per_session": 1,
+    "lodging_nights": "days_minus_one",
+    "confidence": "F",
+    "reference": {"title": "Thông tư 36/2018/TT-BTC"},
+}
 NORMS = {
     "effective_from": "2018-06-15",
     "reference": {"title": "Thông tư 36/2018/TT-BTC"},
+    "trips": TT36_TRIPS,
     "default_band": "near",
     "bands": [
         {
@@ -100,6 +108,17 @@ def test_in_person_pays_trip_lodging_between_days_and_meals() -> None:
     course = _course("in_person", 5)
     # tuition + 1 round trip + 4 nights + 5 days of meals
     assert _cost(course) == 1_000_000 + 600_000 + 4 * 300_000 + 5 * 150_000
+
+
+def test_trips_and_nights_come_from_the_norms() -> None:
+    """TT 36/2018's "one round trip, nights between the days" is data: another rule, other costs."""
+    course = _course("in_person", 5)
+    bundled = load_catalog(bundled_dir("catalogs")).cost_norms[0].trips
+    assert (bundled.round_trips_per_session, bundled.lodging_nights) == (1, "days_minus_one")
+    assert bundled.reference.title.startswith("Thông tư 36/2018")
+    trips = {**TT36_TRIPS, "round_trips_per_session": 2, "lodging_nights": "days"}
+    norms = [{**NORMS, "trips": trips}]
+    assert _cost(course, norms=norms) == 1_000_000 + 2 * 600_000 + 5 * 300_000 + 5 * 150_000
 
 
 def test_online_pays_tuition_only() -> None:

@@ -246,3 +246,34 @@ def test_budget_share_sizes_the_budget_against_the_catalog(tmp_path: Path) -> No
     assert estimate is not None
     budget = sum(line.amount for line in case.config.budget)
     assert abs(estimate.coverage(budget) - 0.5) < 0.02
+
+
+def test_profile_data_names_known_posts_tiers_and_levels() -> None:
+    """The generator's YAML data (synthetic/data) fits the bundled rules: every post it profiles is
+    a position, every tier has its mixes, every level drawn is one of its scale."""
+    from planner.io.loading import bundled_dir, load_rules
+    from planner.synthetic.presets import PRESETS
+    from planner.synthetic.profiles import (
+        COMMUNE_PARTY_MASS,
+        COMMUNE_STATE,
+        DEPARTMENT,
+        POST_PROFILES,
+        STATS,
+    )
+    from planner.types import QUALIFICATION_SCALES
+
+    framework = load_rules(bundled_dir("rules"))
+    assert set(POST_PROFILES) <= set(framework.positions)
+    blocks = [COMMUNE_PARTY_MASS, COMMUNE_STATE, DEPARTMENT]
+    blocks += [b for preset in PRESETS.values() for b, _ in preset().blocks]
+    assert set().union(*(b.positions() for b in blocks)) <= set(POST_PROFILES)
+    tiers = {p.tier for p in POST_PROFILES.values()}
+    for qfield, mixes in (
+        ("education", STATS.education_mix),
+        ("political_theory", STATS.political_theory_mix),
+        ("state_management", STATS.state_management_mix),
+    ):
+        assert set(mixes) == tiers
+        for mix in mixes.values():
+            assert set(mix) <= set(QUALIFICATION_SCALES[qfield])
+            assert sum(mix.values()) == pytest.approx(1)

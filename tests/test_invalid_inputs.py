@@ -22,11 +22,12 @@ from planner.io.loading import (
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 MINI = Path(__file__).parent / "fixtures" / "cases" / "mini"
-POSITIONS = set(load_rules(bundled_dir("rules")).positions)
+FRAMEWORK = load_rules(bundled_dir("rules"))
+POSITIONS = set(FRAMEWORK.positions)
 
 
 def _officials(path: Path) -> object:
-    return load_officials(path, POSITIONS)
+    return load_officials(path, POSITIONS, set(FRAMEWORK.leader_groups))
 
 
 def _history(path: Path) -> object:
@@ -70,6 +71,11 @@ CASES: list[tuple[str, Callable[[Path], object], list[str]]] = [
         _officials,
         ["row 2", "column 'competency:digital_skills'", "'7'", "0-5"],
     ),
+    (
+        "officials/unknown_leader_group.csv",
+        _officials,
+        ["row 3", "column 'leader_group'", "unknown leader group", "one of 1, 2, 3"],
+    ),
     ("officials/unknown_column.csv", _officials, ["row 1", "unknown column", "favourite_colour"]),
     ("officials/empty_required.csv", _officials, ["row 2", "required value is empty", "full_name"]),
     ("history/unknown_course.csv", _history, ["row 2", "unknown course", "no_such_course"]),
@@ -100,6 +106,11 @@ CASES: list[tuple[str, Callable[[Path], object], list[str]]] = [
         "rules/unknown_position.yaml",
         load_rules,
         ["unknown_position.yaml:2", "unknown position id", "xa.thu_ky"],
+    ),
+    (
+        "rules/unknown_leader_group.yaml",
+        load_rules,
+        ["unknown_leader_group.yaml:8", "unknown leader group", "xa.thu_ky", "[1]"],
     ),
     ("rules/bad_date.yaml", load_rules, ["bad_date.yaml:6", "effective_from", "2025-02-30"]),
     (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -121,7 +122,8 @@ def test_empty_table_is_an_error(tmp_path: Path) -> None:
 def test_history_with_evaluation_columns(tmp_path: Path) -> None:
     path = tmp_path / "history.csv"
     path.write_text(
-        "Mã cán bộ,Khóa học,Ngày hoàn thành,Kết quả,Phản hồi,Điểm,nang_luc_truoc:digital_skills,nang_luc_sau:digital_skills\n"
+        "Mã cán bộ,Khóa học,Ngày hoàn thành,Kết quả,Phản hồi,Điểm,"
+        "nang_luc_truoc:digital_skills,nang_luc_sau:digital_skills\n"
         "A1,two_level_online,2025-08-10,Đạt,4,85.5,1,2\n"
         "A1,two_level_online,2025-09-10,Bỏ học,,,,\n",
         encoding="utf-8",
@@ -239,3 +241,54 @@ def test_level_zero_in_a_workbook_is_read_not_skipped(tmp_path: Path) -> None:
     book.save(path)
     (official,) = load_officials(path, POSITIONS)
     assert official.competencies == {"digital_skills": 0}
+
+
+def test_omitted_limits_are_the_rules_parameters(tmp_path: Path) -> None:
+    """case.yaml without `limits`: the planner defaults come from rules/parameters.yaml (one
+    source), and a value the case gives wins."""
+    framework = load_rules(bundled_dir("rules"))
+    case = load_case(MINI)
+    assert "limits" not in (MINI / "case.yaml").read_text()
+    on = case.reference_date
+    assert case.config.limits.max_days_away_per_year == framework.parameter_value(
+        "max_days_away_per_year", on
+    )
+    assert case.config.limits.max_share_away == framework.parameter_value("max_share_away", on)
+    assert framework.parameters["max_share_away"].confidence == "P"
+    folder = tmp_path / "case"
+    shutil.copytree(MINI, folder)
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    (folder / "case.yaml").write_text(text + "limits: {max_share_away: 0.5}\n", encoding="utf-8")
+    limits = load_case(folder).config.limits
+    assert (limits.max_days_away_per_year, limits.max_share_away) == (30, 0.5)
+
+
+def test_omitted_limit_without_a_parameter_is_an_input_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), rules)
+    parameters = rules / "parameters.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    parameters.write_text(text[: text.index("  - id: max_days_away_per_year")], encoding="utf-8")
+    folder = tmp_path / "case"
+    shutil.copytree(MINI, folder)
+    config = (folder / "case.yaml").read_text(encoding="utf-8")
+    (folder / "case.yaml").write_text(
+        config.replace("rules: bundled", f"rules: {rules}"), encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="limits.max_days_away_per_year is not given"):
+        load_case(folder)
+
+
+def test_leader_group_must_be_one_of_the_rules(tmp_path: Path) -> None:
+    framework = load_rules(bundled_dir("rules"))
+    assert sorted(framework.leader_groups) == [1, 2, 3]
+    assert all(g.reference.title == "Quy định 145-QĐ/TW" for g in framework.leader_groups.values())
+    table = tmp_path / "officials.csv"
+    table.write_text(
+        "id,full_name,position,unit,birth_date,gender,leader_group\n"
+        "A1,A,xa.bi_thu,Xã A,1980-01-01,male,2\n",
+        encoding="utf-8",
+    )
+    assert load_officials(table, POSITIONS, {1, 2, 3})[0].leader_group == 2
+    with pytest.raises(InputError, match="unknown leader group"):
+        load_officials(table, POSITIONS, {1, 3})

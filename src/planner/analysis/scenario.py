@@ -13,9 +13,10 @@ to every variant. Applying a scenario is pure: the baseline case is never modifi
     exclude_courses: [master_public_admin]
     add_sessions:
       - course: digital_online
-        session: {id: digital-2026-extra, start: 2026-10-05, end: 2026-10-06, location: online, seats: 300}
+        session: {id: digital-2026-extra, start: 2026-10-05, end: 2026-10-06,
+                  location: online, seats: 300}
     reference_date: 2026-07-01
-    parameters: {leader_update_per_term: 2}
+    parameters: {leader_update_per_term: 2, max_share_away: 0.2}   # a limit's default is one
     years: [2026, 2027]
 """
 
@@ -24,11 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from planner.domain.catalog import Catalog, Course, Session
 from planner.errors import InputError
-from planner.io.case import BudgetLine, Case
+from planner.io.case import LIMIT_PARAMETERS, BudgetLine, Case, Limits
 from planner.io.yamlio import parse_model, read_yaml
 from planner.law.framework import Framework, ParameterValue
 from planner.law.reference import Reference, StrictModel
@@ -122,6 +123,20 @@ def apply_scenario(case: Case, scenario: Scenario, source: str | Path | None = N
         updates["reference_date"] = scenario.reference_date
     if scenario.years is not None:
         updates["years"] = sorted(set(scenario.years))
+    limits = {n: v for n, v in scenario.parameters.items() if n in LIMIT_PARAMETERS}
+    if limits:  # a limit's default is a rules parameter: the scenario's value sets the limit
+        try:
+            updates["limits"] = Limits.model_validate({**config.limits.model_dump(), **limits})
+        except ValidationError as exc:
+            name = str(exc.errors()[0]["loc"][0])
+            raise where.error(
+                "invalid limit",
+                "parameters",
+                None,
+                f"parameters.{name}",
+                found=limits.get(name),
+                expected=exc.errors()[0]["msg"],
+            ) from None
     new_config = config.model_copy(update=updates) if updates else config
     catalog = _changed_catalog(case.catalog, scenario, where)
     framework = _changed_framework(case.framework, scenario, where)

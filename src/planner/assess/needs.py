@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.attributes import hashable, official_attributes
 from planner.domain.catalog import Catalog, Course
 from planner.domain.profile import Official, TrainingRecord
 from planner.i18n import format_date, level_label, t
-from planner.law.attributes import hashable, official_attributes
 from planner.law.framework import (
     CompetencyTarget,
     Framework,

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from planner.law.conditions import Condition
+from planner.law.framework import CONFIDENCE_DESCRIPTION, Confidence
 from planner.law.reference import Dated, LocalizedText, Reference, StrictModel
 from planner.types import (
     COMPETENCY_LEVELS,
@@ -67,12 +68,14 @@ class Prerequisite(StrictModel):
     def _one_form(self) -> Prerequisite:
         if (self.course is None) == (self.qualification is None):
             raise ValueError("a prerequisite names either `course` or `qualification` + `level`")
-        if self.qualification is not None:
-            if self.level not in QUALIFICATION_SCALES[self.qualification]:
-                raise ValueError(
-                    f"{self.level!r} is not a level of {self.qualification}; expected one of "
-                    f"{list(QUALIFICATION_SCALES[self.qualification])}"
-                )
+        if (
+            self.qualification is not None
+            and self.level not in QUALIFICATION_SCALES[self.qualification]
+        ):
+            raise ValueError(
+                f"{self.level!r} is not a level of {self.qualification}; expected one of "
+                f"{list(QUALIFICATION_SCALES[self.qualification])}"
+            )
         return self
 
 
@@ -133,7 +136,8 @@ class Session(StrictModel):
             raise ValueError(f"session {self.id} ends ({self.end}) before it starts ({self.start})")
         if self.min_participants > self.seats:
             raise ValueError(
-                f"session {self.id}: min_participants {self.min_participants} exceeds seats {self.seats}"
+                f"session {self.id}: min_participants {self.min_participants} exceeds seats "
+                f"{self.seats}"
             )
         return self
 
@@ -196,10 +200,28 @@ class DistanceBandNorm(StrictModel):
     meals_per_day: Money = Field(ge=0)
 
 
+class TripRule(StrictModel):
+    """How the support counts trips and nights for one session at the venue (TT 36/2018: one
+    round trip, "1 lượt đi và về"; lodging for the nights between the first and the last day)."""
+
+    round_trips_per_session: int = Field(ge=0, description="Round trips paid per session")
+    lodging_nights: Literal["days_minus_one", "days"] = Field(
+        description="Nights of lodging for a session of n days at the venue: n - 1 (the trip "
+        "brings the learner on the first day and home after the last) or n"
+    )
+    confidence: Confidence = Field(description=CONFIDENCE_DESCRIPTION)
+    reference: Reference
+
+    def nights(self, days: int) -> int:
+        """Nights of lodging paid for `days` (≥ 1) at the venue."""
+        return days - 1 if self.lodging_nights == "days_minus_one" else days
+
+
 class CostNorms(Dated):
     """TT 36/2018/TT-BTC support norms, dated like every legal value."""
 
     reference: Reference
+    trips: TripRule
     bands: list[DistanceBandNorm] = Field(min_length=1)
     default_band: str
     difficult_area_extra_per_day: Money = Field(default=0, ge=0)

@@ -33,7 +33,9 @@ class Official(StrictModel):
     planning_pool: str | None = None
     ratings: tuple[Rating, ...] = ()
     difficult_area: bool = False
-    leader_group: int | None = Field(default=None, ge=1, le=3)
+    leader_group: int | None = Field(
+        default=None, ge=1, description="QĐ 145 group: an id of leader_groups in rules/"
+    )
     competencies: dict[str, int] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from planner.domain.catalog import Catalog
 from planner.domain.profile import Official, TrainingRecord
+from planner.errors import InputError
 from planner.law.framework import Framework
 from planner.law.reference import StrictModel
 from planner.types import CourseKind, FundingSource, Money
@@ -44,17 +45,44 @@ class BudgetLine(StrictModel):
     amount: Money = Field(ge=0)
 
 
-class Limits(StrictModel):
-    """Operational limits; the defaults are policy choices stated in the README, not law."""
+# Limits a case may leave out: each is then the `rules/` parameter of the same name in force on
+# the reference date (planner defaults, confidence P: policy choices stated in the README, not law).
+LIMIT_PARAMETERS: tuple[str, ...] = ("max_days_away_per_year", "max_share_away")
 
-    max_days_away_per_year: int = Field(default=30, ge=0)
-    max_share_away: float = Field(default=0.3, gt=0, le=1)
+
+class Limits(StrictModel):
+    """Operational limits. A value case.yaml omits is filled in by `with_defaults` (the loader
+    does it) from the parameter of the same name in `rules/parameters.yaml`."""
+
+    max_days_away_per_year: int | None = Field(
+        default=None, ge=0, description="Default: rules/ parameter max_days_away_per_year"
+    )
+    max_share_away: float | None = Field(
+        default=None, gt=0, le=1, description="Default: rules/ parameter max_share_away"
+    )
     days_away_exempt_kinds: list[CourseKind] = Field(
         default_factory=lambda: ["llct", "degree"],
         description="Course kinds not counted toward max_days_away_per_year: political theory "
         "and degree programmes are long and sent by their own decision (cử đi học), "
         "so a cap meant for short courses would rule every one of them out",
     )
+
+    def with_defaults(self, framework: Framework, on: dt.date) -> Limits:
+        """These limits with every omitted value taken from `framework`'s parameters on `on`."""
+        update: dict[str, int | float] = {}
+        for name in LIMIT_PARAMETERS:
+            if getattr(self, name) is None:
+                try:
+                    value = framework.parameter_value(name, on)
+                except KeyError:
+                    raise InputError(
+                        f"limits.{name} is not given and rules/ has no value for it on {on}",
+                        path=framework.source or None,
+                        field=f"limits.{name}",
+                        expected=f"limits.{name} in case.yaml or a parameter {name} in rules/",
+                    ) from None
+                update[name] = int(value) if name == "max_days_away_per_year" else float(value)
+        return self.model_copy(update=update) if update else self
 
 
 class CaseConfig(StrictModel):

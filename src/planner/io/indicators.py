@@ -15,8 +15,18 @@ from typing import Any, Literal
 from pydantic import Field
 
 from planner.errors import InputError
-from planner.io.loading import _CellError, _check_columns, _parse_cell, _text, parse_int, parse_str
-from planner.io.tables import fold, open_table
+from planner.io.cells import (
+    CellError,
+    cell_text,
+    check_columns,
+    check_known,
+    parse_cell,
+    parse_choice,
+    parse_int,
+    parse_str,
+    require,
+)
+from planner.io.tables import open_table
 from planner.law.reference import StrictModel
 
 Direction = Literal["higher", "lower"]
@@ -61,23 +71,16 @@ _DIRECTIONS = {
 def _parse_value(value: object) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    text = _text(value)
+    text = cell_text(value)
     if text is None:
         return None
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise _CellError("a number (decimal point or comma)") from None
+        raise CellError("a number (decimal point or comma)") from None
 
 
-def _parse_direction(value: object) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return _DIRECTIONS[fold(text)]
-    except KeyError:
-        raise _CellError("higher/lower (cao/thấp)") from None
+_parse_direction = parse_choice(_DIRECTIONS, "higher/lower (cao/thấp)")
 
 
 _PARSERS: dict[str, Any] = {
@@ -92,32 +95,23 @@ _PARSERS: dict[str, Any] = {
 def load_indicators(path: Path, known_units: set[str] | None = None) -> tuple[IndicatorValue, ...]:
     """Read and check the indicators table; sorted by indicator, unit, year."""
     table = open_table(path, INDICATOR_ALIASES, {})
-    _check_columns(table, INDICATOR_REQUIRED, _KNOWN, ())
+    check_columns(table, INDICATOR_REQUIRED, _KNOWN, ())
     values: list[IndicatorValue] = []
     seen: dict[tuple[str, str, int], int] = {}
     direction: dict[str, tuple[str, int]] = {}
     for row in table.rows:
-        cells = {c: _parse_cell(table, row, c, _PARSERS[c]) for c in table.columns}
-        for column in INDICATOR_REQUIRED:
-            if cells.get(column) is None:
-                raise InputError(
-                    "required value is empty",
-                    path=path,
-                    row=row.number,
-                    column=table.headers[column],
-                    field=column,
-                )
+        cells = {c: parse_cell(table, row, c, _PARSERS[c]) for c in table.columns}
+        require(table, row.number, cells, INDICATOR_REQUIRED)
         unit, indicator, year = cells["unit"], cells["indicator"], cells["year"]
-        if known_units is not None and unit not in known_units:
-            raise InputError(
-                "unknown unit",
-                path=path,
-                row=row.number,
-                column=table.headers["unit"],
-                field="unit",
-                found=unit,
-                expected="a unit of the officials table",
-            )
+        check_known(
+            table,
+            row.number,
+            "unit",
+            unit,
+            known_units,
+            "unknown unit",
+            "a unit of the officials table",
+        )
         key = (indicator, unit, year)
         if key in seen:
             raise InputError(

@@ -23,9 +23,7 @@ def fold(text: str) -> str:
     text = text.strip().replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    out = []
-    for ch in ascii_text.lower():
-        out.append(ch if ch.isalnum() or ch in ":._" else "_")
+    out = [ch if ch.isalnum() or ch in ":._" else "_" for ch in ascii_text.lower()]
     return "_".join(part for part in "".join(out).split("_") if part)
 
 

@@ -3,6 +3,7 @@ pydantic validation error can be reported as `file:line: field ...`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,7 +89,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse `path` strictly; a syntax error or duplicate key becomes an InputError with the line."""
+    """Parse `path` strictly: a syntax error or duplicate key is an InputError with the line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -170,3 +171,45 @@ def parse_model(model: type[ModelT], data: Any, path: Path | str) -> ModelT:
 def load_model(model: type[ModelT], path: Path) -> ModelT:
     """Read `path` strictly and validate it as `model`."""
     return parse_model(model, read_yaml(path), path)
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    if folder.is_file():
+        return [folder]
+    if not folder.is_dir():
+        raise InputError("folder not found", path=folder)
+    files = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+    if not files:
+        raise InputError("no YAML files", path=folder, expected="*.yaml files")
+    return files
+
+
+def item_line(raw: Any, section: str, index: int) -> int | None:
+    if isinstance(raw, LineDict) and section in raw:
+        items = raw[section]
+        lines = getattr(items, "item_lines", None)
+        if lines is not None and index < len(lines):
+            return lines[index]
+    return None
+
+
+def parsed_files(location: Path, model: type[ModelT]) -> Iterator[tuple[Path, Any, ModelT]]:
+    """Each YAML file below `location` (a folder or one file) that is not empty: its path, its
+    raw data (for item lines) and its contents parsed as `model`."""
+    for path in yaml_files(location):
+        raw = read_yaml(path)
+        if raw is not None:
+            yield path, raw, parse_model(model, raw, path)
+
+
+def duplicate_id(
+    what: str, found: object, first: tuple[Path, int | None], path: Path, line: int | None
+) -> InputError:
+    """An id defined a second time (at `path`:`line`; first at `first`)."""
+    return InputError(
+        f"duplicate {what} id (first defined at {first[0]}:{first[1]})",
+        path=path,
+        line=line,
+        field="id",
+        found=found,
+    )

@@ -1,1 +1,3 @@
-"""Law as data: the competency framework (positions, rules, dated versions), conditions, legal references and the attributes of an official that conditions read."""
+"""Law as data: the competency framework (positions, leader groups, rules, dated versions),
+conditions and legal references. (The attributes of an official that conditions read are
+computed in `planner.domain.attributes`.)"""

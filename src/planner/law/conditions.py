@@ -89,12 +89,15 @@ class Condition(StrictModel):
             if combinators or len(comparisons) != 1:
                 raise ValueError(f"condition on {self.field!r} needs exactly one comparison")
             for bound in (self.at_least, self.at_most):
-                if isinstance(bound, str) and self.field in QUALIFICATION_SCALES:
-                    if bound not in QUALIFICATION_SCALES[self.field]:
-                        raise ValueError(
-                            f"{bound!r} is not a level of {self.field}; expected one of "
-                            f"{list(QUALIFICATION_SCALES[self.field])}"
-                        )
+                if (
+                    isinstance(bound, str)
+                    and self.field in QUALIFICATION_SCALES
+                    and bound not in QUALIFICATION_SCALES[self.field]
+                ):
+                    raise ValueError(
+                        f"{bound!r} is not a level of {self.field}; expected one of "
+                        f"{list(QUALIFICATION_SCALES[self.field])}"
+                    )
         return self
 
     def holds(self, attrs: Attributes) -> bool:

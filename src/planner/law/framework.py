@@ -23,6 +23,13 @@ class ParamRef(StrictModel):
     param: str
 
 
+Confidence = Literal["F", "S", "R", "P"]
+CONFIDENCE_DESCRIPTION = (
+    "F: rule text found; S: secondary source only; R: recalled, not confirmed; "
+    "P: planner default, a policy choice with no legal basis"
+)
+
+
 class ParameterValue(Dated):
     value: int | float | str
     reference: Reference
@@ -33,9 +40,7 @@ class Parameter(StrictModel):
 
     id: str
     description: LocalizedText
-    confidence: Literal["F", "S", "R"] = Field(
-        description="F: rule text found; S: secondary source only; R: recalled, not confirmed"
-    )
+    confidence: Confidence = Field(description=CONFIDENCE_DESCRIPTION)
     comment: str = ""
     values: list[ParameterValue] = Field(min_length=1)
 
@@ -46,6 +51,16 @@ class Parameter(StrictModel):
 
     def value_on(self, on: dt.date) -> ParameterValue | None:
         return next((v for v in self.values if v.in_force(on)), None)
+
+
+class LeaderGroup(Dated):
+    """A group of leaders whose knowledge is updated (QĐ 145-QĐ/TW: nhóm 1-3); a position's or an
+    official's `leader_group` names one of these ids."""
+
+    id: int = Field(ge=1)
+    name: LocalizedText
+    confidence: Confidence = Field(description=CONFIDENCE_DESCRIPTION)
+    reference: Reference
 
 
 class Competency(StrictModel):
@@ -71,7 +86,9 @@ class Position(StrictModel):
     level: Literal["xa", "tinh", "huyen", "trung_uong"]
     category: Literal["can_bo", "cong_chuc", "vien_chuc"]
     groups: list[str] = Field(default_factory=list, description="Tags rules can target")
-    leader_group: int | None = Field(default=None, ge=1, le=3, description="QĐ 145 group")
+    leader_group: int | None = Field(
+        default=None, ge=1, description="QĐ 145 group: an id of `leader_groups` in rules/"
+    )
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     education_fields: list[str] = Field(
@@ -134,7 +151,9 @@ def _target_kind(value: object) -> str:
 
 
 Target = Annotated[
-    Annotated[QualificationTarget, Tag("QualificationTarget")] | Annotated[CompetencyTarget, Tag("CompetencyTarget")] | Annotated[ProgrammeTarget, Tag("ProgrammeTarget")],
+    Annotated[QualificationTarget, Tag("QualificationTarget")]
+    | Annotated[CompetencyTarget, Tag("CompetencyTarget")]
+    | Annotated[ProgrammeTarget, Tag("ProgrammeTarget")],
     Discriminator(_target_kind),
 ]
 
@@ -218,6 +237,7 @@ class RulesFile(StrictModel):
     """One YAML file of `rules/`; any of the sections may be present."""
 
     parameters: list[Parameter] = Field(default_factory=list)
+    leader_groups: list[LeaderGroup] = Field(default_factory=list)
     competencies: list[Competency] = Field(default_factory=list)
     programmes: list[Programme] = Field(default_factory=list)
     positions: list[Position] = Field(default_factory=list)
@@ -239,6 +259,7 @@ class Framework(StrictModel):
 
     parameters: dict[str, Parameter]
     competencies: dict[str, Competency]
+    leader_groups: dict[int, LeaderGroup] = Field(default_factory=dict)
     programmes: dict[str, Programme]
     positions: dict[str, Position]
     rules: dict[str, Rule]

@@ -383,7 +383,7 @@ def _pending_groups(
 def _eligible(course: Any, session: Any, profile: Any, position: Any, on: dt.date) -> bool:
     if not course.eligibility:
         return True
-    from planner.law.attributes import official_attributes
+    from planner.domain.attributes import official_attributes
     from planner.recommend.eligibility import failed_eligibility
 
     return not failed_eligibility(course, official_attributes(profile, position, session.start), on)

@@ -31,6 +31,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.assess.needs import Need, course_periods
+from planner.domain.attributes import (
+    DATED_ATTRIBUTES,
+    dated_start,
+    hashable,
+    official_attributes,
+    years_signature,
+)
 from planner.domain.catalog import (
     Catalog,
     Course,
@@ -41,13 +48,6 @@ from planner.domain.catalog import (
 )
 from planner.domain.profile import Official, TrainingRecord, whole_years_between
 from planner.i18n import format_date, format_vnd, level_label, t
-from planner.law.attributes import (
-    DATED_ATTRIBUTES,
-    dated_start,
-    hashable,
-    official_attributes,
-    years_signature,
-)
 from planner.law.framework import Framework, Position
 from planner.recommend.cost import nominal_cost
 from planner.recommend.eligibility import EligibilityFailure
@@ -765,7 +765,7 @@ def _sorted_verdicts(
 
 
 def _date_key(official: Official, day: dt.date) -> tuple[int | None, ...]:
-    """The date-dependent attributes of planner.law.attributes, on `day`."""
+    """The date-dependent attributes of planner.domain.attributes, on `day`."""
     return (
         whole_years_between(official.birth_date, day),
         whole_years_between(official.started_service_on, day)

@@ -84,13 +84,11 @@ def breakdown(
         # No norms in force: support cannot be computed; coverage_warnings reports the gap.
         return CostBreakdown(tuition=tuition)
     band = _band(norms, unit)
-    # One round trip per session (TT 36/2018: "1 lượt đi và về"); the trip brings the official on
-    # the first day and home after the last, so lodging is needed for the nights in between.
-    nights = days - 1
+    trips = norms.trips  # TT 36/2018: round trips per session and nights of lodging, as data
     return CostBreakdown(
         tuition=tuition,
-        travel=band.travel_round_trip,
-        lodging=band.lodging_per_night * nights,
+        travel=band.travel_round_trip * trips.round_trips_per_session,
+        lodging=band.lodging_per_night * trips.nights(days),
         meals=band.meals_per_day * days,
         difficult_area=norms.difficult_area_extra_per_day * days if difficult_area else 0,
     )

@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from planner.domain.attributes import official_attributes
 from planner.domain.catalog import Course, Eligibility, EligibilityVersion
 from planner.domain.profile import Official
 from planner.i18n import has, level_label, t
-from planner.law.attributes import official_attributes
 from planner.law.conditions import Attributes, Condition
 from planner.law.framework import Position
 from planner.types import QUALIFICATION_SCALES

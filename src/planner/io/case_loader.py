@@ -1,0 +1,56 @@
+"""Loading a case folder: case.yaml and the rules, catalog and tables it points at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.domain.profile import TrainingRecord
+from planner.errors import InputError
+from planner.io.bundled import bundled_dir
+from planner.io.case import Case, CaseConfig
+from planner.io.catalog_loader import load_catalog
+from planner.io.history import load_history
+from planner.io.indicators import IndicatorValue, load_indicators
+from planner.io.officials import load_officials
+from planner.io.rules_loader import load_rules
+from planner.io.units import load_units
+from planner.io.yamlio import load_model
+
+
+def _resolve(folder: Path, value: str, bundled: str) -> Path:
+    if value == "bundled":
+        return bundled_dir(bundled)
+    path = Path(value)
+    return path if path.is_absolute() else folder / path
+
+
+def load_case_config(folder: Path) -> CaseConfig:
+    path = folder / "case.yaml" if folder.is_dir() else folder
+    return load_model(CaseConfig, path)
+
+
+def load_case(location: str | Path) -> Case:
+    """Load and cross-check a case folder (or its case.yaml)."""
+    location = Path(location)
+    if not location.exists():
+        raise InputError("case folder not found", path=location)
+    folder = location if location.is_dir() else location.parent
+    config = load_case_config(location)
+    framework = load_rules(_resolve(folder, config.rules, "rules"))
+    limits = config.limits.with_defaults(framework, config.reference_date)
+    if limits is not config.limits:
+        config = config.model_copy(update={"limits": limits})
+    catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
+    officials = load_officials(
+        folder / config.officials, set(framework.positions), set(framework.leader_groups)
+    )
+    history: list[TrainingRecord] = []
+    if config.history:
+        history = load_history(
+            folder / config.history, {o.id for o in officials}, set(catalog.courses)
+        )
+    units = load_units(folder / config.units) if config.units else {}
+    indicators: tuple[IndicatorValue, ...] = ()
+    if config.indicators:
+        indicators = load_indicators(folder / config.indicators, {o.unit for o in officials})
+    return Case(folder, config, framework, catalog, officials, history, units, indicators)

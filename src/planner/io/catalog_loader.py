@@ -1,0 +1,108 @@
+"""Loading `catalogs/`: courses, sessions, cost norms and session limits, with the checks of the
+prerequisite graph and of the ids the courses name in `rules/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from planner.domain.catalog import Catalog, CatalogFile, Course
+from planner.errors import InputError
+from planner.io.yamlio import duplicate_id, item_line, parsed_files
+from planner.law.framework import Framework
+
+
+def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
+    """Load every catalog YAML below `location` (a folder or one file) and check its graph."""
+    courses: dict[str, Course] = {}
+    lines: dict[str, tuple[Path, int | None]] = {}
+    norms = []
+    limits = []
+    session_owner: dict[str, str] = {}
+    for path, raw, parsed in parsed_files(location, CatalogFile):
+        for index, course in enumerate(parsed.courses):
+            line = item_line(raw, "courses", index)
+            if course.id in courses:
+                raise duplicate_id("course", course.id, lines[course.id], path, line)
+            courses[course.id] = course
+            lines[course.id] = (path, line)
+            for session in course.sessions:
+                # Plans, histories and reports name a session by its id: it must be unique.
+                if session.id in session_owner:
+                    raise InputError(
+                        f"duplicate session id (also in course {session_owner[session.id]})",
+                        path=path,
+                        line=line,
+                        field=f"{course.id}.sessions.id",
+                        found=session.id,
+                        expected="session ids unique across the catalog",
+                    )
+                session_owner[session.id] = course.id
+        norms.extend(parsed.cost_norms)
+        limits.extend(parsed.session_limits)
+    catalog = Catalog(
+        courses=courses, cost_norms=norms, session_limits=limits, source=str(location)
+    )
+    check_catalog_graph(catalog, lines)
+    if framework is not None:
+        check_catalog_against_rules(catalog, framework, lines)
+    return catalog
+
+
+def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | None]]) -> None:
+    """Prerequisites form a DAG of known course ids: a dangling id or a cycle is a load error."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(catalog.courses)
+    for course in catalog.courses.values():
+        for prerequisite in course.prerequisites:
+            if prerequisite.course is None:
+                continue
+            if prerequisite.course not in catalog.courses:
+                path, line = lines[course.id]
+                raise InputError(
+                    f"course {course.id}: prerequisite names an unknown course",
+                    path=path,
+                    line=line,
+                    field="prerequisites.course",
+                    found=prerequisite.course,
+                    expected="a course id of the catalog",
+                )
+            graph.add_edge(prerequisite.course, course.id)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return
+    first = cycle[0][0]
+    path, line = lines[first]
+    chain = " → ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+    raise InputError(
+        "prerequisites form a cycle",
+        path=path,
+        line=line,
+        field="prerequisites",
+        found=chain,
+        expected="no cycle",
+    )
+
+
+def check_catalog_against_rules(
+    catalog: Catalog, framework: Framework, lines: dict[str, tuple[Path, int | None]]
+) -> None:
+    """Every competency and programme a course delivers is defined in `rules/`."""
+    for course in catalog.courses.values():
+        path, line = lines[course.id]
+        for what, section, delivered, defined in (
+            ("competency", "competencies", course.delivers.competencies, framework.competencies),
+            ("programme", "programmes", course.delivers.programmes, framework.programmes),
+        ):
+            unknown = next((item for item in delivered if item not in defined), None)
+            if unknown is not None:
+                raise InputError(
+                    f"course {course.id}: unknown {what}",
+                    path=path,
+                    line=line,
+                    field=f"delivers.{section}",
+                    found=unknown,
+                    expected=f"a {what} defined in rules/",
+                )

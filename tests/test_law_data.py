@@ -1,0 +1,43 @@
+"""Law (and the planner's own defaults) as data: the values the code once wrote as literals are
+read from rules/ and catalogs/, each with its reference and confidence tag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.analysis.scenario import Scenario, apply_scenario
+from planner.errors import InputError
+from planner.io.case import LIMIT_PARAMETERS
+from planner.io.loading import bundled_dir, load_case, load_catalog, load_rules
+
+MINI = Path(__file__).parent / "fixtures" / "cases" / "mini"
+
+
+def test_every_moved_value_carries_a_reference_and_confidence() -> None:
+    framework = load_rules(bundled_dir("rules"))
+    for name in LIMIT_PARAMETERS:
+        parameter = framework.parameters[name]
+        assert parameter.confidence == "P"  # a planner default, not law
+        assert all(v.reference.title for v in parameter.values)
+    assert {g.confidence for g in framework.leader_groups.values()} == {"F"}
+    for norms in load_catalog(bundled_dir("catalogs")).cost_norms:
+        assert norms.trips.confidence == "F"
+        assert norms.trips.reference.title == "Thông tư 36/2018/TT-BTC"
+
+
+def test_positions_name_only_defined_leader_groups() -> None:
+    framework = load_rules(bundled_dir("rules"))
+    groups = {p.leader_group for p in framework.positions.values()} - {None}
+    assert groups and groups <= set(framework.leader_groups)
+
+
+def test_a_scenario_parameter_sets_the_limit_it_defaults() -> None:
+    case = load_case(MINI)
+    changed = apply_scenario(case, Scenario(name="s", parameters={"max_share_away": 0.2}))
+    assert changed.config.limits.max_share_away == 0.2
+    assert changed.config.limits.max_days_away_per_year == case.config.limits.max_days_away_per_year
+    assert case.config.limits.max_share_away == 0.3  # the baseline is not modified
+    with pytest.raises(InputError, match="invalid limit"):
+        apply_scenario(case, Scenario(name="s", parameters={"max_share_away": 2}))
