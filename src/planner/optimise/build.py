@@ -290,7 +290,11 @@ def build_instance(
     budgets: dict[tuple[int, str], int] = {
         (line.year, line.source): int(line.amount) for line in config.budget
     }
-    limits = Limits(config.limits.max_days_away_per_year, float(config.limits.max_share_away))
+    # An omitted limit takes its rules/ parameter (load_case fills it; a Case made in code may not).
+    resolved = config.limits.with_defaults(case.framework, on)
+    days_away, share_away = resolved.max_days_away_per_year, resolved.max_share_away
+    assert days_away is not None and share_away is not None  # with_defaults fills both or raises
+    limits = Limits(days_away, float(share_away))
     return Instance(
         name=config.name,
         years=years,

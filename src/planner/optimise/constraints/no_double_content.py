@@ -12,7 +12,7 @@ from planner.optimise.instance import Instance
 from planner.optimise.state import Block, PlanState, Violation
 
 if TYPE_CHECKING:
-    from planner.optimise.aggregate import View
+    from planner.optimise.view import View
 
 NAME = "no_double_content"
 CAUSE = "no_course"
