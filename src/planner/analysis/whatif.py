@@ -229,8 +229,8 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
 
     started = time.monotonic()
     changed = changed_case(case, variant)
-    assessment = assess_case(changed, lang=settings.lang)
-    recommendations = recommend_case(changed, assessment, settings.lang)
+    assessment = assess_case(changed)
+    recommendations = recommend_case(changed, assessment)
     inst = build_instance(changed, assessment, recommendations, lang=settings.lang)
     config = SolveConfig(
         engine=settings.engine,

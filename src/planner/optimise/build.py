@@ -47,13 +47,14 @@ def build_instance(
     lang: str = "vi",
 ) -> Instance:
     from planner.assess.needs import assess_case, course_periods
+    from planner.assess.targets import ProgrammeNeed
     from planner.recommend.candidates import closes, recommend_case
     from planner.recommend.cost import class_cost, participant_cost
 
     if assessment is None:
-        assessment = assess_case(case, lang=lang)
+        assessment = assess_case(case)
     if recommendations is None:
-        recommendations = recommend_case(case, assessment, lang)
+        recommendations = recommend_case(case, assessment)
     config = case.config
     years = tuple(config.years)
     year_set = set(years)
@@ -128,11 +129,12 @@ def build_instance(
             continue
         target = need.target
         term = (
-            str(target.get("programme", "")).startswith("knowledge_update")
-            and target.get("window") == "term"
-            and "count" in target
+            isinstance(target, ProgrammeNeed)
+            and target.programme.startswith("knowledge_update")
+            and target.window == "term"
+            and target.periods is None
         )
-        required = max(1, int(target["count"]) - int(need.current or 0)) if term else 1
+        required = max(1, target.count - int(need.current or 0)) if term else 1  # type: ignore[union-attr]
         need_index[(need.official_id, need.need)] = len(needs)
         needs.append(
             Need(
@@ -144,13 +146,13 @@ def build_instance(
                 overdue=need.overdue,
                 required=required,
                 term=term,
-                shared="periods" in target,
+                shared=isinstance(target, ProgrammeNeed) and target.periods is not None,
             )
         )
     periods_missing = {
-        i: int(n.target["periods"]) - int(n.current or 0)
+        i: n.target.periods - int(n.current or 0)
         for i, n in enumerate(assessment.needs)
-        if "periods" in n.target
+        if isinstance(n.target, ProgrammeNeed) and n.target.periods is not None
     }
     assessed = {(n.official_id, n.need): n for n in assessment.needs}
 
@@ -285,6 +287,10 @@ def build_instance(
             years,
             assessed.get((official_id, need.id)),
         )
+        if not isinstance(detail, str):  # an exclusion's Message: the instance keeps text for now
+            from planner.report.text import render
+
+            detail = render(detail, lang)
         needs[n] = replace(need, cause=cause, detail=detail, detail_args=args)
 
     budgets = {(line.year, line.source): int(line.amount) for line in config.budget}

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from planner.i18n import format_date, format_vnd, t
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.tabular import Column, Sheet, write_xlsx
+from planner.report.text import need_reason
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -130,7 +131,7 @@ class PlanReport:
         from planner.assess.needs import assess_case
 
         # The same assessment the plan was built from (pure and deterministic).
-        return cls(case, plan, assess_case(case, lang=lang), lang)
+        return cls(case, plan, assess_case(case), lang)
 
     @cached_property
     def officials(self) -> dict[str, Any]:
@@ -346,7 +347,7 @@ def needs_sheet(r: PlanReport) -> Sheet:
                 t(lang, "yes") if need.overdue else t(lang, "no"),
                 t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
                 f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
-                need.reason,
+                need_reason(need, lang),
                 need.reference.cite(),
             ]
         )

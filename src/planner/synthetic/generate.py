@@ -1748,10 +1748,11 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
     priced = []
     assessment = assess_case(case)
     for need in assessment.needs:
-        if "periods" in need.target:
-            best = _cheapest_periods(case, need.target, int(need.current or 0))
+        target = need.target.to_dict()
+        if "periods" in target:
+            best = _cheapest_periods(case, target, int(need.current or 0))
         else:
-            best = _cheapest_for(need.need, need.target, offers)
+            best = _cheapest_for(need.need, target, offers)
         if best is not None:
             nominal, course_id = best
             official = officials[need.official_id]
@@ -1762,14 +1763,14 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
                 unit,
                 official.difficult_area or bool(unit and unit.difficult_area),
             )
-            if "periods" in need.target:
+            if "periods" in target:
                 cost = nominal  # repeats of a course: already priced in total
             priced.append(
                 PricedNeed(
                     need.official_id,
                     need.need,
                     need.priority,
-                    need.target.get("window") == "year",
+                    target.get("window") == "year",
                     cost,
                     case.catalog.courses[course_id].funding_source,
                 )
@@ -1820,6 +1821,6 @@ def need_signatures(needs: Iterable[Any]) -> dict[str, frozenset[tuple[str, str]
     signatures: dict[str, set[tuple[str, str]]] = {}
     for need in needs:
         signatures.setdefault(need.official_id, set()).add(
-            (need.need, json.dumps(need.target, sort_keys=True))
+            (need.need, json.dumps(need.target.to_dict(), sort_keys=True))
         )
     return {official: frozenset(items) for official, items in signatures.items()}
