@@ -9,6 +9,7 @@ import pytest
 from planner.domain.profile import Official
 from planner.io.loading import bundled_dir, load_catalog, load_rules
 from planner.recommend.eligibility import check_eligibility
+from planner.report.text import render
 
 FRAMEWORK = load_rules(bundled_dir("rules"))
 CATALOG = load_catalog(bundled_dir("catalogs"), FRAMEWORK)
@@ -164,7 +165,9 @@ def test_failure_sentences_in_both_languages() -> None:
     [failure] = check_eligibility(
         course, official, FRAMEWORK.positions[official.position], AFTER_350
     )
-    vi, en = failure.sentence("vi"), failure.sentence("en")
+    message = failure.message()
+    assert message.key == "eligibility.failed" and message.args["condition"] == failure.version.when
+    vi, en = render(message, "vi"), render(message, "en")
     assert "Chưa đủ điều kiện" in vi and "tuổi ≥ 28" in vi and "Quy định 350-QĐ/TW" in vi
     assert "Not eligible" in en and "age ≥ 28" in en and "female" in en
 

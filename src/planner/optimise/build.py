@@ -370,7 +370,9 @@ def _pending_groups(
         if prerequisite.course is not None:
             group = (prerequisite.course,) if prerequisite.course in requires else ()
         else:
-            target = {"field": prerequisite.qualification, "level": prerequisite.level}
+            from planner.assess.targets import QualificationNeed
+
+            target = QualificationNeed(prerequisite.qualification, prerequisite.level)
             group = tuple(
                 c for c in requires if closes(catalog.courses[c], target, case.framework, on)
             )
