@@ -82,7 +82,7 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def format_decimal(value: float, lang: str, digits: int = 1) -> str:
-    """9.658 → '9,7' (vi) or '9.7' (en): a decimal comma in Vietnamese, where '.' groups thousands."""
+    """9.658 → '9,7' (vi) or '9.7' (en): a decimal comma in Vietnamese ('.' groups thousands)."""
     return _number(float(value), lang, digits)
 
 

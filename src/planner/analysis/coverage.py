@@ -85,11 +85,11 @@ def catalog_warnings(catalog: Catalog, framework: Framework) -> list[Message]:
     for cid in sorted(catalog.courses):
         course = catalog.courses[cid]
         title = course.title
-        for group in course.audience:
-            if group not in groups:
-                warnings.append(
-                    Message("coverage.unknown_audience", {"course": title, "group": group})
-                )
+        warnings.extend(
+            Message("coverage.unknown_audience", {"course": title, "group": group})
+            for group in course.audience
+            if group not in groups
+        )
         for session in sorted(course.sessions, key=lambda s: (s.start, s.id)):
             if (
                 course.mode != "online"

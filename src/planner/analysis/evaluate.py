@@ -1,4 +1,6 @@
-"""Evaluation after training: did it work? (issue #8; seeds 000 CIPO "đầu ra", 001 §IV, 003 "Năm là")
+"""Evaluation after training: did it work?
+
+(issue #8; seeds 000 CIPO "đầu ra", 001 §IV, 003 "Năm là")
 
 Pure functions from the validated training history, catalog, officials and unit indicators to an
 `Evaluation`: per course and per session, the four Kirkpatrick levels where data exists.
@@ -298,7 +300,7 @@ def results(
     effects = []
     for indicator in sorted(better):
 
-        def pair(unit: str, year: int) -> tuple[float, float] | None:
+        def pair(unit: str, year: int, indicator: str = indicator) -> tuple[float, float] | None:
             before = value.get((indicator, unit, year - 1))
             after = value.get((indicator, unit, year))
             return None if before is None or after is None else (before, after)

@@ -1,14 +1,17 @@
 """Needs assessment: official × rules × reference date → training needs, each with its reason.
 
-Pure functions over validated inputs; no text: a need's reason is a `Message` (key and facts),
-rendered in the report layer (`planner.report.text.need_reason`). A requirement already met by the profile, or by a course
+Pure functions over validated inputs. A requirement already met by the profile, or by a course
 passed on or before the reference date, yields no need; failed and dropped courses count for
 nothing. Where a competency was measured after a passed course, the measurement is what counts
 (closing the evaluation loop).
+
+No text is made here: a need's reason is a `Message` (a locale key and its facts), rendered in
+the report layer (`planner.report.text.need_reason`); its target is typed (`assess.targets`).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -611,12 +614,7 @@ def _merge(candidates: list[_Template]) -> tuple[_Template, ...]:
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def assess(

@@ -217,8 +217,8 @@ class Recommender:
         effectiveness: Mapping[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
-        # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off unless
-        # given: a course whose participants rarely reach its level ranks lower.
+        # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off
+        # unless given: a course whose participants rarely reach its level ranks lower.
         self.effectiveness = {c: min(1.0, max(0.0, e)) for c, e in (effectiveness or {}).items()}
         self.framework = framework
         self.years = tuple(sorted(set(years)))
@@ -395,9 +395,10 @@ class Recommender:
         for qfield, level in sorted(course.delivers.qualifications.items()):
             have = held.qualifications.get(qfield)
             if qualification_rank(qfield, have) >= qualification_rank(qfield, level):
-                return self._cached(
-                    ("holds", course.id, qfield, have),
-                    lambda: Message(
+                key = ("holds", course.id, qfield, have)
+                found = self._messages.get(key)
+                if found is None:
+                    found = self._messages[key] = Message(
                         "recommend.excluded.holds",
                         {
                             "course": title,
@@ -405,8 +406,8 @@ class Recommender:
                             "held": Level(qfield, have),
                             "level": Level(qfield, level),
                         },
-                    ),
-                )
+                    )
+                return found
         comps = course.delivers.competencies
         if (
             comps
@@ -514,7 +515,7 @@ class Recommender:
         oid = official.id
         return [
             Recommendation(oid, need.need, candidates, excluded)
-            for need, (candidates, excluded) in zip(needs, lists)
+            for need, (candidates, excluded) in zip(needs, lists, strict=True)
         ]
 
     def _judge(
@@ -790,7 +791,8 @@ def recommend(
     (priority first, as the assessment gives them). `term` (first, last year) is the congress
     term for courses renewed each term; without it the horizon years stand for it.
     `effectiveness` (course → share of participants reaching its level, from
-    `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
+    `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by
+    default."""
     recommender = Recommender(
         catalog, framework, years, reference_date, term, effectiveness=effectiveness
     )

@@ -165,7 +165,7 @@ def overview_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     columns = [full.columns[i] for i in keep]
     columns[0] = Column(columns[0].header, width=40)
     rows = [[row[i] for i in keep] for row in full.rows]
-    for row, course in zip(rows, evaluation.courses):
+    for row, course in zip(rows, evaluation.courses, strict=True):
         row[-1] = "⚠ " + t(lang, "evaluate.flag.short") if course.flagged else ""
     return Sheet(full.title, columns, rows)
 
@@ -213,25 +213,23 @@ def competencies_sheet(evaluation: Evaluation, lang: str) -> Sheet:
         Column(t(lang, "evaluate.col.reached"), "int"),
         Column(t(lang, "evaluate.col.reaching"), "float"),
     ]
-    rows = []
-    for c in evaluation.courses:
-        if c.behaviour is None:
-            continue
-        for ch in c.behaviour.competencies:
-            rows.append(
-                [
-                    c.course,
-                    ch.competency,
-                    ch.target,
-                    ch.measured,
-                    ch.paired,
-                    _round(ch.mean_before),
-                    _round(ch.mean_after),
-                    _round(ch.mean_change),
-                    ch.reached,
-                    _pct(ch.share_reaching),
-                ]
-            )
+    rows = [
+        [
+            c.course,
+            ch.competency,
+            ch.target,
+            ch.measured,
+            ch.paired,
+            _round(ch.mean_before),
+            _round(ch.mean_after),
+            _round(ch.mean_change),
+            ch.reached,
+            _pct(ch.share_reaching),
+        ]
+        for c in evaluation.courses
+        if c.behaviour is not None
+        for ch in c.behaviour.competencies
+    ]
     return Sheet(t(lang, "evaluate.sheet.competencies"), columns, rows)
 
 
@@ -516,7 +514,9 @@ def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         name=t(lang, "evaluate.col.after"),
         marker_color="#1f4e79",
     )
-    targets = [(n, ch.target) for n, (_, ch) in zip(names, rows) if ch.target is not None]
+    targets = [
+        (n, ch.target) for n, (_, ch) in zip(names, rows, strict=True) if ch.target is not None
+    ]
     if targets:
         fig.add_scatter(
             y=[n for n, _ in targets],

@@ -87,8 +87,11 @@ def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
         "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
         "rows": [
             [
-                dict(zip(("text", "key"), format_cell(v, c, lang)), numeric=c.kind in numeric)
-                for v, c in zip(row, sheet.columns)
+                dict(
+                    zip(("text", "key"), format_cell(v, c, lang), strict=True),
+                    numeric=c.kind in numeric,
+                )
+                for v, c in zip(row, sheet.columns, strict=True)
             ]
             for row in sheet.rows
         ],

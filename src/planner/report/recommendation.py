@@ -59,30 +59,30 @@ def recommendations_sheet(
             official.unit if official else "",
             rec.need,
         ]
-        for cand in rec.candidates:
-            rows.append(
-                head
-                + [
-                    cand.course,
-                    _title(catalog, cand.course, lang),
-                    cand.score,
-                    " ".join(cand.sessions),
-                    "",
-                    text(cand.reason),
-                ]
-            )
-        for exc in rec.excluded:
-            rows.append(
-                head
-                + [
-                    exc.course,
-                    _title(catalog, exc.course, lang),
-                    None,
-                    "",
-                    t(lang, f"cause.{exc.cause}"),
-                    text(exc.detail),
-                ]
-            )
+        rows.extend(
+            [
+                *head,
+                cand.course,
+                _title(catalog, cand.course, lang),
+                cand.score,
+                " ".join(cand.sessions),
+                "",
+                text(cand.reason),
+            ]
+            for cand in rec.candidates
+        )
+        rows.extend(
+            [
+                *head,
+                exc.course,
+                _title(catalog, exc.course, lang),
+                None,
+                "",
+                t(lang, f"cause.{exc.cause}"),
+                text(exc.detail),
+            ]
+            for exc in rec.excluded
+        )
     return Sheet(t(lang, "table.candidates"), columns, rows)
 
 
