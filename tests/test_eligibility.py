@@ -19,17 +19,17 @@ BEFORE_350 = dt.date(2025, 6, 1)  # QĐ 57-QĐ/TW in force
 
 def _official(age: int, gender: str, on: dt.date, **extra: object) -> Official:
     """Someone whose birthday is exactly `age` years before `on`."""
-    values: dict = dict(
-        id="X",
-        full_name="X",
-        position="xa.pho_chu_tich_ubnd",
-        unit="Xã A",
-        birth_date=on.replace(year=on.year - age),
-        gender=gender,
-        party_member=True,
-        education="dai_hoc",
-        ratings=("good", "good"),
-    )
+    values: dict = {
+        "id": "X",
+        "full_name": "X",
+        "position": "xa.pho_chu_tich_ubnd",
+        "unit": "Xã A",
+        "birth_date": on.replace(year=on.year - age),
+        "gender": gender,
+        "party_member": True,
+        "education": "dai_hoc",
+        "ratings": ("good", "good"),
+    }
     values.update(extra)
     return Official(**values)
 
@@ -121,11 +121,11 @@ def test_cao_cap_only_for_listed_posts_or_their_pool() -> None:
 
 
 def _postgraduate(age: int, on: dt.date, **extra: object) -> Official:
-    values: dict = dict(
-        position="xa.tu_phap_ho_tich",
-        education_field="luat",
-        started_service_on=dt.date(2015, 1, 1),
-    )
+    values: dict = {
+        "position": "xa.tu_phap_ho_tich",
+        "education_field": "luat",
+        "started_service_on": dt.date(2015, 1, 1),
+    }
     values.update(extra)
     return _official(age, "female", on, **values)
 

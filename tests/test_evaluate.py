@@ -166,7 +166,7 @@ def _values(
     return [
         IndicatorValue(unit=u, year=y, indicator=indicator, value=v, better=better)  # type: ignore[arg-type]
         for u, pair in table.items()
-        for y, v in zip((2024, 2025), pair)
+        for y, v in zip((2024, 2025), pair, strict=True)
     ]
 
 

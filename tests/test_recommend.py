@@ -72,18 +72,18 @@ def test_recommendation_case(path: Path) -> None:
 
 
 def _official(**extra: Any) -> Official:
-    values: dict[str, Any] = dict(
-        id="A",
-        full_name="A",
-        position="xa.chu_tich_ubnd",
-        unit="Xã A",
-        birth_date=dt.date(1978, 4, 2),
-        gender="male",
-        party_member=True,
-        education="dai_hoc",
-        political_theory="so_cap",
-        ratings=("good", "good"),
-    )
+    values: dict[str, Any] = {
+        "id": "A",
+        "full_name": "A",
+        "position": "xa.chu_tich_ubnd",
+        "unit": "Xã A",
+        "birth_date": dt.date(1978, 4, 2),
+        "gender": "male",
+        "party_member": True,
+        "education": "dai_hoc",
+        "political_theory": "so_cap",
+        "ratings": ("good", "good"),
+    }
     values.update(extra)
     return Official(**values)
 

@@ -39,8 +39,10 @@ def _cases() -> list[Any]:
     for path in sorted(CASES_DIR.glob("*.yaml")):
         if path.name == "catalog.yaml":
             continue
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
-            params.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+        params.extend(
+            pytest.param(case, id=f"{path.stem}: {case['name']}")
+            for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        )
     return params
 
 
