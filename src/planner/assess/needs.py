@@ -151,9 +151,9 @@ def _credits(passed: list[TrainingRecord], catalog: Catalog, per_day: int) -> Cr
             held = credits.qualifications.get(qfield)
             if qualification_rank(qfield, level) > qualification_rank(qfield, held):
                 credits.qualifications[qfield] = level
-        for competency, level in course.delivers.competencies.items():
-            reached = record.competency_after.get(competency, level)
-            if reached < level:
+        for competency, delivered in course.delivers.competencies.items():
+            reached = record.competency_after.get(competency, delivered)
+            if reached < delivered:
                 credits.measured_short[competency] = (course.id, reached)
             else:
                 credits.measured_short.pop(competency, None)
@@ -361,7 +361,7 @@ class Assessor:
         found = self._templates.get(key)
         if found is not None:
             return found
-        measured = (
+        measured_short = (
             Message("reason.competency.measured", {"course": short[0], "level": short[1]})
             if short
             else ""
@@ -378,7 +378,7 @@ class Assessor:
                 "competency": self.framework.competencies[target.competency].name,
                 "target": target.level,
                 "current": held if held is not None else Message("reason.competency.unassessed"),
-                "measured": measured,
+                "measured": measured_short,
                 "citation": app.version.reference.cite(),
             },
         )

@@ -379,8 +379,8 @@ class Recommender:
                     qfield, quals.get(qfield)
                 ):
                     quals[qfield] = level
-            for comp, level in info.competencies:
-                reached = record.competency_after.get(comp, level)
+            for comp, delivered in info.competencies:
+                reached = record.competency_after.get(comp, delivered)
                 comps[comp] = max(comps.get(comp, 0), reached)
         return _Held(passed, quals, comps)
 
@@ -662,9 +662,9 @@ class Recommender:
         if quiet and (not sessions or any(self._missing(p, held) for p in course.prerequisites)):
             return None
         if failures and not sessions:
-            detail = Joined(tuple(f.message() for f in failures), " ")
+            failed = Joined(tuple(f.message() for f in failures), " ")
             return Exclusion(
-                cid, "not_eligible", Message("recommend.excluded.eligibility", {"failures": detail})
+                cid, "not_eligible", Message("recommend.excluded.eligibility", {"failures": failed})
             )
         missing = [p for p in course.prerequisites if self._missing(p, held)]
         if missing:
