@@ -1,10 +1,9 @@
 """The architecture on the real package (no stubs): imports go one way, from a higher layer to a
 lower one, and importing the optimiser loads neither the readers nor their libraries.
 
-Layers, low to high: errors, types < domain, law < io < assess < recommend < optimise < analysis
-< report (with i18n: text is made at the edge) < cli. `synthetic` may import anything but cli and
-report; `planner/__init__` (lazy public names) and `planner.pipeline` (the one pipeline over every
-layer) are exempt. The graph is read with `ast`, module-level and function-level imports alike.
+Layers, low to high: errors, types < domain, law < io < assess < recommend < optimise < pipeline
+< analysis < report (with i18n: text is made at the edge) < cli. `synthetic` may import anything
+but cli and report; `planner/__init__` (lazy public names) is exempt. The graph is read with `ast`, module-level and function-level imports alike.
 """
 
 from __future__ import annotations
@@ -29,41 +28,22 @@ LAYERS: dict[str, int] = {
     "assess": 3,
     "recommend": 4,
     "optimise": 5,
-    "analysis": 6,
-    "report": 7,
-    "i18n": 7,  # message catalogs: rendering text belongs to the edge (issue 12, item 2)
-    "locales": 7,  # the catalogs' data
-    "cli": 8,
-    "__main__": 8,
+    "pipeline": 6,  # load → assess → recommend → build → solve, for every command and service
+    "analysis": 7,
+    "report": 8,
+    "i18n": 8,  # message catalogs: rendering text belongs to the edge (issue 12, item 2)
+    "locales": 8,  # the catalogs' data
+    "cli": 9,
+    "__main__": 9,
 }
 SYNTHETIC_MAY_NOT_IMPORT = {"cli", "__main__", "report", "i18n"}
-EXEMPT = {"__init__", "pipeline"}  # planner/__init__.py and planner.pipeline
+EXEMPT = {"__init__"}  # planner/__init__.py: the public names, loaded lazily from every layer
 
-# Edges that break the layering today in modules owned by other work of issue 12 (the optimiser,
-# the reports and the text-at-the-edge refactor): each is (importer, imported) as module names.
-# They are listed, not fixed, here; remove an entry when its import goes. Nothing else may appear.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    # Core modules that render text (`lang` threaded through the core; issue 12, item 2).
-    ("planner.analysis.coverage", "planner.i18n"),
-    ("planner.analysis.evaluate", "planner.i18n"),
-    ("planner.assess.needs", "planner.i18n"),
-    ("planner.optimise.check", "planner.i18n"),
-    ("planner.optimise.explain", "planner.i18n"),
-    ("planner.optimise.remedy", "planner.i18n"),
-    ("planner.recommend.candidates", "planner.i18n"),
-    ("planner.recommend.eligibility", "planner.i18n"),
-}
-# Module cycles inside one package, in modules owned by the optimiser work (a function-level import
-# breaks each at run time): each as the sorted members of the cycle. Remove an entry when it goes.
-KNOWN_MODULE_CYCLES: list[list[str]] = [
-    # model.py imports RULES from constraints/__init__, whose rule modules import model.py.
-    [
-        "planner.optimise.constraints",
-        "planner.optimise.constraints.budget",
-        "planner.optimise.model",
-        "planner.optimise.constraints",
-    ]
-]
+# Edges that break the layering, each (importer, imported) as module names, with why. Empty: add
+# one only with a reason, and remove it when its import goes (a stale entry fails too).
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
+# Module cycles inside one package, each as the members of the cycle. Empty, and to stay so.
+KNOWN_MODULE_CYCLES: list[list[str]] = []
 
 
 def _module_name(path: Path) -> str:
@@ -223,7 +203,7 @@ GRAPH = import_graph()
 
 
 def test_the_graph_sees_the_package() -> None:
-    assert "planner.io.loading" in GRAPH["planner.cli.plan_cmd"]
+    assert "planner.pipeline" in GRAPH["planner.cli.plan_cmd"]
     assert "planner.io.cells" in GRAPH["planner.io.indicators"]
     assert len(GRAPH) > 80
 

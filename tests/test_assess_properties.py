@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from planner.assess.needs import AssessmentContext, Assessor
 from planner.domain.profile import Official, TrainingRecord
 from planner.io.loading import bundled_dir, load_catalog, load_rules
+from planner.report.text import need_reason
 from planner.types import QUALIFICATION_SCALES
 
 FRAMEWORK = load_rules(bundled_dir("rules"))
@@ -114,7 +115,8 @@ def test_every_need_has_a_reference_a_reason_and_a_rule_in_force(
         rule = FRAMEWORK.rules[need.rule]
         version = rule.version_on(on)
         assert version is not None and version.reference == need.reference
-        assert need.reason.endswith(".") and need.reference.title
+        assert need.reason.key.startswith("reason.") and need.reference.title
+        assert need_reason(need, "vi").endswith(".") and need_reason(need, "en").endswith(".")
         if need.overdue:
             assert need.deadline is not None and need.deadline <= on
         if need.deadline is not None and need.deadline < on:

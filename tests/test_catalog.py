@@ -14,11 +14,13 @@ from planner.cli import cli
 from planner.domain.catalog import Catalog, Course
 from planner.errors import InputError
 from planner.io.loading import bundled_dir, check_catalog_graph, load_case, load_catalog, load_rules
+from planner.report.text import render
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid" / "catalog"
 FRAMEWORK = load_rules(bundled_dir("rules"))
 BUNDLED = load_catalog(bundled_dir("catalogs"), FRAMEWORK)
 HORIZON = [2026, 2027, 2028, 2029, 2030]
+ON_2026 = dt.date(2026, 1, 15)
 
 # fixture, [fragments the message must contain: file:line, field, found/expected]
 INVALID_CASES = [
@@ -170,12 +172,12 @@ def test_bundled_catalog_loads_with_norms_and_limits() -> None:
 
 @pytest.mark.parametrize("on", [dt.date(2026, 1, 15), dt.date(2025, 7, 1), dt.date(2025, 10, 1)])
 def test_bundled_catalog_covers_every_rule_in_force(on: dt.date) -> None:
-    assert rule_gaps(BUNDLED, FRAMEWORK, HORIZON, on, "en") == []
+    assert rule_gaps(BUNDLED, FRAMEWORK, HORIZON, on) == []
 
 
 def test_coverage_reports_a_gap() -> None:
     only_digital = Catalog(courses={"d": BUNDLED.courses["ky_nang_so_co_ban"]})
-    gaps = rule_gaps(only_digital, FRAMEWORK, HORIZON, dt.date(2026, 1, 15), "en")
+    gaps = [render(g, "en") for g in rule_gaps(only_digital, FRAMEWORK, HORIZON, ON_2026)]
     assert any("Intermediate political theory" in g or "intermediate" in g for g in gaps)
     assert not any("Digital skills ≥ 2" in g for g in gaps)
 
@@ -201,7 +203,7 @@ def test_bundled_sessions_every_year_with_realistic_seats_and_costs() -> None:
 
 
 def test_bundled_commune_sessions_respect_cv_4962() -> None:
-    assert catalog_warnings(BUNDLED, FRAMEWORK, "en") == []
+    assert catalog_warnings(BUNDLED, FRAMEWORK) == []
     commune_short = [
         c
         for c in BUNDLED.courses.values()
@@ -223,8 +225,10 @@ def test_session_limit_warning_fires_on_a_long_commune_session() -> None:
         cost_norms=BUNDLED.cost_norms,
         session_limits=BUNDLED.session_limits,
     )
-    warnings = catalog_warnings(bad, FRAMEWORK, "en")
-    assert len(warnings) == 1 and "8 working days" in warnings[0] and "4962" in warnings[0]
+    [warning] = catalog_warnings(bad, FRAMEWORK)
+    assert warning.key == "coverage.session_too_long" and warning.args["days"] == 8
+    text = render(warning, "en")
+    assert "8 working days" in text and "4962" in text
 
 
 def test_qlnn_principal_needs_the_specialist_certificate() -> None:

@@ -9,6 +9,7 @@ import pytest
 from planner.domain.profile import Official
 from planner.io.loading import bundled_dir, load_catalog, load_rules
 from planner.recommend.eligibility import check_eligibility
+from planner.report.text import render
 
 FRAMEWORK = load_rules(bundled_dir("rules"))
 CATALOG = load_catalog(bundled_dir("catalogs"), FRAMEWORK)
@@ -18,17 +19,17 @@ BEFORE_350 = dt.date(2025, 6, 1)  # QĐ 57-QĐ/TW in force
 
 def _official(age: int, gender: str, on: dt.date, **extra: object) -> Official:
     """Someone whose birthday is exactly `age` years before `on`."""
-    values: dict = dict(
-        id="X",
-        full_name="X",
-        position="xa.pho_chu_tich_ubnd",
-        unit="Xã A",
-        birth_date=on.replace(year=on.year - age),
-        gender=gender,
-        party_member=True,
-        education="dai_hoc",
-        ratings=("good", "good"),
-    )
+    values: dict = {
+        "id": "X",
+        "full_name": "X",
+        "position": "xa.pho_chu_tich_ubnd",
+        "unit": "Xã A",
+        "birth_date": on.replace(year=on.year - age),
+        "gender": gender,
+        "party_member": True,
+        "education": "dai_hoc",
+        "ratings": ("good", "good"),
+    }
     values.update(extra)
     return Official(**values)
 
@@ -120,11 +121,11 @@ def test_cao_cap_only_for_listed_posts_or_their_pool() -> None:
 
 
 def _postgraduate(age: int, on: dt.date, **extra: object) -> Official:
-    values: dict = dict(
-        position="xa.tu_phap_ho_tich",
-        education_field="luat",
-        started_service_on=dt.date(2015, 1, 1),
-    )
+    values: dict = {
+        "position": "xa.tu_phap_ho_tich",
+        "education_field": "luat",
+        "started_service_on": dt.date(2015, 1, 1),
+    }
     values.update(extra)
     return _official(age, "female", on, **values)
 
@@ -164,7 +165,9 @@ def test_failure_sentences_in_both_languages() -> None:
     [failure] = check_eligibility(
         course, official, FRAMEWORK.positions[official.position], AFTER_350
     )
-    vi, en = failure.sentence("vi"), failure.sentence("en")
+    message = failure.message()
+    assert message.key == "eligibility.failed" and message.args["condition"] == failure.version.when
+    vi, en = render(message, "vi"), render(message, "en")
     assert "Chưa đủ điều kiện" in vi and "tuổi ≥ 28" in vi and "Quy định 350-QĐ/TW" in vi
     assert "Not eligible" in en and "age ≥ 28" in en and "female" in en
 

@@ -20,11 +20,13 @@ from planner.analysis.evaluate import (
     results,
 )
 from planner.assess.needs import assess_case
+from planner.assess.targets import CompetencyNeed
 from planner.domain.catalog import Catalog, Course
 from planner.domain.profile import Official, TrainingRecord
 from planner.errors import InputError
 from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.loading import load_case
+from planner.report.text import need_reason, render
 from planner.synthetic.evaluation_example import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,7 +166,7 @@ def _values(
     return [
         IndicatorValue(unit=u, year=y, indicator=indicator, value=v, better=better)  # type: ignore[arg-type]
         for u, pair in table.items()
-        for y, v in zip((2024, 2025), pair)
+        for y, v in zip((2024, 2025), pair, strict=True)
     ]
 
 
@@ -218,7 +220,9 @@ def test_flag_when_participants_rarely_reach_the_claimed_level() -> None:
     got = _evaluation(history)
     (c,) = got.courses
     assert c.behaviour is not None and c.behaviour.share_reaching == pytest.approx(0.25)
-    assert c.flagged and c.flag_reason and "1/4" in c.flag_reason
+    assert c.flagged and c.flag_reason.key == "evaluate.flag.below_target"
+    assert (c.flag_reason.args["reached"], c.flag_reason.args["measured"]) == (1, 4)
+    assert "1/4" in render(c.flag_reason, "en")
     assert course_effectiveness(got) == {"c": pytest.approx(0.25)}
     # The threshold is a named setting; too few measurements never flag.
     assert (
@@ -374,20 +378,23 @@ def _loop_case(tmp_path: Path, after: int | None, result: str = "passed") -> Pat
     return folder
 
 
-def _land_needs(folder: Path, lang: str = "vi"):  # type: ignore[no-untyped-def]
+def _land_needs(folder: Path):  # type: ignore[no-untyped-def]
     return [
         n
-        for n in assess_case(load_case(folder), lang=lang).needs
-        if n.target.get("competency") == "land_construction"
+        for n in assess_case(load_case(folder)).needs
+        if isinstance(n.target, CompetencyNeed) and n.target.competency == "land_construction"
     ]
 
 
 def test_loop_passed_but_measured_below_target_keeps_the_need_open(tmp_path: Path) -> None:
-    (need,) = _land_needs(_loop_case(tmp_path, after=2), "en")
-    assert need.current == 2 and need.target["level"] == 3
-    assert "vtvl_dia_chinh_xay_dung" in need.reason and "level 2" in need.reason
-    (vi,) = _land_needs(_loop_case(tmp_path, after=2), "vi")
-    assert "đánh giá sau đào tạo chỉ đạt mức 2" in vi.reason
+    (need,) = _land_needs(_loop_case(tmp_path, after=2))
+    assert need.current == 2 and need.target.level == 3
+    measured = need.reason.args["measured"]
+    assert measured.key == "reason.competency.measured"
+    assert measured.args == {"course": "vtvl_dia_chinh_xay_dung", "level": 2}
+    en = need_reason(need, "en")
+    assert "vtvl_dia_chinh_xay_dung" in en and "level 2" in en
+    assert "đánh giá sau đào tạo chỉ đạt mức 2" in need_reason(need, "vi")
 
 
 def test_loop_passed_and_measured_at_target_closes_the_need(tmp_path: Path) -> None:
@@ -399,8 +406,9 @@ def test_loop_passed_without_measurement_trusts_the_catalog(tmp_path: Path) -> N
 
 
 def test_loop_failed_course_leaves_the_need_without_the_measured_reason(tmp_path: Path) -> None:
-    (need,) = _land_needs(_loop_case(tmp_path, after=3, result="failed"), "en")
-    assert "reached only" not in need.reason
+    (need,) = _land_needs(_loop_case(tmp_path, after=3, result="failed"))
+    assert need.reason.args["measured"] == ""
+    assert "reached only" not in need_reason(need, "en")
 
 
 # -- closing the loop: recommend can weight courses by measured effectiveness ------------------

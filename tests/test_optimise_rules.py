@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from tests.optimise.factory import make
 
+from planner.domain.message import Message
 from planner.errors import InfeasiblePlanError
 from planner.optimise.check import check_plan
 from planner.optimise.instance import Limits
-from planner.optimise.result import Message
 from planner.optimise.solve import SolveConfig, solve
 from planner.report.plan_text import plan_dict, remedy_text, render, violation_text
 

@@ -13,9 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.assess.needs import AssessmentContext, Need, assess
+from planner.domain.message import Day, Money
 from planner.domain.profile import Official, TrainingRecord
 from planner.io.loading import bundled_dir, load_catalog, load_rules
 from planner.recommend.candidates import Recommendations, closes, overlapping_courses, recommend
+from planner.report.recommendation import recommendation_json
+from planner.report.text import render
 from planner.types import QUALIFICATION_SCALES, qualification_rank
 
 FRAMEWORK = load_rules(bundled_dir("rules"))
@@ -29,12 +32,11 @@ def _run(
     on: dt.date,
     years: list[int],
     term: tuple[int, int] | None = None,
-    lang: str = "vi",
 ) -> tuple[list[Need], Recommendations]:
     term = term or (years[0], years[0] + 4)
-    context = AssessmentContext(on, term[0], term[1], lang)
+    context = AssessmentContext(on, term[0], term[1])
     needs = assess([official], FRAMEWORK, CATALOG, history, context).needs
-    return needs, recommend([official], needs, CATALOG, FRAMEWORK, history, years, on, lang, term)
+    return needs, recommend([official], needs, CATALOG, FRAMEWORK, history, years, on, term)
 
 
 def _load_case(path: Path) -> dict[str, Any]:
@@ -70,18 +72,18 @@ def test_recommendation_case(path: Path) -> None:
 
 
 def _official(**extra: Any) -> Official:
-    values: dict[str, Any] = dict(
-        id="A",
-        full_name="A",
-        position="xa.chu_tich_ubnd",
-        unit="Xã A",
-        birth_date=dt.date(1978, 4, 2),
-        gender="male",
-        party_member=True,
-        education="dai_hoc",
-        political_theory="so_cap",
-        ratings=("good", "good"),
-    )
+    values: dict[str, Any] = {
+        "id": "A",
+        "full_name": "A",
+        "position": "xa.chu_tich_ubnd",
+        "unit": "Xã A",
+        "birth_date": dt.date(1978, 4, 2),
+        "gender": "male",
+        "party_member": True,
+        "education": "dai_hoc",
+        "political_theory": "so_cap",
+        "ratings": ("good", "good"),
+    }
     values.update(extra)
     return Official(**values)
 
@@ -131,15 +133,16 @@ def test_horizon_excludes_sessions_before_the_reference_date() -> None:
     assert cand.sessions == ("ckt3x-2026-4",)
 
 
-def test_english_texts_come_from_the_locale() -> None:
-    _, vi = _run(_official(), [], ON, TERM, lang="vi")
-    _, en = _run(_official(), [], ON, TERM, lang="en")
-    vi_texts = [c.reason for r in vi.recommendations for c in r.candidates]
-    en_texts = [c.reason for r in en.recommendations for c in r.candidates]
+def test_reasons_are_facts_rendered_from_the_locale() -> None:
+    _, recs = _run(_official(), [], ON, TERM)
+    reasons = [c.reason for r in recs.recommendations for c in r.candidates]
+    assert reasons and all(m.key == "recommend.candidate" for m in reasons)
+    first = reasons[0]
+    assert isinstance(first.args["cost"], Money) and isinstance(first.args["first"], Day)
+    vi_texts = [render(m, "vi") for m in reasons]
+    en_texts = [render(m, "en") for m in reasons]
     assert all("Khóa" in s for s in vi_texts) and all("Course" in s for s in en_texts)
-    assert [c.course for r in vi.recommendations for c in r.candidates] == [
-        c.course for r in en.recommendations for c in r.candidates
-    ]
+    assert all(" đ" in s for s in vi_texts) and all(" VND" in s for s in en_texts)
 
 
 def test_overlaps_flag_courses_delivering_the_same_content() -> None:
@@ -150,12 +153,15 @@ def test_overlaps_flag_courses_delivering_the_same_content() -> None:
     assert ("llct_so_cap", "llct_trung_cap_tap_trung") not in pairs
     _, recs = _run(_official(), [], ON, TERM)
     assert recs.overlaps == pairs
-    assert recs.to_dict()["overlapping_courses"][0] == list(pairs[0])
+    assert recs.to_dict(str)["overlapping_courses"][0] == list(pairs[0])
 
 
 def test_recommend_is_deterministic() -> None:
-    first = _run(_official(), [], ON, TERM)[1].to_dict()
-    assert _run(_official(), [], ON, TERM)[1].to_dict() == first
+    first = _run(_official(), [], ON, TERM)[1]
+    assert _run(_official(), [], ON, TERM)[1] == first
+    assert recommendation_json(first, "en") == recommendation_json(
+        _run(_official(), [], ON, TERM)[1], "en"
+    )
 
 
 def test_unknown_official_in_needs_is_refused() -> None:

@@ -22,10 +22,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from planner import pipeline
+from planner.assess.needs import assess_case
 from planner.cli import cli
 from planner.io.loading import load_case
-from planner.optimise.build import build_instance
-from planner.optimise.solve import SolveConfig, solve
+from planner.optimise.solve import SolveConfig
 from planner.report.html import write_page
 from planner.report.plan_report import PlanReport, plan_page, summary_text, write_plan_xlsx
 from test_html import _chromium, needs_chromium
@@ -37,7 +38,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _plan(case_dir: Path = MINI, lang: str = "vi"):  # type: ignore[no-untyped-def]
     case = load_case(case_dir)
-    plan = solve(build_instance(case, lang=lang), SolveConfig(time_limit=5))
+    plan = pipeline.plan(pipeline.prepare(case), SolveConfig(time_limit=5))
     return case, plan
 
 
@@ -54,7 +55,7 @@ def _sheet_dicts(ws) -> list[dict]:  # type: ignore[no-untyped-def]
 def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path, mini_vi) -> None:
     case, plan = mini_vi
     path = tmp_path / "plan.xlsx"
-    write_plan_xlsx(path, case, plan, "vi")
+    write_plan_xlsx(path, case, plan, assess_case(case), "vi")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
         "Tổng hợp",
@@ -126,7 +127,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path) -> None:
     officials.write_text(text, encoding="utf-8")
     case, plan = _plan(case_dir)
     path = tmp_path / "plan.xlsx"
-    write_plan_xlsx(path, case, plan, "vi")
+    write_plan_xlsx(path, case, plan, assess_case(case), "vi")
     book = openpyxl.load_workbook(path)
     seen = set()
     for ws in book.worksheets:
@@ -154,7 +155,7 @@ def test_plan_json_validates_against_the_published_schema(tmp_path) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_golden_plan_summary(lang: str) -> None:
     case, plan = _plan(MINI, lang)
-    text = summary_text(PlanReport.of(case, plan, lang))
+    text = summary_text(PlanReport.of(case, plan, assess_case(case), lang))
     path = GOLDEN / f"plan_summary.{lang}.txt"
     if os.environ.get("PLANNER_UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
@@ -164,16 +165,16 @@ def test_golden_plan_summary(lang: str) -> None:
 
 def test_vietnamese_report_uses_vietnamese_numbers_and_dates(mini_vi) -> None:
     case, plan = mini_vi
-    text = summary_text(PlanReport.of(case, plan, "vi"))
+    text = summary_text(PlanReport.of(case, plan, assess_case(case), "vi"))
     assert "15/01/2026" in text and "50.000.000 đ" in text
-    english = summary_text(PlanReport.of(case, plan, "en"))
+    english = summary_text(PlanReport.of(case, plan, assess_case(case), "en"))
     assert "2026-01-15" in english and "50,000,000 VND" in english
 
 
 def test_an_interrupted_write_leaves_the_old_report_whole(tmp_path, mini_vi, monkeypatch) -> None:
     case, plan = mini_vi
     path = tmp_path / "plan.xlsx"
-    write_plan_xlsx(path, case, plan, "vi")
+    write_plan_xlsx(path, case, plan, assess_case(case), "vi")
     before = path.read_bytes()
 
     def interrupted(self, filename):  # type: ignore[no-untyped-def]
@@ -182,7 +183,7 @@ def test_an_interrupted_write_leaves_the_old_report_whole(tmp_path, mini_vi, mon
 
     monkeypatch.setattr(openpyxl.Workbook, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        write_plan_xlsx(path, case, plan, "vi")
+        write_plan_xlsx(path, case, plan, assess_case(case), "vi")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]  # no temporary file left
 
@@ -221,7 +222,7 @@ def _assert_drawn(html_file: Path, tmp_path: Path, charts: int) -> str:
 @needs_chromium
 def test_plan_report_renders_every_chart_offline(tmp_path, mini_vi) -> None:
     case, plan = mini_vi
-    page = plan_page(PlanReport.of(case, plan, "vi"))
+    page = plan_page(PlanReport.of(case, plan, assess_case(case), "vi"))
     charts = sum(s.figure is not None for s in page.sections)
     assert charts >= 5  # units, kinds, budget, seats, causes
     path = tmp_path / "plan.html"

@@ -33,14 +33,14 @@ def test_scenario_file_changes_budget_seats_courses_sessions_and_parameters() ->
     assert [s.id for s in changed.catalog.courses["digital_online"].sessions][-1] == "dg-2026-extra"
     # Two knowledge updates per term are now required of leaders.
     needs = {(n.official_id, n.need): n for n in assess_case(changed).needs}
-    assert needs[("A1", "programme:knowledge_update_g3")].target["count"] == 2
+    assert needs[("A1", "programme:knowledge_update_g3")].target.count == 2
     # The baseline is unchanged.
     assert {(b.year, b.source): b.amount for b in MINI.config.budget}[
         (2026, "ngan_sach_tinh")
     ] == 50_000_000
     assert "degree_part_time" in MINI.catalog.courses
     baseline = {(n.official_id, n.need): n for n in assess_case(MINI).needs}
-    assert baseline[("A1", "programme:knowledge_update_g3")].target["count"] == 1
+    assert baseline[("A1", "programme:knowledge_update_g3")].target.count == 1
 
 
 def test_unknown_session_names_the_scenario_file() -> None:

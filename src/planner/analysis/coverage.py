@@ -4,7 +4,8 @@ A requirement in force that no catalog course delivers is a gap the plan cannot 
 with no session in the horizon, an in-person session with no TT 36/2018 norms in force, a unit
 whose distance band the norms do not know, a commune session longer than the session limits
 allow (CV 4962/BNV-ĐT) and an `audience` naming no known position group are mistakes worth
-reporting before planning.
+reporting before planning. Each warning is a `Message` (key and facts): `planner validate`
+words it (`planner.report.text.render`).
 """
 
 from __future__ import annotations
@@ -12,79 +13,83 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from planner.assess.targets import CompetencyNeed, NeedTarget, ProgrammeNeed, QualificationNeed
 from planner.domain.catalog import Catalog
-from planner.i18n import level_label, t
+from planner.domain.message import Joined, Level, Message
 from planner.io.case import Case
 from planner.law.framework import CompetencyTarget, Framework, QualificationTarget, Target
 from planner.recommend.candidates import closes
 
 
-def _target_dict(target: Target, framework: Framework, on: dt.date) -> dict[str, Any]:
-    """The target as assess puts it in a Need, so `recommend.closes` can judge it."""
+def _need_target(target: Target, framework: Framework, on: dt.date) -> NeedTarget:
+    """The target as assess puts it in a Need (what `recommend.closes` reads of it)."""
     if isinstance(target, QualificationTarget):
-        return {"field": target.field, "level": target.level}
+        return QualificationNeed(target.field, target.level)
     if isinstance(target, CompetencyTarget):
-        return {"competency": target.competency, "level": target.level}
-    out: dict[str, Any] = {"programme": target.programme}
+        return CompetencyNeed(target.competency, target.level)
     if target.periods is not None:
-        out["periods"] = int(framework.parameter(target.periods, on))
-    elif target.min_days is not None:
-        out["min_days"] = int(framework.parameter(target.min_days, on))
-    return out
+        return ProgrammeNeed(target.programme, periods=int(framework.parameter(target.periods, on)))
+    if target.min_days is not None:
+        return ProgrammeNeed(
+            target.programme, min_days=int(framework.parameter(target.min_days, on))
+        )
+    return ProgrammeNeed(target.programme)
 
 
-def _describe(target: dict[str, Any], framework: Framework, lang: str) -> str:
-    if "field" in target:
-        return f"{t(lang, 'field.' + target['field'])} {level_label(lang, target['field'], target['level'])}"
-    if "competency" in target:
-        competency = framework.competencies.get(target["competency"])
-        name = competency.name.in_lang(lang) if competency else target["competency"]
-        return f"{name} ≥ {target['level']}"
-    programme = framework.programmes.get(target["programme"])
-    return programme.name.in_lang(lang) if programme else target["programme"]
+def _describe(target: NeedTarget, framework: Framework) -> Any:
+    """What the target asks for, as a value `planner.report.text.render` words."""
+    match target:
+        case QualificationNeed(field=qfield, level=level):
+            return Joined((Message(f"field.{qfield}"), Level(qfield, level)), " ")
+        case CompetencyNeed(competency=cid, level=level):
+            competency = framework.competencies.get(cid)
+            return Joined((competency.name if competency else cid, level), " ≥ ")
+    programme = framework.programmes.get(target.programme)
+    return programme.name if programme else target.programme
 
 
 def rule_gaps(
-    catalog: Catalog, framework: Framework, years: list[int], on: dt.date, lang: str = "vi"
-) -> list[str]:
+    catalog: Catalog, framework: Framework, years: list[int], on: dt.date
+) -> list[Message]:
     """One warning per target of a rule in force that no course delivers, or delivers only in
     sessions outside the horizon (start in `years`, on or after `on`)."""
-    warnings: list[str] = []
-    seen: set[tuple[str, ...]] = set()
+    warnings: list[Message] = []
+    seen: set[NeedTarget] = set()
     for rule_id in sorted(framework.rules):
         rule = framework.rules[rule_id]
         version = rule.version_on(on)
         if version is None:
             continue
-        target = _target_dict(version.target, framework, on)
-        key = tuple(f"{k}={v}" for k, v in sorted(target.items()))
-        if key in seen:
+        target = _need_target(version.target, framework, on)
+        if target in seen:
             continue
-        seen.add(key)
+        seen.add(target)
         courses = [c for c in catalog.courses.values() if closes(c, target, framework, on)]
         values = {
-            "rule": rule.title.in_lang(lang),
-            "target": _describe(target, framework, lang),
+            "rule": rule.title,
+            "target": _describe(target, framework),
             "citation": version.reference.cite(),
             "years": ", ".join(str(y) for y in years),
         }
         if not courses:
-            warnings.append(t(lang, "coverage.no_course", **values))
+            warnings.append(Message("coverage.no_course", values))
         elif not any(s.start.year in years and s.start >= on for c in courses for s in c.sessions):
-            warnings.append(t(lang, "coverage.no_session", **values))
+            warnings.append(Message("coverage.no_session", values))
     return warnings
 
 
-def catalog_warnings(catalog: Catalog, framework: Framework, lang: str = "vi") -> list[str]:
+def catalog_warnings(catalog: Catalog, framework: Framework) -> list[Message]:
     """Norms missing for a session, sessions longer than a session limit, unknown audiences."""
-    warnings: list[str] = []
+    warnings: list[Message] = []
     groups = {g for p in framework.positions.values() for g in p.groups} | set(framework.positions)
     for cid in sorted(catalog.courses):
         course = catalog.courses[cid]
-        title = course.title.in_lang(lang)
-        for group in course.audience:
-            if group not in groups:
-                warnings.append(t(lang, "coverage.unknown_audience", course=title, group=group))
+        title = course.title
+        warnings.extend(
+            Message("coverage.unknown_audience", {"course": title, "group": group})
+            for group in course.audience
+            if group not in groups
+        )
         for session in sorted(course.sessions, key=lambda s: (s.start, s.id)):
             if (
                 course.mode != "online"
@@ -92,12 +97,9 @@ def catalog_warnings(catalog: Catalog, framework: Framework, lang: str = "vi") -
                 and catalog.norms_on(session.start) is None
             ):
                 warnings.append(
-                    t(
-                        lang,
+                    Message(
                         "coverage.no_norms",
-                        course=title,
-                        session=session.id,
-                        date=session.start.isoformat(),
+                        {"course": title, "session": session.id, "date": session.start.isoformat()},
                     )
                 )
                 break  # one per course is enough to point at the gap
@@ -108,22 +110,23 @@ def catalog_warnings(catalog: Catalog, framework: Framework, lang: str = "vi") -
                 days = session.working_days()
                 if limit.in_force(session.start) and days > limit.max_working_days:
                     warnings.append(
-                        t(
-                            lang,
+                        Message(
                             "coverage.session_too_long",
-                            session=session.id,
-                            course=title,
-                            days=days,
-                            limit=limit.max_working_days,
-                            citation=limit.reference.cite(),
+                            {
+                                "session": session.id,
+                                "course": title,
+                                "days": days,
+                                "limit": limit.max_working_days,
+                                "citation": limit.reference.cite(),
+                            },
                         )
                     )
     return warnings
 
 
-def unit_warnings(case: Case, lang: str = "vi") -> list[str]:
+def unit_warnings(case: Case) -> list[Message]:
     """Units whose distance band no cost norms in force in the horizon know."""
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for unit_name in sorted(case.units):
         unit = case.units[unit_name]
         if unit.distance_band is None:
@@ -132,22 +135,23 @@ def unit_warnings(case: Case, lang: str = "vi") -> list[str]:
             norms = case.catalog.norms_on(dt.date(year, 1, 1))
             if norms is not None and norms.band(unit.distance_band) is None:
                 warnings.append(
-                    t(
-                        lang,
+                    Message(
                         "coverage.unknown_band",
-                        unit=unit.unit,
-                        band=unit.distance_band,
-                        bands=", ".join(b.band for b in norms.bands),
+                        {
+                            "unit": unit.unit,
+                            "band": unit.distance_band,
+                            "bands": ", ".join(b.band for b in norms.bands),
+                        },
                     )
                 )
                 break
     return warnings
 
 
-def coverage_warnings(case: Case, lang: str = "vi") -> list[str]:
+def coverage_warnings(case: Case) -> list[Message]:
     """Every warning of this module for a loaded case, in a stable order."""
     return (
-        rule_gaps(case.catalog, case.framework, case.config.years, case.reference_date, lang)
-        + catalog_warnings(case.catalog, case.framework, lang)
-        + unit_warnings(case, lang)
+        rule_gaps(case.catalog, case.framework, case.config.years, case.reference_date)
+        + catalog_warnings(case.catalog, case.framework)
+        + unit_warnings(case)
     )

@@ -1,4 +1,6 @@
-"""Evaluation after training: did it work? (issue #8; seeds 000 CIPO "đầu ra", 001 §IV, 003 "Năm là")
+"""Evaluation after training: did it work?
+
+(issue #8; seeds 000 CIPO "đầu ra", 001 §IV, 003 "Năm là")
 
 Pure functions from the validated training history, catalog, officials and unit indicators to an
 `Evaluation`: per course and per session, the four Kirkpatrick levels where data exists.
@@ -13,6 +15,10 @@ Pure functions from the validated training history, catalog, officials and unit 
 
 Missing data stays missing: a level without data is `None` ("no data"), never a zero. Every
 participant record counts once (an official who took a course twice counts twice).
+
+No text is made here: a course title, a flag reason and the note are facts (a `LocalizedText`, a
+`Message`); `planner.report.evaluation.rendered(evaluation, lang)` makes the words, and only a
+rendered evaluation serialises (its JSON is the Evaluation JSON of DESIGN §4).
 """
 
 from __future__ import annotations
@@ -21,13 +27,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from planner.domain.catalog import Catalog, Course
+from planner.domain.message import Message
 from planner.domain.profile import Official, TrainingRecord
-from planner.i18n import t
 from planner.io.indicators import IndicatorValue
 from planner.law.reference import StrictModel
 
@@ -59,6 +65,21 @@ class _Out(BaseModel):
     """Base of the result models: the JSON output is their dump, the JSON Schema their schema."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _words(value: Any) -> str | None:
+    """Serialise a text field: only words, i.e. after `planner.report.evaluation.rendered`."""
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(
+        "an Evaluation holds facts, not text: render it first "
+        "(planner.report.evaluation.rendered(evaluation, lang))"
+    )
+
+
+# A text field: facts (a title's LocalizedText, a Message) in the core, words once rendered.
+Text = Annotated[Any, PlainSerializer(_words, return_type=str)]
+OptionalText = Annotated[Any, PlainSerializer(_words, return_type=str | None)]
 
 
 class Reaction(_Out):
@@ -150,7 +171,7 @@ class GroupEvaluation(_Out):
 
 class CourseEvaluation(_Out):
     course: str
-    title: str
+    title: Text
     kind: str
     delivers: dict[str, int] = Field(description="Competency → level the catalog says it delivers")
     participants: int
@@ -161,7 +182,7 @@ class CourseEvaluation(_Out):
     behaviour: Behaviour | None
     results: list[IndicatorEffect]
     flagged: bool = Field(description="Participants rarely reach the level the course claims")
-    flag_reason: str | None
+    flag_reason: OptionalText
     sessions: list[GroupEvaluation]
 
 
@@ -188,7 +209,7 @@ class Evaluation(_Out):
     summary: EvaluationSummary
     courses: list[CourseEvaluation]
     indicators: list[str] = Field(description="Names of the unit indicators given")
-    note: str = Field(description="How to read the results level (association, not proof)")
+    note: Text = Field(description="How to read the results level (association, not proof)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +300,7 @@ def results(
     effects = []
     for indicator in sorted(better):
 
-        def pair(unit: str, year: int) -> tuple[float, float] | None:
+        def pair(unit: str, year: int, indicator: str = indicator) -> tuple[float, float] | None:
             before = value.get((indicator, unit, year - 1))
             after = value.get((indicator, unit, year))
             return None if before is None or after is None else (before, after)
@@ -365,7 +386,6 @@ def evaluate(
     reference_date: dt.date,
     year: int | None = None,
     settings: EvaluationSettings | None = None,
-    lang: str = "vi",
     name: str = "",
 ) -> Evaluation:
     """Evaluate the training completed on or before `reference_date` (in `year` only, if given).
@@ -402,16 +422,7 @@ def evaluate(
         sessions.sort(key=lambda g: (g.first_day, g.key))
         courses.append(
             _course(
-                cid,
-                course,
-                records,
-                delivers,
-                controls,
-                unit_of,
-                indicators,
-                sessions,
-                settings,
-                lang,
+                cid, course, records, delivers, controls, unit_of, indicators, sessions, settings
             )
         )
 
@@ -424,7 +435,7 @@ def evaluate(
         summary=_summary(courses, chosen, indicators),
         courses=courses,
         indicators=sorted({i.indicator for i in indicators}),
-        note=t(lang, "evaluate.note.association"),
+        note=Message("evaluate.note.association"),
     )
 
 
@@ -462,9 +473,7 @@ def _course(
     indicators: Sequence[IndicatorValue],
     sessions: list[GroupEvaluation],
     settings: EvaluationSettings,
-    lang: str,
 ) -> CourseEvaluation:
-    title = course.title.in_lang(lang) if course else cid
     beh = behaviour(records, delivers)
     flagged = (
         beh is not None
@@ -472,20 +481,21 @@ def _course(
         and beh.measured >= settings.min_measured_to_flag
         and beh.share_reaching < settings.min_share_reaching_target
     )
-    reason = None
+    reason: Message | None = None
     if flagged and beh is not None and beh.share_reaching is not None:
-        reason = t(
-            lang,
+        reason = Message(
             "evaluate.flag.below_target",
-            reached=beh.reached,
-            measured=beh.measured,
-            share=round(100 * beh.share_reaching),
-            threshold=round(100 * settings.min_share_reaching_target),
+            {
+                "reached": beh.reached,
+                "measured": beh.measured,
+                "share": round(100 * beh.share_reaching),
+                "threshold": round(100 * settings.min_share_reaching_target),
+            },
         )
     trained = _trained_years(records, unit_of)
     return CourseEvaluation(
         course=cid,
-        title=title,
+        title=course.title if course else cid,
         kind=course.kind if course else "",
         delivers=dict(delivers),
         participants=len(records),
@@ -535,12 +545,17 @@ def course_effectiveness(evaluation: Evaluation) -> dict[str, float | None]:
     }
 
 
+def case_effectiveness(case: Case) -> dict[str, float | None]:
+    """Course → measured effectiveness (None: no data) from the case's evaluated history (the
+    weights of `planner plan --weight-by-effectiveness`)."""
+    return course_effectiveness(evaluate_case(case))
+
+
 def evaluate_case(
     case: Case,
     *,
     year: int | None = None,
     settings: EvaluationSettings | None = None,
-    lang: str = "vi",
     on: dt.date | None = None,
 ) -> Evaluation:
     return evaluate(
@@ -551,7 +566,6 @@ def evaluate_case(
         reference_date=on or case.reference_date,
         year=year,
         settings=settings,
-        lang=lang,
         name=case.config.name,
     )
 

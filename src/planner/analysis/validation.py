@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from planner.domain.message import Message
 from planner.io.case import Case
 
 
-def case_warnings(case: Case, lang: str = "vi") -> list[str]:
-    """Warnings about a loaded case; the catalog coverage checks are added by `planner.analysis.coverage`."""
-    warnings: list[str] = []
+def case_warnings(case: Case) -> list[Message]:
+    """Warnings about a loaded case (facts: `planner.report.text.render` words them); the catalog
+    coverage checks are added by `planner.analysis.coverage`."""
+    warnings: list[Message] = []
     try:
         from planner.analysis.coverage import coverage_warnings
     except ImportError:  # pragma: no cover - coverage arrives with the catalog work
         return warnings
-    warnings.extend(coverage_warnings(case, lang))
+    warnings.extend(coverage_warnings(case))
     return warnings

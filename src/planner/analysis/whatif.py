@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from planner.analysis.scenario import BudgetChange, Scenario, apply_scenario
+from planner.domain.message import Message
 from planner.errors import InfeasiblePlanError
 from planner.io.case import Case
 from planner.optimise.result import PlanResult
@@ -52,10 +53,24 @@ class WhatIfSettings:
     time_limit: float = 10.0  # seconds per variant
     seed: int = 0
     mode: str = "coverage"
-    lang: str = "vi"
     jobs: int | None = None  # processes; None: min(cores, variants)
     probes: int = 6  # budget lines probed for their marginal value (0: none)
     probe_amount: int | None = None  # VND added to a probed line; None: see `_probe_amount`
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    """Why a variant has no plan: the rule, whom it concerns, and the remedy as facts (rendered
+    by `planner.report.plan_text.infeasible_text`; `remedy` is the text when there are none)."""
+
+    rule: str
+    officials: tuple[str, ...]
+    facts: Message | None
+    remedy: str = ""
+    text: str = ""  # the error's own message, when it has no facts
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,7 @@ class Outcome:
     variant: Variant
     status: str  # optimal | feasible | infeasible
     plan: PlanResult | None
-    infeasible: dict[str, Any] | None
+    infeasible: Infeasibility | None
     budget: list[BudgetUse]
     needs: dict[str, tuple[int, int]]  # kind (and "all") → (met, total)
     priority: tuple[int, int]  # priority points (met, total)
@@ -222,17 +237,11 @@ def _run_in_worker(variant: Variant, settings: WhatIfSettings) -> Outcome:
 
 def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Outcome:
     """Plan one variant: the same pipeline as `planner plan`, one solver worker."""
-    from planner.assess.needs import assess_case
-    from planner.optimise.build import build_instance
-    from planner.optimise.solve import SolveConfig, solve
-    from planner.recommend.candidates import recommend_case
-    from planner.report.plan_text import infeasible_text, remedy_text
+    from planner import pipeline
+    from planner.optimise.solve import SolveConfig
 
     started = time.monotonic()
-    changed = changed_case(case, variant)
-    assessment = assess_case(changed, lang=settings.lang)
-    recommendations = recommend_case(changed, assessment, settings.lang)
-    inst = build_instance(changed, assessment, recommendations, lang=settings.lang)
+    prepared = pipeline.prepare(changed_case(case, variant))
     config = SolveConfig(
         engine=settings.engine,
         time_limit=settings.time_limit,
@@ -240,20 +249,26 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         workers=1,
         mode=settings.mode,
     )
-    budget_lines = {(b.year, b.source): b.amount for b in changed.config.budget}
+    budget_lines = {(b.year, b.source): b.amount for b in prepared.case.config.budget}
     try:
-        plan: PlanResult | None = solve(inst, config)
+        plan: PlanResult | None = pipeline.plan(prepared, config)
         infeasible = None
     except InfeasiblePlanError as error:
         plan = None
-        infeasible = {
-            "rule": error.rule,
-            "officials": list(error.officials),
-            "remedy": remedy_text(settings.lang, error),
-            "message": infeasible_text(settings.lang, error),
-        }
+        infeasible = Infeasibility(
+            error.rule,
+            tuple(error.officials),
+            getattr(error, "facts", None),
+            error.remedy,
+            str(error),
+        )
     return _outcome(
-        variant, inst, plan, infeasible, budget_lines, round(time.monotonic() - started, 3)
+        variant,
+        prepared.instance,
+        plan,
+        infeasible,
+        budget_lines,
+        round(time.monotonic() - started, 3),
     )
 
 
@@ -261,7 +276,7 @@ def _outcome(
     variant: Variant,
     inst: Any,
     plan: PlanResult | None,
-    infeasible: dict[str, Any] | None,
+    infeasible: Infeasibility | None,
     budget_lines: dict[tuple[int, str], int],
     time_s: float,
 ) -> Outcome:

@@ -4,20 +4,25 @@ Pure functions over validated inputs. A requirement already met by the profile, 
 passed on or before the reference date, yields no need; failed and dropped courses count for
 nothing. Where a competency was measured after a passed course, the measurement is what counts
 (closing the evaluation loop).
+
+No text is made here: a need's reason is a `Message` (a locale key and its facts), rendered in
+the report layer (`planner.report.text.need_reason`); its target is typed (`assess.targets`).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from planner.assess.targets import CompetencyNeed, NeedTarget, ProgrammeNeed, QualificationNeed
 from planner.domain.attributes import hashable, official_attributes
 from planner.domain.catalog import Catalog, Course
+from planner.domain.message import Day, Level, Message
 from planner.domain.profile import Official, TrainingRecord
-from planner.i18n import format_date, level_label, t
 from planner.law.framework import (
     CompetencyTarget,
     Framework,
@@ -40,30 +45,31 @@ class Need:
     official_id: str
     need: str  # stable id: "qualification:political_theory", "programme:knowledge_update_g3", ...
     kind: str  # qualification | competency | mandatory
-    target: dict[str, Any]
+    target: NeedTarget
     current: Any
     priority: int
     deadline: dt.date | None
     overdue: bool
     rule: str
     reference: Reference
-    reason: str
+    reason: Message  # why, as facts (planner.report.text.need_reason renders it)
     basis: str = "holder"  # holder: the current post; pool: the post the official is planned for
     position: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
+        """The Assessment JSON of the need (DESIGN §4), its reason rendered by `text`."""
         return {
             "official_id": self.official_id,
             "need": self.need,
             "kind": self.kind,
-            "target": self.target,
+            "target": self.target.to_dict(),
             "current": self.current,
             "priority": self.priority,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "overdue": self.overdue,
             "rule": self.rule,
             "reference": self.reference.model_dump(),
-            "reason": self.reason,
+            "reason": text(self.reason),
             "basis": self.basis,
             "position": self.position,
         }
@@ -74,7 +80,6 @@ class AssessmentContext:
     reference_date: dt.date
     term_start: int
     term_end: int
-    lang: str = "vi"
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,12 @@ class Assessment:
     officials: int
     needs: list[Need]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
+        """The Assessment JSON (DESIGN §4), reasons rendered by `text` (one language)."""
         return {
             "reference_date": self.reference_date.isoformat(),
             "officials": self.officials,
-            "needs": [n.to_dict() for n in self.needs],
+            "needs": [n.to_dict(text) for n in self.needs],
         }
 
 
@@ -145,9 +151,9 @@ def _credits(passed: list[TrainingRecord], catalog: Catalog, per_day: int) -> Cr
             held = credits.qualifications.get(qfield)
             if qualification_rank(qfield, level) > qualification_rank(qfield, held):
                 credits.qualifications[qfield] = level
-        for competency, level in course.delivers.competencies.items():
-            reached = record.competency_after.get(competency, level)
-            if reached < level:
+        for competency, delivered in course.delivers.competencies.items():
+            reached = record.competency_after.get(competency, delivered)
+            if reached < delivered:
                 credits.measured_short[competency] = (course.id, reached)
             else:
                 credits.measured_short.pop(competency, None)
@@ -162,7 +168,7 @@ def _credits(passed: list[TrainingRecord], catalog: Catalog, per_day: int) -> Cr
 
 @dataclass(frozen=True, slots=True)
 class _Template:
-    """A need without its official, reason written: shared by every official who agrees on what
+    """A need without its official, reason built: shared by every official who agrees on what
     the rule reads (the same held level, count done, appointment date where the deadline uses it).
     """
 
@@ -324,23 +330,20 @@ class Assessor:
         found = self._templates.get(key)
         if found is not None:
             return found
-        lang = self.context.lang
         found = self._templates[key] = self._need(
             official,
             app,
             "qualification",
-            {"field": target.field, "level": target.level},
+            QualificationNeed(target.field, target.level),
             held,
-            lambda overdue: t(
-                lang,
-                "reason.qualification",
-                basis=self._basis(app),
-                field=t(lang, f"field.{target.field}"),
-                target=level_label(lang, target.field, target.level),
-                current=level_label(lang, target.field, held),
-                citation=app.version.reference.cite(),
-                overdue=overdue,
-            ),
+            "reason.qualification",
+            {
+                "basis": self._basis(app),
+                "field": Message(f"field.{target.field}"),
+                "target": Level(target.field, target.level),
+                "current": Level(target.field, held),
+                "citation": app.version.reference.cite(),
+            },
         )
         return found
 
@@ -358,28 +361,26 @@ class Assessor:
         found = self._templates.get(key)
         if found is not None:
             return found
-        lang = self.context.lang
-        measured_text = (
-            t(lang, "reason.competency.measured", course=short[0], level=short[1]) if short else ""
+        measured_short = (
+            Message("reason.competency.measured", {"course": short[0], "level": short[1]})
+            if short
+            else ""
         )
-        name = self.framework.competencies[target.competency].name.in_lang(lang)
         found = self._templates[key] = self._need(
             official,
             app,
             "competency",
-            {"competency": target.competency, "level": target.level},
+            CompetencyNeed(target.competency, target.level),
             held,
-            lambda overdue: t(
-                lang,
-                "reason.competency",
-                basis=self._basis(app),
-                competency=name,
-                target=target.level,
-                current=held if held is not None else t(lang, "reason.competency.unassessed"),
-                measured=measured_text,
-                citation=app.version.reference.cite(),
-                overdue=overdue,
-            ),
+            "reason.competency",
+            {
+                "basis": self._basis(app),
+                "competency": self.framework.competencies[target.competency].name,
+                "target": target.level,
+                "current": held if held is not None else Message("reason.competency.unassessed"),
+                "measured": measured_short,
+                "citation": app.version.reference.cite(),
+            },
         )
         return found
 
@@ -422,56 +423,46 @@ class Assessor:
         required: int,
         done: int,
     ) -> _Template:
-        lang = self.context.lang
-        name = self.framework.programmes[target.programme].name.in_lang(lang)
-        window_text = t(
-            lang,
+        window = Message(
             f"window.{target.window}",
-            start=self.context.term_start,
-            end=self.context.term_end,
-            year=self.context.reference_date.year,
+            {
+                "start": self.context.term_start,
+                "end": self.context.term_end,
+                "year": self.context.reference_date.year,
+            },
         )
         if target.periods is not None:
             return self._need(
                 official,
                 app,
                 "mandatory",
-                {"programme": target.programme, "periods": required, "window": target.window},
+                ProgrammeNeed(target.programme, target.window, periods=required),
                 done,
-                lambda overdue: t(
-                    lang,
-                    "reason.periods",
-                    basis=self._basis(app),
-                    periods=required,
-                    window=window_text,
-                    citation=app.version.reference.cite(),
-                    current=done,
-                    overdue=overdue,
-                ),
+                "reason.periods",
+                {
+                    "basis": self._basis(app),
+                    "periods": required,
+                    "window": window,
+                    "citation": app.version.reference.cite(),
+                    "current": done,
+                },
             )
         min_days = self._param(target.min_days) if target.min_days else 0
         return self._need(
             official,
             app,
             "mandatory",
-            {
-                "programme": target.programme,
-                "count": required,
-                "window": target.window,
-                **({"min_days": min_days} if min_days else {}),
-            },
+            ProgrammeNeed(target.programme, target.window, count=required, min_days=min_days),
             done,
-            lambda overdue: t(
-                lang,
-                "reason.programme",
-                basis=self._basis(app),
-                programme=name,
-                count=required,
-                window=window_text,
-                citation=app.version.reference.cite(),
-                current=done,
-                overdue=overdue,
-            ),
+            "reason.programme",
+            {
+                "basis": self._basis(app),
+                "programme": self.framework.programmes[target.programme].name,
+                "count": required,
+                "window": window,
+                "citation": app.version.reference.cite(),
+                "current": done,
+            },
         )
 
     # -- shared helpers ---------------------------------------------------------------------------
@@ -501,9 +492,9 @@ class Assessor:
             return dt.date(on.year, 1, 1), dt.date(on.year, 12, 31)
         return dt.date.min, dt.date.max
 
-    def _basis(self, app: _Applicable) -> str:
-        lang = self.context.lang
-        return t(lang, f"basis.{app.basis}", position=app.position.title.in_lang(lang))
+    @staticmethod
+    def _basis(app: _Applicable) -> Message:
+        return Message(f"basis.{app.basis}", {"position": app.position.title})
 
     def _deadline(self, official: Official, app: _Applicable) -> tuple[dt.date | None, bool]:
         on = self.context.reference_date
@@ -536,20 +527,23 @@ class Assessor:
         official: Official,
         app: _Applicable,
         kind: str,
-        target: dict[str, Any],
+        target: NeedTarget,
         current: Any,
-        reason: Callable[[str], str],
+        reason: str,
+        facts: dict[str, Any],
     ) -> _Template:
-        """The shared template of a need: everything but the official, reason written."""
-        lang = self.context.lang
+        """The shared template of a need: everything but the official; its reason is the
+        message `reason` with `facts` and whether (since when) the need is overdue."""
         deadline, overdue = self._deadline(official, app)
         priority = app.version.priority + (self._overdue_bonus if overdue else 0)
-        overdue_text = (
-            t(lang, "reason.overdue", deadline=format_date(deadline, lang)) if overdue else ""
+        facts["overdue"] = (
+            Message("reason.overdue", {"deadline": Day(deadline)})
+            if overdue and deadline is not None
+            else ""
         )
         need = Need(
             official_id="",
-            need=_need_id(target),
+            need=target.key,
             kind=kind,
             target=target,
             current=current,
@@ -558,7 +552,7 @@ class Assessor:
             overdue=overdue,
             rule=app.rule.id,
             reference=app.version.reference,
-            reason=reason(overdue_text),
+            reason=Message(reason, facts),
             basis=app.basis,
             position=app.position.id,
         )
@@ -591,23 +585,17 @@ _RANKS: dict[str, dict[str | None, int]] = {
 }
 
 
-def _need_id(target: dict[str, Any]) -> str:
-    if "field" in target:
-        return f"qualification:{target['field']}"
-    if "competency" in target:
-        return f"competency:{target['competency']}"
-    return f"programme:{target['programme']}"
-
-
 def _strength(need: Need) -> tuple[int, int, int, int]:
     """Order for merging needs with the same id: higher level, then priority, then earlier."""
     target = need.target
-    if "field" in target:
-        level = QUALIFICATION_SCALES[target["field"]].index(target["level"])
-    elif "competency" in target:
-        level = target["level"]
-    else:
-        level = target.get("periods") or target.get("count", 1)
+    level: int
+    match target:
+        case QualificationNeed():
+            level = target.rank
+        case CompetencyNeed(level=level):
+            pass
+        case ProgrammeNeed(periods=periods, count=count):
+            level = periods or count
     holder = 1 if need.basis == "holder" else 0
     deadline = -(need.deadline.toordinal() if need.deadline else dt.date.max.toordinal())
     return (level, need.priority, holder, deadline)
@@ -626,12 +614,7 @@ def _merge(candidates: list[_Template]) -> tuple[_Template, ...]:
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def assess(
@@ -657,12 +640,11 @@ def _group_history(history: Sequence[TrainingRecord]) -> dict[str, list[Training
     return grouped
 
 
-def assess_case(case: Case, on: dt.date | None = None, lang: str = "vi") -> Assessment:
+def assess_case(case: Case, on: dt.date | None = None) -> Assessment:
     """Assess every official of a loaded case on `on` (default: the case's reference date)."""
     context = AssessmentContext(
         reference_date=on or case.reference_date,
         term_start=case.config.term.start,
         term_end=case.config.term.end,
-        lang=lang,
     )
     return assess(case.officials, case.framework, case.catalog, case.history, context)

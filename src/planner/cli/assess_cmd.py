@@ -50,9 +50,9 @@ from planner.report.tabular import Sheet, write_xlsx
 def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
     loaded = load_case(case)
-    assessment = assess_case(loaded, on.date() if on else None, lang)
+    assessment = assess_case(loaded, on.date() if on else None)
     if fmt == "json":
-        emit(assessment_json(assessment), output, lang)
+        emit(assessment_json(assessment, lang), output, lang)
     elif fmt == "csv":
         emit_csv(needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang)
     elif fmt == "xlsx":

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
+from planner import pipeline
+from planner.analysis.evaluate import case_effectiveness
 from planner.cli.common import case_argument, lang_option
 from planner.errors import InputError
 from planner.i18n import format_int, t
-from planner.io.loading import load_case
-from planner.optimise.build import build_instance
-from planner.optimise.check import check_plan
 from planner.report.plan_text import violation_text
 
 
@@ -35,19 +34,14 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
             field="assignments",
             expected="the JSON written by `planner plan --format json`",
         )
-    from planner.cli.plan_cmd import with_years
-
     years = data.get("years")
-    loaded = with_years(
-        load_case(case), [int(y) for y in years] if isinstance(years, list) else None
+    prepared = pipeline.prepare(
+        pipeline.load(case, [int(y) for y in years] if isinstance(years, list) else None)
     )
-    instance = build_instance(loaded, lang=lang)
     effectiveness = None
     if isinstance(data.get("options"), dict) and data["options"].get("weight_by_effectiveness"):
-        from planner.cli.plan_cmd import effectiveness_of
-
-        effectiveness = effectiveness_of(loaded)
-    report = check_plan(instance, data, effectiveness=effectiveness)
+        effectiveness = case_effectiveness(prepared.case)
+    report = pipeline.check(prepared, data, effectiveness)
     if report.ok:
         click.echo(t(lang, "plan.check.clean", objective=format_int(report.objective, lang)))
         return 0

@@ -29,6 +29,7 @@ from planner.report.evaluation import (
     courses_sheet,
     evaluation_json,
     evaluation_page,
+    rendered,
     results_sheet,
     title,
 )
@@ -87,11 +88,11 @@ def command(
     settings = EvaluationSettings(
         min_share_reaching_target=threshold, min_measured_to_flag=min_measured
     )
-    evaluation = evaluate_case(
-        loaded, year=year, settings=settings, lang=lang, on=on.date() if on else None
+    evaluation = rendered(
+        evaluate_case(loaded, year=year, settings=settings, on=on.date() if on else None), lang
     )
     if fmt == "json":
-        emit(evaluation_json(evaluation), output, lang)
+        emit(evaluation_json(evaluation, lang), output, lang)
     elif fmt == "csv":
         sheet = courses_sheet(evaluation, lang)
         if output:

@@ -9,6 +9,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner import pipeline
+from planner.analysis.evaluate import case_effectiveness
 from planner.cli.common import (
     case_argument,
     emit,
@@ -20,11 +22,8 @@ from planner.cli.common import (
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.io.atomic import write_atomic
-from planner.io.case import Case
-from planner.io.loading import load_case
-from planner.optimise.build import build_instance
 from planner.optimise.result import PlanResult
-from planner.optimise.solve import ENGINES, SolveConfig, solve
+from planner.optimise.solve import ENGINES, SolveConfig
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
 from planner.report.plan_text import infeasible_text
 
@@ -94,8 +93,7 @@ def command(
     output: Path | None,
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
-    loaded = with_years(load_case(case), parse_years(years) if years else None)
-    instance = build_instance(loaded, lang=lang)
+    prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
     started = time.monotonic()
     console = Console(stderr=True)
     live = console.is_terminal and fmt == "table" or (console.is_terminal and output is not None)
@@ -120,14 +118,14 @@ def command(
         workers=workers,
         mode=mode,
         weight_by_effectiveness=weight_by_effectiveness,
-        effectiveness=effectiveness_of(loaded) if weight_by_effectiveness else None,
+        effectiveness=case_effectiveness(prepared.case) if weight_by_effectiveness else None,
     )
     try:
         if status is not None:
             with status:
-                plan = solve(instance, config, progress)
+                plan = pipeline.plan(prepared, config, progress)
         else:
-            plan = solve(instance, config)
+            plan = pipeline.plan(prepared, config)
     except InfeasiblePlanError as error:
         if fmt == "json":
             import json
@@ -150,18 +148,12 @@ def command(
         # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
         from planner.report.plan_report import write_plan_html, write_plan_xlsx
 
-        (write_plan_xlsx if fmt == "xlsx" else write_plan_html)(output, loaded, plan, lang)
+        write = write_plan_xlsx if fmt == "xlsx" else write_plan_html
+        write(output, prepared.case, plan, prepared.assessment, lang)
         click.echo(t(lang, "cli.written", path=output), err=True)
     else:
         _print_table(plan, lang, output)
     return 0
-
-
-def effectiveness_of(case: Case) -> dict[str, float | None]:
-    """Course → measured effectiveness (None: no data) from the case's evaluated history."""
-    from planner.analysis.evaluate import course_effectiveness, evaluate_case
-
-    return course_effectiveness(evaluate_case(case))
 
 
 def parse_years(text: str) -> list[int]:
@@ -175,16 +167,6 @@ def parse_years(text: str) -> list[int]:
     if not years:
         raise click.BadParameter(f"{text!r}: empty range", param_hint="--years")
     return years
-
-
-def with_years(case: Case, years: list[int] | None) -> Case:
-    """The case planned over `years` (None: as given)."""
-    if not years or years == case.config.years:
-        return case
-    config = case.config.model_copy(update={"years": years})
-    return Case(
-        case.folder, config, case.framework, case.catalog, case.officials, case.history, case.units
-    )
 
 
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:

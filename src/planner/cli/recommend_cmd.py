@@ -43,7 +43,7 @@ from planner.report.tabular import write_xlsx
 def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đề xuất khóa học theo nhu cầu / recommend courses for each need."""
     loaded = load_case(case)
-    assessment = assess_case(loaded, None, lang)
+    assessment = assess_case(loaded)
     if official_id is not None:
         if official_id not in {o.id for o in loaded.officials}:
             raise click.BadParameter(
@@ -54,9 +54,9 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
             1,
             [n for n in assessment.needs if n.official_id == official_id],
         )
-    recs = recommend_case(loaded, assessment, lang)
+    recs = recommend_case(loaded, assessment)
     if fmt == "json":
-        emit(recommendation_json(recs), output, lang)
+        emit(recommendation_json(recs, lang), output, lang)
     elif fmt == "csv":
         emit_csv(recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang)
     elif fmt == "xlsx":

@@ -10,6 +10,7 @@ from planner.analysis.validation import case_warnings
 from planner.cli.common import case_argument, lang_option
 from planner.i18n import t
 from planner.io.loading import load_case
+from planner.report.text import render
 
 
 @click.command("validate")
@@ -29,6 +30,6 @@ def command(case: Path, lang: str) -> int:
             history=len(loaded.history),
         )
     )
-    for warning in case_warnings(loaded, lang):
-        click.echo(f"{t(lang, 'cli.warning')}: {warning}", err=True)
+    for warning in case_warnings(loaded):
+        click.echo(f"{t(lang, 'cli.warning')}: {render(warning, lang)}", err=True)
     return 0

@@ -109,7 +109,6 @@ def command(
         engine=engine,
         time_limit=time_limit,
         seed=seed,
-        lang=lang,
         jobs=jobs,
         probes=probes,
         probe_amount=probe_amount,

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.message import Message
 from planner.optimise.constraints.deadlines import closable
 from planner.optimise.instance import Course, Instance, Limits, Need, Official, Option, Session
 
@@ -41,19 +42,13 @@ _EXCLUSION_ORDER = ("prerequisite_missing", "no_session", "not_eligible", "alrea
 
 
 def build_instance(
-    case: Case,
-    assessment: Assessment | None = None,
-    recommendations: Recommendations | None = None,
-    lang: str = "vi",
+    case: Case, assessment: Assessment, recommendations: Recommendations
 ) -> Instance:
-    from planner.assess.needs import assess_case, course_periods
-    from planner.recommend.candidates import closes, recommend_case
+    from planner.assess.needs import course_periods
+    from planner.assess.targets import ProgrammeNeed
+    from planner.recommend.candidates import closes
     from planner.recommend.cost import class_cost, participant_cost
 
-    if assessment is None:
-        assessment = assess_case(case, lang=lang)
-    if recommendations is None:
-        recommendations = recommend_case(case, assessment, lang)
     config = case.config
     years = tuple(config.years)
     year_set = set(years)
@@ -128,11 +123,12 @@ def build_instance(
             continue
         target = need.target
         term = (
-            str(target.get("programme", "")).startswith("knowledge_update")
-            and target.get("window") == "term"
-            and "count" in target
+            isinstance(target, ProgrammeNeed)
+            and target.programme.startswith("knowledge_update")
+            and target.window == "term"
+            and target.periods is None
         )
-        required = max(1, int(target["count"]) - int(need.current or 0)) if term else 1
+        required = max(1, target.count - int(need.current or 0)) if term else 1  # type: ignore[union-attr]
         need_index[(need.official_id, need.need)] = len(needs)
         needs.append(
             Need(
@@ -144,13 +140,13 @@ def build_instance(
                 overdue=need.overdue,
                 required=required,
                 term=term,
-                shared="periods" in target,
+                shared=isinstance(target, ProgrammeNeed) and target.periods is not None,
             )
         )
     periods_missing = {
-        i: int(n.target["periods"]) - int(n.current or 0)
+        i: n.target.periods - int(n.current or 0)
         for i, n in enumerate(assessment.needs)
-        if "periods" in n.target
+        if isinstance(n.target, ProgrammeNeed) and n.target.periods is not None
     }
     assessed = {(n.official_id, n.need): n for n in assessment.needs}
 
@@ -274,7 +270,7 @@ def build_instance(
         if n in reachable:
             continue
         official_id = officials[wanted.official].id
-        cause, detail, args = _cause_without_option(
+        cause, detail = _cause_without_option(
             official_id,
             wanted,
             exclusions.get((official_id, wanted.id), []),
@@ -285,7 +281,7 @@ def build_instance(
             years,
             assessed.get((official_id, wanted.id)),
         )
-        needs[n] = replace(wanted, cause=cause, detail=detail, detail_args=args)
+        needs[n] = replace(wanted, cause=cause, detail=detail)
 
     budgets: dict[tuple[int, str], int] = {
         (line.year, line.source): int(line.amount) for line in config.budget
@@ -371,7 +367,9 @@ def _pending_groups(
         if prerequisite.course is not None:
             group = (prerequisite.course,) if prerequisite.course in requires else ()
         else:
-            target = {"field": prerequisite.qualification, "level": prerequisite.level}
+            from planner.assess.targets import QualificationNeed
+
+            target = QualificationNeed(prerequisite.qualification, prerequisite.level)
             group = tuple(
                 c for c in requires if closes(catalog.courses[c], target, case.framework, on)
             )
@@ -400,18 +398,17 @@ def _cause_without_option(
     had_candidate: bool,
     years: tuple[int, ...],
     assessed: Any,
-) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+) -> tuple[str, Message]:
     if had_candidate and need.deadline is not None:
         day = dt.date.fromordinal(need.deadline).isoformat()
-        return "no_course", "plan.unmet.deadline", (("deadline", day),)
+        return "no_course", Message("plan.unmet.deadline", {"deadline": day})
     if had_candidate:
         return (
             "no_course",
-            "plan.unmet.no_session",
-            (("first", str(years[0])), ("last", str(years[-1]))),
+            Message("plan.unmet.no_session", {"first": str(years[0]), "last": str(years[-1])}),
         )
     for cause in _EXCLUSION_ORDER:
         found = [e for e in excluded if e.cause == cause]
         if found:
-            return _EXCLUSION_CAUSE[cause], found[0].detail, ()
-    return "no_course", "plan.unmet.no_course", ()
+            return _EXCLUSION_CAUSE[cause], found[0].detail
+    return "no_course", Message("plan.unmet.no_course")

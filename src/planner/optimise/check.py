@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.domain.message import Message
 from planner.optimise.constraints import RULES
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective, effectiveness_weights
-from planner.optimise.result import Message, PlanResult
+from planner.optimise.result import PlanResult
 from planner.optimise.state import PlanState, Violation
 
 

@@ -18,10 +18,11 @@ import logging
 from collections import Counter
 from typing import Any
 
+from planner.domain.message import Message
 from planner.optimise.greedy import first_block, marginal_value
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective
-from planner.optimise.result import Assignment, Message, Unmet
+from planner.optimise.result import Assignment, Unmet
 from planner.optimise.state import Block, PlanState
 
 log = logging.getLogger("planner")
@@ -141,12 +142,7 @@ def explain_need(
                 {"first": inst.years[0], "last": inst.years[-1], "term_end": inst.term[1]},
             )
         cause = need.cause or "no_course"
-        if need.detail.startswith("plan."):
-            detail = Message(need.detail, dict(need.detail_args))
-        elif need.detail:
-            detail = Message("", {"text": need.detail})
-        else:
-            detail = Message("plan.unmet.no_course")
+        detail = need.detail or Message("plan.unmet.no_course")
         return cause, detail
     ordered = sorted(
         (o for o in options if o not in state.chosen),

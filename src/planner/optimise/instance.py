@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from planner.domain.message import Message
+
 
 @dataclass(frozen=True, slots=True)
 class Official:
@@ -39,10 +41,9 @@ class Need:
     # Counted by any course of some kinds (annual training periods): closing it again is no
     # repeated content, so it is credited once but not limited to one session.
     shared: bool = False
-    # When no option can close it: the cause and the numbers behind it (from recommend/build).
+    # When no option can close it: the cause and the facts behind it (from recommend/build).
     cause: str | None = None
-    detail: str = ""
-    detail_args: tuple[tuple[str, str], ...] = ()
+    detail: Message | None = None
 
 
 def by_variable(need: Need) -> bool:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from planner.domain.message import Message, Money
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.arrays import to_cp
 from planner.optimise.constraints import term_coverage
-from planner.optimise.result import Infeasible, Message, Money
+from planner.optimise.result import Infeasible
 
 _ELASTIC = {"budget": 1, "seats": 1000, "time_away": 100, "unit_share": 1000}
 

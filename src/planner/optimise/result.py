@@ -5,10 +5,11 @@ of DESIGN §4 with `render` turning each message into text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.domain.message import Message
 from planner.errors import InfeasiblePlanError
 
 UNMET_CAUSES = (
@@ -22,24 +23,6 @@ UNMET_CAUSES = (
     "term",
 )
 STATUSES = ("optimal", "feasible", "infeasible")
-
-
-class Money(int):
-    """An amount of VND among a message's arguments (rendered as money)."""
-
-
-@dataclass(frozen=True)
-class Message:
-    """A sentence as facts: the locale key and its arguments (numbers, ids, ISO dates, money,
-    nested messages or tuples of them); `then` are messages appended to it. The key "" is a
-    text already made elsewhere (`args["text"]`)."""
-
-    key: str
-    args: Mapping[str, Any] = field(default_factory=dict)
-    then: tuple[Message, ...] = ()
-
-    def plus(self, *more: Message) -> Message:
-        return Message(self.key, self.args, self.then + more)
 
 
 Render = Callable[[Message], str]

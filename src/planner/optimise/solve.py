@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planner.domain.message import Message
 from planner.optimise import aggregate, explain
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.arrays import solve_cpsat, solve_highs
@@ -51,7 +52,7 @@ from planner.optimise.constraints import RULES, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective, effectiveness_weights
-from planner.optimise.result import Infeasible, Message, PlanResult, gap_of
+from planner.optimise.result import Infeasible, PlanResult, gap_of
 from planner.optimise.split import split
 from planner.optimise.state import PlanState, Violation
 from planner.optimise.view import Cohorts

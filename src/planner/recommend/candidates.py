@@ -18,19 +18,22 @@ For each need of each official, every catalog course that would close it is eith
   schedule them first.
 * `no_session` — no session starts in one of the horizon years on or after the reference date.
 
-Pure: no I/O, no click. Work shared by officials (which courses close which need, open sessions,
-nominal costs, reason sentences) is computed once per course or need signature and cached.
+Pure: no I/O, no click, no text. Reasons and details are `Message`s (key and facts), rendered in
+the report layer (`planner.report.text`). Work shared by officials (which courses close which
+need, open sessions, nominal costs, reason messages) is computed once per course or need signature
+and cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.assess.needs import Need, course_periods
+from planner.assess.targets import CompetencyNeed, NeedTarget, ProgrammeNeed, QualificationNeed
 from planner.domain.attributes import (
     DATED_ATTRIBUTES,
     dated_start,
@@ -46,8 +49,8 @@ from planner.domain.catalog import (
     Prerequisite,
     Session,
 )
+from planner.domain.message import Day, Joined, Level, Message, Money
 from planner.domain.profile import Official, TrainingRecord, whole_years_between
-from planner.i18n import format_date, format_vnd, level_label, t
 from planner.law.framework import Framework, Position
 from planner.recommend.cost import nominal_cost
 from planner.recommend.eligibility import EligibilityFailure
@@ -65,15 +68,15 @@ class Candidate:
     course: str
     sessions: tuple[str, ...]  # ids of the course's sessions open in the horizon
     score: int  # higher is better; integer so the optimiser can reuse it
-    reason: str
+    reason: Message
     closes: tuple[str, ...] = ()  # every need id of this official the course would close
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
         return {
             "course": self.course,
             "sessions": list(self.sessions),
             "score": self.score,
-            "reason": self.reason,
+            "reason": text(self.reason),
             "closes": list(self.closes),
         }
 
@@ -82,12 +85,16 @@ class Candidate:
 class Exclusion:
     course: str
     cause: ExclusionCause
-    detail: str
+    detail: Message
     # For prerequisite_missing: catalog courses that would provide the missing prerequisites.
     requires: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"course": self.course, "cause": self.cause, "detail": self.detail}
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "course": self.course,
+            "cause": self.cause,
+            "detail": text(self.detail),
+        }
         if self.requires:
             out["requires"] = list(self.requires)
         return out
@@ -100,12 +107,12 @@ class Recommendation:
     candidates: tuple[Candidate, ...]
     excluded: tuple[Exclusion, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
         return {
             "official_id": self.official_id,
             "need": self.need,
-            "candidates": [c.to_dict() for c in self.candidates],
-            "excluded": [e.to_dict() for e in self.excluded],
+            "candidates": [c.to_dict(text) for c in self.candidates],
+            "excluded": [e.to_dict(text) for e in self.excluded],
         }
 
 
@@ -115,10 +122,11 @@ class Recommendations:
     recommendations: list[Recommendation] = field(default_factory=list)
     overlaps: list[tuple[str, str]] = field(default_factory=list)  # catalog courses sharing content
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, text: Callable[[Message], str]) -> dict[str, Any]:
+        """The Recommendation JSON (DESIGN §4), reasons and details rendered by `text`."""
         return {
             "reference_date": self.reference_date.isoformat(),
-            "recommendations": [r.to_dict() for r in self.recommendations],
+            "recommendations": [r.to_dict(text) for r in self.recommendations],
             "overlapping_courses": [list(pair) for pair in self.overlaps],
         }
 
@@ -149,32 +157,32 @@ def overlapping_courses(catalog: Catalog) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if keys[a] & keys[b]]
 
 
-def need_signature(need: Need) -> tuple[str, tuple[tuple[str, Any], ...]]:
-    return need.need, tuple(sorted((k, v) for k, v in need.target.items()))
+def need_signature(need: Need) -> tuple[str, NeedTarget]:
+    return need.need, need.target
 
 
-def closes(course: Course, target: Mapping[str, Any], framework: Framework, on: dt.date) -> bool:
+def closes(course: Course, target: NeedTarget, framework: Framework, on: dt.date) -> bool:
     """Whether passing `course` meets `target` (a Need's target), ignoring who takes it."""
     delivers = course.delivers
-    if "field" in target:
-        level = delivers.qualifications.get(target["field"])
-        return level is not None and (
-            qualification_rank(target["field"], level)
-            >= qualification_rank(target["field"], target["level"])
-        )
-    if "competency" in target:
-        return delivers.competencies.get(target["competency"], -1) >= target["level"]
-    programme = framework.programmes.get(target["programme"])
-    if "periods" in target:
-        # Period targets (annual training) count every course of the programme's kinds.
-        return (
-            programme is not None
-            and course.kind in programme.counts_course_kinds
-            and course_periods(course, framework, on) > 0
-        )
-    return target["programme"] in delivers.programmes and course.duration_days >= int(
-        target.get("min_days", 0)
-    )
+    match target:
+        case QualificationNeed(field=qfield, level=wanted):
+            level = delivers.qualifications.get(qfield)  # type: ignore[call-overload]
+            return level is not None and (
+                qualification_rank(qfield, level) >= qualification_rank(qfield, wanted)
+            )
+        case CompetencyNeed(competency=competency, level=wanted):
+            return delivers.competencies.get(competency, -1) >= wanted
+        case ProgrammeNeed(periods=periods) if periods is not None:
+            # Period targets (annual training) count every course of the programme's kinds.
+            programme = framework.programmes.get(target.programme)
+            return (
+                programme is not None
+                and course.kind in programme.counts_course_kinds
+                and course_periods(course, framework, on) > 0
+            )
+        case ProgrammeNeed(programme=programme_id, min_days=min_days):
+            return programme_id in delivers.programmes and course.duration_days >= min_days
+    raise TypeError(f"not a need target: {target!r}")
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,6 @@ class _CourseInfo:
     course: Course
     open_sessions: tuple[Session, ...]
     score_base: int  # everything but the needs closed
-    title: dict[str, str]
     qualifications: tuple[tuple[str, str], ...]  # what passing it gives, read once per record
     competencies: tuple[tuple[str, int], ...]
 
@@ -205,14 +212,13 @@ class Recommender:
         framework: Framework,
         years: Iterable[int],
         reference_date: dt.date,
-        lang: str = "vi",
         term: tuple[int, int] | None = None,
         *,
         effectiveness: Mapping[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
-        # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off unless
-        # given: a course whose participants rarely reach its level ranks lower.
+        # Measured effectiveness per course (planner.analysis.evaluate.course_effectiveness), off
+        # unless given: a course whose participants rarely reach its level ranks lower.
         self.effectiveness = {c: min(1.0, max(0.0, e)) for c, e in (effectiveness or {}).items()}
         self.framework = framework
         self.years = tuple(sorted(set(years)))
@@ -221,7 +227,6 @@ class Recommender:
         self.on = reference_date
         # Without a congress term, the horizon stands for it (for `renewed: term` courses).
         self.term_start = term[0] if term else self.years[0]
-        self.lang = lang
         year_set = set(self.years)
         self.info: dict[str, _CourseInfo] = {}
         for cid in sorted(catalog.courses):
@@ -240,7 +245,6 @@ class Recommender:
                 course,
                 sessions,
                 self._score_base(course, sessions),
-                {"vi": course.title.vi, "en": course.title.en},
                 tuple(course.delivers.qualifications.items()),
                 tuple(course.delivers.competencies.items()),
             )
@@ -249,9 +253,9 @@ class Recommender:
             cid: [(e, v) for e in info.course.eligibility if (v := e.version_on(reference_date))]
             for cid, info in self.info.items()
         }
-        self._closers: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[str, ...]] = {}
+        self._closers: dict[tuple[str, NeedTarget], tuple[str, ...]] = {}
         self._audience_ok: dict[tuple[str, str, str | None], bool] = {}
-        self._text: dict[tuple[Any, ...], str] = {}
+        self._messages: dict[tuple[Any, ...], Message] = {}
         # Officials with the same needs share identical candidates: one frozen object each.
         self._candidates: dict[tuple[Any, ...], Candidate] = {}
         self._shared: dict[tuple[Any, ...], Candidate | Exclusion | None] = {}
@@ -287,9 +291,6 @@ class Recommender:
         }
         # Officials with the same needs judge the same courses for the same needs (a _Plan), and
         # officials with the same verdicts get the same sorted lists.
-        self._signatures: dict[
-            int, tuple[dict[str, Any], tuple[str, tuple[tuple[str, Any], ...]]]
-        ] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._lists: dict[tuple[Any, ...], _Lists] = {}
         self._by_official_key: dict[tuple[Any, ...], _Lists] = {}
@@ -314,14 +315,10 @@ class Recommender:
         penalty = SCORE_PER_DAY * course.duration_days + SCORE_PER_100K_VND * (cost // 100_000)
         return SCORE_MODE[course.mode] + max(penalty, -SCORE_CLOSED_MAX_WEIGHT + 1)
 
-    def signature(self, need: Need) -> tuple[str, tuple[tuple[str, Any], ...]]:
-        """`need_signature`, its sorted target computed once per target dict (assess shares
-        one dict among the officials with the same need)."""
-        entry = self._signatures.get(id(need.target))
-        if entry is None or entry[0] is not need.target:
-            entry = (need.target, tuple(sorted(need.target.items())))
-            self._signatures[id(need.target)] = entry  # holding the dict keeps its id unique
-        return need.need, entry[1]
+    @staticmethod
+    def signature(need: Need) -> tuple[str, NeedTarget]:
+        """`need_signature`: the need id and its (frozen, hashable) target."""
+        return need.need, need.target
 
     def closers(self, need: Need) -> tuple[str, ...]:
         """Ids of the catalog courses whose delivery meets `need`'s target, sorted."""
@@ -350,12 +347,12 @@ class Recommender:
             self._audience_ok[key] = ok
         return ok
 
-    def _cached(self, key: tuple[Any, ...], make: Any) -> str:
-        text = self._text.get(key)
-        if text is None:
-            text = make()
-            self._text[key] = text
-        return text
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], Message]) -> Message:
+        """One message object per key, shared by every official it applies to."""
+        message = self._messages.get(key)
+        if message is None:
+            message = self._messages[key] = make()
+        return message
 
     # -- per official ---------------------------------------------------------------------------
 
@@ -382,36 +379,35 @@ class Recommender:
                     qfield, quals.get(qfield)
                 ):
                     quals[qfield] = level
-            for comp, level in info.competencies:
-                reached = record.competency_after.get(comp, level)
+            for comp, delivered in info.competencies:
+                reached = record.competency_after.get(comp, delivered)
                 comps[comp] = max(comps.get(comp, 0), reached)
         return _Held(passed, quals, comps)
 
-    def _completed(self, course: Course, held: _Held) -> str | None:
+    def _completed(self, course: Course, held: _Held) -> Message | None:
         """Why the official already holds the content of `course`, or None."""
-        lang = self.lang
-        title = self.info[course.id].title[lang]
+        title = course.title
         day = held.passed.get(course.id)
         if day is not None:
             since = {"term": self.term_start, "year": self.on.year}.get(course.renewed or "", 0)
             if day.year >= since:
-                return t(
-                    lang, "recommend.excluded.passed", course=title, date=format_date(day, lang)
-                )
+                return Message("recommend.excluded.passed", {"course": title, "date": Day(day)})
         for qfield, level in sorted(course.delivers.qualifications.items()):
             have = held.qualifications.get(qfield)
             if qualification_rank(qfield, have) >= qualification_rank(qfield, level):
-                return self._cached(
-                    ("holds", course.id, qfield, have, lang),
-                    lambda: t(
-                        lang,
+                key = ("holds", course.id, qfield, have)
+                found = self._messages.get(key)
+                if found is None:
+                    found = self._messages[key] = Message(
                         "recommend.excluded.holds",
-                        course=title,
-                        field=t(lang, f"field.{qfield}"),
-                        held=level_label(lang, qfield, have),
-                        level=level_label(lang, qfield, level),
-                    ),
-                )
+                        {
+                            "course": title,
+                            "field": Message(f"field.{qfield}"),
+                            "held": Level(qfield, have),
+                            "level": Level(qfield, level),
+                        },
+                    )
+                return found
         comps = course.delivers.competencies
         if (
             comps
@@ -420,8 +416,8 @@ class Recommender:
             and all(held.competencies.get(c, 0) >= lv for c, lv in comps.items())
         ):
             return self._cached(
-                ("competent", course.id, lang),
-                lambda: t(lang, "recommend.excluded.competent", course=title),
+                ("competent", course.id),
+                lambda: Message("recommend.excluded.competent", {"course": title}),
             )
         return None
 
@@ -439,7 +435,8 @@ class Recommender:
             return (prerequisite.course,)
         assert prerequisite.qualification is not None
         field_ = prerequisite.qualification
-        target = {"field": field_, "level": prerequisite.level}
+        assert prerequisite.level is not None
+        target = QualificationNeed(field_, prerequisite.level)
         found = {
             cid: qualification_rank(field_, info.course.delivers.qualifications[field_])
             for cid, info in self.info.items()
@@ -450,15 +447,17 @@ class Recommender:
         lowest = min(found.values(), default=None)
         return tuple(sorted(cid for cid, rank in found.items() if rank == lowest))
 
-    def _describe_prerequisite(self, prerequisite: Prerequisite) -> str:
-        lang = self.lang
+    def _describe_prerequisite(self, prerequisite: Prerequisite) -> Any:
         if prerequisite.course is not None:
             info = self.info.get(prerequisite.course)
-            return info.title[lang] if info else prerequisite.course
+            return info.course.title if info else prerequisite.course
         assert prerequisite.qualification is not None
-        return (
-            f"{t(lang, f'field.{prerequisite.qualification}')} "
-            f"{level_label(lang, prerequisite.qualification, prerequisite.level)}"
+        return Joined(
+            (
+                Message(f"field.{prerequisite.qualification}"),
+                Level(prerequisite.qualification, prerequisite.level),
+            ),
+            " ",
         )
 
     def _eligible_sessions(
@@ -516,7 +515,7 @@ class Recommender:
         oid = official.id
         return [
             Recommendation(oid, need.need, candidates, excluded)
-            for need, (candidates, excluded) in zip(needs, lists)
+            for need, (candidates, excluded) in zip(needs, lists, strict=True)
         ]
 
     def _judge(
@@ -551,7 +550,7 @@ class Recommender:
         check_list: list[tuple[str, tuple[str, ...], bool]] = []
         per_need: list[tuple[int, ...]] = []
         for need in needs:
-            period_need = "periods" in need.target
+            period_need = isinstance(need.target, ProgrammeNeed) and need.target.periods is not None
             indices = []
             for cid in closers[need.need]:
                 if (
@@ -637,8 +636,7 @@ class Recommender:
     ) -> Candidate | Exclusion | None:
         info = self.info[cid]
         course = info.course
-        lang = self.lang
-        title = info.title[lang]
+        title = course.title
         # Many courses count toward annual training (period needs); for a course that closes
         # nothing else, only a repeat is worth reporting — why every other course of the catalog
         # is not offered would bury the answer.
@@ -651,12 +649,9 @@ class Recommender:
                 cid,
                 "not_eligible",
                 self._cached(
-                    ("audience", cid, position.id, lang),
-                    lambda: t(
-                        lang,
-                        "recommend.excluded.audience",
-                        course=title,
-                        position=position.title.in_lang(lang),
+                    ("audience", cid, position.id),
+                    lambda: Message(
+                        "recommend.excluded.audience", {"course": title, "position": position.title}
                     ),
                 ),
             )
@@ -667,16 +662,19 @@ class Recommender:
         if quiet and (not sessions or any(self._missing(p, held) for p in course.prerequisites)):
             return None
         if failures and not sessions:
-            detail = " ".join(f.sentence(lang) for f in failures)
-            return Exclusion(cid, "not_eligible", detail)
+            failed = Joined(tuple(f.message() for f in failures), " ")
+            return Exclusion(
+                cid, "not_eligible", Message("recommend.excluded.eligibility", {"failures": failed})
+            )
         missing = [p for p in course.prerequisites if self._missing(p, held)]
         if missing:
             requires = tuple(sorted({c for p in missing for c in self._providers(p)}))
-            detail = t(
-                lang,
+            detail = Message(
                 "recommend.excluded.prerequisite",
-                course=title,
-                missing=", ".join(self._describe_prerequisite(p) for p in missing),
+                {
+                    "course": title,
+                    "missing": Joined(tuple(self._describe_prerequisite(p) for p in missing)),
+                },
             )
             return Exclusion(cid, "prerequisite_missing", detail, requires)
         if not sessions:
@@ -684,13 +682,14 @@ class Recommender:
                 cid,
                 "no_session",
                 self._cached(
-                    ("no_session", cid, self.years, lang),
-                    lambda: t(
-                        lang,
+                    ("no_session", cid),
+                    lambda: Message(
                         "recommend.excluded.no_session",
-                        course=title,
-                        years=", ".join(str(y) for y in self.years),
-                        date=format_date(self.on, lang),
+                        {
+                            "course": title,
+                            "years": ", ".join(str(y) for y in self.years),
+                            "date": Day(self.on),
+                        },
                     ),
                 ),
             )
@@ -704,16 +703,17 @@ class Recommender:
         candidate = self._candidates.get(key)
         if candidate is None:
             first = sessions[0]
-            reason = t(
-                lang,
+            reason = Message(
                 "recommend.candidate",
-                course=title,
-                mode=t(lang, f"mode.{course.mode}"),
-                days=course.duration_days,
-                count=len(closes_needs),
-                cost=format_vnd(nominal_cost(course, first, self.catalog), lang),
-                first=format_date(first.start, lang),
-                sessions=len(sessions),
+                {
+                    "course": title,
+                    "mode": Message(f"mode.{course.mode}"),
+                    "days": course.duration_days,
+                    "count": len(closes_needs),
+                    "cost": Money(nominal_cost(course, first, self.catalog)),
+                    "first": Day(first.start),
+                    "sessions": len(sessions),
+                },
             )
             score = info.score_base + SCORE_PER_NEED_CLOSED * len(closes_needs)
             if cid in self.effectiveness:
@@ -783,7 +783,6 @@ def recommend(
     history: Sequence[TrainingRecord],
     years: Iterable[int],
     reference_date: dt.date,
-    lang: str = "vi",
     term: tuple[int, int] | None = None,
     *,
     effectiveness: Mapping[str, float] | None = None,
@@ -792,9 +791,10 @@ def recommend(
     (priority first, as the assessment gives them). `term` (first, last year) is the congress
     term for courses renewed each term; without it the horizon years stand for it.
     `effectiveness` (course → share of participants reaching its level, from
-    `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by default."""
+    `planner.analysis.evaluate.course_effectiveness`) scales each candidate's score; off by
+    default."""
     recommender = Recommender(
-        catalog, framework, years, reference_date, lang, term, effectiveness=effectiveness
+        catalog, framework, years, reference_date, term, effectiveness=effectiveness
     )
     by_official: dict[str, list[Need]] = defaultdict(list)
     for need in needs:
@@ -813,7 +813,7 @@ def recommend(
     return Recommendations(reference_date, out, overlapping_courses(catalog))
 
 
-def recommend_case(case: Case, assessment: Assessment, lang: str = "vi") -> Recommendations:
+def recommend_case(case: Case, assessment: Assessment) -> Recommendations:
     """Recommendations for the needs of `assessment` on a loaded case."""
     return recommend(
         case.officials,
@@ -823,7 +823,6 @@ def recommend_case(case: Case, assessment: Assessment, lang: str = "vi") -> Reco
         case.history,
         case.config.years,
         assessment.reference_date,
-        lang,
         (case.config.term.start, case.config.term.end),
     )
 

@@ -10,42 +10,53 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.assess.needs import Assessment, Need
+from planner.assess.targets import CompetencyNeed, ProgrammeNeed, QualificationNeed
 from planner.domain.profile import Official
 from planner.i18n import level_label, t
 from planner.law.framework import Framework
 from planner.report.tabular import Column, Sheet
+from planner.report.text import Renderer
 
 
-def assessment_json(assessment: Assessment) -> str:
-    return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def assessment_dict(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """The Assessment JSON (DESIGN §4) in `lang`."""
+    return assessment.to_dict(Renderer(lang))
+
+
+def assessment_json(assessment: Assessment, lang: str) -> str:
+    return json.dumps(assessment_dict(assessment, lang), ensure_ascii=False, indent=2) + "\n"
 
 
 def describe_need(need: Need, framework: Framework, lang: str) -> str:
     """A short human name of what is needed: the field, competency or programme."""
-    target = need.target
-    if "field" in target:
-        return t(lang, f"need.{target['field']}")
-    if "competency" in target:
-        competency = framework.competencies.get(target["competency"])
-        return competency.name.in_lang(lang) if competency else target["competency"]
-    programme = framework.programmes.get(target["programme"])
-    return programme.name.in_lang(lang) if programme else target["programme"]
+    match need.target:
+        case QualificationNeed(field=qfield):
+            return t(lang, f"need.{qfield}")
+        case CompetencyNeed(competency=cid):
+            competency = framework.competencies.get(cid)
+            return competency.name.in_lang(lang) if competency else cid
+        case ProgrammeNeed(programme=pid):
+            programme = framework.programmes.get(pid)
+            return programme.name.in_lang(lang) if programme else pid
+    raise TypeError(f"not a need target: {need.target!r}")
 
 
 def describe_target(need: Need, lang: str) -> str:
-    target = need.target
-    if "field" in target:
-        return level_label(lang, target["field"], target["level"])
-    if "competency" in target:
-        return t(lang, "target.level", level=target["level"])
-    if "periods" in target:
-        return t(lang, "target.periods", periods=target["periods"])
-    return t(lang, "target.count", count=target.get("count", 1))
+    match need.target:
+        case QualificationNeed(field=qfield, level=level):
+            return level_label(lang, qfield, level)
+        case CompetencyNeed(level=level):
+            return t(lang, "target.level", level=level)
+        case ProgrammeNeed(periods=periods) if periods is not None:
+            return t(lang, "target.periods", periods=periods)
+        case ProgrammeNeed(count=count):
+            return t(lang, "target.count", count=count)
+    raise TypeError(f"not a need target: {need.target!r}")
 
 
 def describe_current(need: Need, lang: str) -> str:
-    if "field" in need.target:
-        return level_label(lang, need.target["field"], need.current)
+    if isinstance(need.target, QualificationNeed):
+        return level_label(lang, need.target.field, need.current)
     if need.current is None:
         return t(lang, "reason.competency.unassessed")
     return str(need.current)
@@ -55,6 +66,7 @@ def needs_sheet(
     assessment: Assessment, officials: Sequence[Official], framework: Framework, lang: str
 ) -> Sheet:
     by_id = {o.id: o for o in officials}
+    text = Renderer(lang)
     columns = [
         Column("id"),
         Column(t(lang, "table.official")),
@@ -89,7 +101,7 @@ def needs_sheet(
                 t(lang, "yes") if need.overdue else t(lang, "no"),
                 need.rule,
                 need.reference.cite(),
-                need.reason,
+                text(need.reason),
             ]
         )
     return Sheet(t(lang, "table.needs"), columns, rows)

@@ -1,7 +1,9 @@
 """Evaluation outputs: JSON (with its JSON Schema), CSV/Excel sheets, the console table and the
 HTML page with charts, all from one `planner.analysis.evaluate.Evaluation`.
 
-A level without data shows the words "no data" (`evaluate.no_data`), never a zero.
+A level without data shows the words "no data" (`evaluate.no_data`), never a zero. The core's
+evaluation holds facts (titles, flag reasons, the note); `rendered(evaluation, lang)` words them,
+and every output here starts from a rendered evaluation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from planner.analysis.evaluate import CourseEvaluation, Evaluation, GroupEvaluat
 from planner.i18n import format_date, t
 from planner.report.html import Card, Page, Section, format_number
 from planner.report.tabular import Column, Sheet
+from planner.report.text import Renderer
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -37,13 +40,28 @@ def evaluation_json_schema() -> dict[str, Any]:
     }
 
 
-def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
-    data: dict[str, Any] = evaluation.model_dump(mode="json")
+def rendered(evaluation: Evaluation, lang: str) -> Evaluation:
+    """The evaluation with its titles, flag reasons and note in words of `lang` (idempotent)."""
+    text = Renderer(lang)
+    courses = [
+        c.model_copy(
+            update={
+                "title": text(c.title),
+                "flag_reason": None if c.flag_reason is None else text(c.flag_reason),
+            }
+        )
+        for c in evaluation.courses
+    ]
+    return evaluation.model_copy(update={"courses": courses, "note": text(evaluation.note)})
+
+
+def evaluation_dict(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = rendered(evaluation, lang).model_dump(mode="json")
     return data
 
 
-def evaluation_json(evaluation: Evaluation) -> str:
-    return json.dumps(evaluation_dict(evaluation), ensure_ascii=False, indent=2) + "\n"
+def evaluation_json(evaluation: Evaluation, lang: str) -> str:
+    return json.dumps(evaluation_dict(evaluation, lang), ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +133,7 @@ def _verdict(effect: IndicatorEffect) -> str:
 
 
 def courses_sheet(evaluation: Evaluation, lang: str) -> Sheet:
+    evaluation = rendered(evaluation, lang)
     columns = [
         Column("course"),
         Column(t(lang, "table.course"), width=45),
@@ -146,7 +165,7 @@ def overview_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     columns = [full.columns[i] for i in keep]
     columns[0] = Column(columns[0].header, width=40)
     rows = [[row[i] for i in keep] for row in full.rows]
-    for row, course in zip(rows, evaluation.courses):
+    for row, course in zip(rows, evaluation.courses, strict=True):
         row[-1] = "⚠ " + t(lang, "evaluate.flag.short") if course.flagged else ""
     return Sheet(full.title, columns, rows)
 
@@ -194,25 +213,23 @@ def competencies_sheet(evaluation: Evaluation, lang: str) -> Sheet:
         Column(t(lang, "evaluate.col.reached"), "int"),
         Column(t(lang, "evaluate.col.reaching"), "float"),
     ]
-    rows = []
-    for c in evaluation.courses:
-        if c.behaviour is None:
-            continue
-        for ch in c.behaviour.competencies:
-            rows.append(
-                [
-                    c.course,
-                    ch.competency,
-                    ch.target,
-                    ch.measured,
-                    ch.paired,
-                    _round(ch.mean_before),
-                    _round(ch.mean_after),
-                    _round(ch.mean_change),
-                    ch.reached,
-                    _pct(ch.share_reaching),
-                ]
-            )
+    rows = [
+        [
+            c.course,
+            ch.competency,
+            ch.target,
+            ch.measured,
+            ch.paired,
+            _round(ch.mean_before),
+            _round(ch.mean_after),
+            _round(ch.mean_change),
+            ch.reached,
+            _pct(ch.share_reaching),
+        ]
+        for c in evaluation.courses
+        if c.behaviour is not None
+        for ch in c.behaviour.competencies
+    ]
     return Sheet(t(lang, "evaluate.sheet.competencies"), columns, rows)
 
 
@@ -275,6 +292,7 @@ def notes_sheet(evaluation: Evaluation, lang: str) -> Sheet:
 
 
 def all_sheets(evaluation: Evaluation, lang: str) -> list[Sheet]:
+    evaluation = rendered(evaluation, lang)
     return [
         courses_sheet(evaluation, lang),
         sessions_sheet(evaluation, lang),
@@ -496,7 +514,9 @@ def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         name=t(lang, "evaluate.col.after"),
         marker_color="#1f4e79",
     )
-    targets = [(n, ch.target) for n, (_, ch) in zip(names, rows) if ch.target is not None]
+    targets = [
+        (n, ch.target) for n, (_, ch) in zip(names, rows, strict=True) if ch.target is not None
+    ]
     if targets:
         fig.add_scatter(
             y=[n for n, _ in targets],
@@ -547,6 +567,7 @@ def results_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
 
 
 def evaluation_page(evaluation: Evaluation, lang: str) -> Page:
+    evaluation = rendered(evaluation, lang)
     flagged = [c for c in evaluation.courses if c.flagged]
     no_data = [c for c in evaluation.courses if not c.has_data]
     sections = [
@@ -607,6 +628,7 @@ __all__ = [
     "evaluation_dict",
     "evaluation_json",
     "evaluation_json_schema",
+    "rendered",
     "evaluation_page",
     "notes_sheet",
     "overview_sheet",

@@ -4,7 +4,7 @@ library (plotly.js) is embedded once per page, the table sorting script and the 
 
 Generic on purpose: the evaluation report uses it, and so can plan and what-if reports. Text
 comes from the caller already in the report language; the page's own labels come from
-`locales/<lang>.json` (keys `html.*`), numbers and dates from `planner.i18n`.
+`locales/<lang>.json` (keys `html.*`), numbers and dates from `planner.i18n` (Babel).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from planner.i18n import format_date, format_vnd, t
+from planner.i18n import format_date, format_number, format_vnd, t
 from planner.io.atomic import write_atomic
 from planner.report.tabular import Column, Sheet
 
@@ -61,13 +61,6 @@ class Page:
 # Cell formatting: what a reader sees, and the raw key the sorting script compares
 
 
-def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """1234.5 → '1.234,5' (vi) or '1,234.5' (en), separators from the locale catalogs."""
-    text = f"{value:,.{decimals}f}"
-    group, decimal = t(lang, "number.group"), t(lang, "number.decimal")
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
-
-
 def format_cell(value: Any, column: Column, lang: str) -> tuple[str, str]:
     """(display text, sort key) of one table cell."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -94,8 +87,11 @@ def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
         "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
         "rows": [
             [
-                dict(zip(("text", "key"), format_cell(v, c, lang)), numeric=c.kind in numeric)
-                for v, c in zip(row, sheet.columns)
+                dict(
+                    zip(("text", "key"), format_cell(v, c, lang), strict=True),
+                    numeric=c.kind in numeric,
+                )
+                for v, c in zip(row, sheet.columns, strict=True)
             ]
             for row in sheet.rows
         ],

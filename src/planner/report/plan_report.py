@@ -22,6 +22,7 @@ from planner.i18n import format_date, format_vnd, t
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_text import render
 from planner.report.tabular import Column, Sheet, write_xlsx
+from planner.report.text import need_reason
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -127,11 +128,8 @@ class PlanReport:
     lang: str
 
     @classmethod
-    def of(cls, case: Case, plan: PlanResult, lang: str) -> PlanReport:
-        from planner.assess.needs import assess_case
-
-        # The same assessment the plan was built from (pure and deterministic).
-        return cls(case, plan, assess_case(case, lang=lang), lang)
+    def of(cls, case: Case, plan: PlanResult, assessment: Assessment, lang: str) -> PlanReport:
+        return cls(case, plan, assessment, lang)
 
     @cached_property
     def officials(self) -> dict[str, Any]:
@@ -347,7 +345,7 @@ def needs_sheet(r: PlanReport) -> Sheet:
                 t(lang, "yes") if need.overdue else t(lang, "no"),
                 t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
                 f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
-                need.reason,
+                need_reason(need, lang),
                 need.reference.cite(),
             ]
         )
@@ -569,8 +567,11 @@ def plan_workbook_sheets(r: PlanReport) -> list[Sheet]:
     ]
 
 
-def write_plan_xlsx(path: Path, case: Case, plan: PlanResult, lang: str) -> None:
-    write_xlsx(path, plan_workbook_sheets(PlanReport.of(case, plan, lang)))
+def write_plan_xlsx(
+    path: Path, case: Case, plan: PlanResult, assessment: Assessment, lang: str
+) -> None:
+    """The plan workbook; `assessment` is the one the plan was built from."""
+    write_xlsx(path, plan_workbook_sheets(PlanReport.of(case, plan, assessment, lang)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,9 +582,7 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def hbar_layout(
-    fig: go.Figure, title: str, names: list[str], lang: str, x_title: str = ""
-) -> None:
+def hbar_layout(fig: go.Figure, title: str, names: list[str], lang: str, x_title: str = "") -> None:
     """Stacked horizontal bars with fixed room for the labels (plotly's automatic margin can
     loop on long Vietnamese labels) and the legend above."""
     longest = max((len(n) for n in names), default=10)
@@ -845,8 +844,11 @@ def plan_page(r: PlanReport) -> Page:
     )
 
 
-def write_plan_html(path: Path, case: Case, plan: PlanResult, lang: str) -> None:
-    write_page(path, plan_page(PlanReport.of(case, plan, lang)))
+def write_plan_html(
+    path: Path, case: Case, plan: PlanResult, assessment: Assessment, lang: str
+) -> None:
+    """The plan page; `assessment` is the one the plan was built from."""
+    write_page(path, plan_page(PlanReport.of(case, plan, assessment, lang)))
 
 
 __all__ = [

@@ -5,41 +5,55 @@ catalogs, and the Plan JSON with them rendered."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from planner.i18n import format_date, format_vnd, has, t
-from planner.optimise.result import Message, Money, PlanResult
+from planner.domain.message import Day, Joined, Message, Money
+from planner.i18n import has, t
+from planner.optimise.result import PlanResult
+from planner.report import text
 
 if TYPE_CHECKING:
-    from planner.errors import InfeasiblePlanError
     from planner.optimise.check import CheckedViolation
+
+
+class Infeasible(Protocol):
+    """What an infeasible plan says: an `InfeasiblePlanError` or a what-if variant's copy."""
+
+    rule: str
+    remedy: str
+
+    @property
+    def officials(self) -> Sequence[str]: ...
+
 
 MONEY_KEYS = frozenset({"missing", "cost", "value", "spent", "budget"})
 DATE_KEYS = frozenset({"start", "end", "deadline"})
 
 
 def render(lang: str, message: Message) -> str:
-    """A message in `lang`: money in VND, ISO dates as dates, funding sources by their name,
-    nested messages rendered (tuples of them joined by commas), then the appended ones."""
-    if not message.key:
-        text = str(message.args.get("text", ""))
-    else:
-        values: dict[str, Any] = {}
-        for name, value in message.args.items():
-            if isinstance(value, Message):
-                values[name] = render(lang, value)
-            elif isinstance(value, tuple) and all(isinstance(v, Message) for v in value):
-                values[name] = ", ".join(render(lang, v) for v in value)
-            elif isinstance(value, Money) or (name in MONEY_KEYS and isinstance(value, int)):
-                values[name] = format_vnd(value, lang)
-            elif name in DATE_KEYS and isinstance(value, str) and value:
-                values[name] = format_date(dt.date.fromisoformat(value), lang)
-            elif name == "source" and has(lang, f"source.{value}"):
-                values[name] = t(lang, f"source.{value}")
-            else:
-                values[name] = value
-        text = t(lang, message.key, **values)
-    return text + "".join(render(lang, m) for m in message.then)
+    """A plan message in `lang`, through the one renderer (`report.text.render`): the
+    optimiser names its amounts and ISO dates by argument name (`MONEY_KEYS`, `DATE_KEYS`) and
+    funding sources by id, made typed here."""
+    return text.render(_typed(lang, message), lang)
+
+
+def _typed(lang: str, message: Message) -> Message:
+    values: dict[str, Any] = {}
+    for name, value in message.args.items():
+        if isinstance(value, Message):
+            values[name] = _typed(lang, value)
+        elif isinstance(value, tuple) and all(isinstance(v, Message) for v in value):
+            values[name] = Joined(tuple(_typed(lang, v) for v in value))
+        elif name in MONEY_KEYS and isinstance(value, int) and not isinstance(value, bool):
+            values[name] = Money(value)
+        elif name in DATE_KEYS and isinstance(value, str) and value:
+            values[name] = Day(dt.date.fromisoformat(value))
+        elif name == "source" and has(lang, f"source.{value}"):
+            values[name] = t(lang, f"source.{value}")
+        else:
+            values[name] = value
+    return Message(message.key, values, tuple(_typed(lang, m) for m in message.then))
 
 
 def plan_dict(plan: PlanResult, lang: str) -> dict[str, Any]:
@@ -53,7 +67,7 @@ def violation_text(lang: str, violation: CheckedViolation) -> str:
     return f"[{rule}] {who + ': ' if who else ''}{render(lang, violation.message)}"
 
 
-def remedy_text(lang: str, error: InfeasiblePlanError) -> str:
+def remedy_text(lang: str, error: Infeasible) -> str:
     """The remedy of an infeasible plan in `lang` (changes joined by semicolons)."""
     facts: Message | None = getattr(error, "facts", None)
     if facts is None:
@@ -61,18 +75,11 @@ def remedy_text(lang: str, error: InfeasiblePlanError) -> str:
     if not facts.key:
         return render(lang, facts)
     changes = facts.args.get("changes", ())
-    parts = [
-        t(
-            lang,
-            c.key,
-            **{k: format_vnd(v, lang) if isinstance(v, Money) else v for k, v in c.args.items()},
-        )
-        for c in changes
-    ]
+    parts = [text.render(c, lang) for c in changes]
     return t(lang, facts.key, changes="; ".join(parts) or "-")
 
 
-def infeasible_text(lang: str, error: InfeasiblePlanError) -> str:
+def infeasible_text(lang: str, error: Infeasible) -> str:
     """The whole infeasibility message in `lang`: the rule, whom, and the remedy."""
     facts: Message | None = getattr(error, "facts", None)
     if facts is None:

@@ -11,10 +11,16 @@ from planner.domain.profile import Official
 from planner.i18n import t
 from planner.recommend.candidates import Recommendations
 from planner.report.tabular import Column, Sheet
+from planner.report.text import Renderer
 
 
-def recommendation_json(recs: Recommendations) -> str:
-    return json.dumps(recs.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def recommendation_dict(recs: Recommendations, lang: str) -> dict[str, Any]:
+    """The Recommendation JSON (DESIGN §4) in `lang`."""
+    return recs.to_dict(Renderer(lang))
+
+
+def recommendation_json(recs: Recommendations, lang: str) -> str:
+    return json.dumps(recommendation_dict(recs, lang), ensure_ascii=False, indent=2) + "\n"
 
 
 def summary_line(recs: Recommendations, lang: str) -> str:
@@ -31,6 +37,7 @@ def recommendations_sheet(
 ) -> Sheet:
     """One row per (need, course): candidates first (best score first), then exclusions."""
     by_id = {o.id: o for o in officials}
+    text = Renderer(lang)
     columns = [
         Column("id"),
         Column(t(lang, "table.official")),
@@ -52,30 +59,30 @@ def recommendations_sheet(
             official.unit if official else "",
             rec.need,
         ]
-        for cand in rec.candidates:
-            rows.append(
-                head
-                + [
-                    cand.course,
-                    _title(catalog, cand.course, lang),
-                    cand.score,
-                    " ".join(cand.sessions),
-                    "",
-                    cand.reason,
-                ]
-            )
-        for exc in rec.excluded:
-            rows.append(
-                head
-                + [
-                    exc.course,
-                    _title(catalog, exc.course, lang),
-                    None,
-                    "",
-                    t(lang, f"cause.{exc.cause}"),
-                    exc.detail,
-                ]
-            )
+        rows.extend(
+            [
+                *head,
+                cand.course,
+                _title(catalog, cand.course, lang),
+                cand.score,
+                " ".join(cand.sessions),
+                "",
+                text(cand.reason),
+            ]
+            for cand in rec.candidates
+        )
+        rows.extend(
+            [
+                *head,
+                exc.course,
+                _title(catalog, exc.course, lang),
+                None,
+                "",
+                t(lang, f"cause.{exc.cause}"),
+                text(exc.detail),
+            ]
+            for exc in rec.excluded
+        )
     return Sheet(t(lang, "table.candidates"), columns, rows)
 
 

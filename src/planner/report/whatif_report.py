@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.analysis.scenario import Scenario
-from planner.analysis.whatif import MILLION, Marginal, Outcome, WhatIf
+from planner.analysis.whatif import MILLION, Infeasibility, Marginal, Outcome, WhatIf
 from planner.i18n import format_date, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
+from planner.report.plan_text import infeasible_text, remedy_text
 from planner.report.tabular import Column, Sheet, write_xlsx
 
 if TYPE_CHECKING:
@@ -242,7 +243,22 @@ def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
             {"official_id": c.official_id, "gained": list(c.gained), "lost": list(c.lost)}
             for c in changes
         ],
-        "infeasible": o.infeasible,
+        "infeasible": _infeasible_dict(o.infeasible, lang),
+    }
+
+
+def _why_infeasible(o: Outcome, lang: str) -> str:
+    return infeasible_text(lang, o.infeasible) if o.infeasible else ""
+
+
+def _infeasible_dict(infeasible: Infeasibility | None, lang: str) -> dict[str, Any] | None:
+    if infeasible is None:
+        return None
+    return {
+        "rule": infeasible.rule,
+        "officials": list(infeasible.officials),
+        "remedy": remedy_text(lang, infeasible),
+        "message": infeasible_text(lang, infeasible),
     }
 
 
@@ -826,10 +842,7 @@ def whatif_page(w: WhatIf, lang: str) -> Page:
             table=comparison_sheet(w, lang, causes=False),
             note=" ".join(
                 [coverage_warning(w, lang)]
-                + [
-                    f"{variant_label(o, lang)}: {(o.infeasible or {}).get('message', '')}"
-                    for o in infeasible
-                ]
+                + [f"{variant_label(o, lang)}: {_why_infeasible(o, lang)}" for o in infeasible]
             ).strip(),
         ),
         Section(t(lang, "whatif.section.kinds"), figure=kinds_figure(w, lang)),

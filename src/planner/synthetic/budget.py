@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.assess.targets import CompetencyNeed, NeedTarget, ProgrammeNeed, QualificationNeed
 from planner.domain.catalog import Catalog, Course
 from planner.errors import InputError
 from planner.io.case import UnitInfo
@@ -141,23 +142,24 @@ def cheapest_courses(catalog: Catalog) -> dict[tuple[str, str], list[tuple[int, 
 def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
     """Assess the case in `folder` and price each need at its cheapest delivering course
     (eligibility and seats are the optimiser's business; this only sizes a budget)."""
-    from planner.assess.needs import assess_case
-    from planner.io.loading import load_case
+    from planner import pipeline
 
     try:
-        case = load_case(folder)
+        case = pipeline.load(folder)
     except InputError as exc:
         log.warning("cannot size the budget against the catalog: %s", exc)
         return None
     offers = cheapest_courses(case.catalog)
     officials = {o.id: o for o in case.officials}
     priced = []
-    assessment = assess_case(case)
+    assessment = pipeline.assess(case)
     for need in assessment.needs:
-        if "periods" in need.target:
-            best = _cheapest_periods(case, need.target, int(need.current or 0))
+        target = need.target
+        periodic = isinstance(target, ProgrammeNeed) and target.periods is not None
+        if isinstance(target, ProgrammeNeed) and target.periods is not None:
+            best = _cheapest_periods(case, target, int(need.current or 0))
         else:
-            best = _cheapest_for(need.need, need.target, offers)
+            best = _cheapest_for(need.need, target, offers)
         if best is not None:
             nominal, course_id = best
             official = officials[need.official_id]
@@ -168,14 +170,14 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
                 unit,
                 official.difficult_area or bool(unit and unit.difficult_area),
             )
-            if "periods" in need.target:
+            if periodic:
                 cost = nominal  # repeats of a course: already priced in total
             priced.append(
                 PricedNeed(
                     need.official_id,
                     need.need,
                     need.priority,
-                    need.target.get("window") == "year",
+                    isinstance(target, ProgrammeNeed) and target.window == "year",
                     cost,
                     case.catalog.courses[course_id].funding_source,
                 )
@@ -183,12 +185,12 @@ def estimate_need_costs(folder: Path) -> NeedCostEstimate | None:
     return NeedCostEstimate(tuple(priced), len(assessment.needs))
 
 
-def _cheapest_periods(case: Any, target: Mapping[str, Any], done: int) -> tuple[int, str] | None:
+def _cheapest_periods(case: Any, target: ProgrammeNeed, done: int) -> tuple[int, str] | None:
     """Cheapest way to add the missing tiết with repeats of one course of a counted kind."""
     from planner.assess.needs import course_periods
 
-    programme = case.framework.programmes[target["programme"]]
-    missing = max(0, int(target["periods"]) - done)
+    programme = case.framework.programmes[target.programme]
+    missing = max(0, int(target.periods or 0) - done)
     found = []
     for course in case.catalog.courses.values():
         if course.kind in programme.counts_course_kinds:
@@ -200,16 +202,16 @@ def _cheapest_periods(case: Any, target: Mapping[str, Any], done: int) -> tuple[
 
 
 def _cheapest_for(
-    need: str, target: Mapping[str, Any], offers: Mapping[tuple[str, str], list[tuple[int, str]]]
+    need: str, target: NeedTarget, offers: Mapping[tuple[str, str], list[tuple[int, str]]]
 ) -> tuple[int, str] | None:
-    if "field" in target:
-        scale = QUALIFICATION_SCALES[target["field"]]
-        levels = scale[scale.index(target["level"]) :]
+    if isinstance(target, QualificationNeed):
+        scale = QUALIFICATION_SCALES[target.field]  # type: ignore[index]
+        levels = scale[scale.index(target.level) :]
         found = [offers[(need, lv)][0] for lv in levels if (need, lv) in offers]
-    elif "competency" in target:
+    elif isinstance(target, CompetencyNeed):
         found = [
             offers[(need, str(lv))][0]
-            for lv in range(int(target["level"]), 6)
+            for lv in range(int(target.level), 6)
             if (need, str(lv)) in offers
         ]
     else:

@@ -115,6 +115,6 @@ def need_signatures(needs: Iterable[Any]) -> dict[str, frozenset[tuple[str, str]
     signatures: dict[str, set[tuple[str, str]]] = {}
     for need in needs:
         signatures.setdefault(need.official_id, set()).add(
-            (need.need, json.dumps(need.target, sort_keys=True))
+            (need.need, json.dumps(need.target.to_dict(), sort_keys=True))
         )
     return {official: frozenset(items) for official, items in signatures.items()}

@@ -1,0 +1,110 @@
+"""The one pipeline: a case folder → a loaded case → its assessment → the recommendations → the
+optimiser's instance → a plan (or a check of a saved plan).
+
+Every command (`assess`, `recommend`, `plan`, `check`, `whatif`), the generator's budget sizing
+and other systems go through these steps; each can run alone (an HR system may only assess) and
+`prepare` runs the first three after loading. Results hold facts, not text: `planner.report`
+renders them in Vietnamese or English.
+
+    import planner.pipeline as pipeline
+    case = pipeline.load("examples/thoi-binh")
+    prepared = pipeline.prepare(case)
+    plan = pipeline.plan(prepared, SolveConfig(time_limit=20))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.assess.needs import Assessment, assess_case
+from planner.io.case import Case
+from planner.io.loading import load_case
+from planner.optimise.build import build_instance
+from planner.optimise.check import CheckReport, check_plan
+from planner.optimise.instance import Instance
+from planner.optimise.result import PlanResult
+from planner.optimise.solve import Progress, SolveConfig, solve
+from planner.recommend.candidates import Recommendations, recommend_case
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A case with everything the optimiser needs, and what it was made from."""
+
+    case: Case
+    assessment: Assessment
+    recommendations: Recommendations
+    instance: Instance
+
+
+def load(folder: str | Path, years: Sequence[int] | None = None) -> Case:
+    """The case in `folder`, planned over `years` instead of its own when given."""
+    return with_years(load_case(Path(folder)), years)
+
+
+def with_years(case: Case, years: Sequence[int] | None) -> Case:
+    """The case planned over `years` (None or the same years: the case itself)."""
+    if not years or list(years) == case.config.years:
+        return case
+    config = case.config.model_copy(update={"years": list(years)})
+    return Case(
+        case.folder, config, case.framework, case.catalog, case.officials, case.history, case.units
+    )
+
+
+def assess(case: Case, on: dt.date | None = None) -> Assessment:
+    """Every need of every official, under the law in force on `on` (default: the case's
+    reference date)."""
+    return assess_case(case, on)
+
+
+def recommend(case: Case, assessment: Assessment) -> Recommendations:
+    """For each need, the candidate courses and the excluded ones with their cause."""
+    return recommend_case(case, assessment)
+
+
+def build(case: Case, assessment: Assessment, recommendations: Recommendations) -> Instance:
+    """The optimiser's instance: officials × open sessions that close their needs."""
+    return build_instance(case, assessment, recommendations)
+
+
+def prepare(case: Case) -> Prepared:
+    """Assess, recommend and build: everything before the solver."""
+    assessment = assess(case)
+    recommendations = recommend(case, assessment)
+    return Prepared(case, assessment, recommendations, build(case, assessment, recommendations))
+
+
+def plan(
+    prepared: Prepared, config: SolveConfig | None = None, progress: Progress | None = None
+) -> PlanResult:
+    """The plan of a prepared case (raises `InfeasiblePlanError` when the hard rules cannot all
+    hold)."""
+    return solve(prepared.instance, config or SolveConfig(), progress)
+
+
+def check(
+    prepared: Prepared,
+    saved: PlanResult | Mapping[str, Any],
+    effectiveness: Mapping[str, float | None] | None = None,
+) -> CheckReport:
+    """A saved plan (a `PlanResult` or the Plan JSON) re-checked against every hard rule, with
+    its objective recomputed; `effectiveness` when it was planned with the weights."""
+    return check_plan(prepared.instance, saved, effectiveness=effectiveness)
+
+
+__all__ = [
+    "Prepared",
+    "assess",
+    "build",
+    "check",
+    "load",
+    "plan",
+    "prepare",
+    "recommend",
+    "with_years",
+]

@@ -1,0 +1,118 @@
+"""Text at the edge: the facts of the core (`planner.domain.message`) made into Vietnamese or
+English from the message catalogs (`locales/<lang>.json`).
+
+`render(value, lang)` renders one message (or any argument value); `need_reason(need, lang)` is
+the reason sentence of an assessed need; `Renderer(lang)` renders many, reusing the text of a
+message object shared by many results (assess and recommend share one object per cohort).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from planner.domain.message import Day, Joined, Level, Message, Money
+from planner.i18n import format_date, format_vnd, has, level_label, t
+from planner.law.conditions import Condition
+from planner.types import QUALIFICATION_SCALES
+
+if TYPE_CHECKING:
+    from planner.assess.needs import Need
+
+
+def render(value: Any, lang: str) -> str:
+    """`value` in words of `lang`: a `Message`, or any argument value a message may hold."""
+    if isinstance(value, Message):
+        if value.key:
+            text = t(lang, value.key, **{k: _argument(v, lang) for k, v in value.args.items()})
+        else:
+            text = str(value.args.get("text", ""))
+        return text + "".join(render(m, lang) for m in value.then)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Level):
+        return level_label(lang, value.field, value.level)
+    if isinstance(value, Day):
+        return format_date(value.value, lang)
+    if isinstance(value, Money):
+        return format_vnd(value.amount, lang)
+    if isinstance(value, Joined):
+        return render(value.sep, lang).join(render(item, lang) for item in value.items)
+    if isinstance(value, Condition):
+        return describe_condition(value, lang)
+    if hasattr(value, "in_lang"):
+        return str(value.in_lang(lang))
+    if isinstance(value, Mapping):
+        return str(value.get(lang) or value.get("vi", ""))
+    return str(value)
+
+
+def _argument(value: Any, lang: str) -> Any:
+    """Numbers stay numbers (a catalog template may format them); the rest becomes text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return render(value, lang)
+
+
+def need_reason(need: Need, lang: str) -> str:
+    """Why `need` was found, in `lang` (the `reason` of the Assessment JSON)."""
+    return render(need.reason, lang)
+
+
+class Renderer:
+    """`render` for one language, remembering the text of each message object it has seen."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._done: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, value: Any) -> str:
+        if value is None or isinstance(value, str):
+            return value  # type: ignore[return-value]
+        found = self._done.get(id(value))
+        if found is None or found[0] is not value:
+            found = (value, render(value, self.lang))  # holding the value keeps its id unique
+            self._done[id(value)] = found
+        return found[1]
+
+
+# -- conditions (rules' `when:`, catalog eligibility) ----------------------------------------------
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    if field in QUALIFICATION_SCALES and isinstance(value, str):
+        return level_label(lang, field, value)
+    if isinstance(value, bool):
+        return t(lang, "yes" if value else "no")
+    if field == "gender":
+        return t(lang, f"gender.{value}")
+    return str(value)
+
+
+def describe_condition(condition: Condition, lang: str) -> str:
+    """The condition in words of `lang` (attribute names and levels from the locale files)."""
+    if condition.all is not None:
+        return t(lang, "cond.and").join(describe_condition(c, lang) for c in condition.all)
+    if condition.any is not None:
+        return (
+            "(" + t(lang, "cond.or").join(describe_condition(c, lang) for c in condition.any) + ")"
+        )
+    if condition.not_ is not None:
+        return t(lang, "cond.not", condition=describe_condition(condition.not_, lang))
+    field = condition.field or ""
+    attr = t(lang, f"attr.{field}") if has(lang, f"attr.{field}") else field
+    if condition.one_of is not None:
+        values = ", ".join(_value(field, v, lang) for v in condition.one_of)
+        return t(lang, "cond.one_of", attr=attr, values=values)
+    for op, bound in (
+        ("=", condition.equals),
+        ("∋", condition.contains),
+        ("≥", condition.at_least),
+        ("≤", condition.at_most),
+    ):
+        if bound is not None:
+            return f"{attr} {op} {_value(field, bound, lang)}"
+    return attr
+
+
+__all__ = ["Renderer", "describe_condition", "need_reason", "render"]
