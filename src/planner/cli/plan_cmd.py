@@ -26,6 +26,7 @@ from planner.optimise.result import PlanResult
 from planner.optimise.solve import ENGINES, SolveConfig
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
 from planner.report.plan_text import infeasible_text
+from planner.report.schemas import PlanOut, to_json
 
 
 @click.command("plan")
@@ -128,8 +129,6 @@ def command(
             plan = pipeline.plan(prepared, config)
     except InfeasiblePlanError as error:
         if fmt == "json":
-            import json
-
             data = infeasible_dict(
                 error,
                 lang,
@@ -138,7 +137,7 @@ def command(
                 mode=mode,
                 time_s=round(time.monotonic() - started, 3),
             )
-            emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, lang)
+            emit(to_json(PlanOut, data), output, lang)
         click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
         raise click.exceptions.Exit(1) from None
     if fmt == "json":

@@ -3,7 +3,6 @@ the table view and the workbook show."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from planner.assess.targets import CompetencyNeed, ProgrammeNeed, QualificationN
 from planner.domain.profile import Official
 from planner.i18n import level_label, t
 from planner.law.framework import Framework
+from planner.report.schemas import AssessmentOut, to_json
 from planner.report.tabular import Column, Sheet
 from planner.report.text import Renderer
 
@@ -24,7 +24,7 @@ def assessment_dict(assessment: Assessment, lang: str) -> dict[str, Any]:
 
 
 def assessment_json(assessment: Assessment, lang: str) -> str:
-    return json.dumps(assessment_dict(assessment, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(AssessmentOut, assessment_dict(assessment, lang))
 
 
 def describe_need(need: Need, framework: Framework, lang: str) -> str:

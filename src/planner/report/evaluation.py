@@ -29,15 +29,11 @@ SCHEMA_ID = "https://planner.local/schemas/evaluation.json"
 
 
 def evaluation_json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of `planner evaluate --format json`, for a `planner schema`
-    command and for other systems that read the output."""
-    schema = Evaluation.model_json_schema(mode="serialization")
-    return {
-        **schema,
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "planner evaluate",
-    }
+    """JSON Schema (draft 2020-12) of `planner evaluate --format json` (`planner schema
+    evaluation`): the schema of the model that serialises it."""
+    from planner.report.schemas import schema
+
+    return schema("evaluation")
 
 
 def rendered(evaluation: Evaluation, lang: str) -> Evaluation:

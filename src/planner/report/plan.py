@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import PlanResult
 from planner.report.plan_text import infeasible_text, plan_dict, remedy_text, render
+from planner.report.schemas import PlanOut, to_json
 from planner.report.tabular import Column, Sheet
 
 
 def plan_json(plan: PlanResult, lang: str) -> str:
-    return json.dumps(plan_dict(plan, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(PlanOut, plan_dict(plan, lang))
 
 
 def infeasible_dict(

@@ -14,9 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from planner.i18n import format_date, format_vnd, t
 from planner.report.html import Card, Page, Section, format_number, write_page
@@ -41,77 +39,6 @@ COLOURS = {
     "seats": "#d9e2ec",
     "over": "#c62828",
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Plan JSON Schema (DESIGN §4); the field names are the contract, extra fields are allowed
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class AssignmentOut(_Out):
-    official_id: str
-    course: str
-    session: str
-    year: int
-    cost: int = Field(ge=0, description="VND")
-    funding_source: Literal[
-        "ngan_sach_trung_uong", "ngan_sach_tinh", "ngan_sach_xa", "co_quan", "ca_nhan", "xa_hoi_hoa"
-    ]
-    needs: list[str] = Field(min_length=1, description="needs the assignment closes")
-    reason: str = Field(min_length=1)
-
-
-class UnmetOut(_Out):
-    official_id: str
-    need: str
-    cause: Literal[
-        "no_course",
-        "not_eligible",
-        "prerequisite",
-        "seats",
-        "budget",
-        "time_limit_per_official",
-        "unit_share",
-        "term",
-    ]
-    detail: str = Field(min_length=1)
-
-
-class InfeasibleOut(_Out):
-    rule: str
-    officials: list[str]
-    remedy: str
-    message: str
-
-
-class PlanOut(_Out):
-    status: Literal["optimal", "feasible", "infeasible"]
-    objective: int | None = Field(description="null only when infeasible")
-    bound: int | None
-    gap: float | None
-    engine: str
-    seed: int
-    time_s: float
-    assignments: list[AssignmentOut]
-    unmet: list[UnmetOut]
-    totals: dict[str, Any] = Field(
-        description="cost per year and funding source, seats used per session, needs met / "
-        "total per kind"
-    )
-    infeasible: InfeasibleOut | None = None
-
-
-def plan_json_schema() -> dict[str, Any]:
-    schema = PlanOut.model_json_schema()
-    return {
-        **schema,
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://planner.local/schemas/plan.json",
-        "title": "planner plan",
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -854,7 +781,6 @@ def write_plan_html(
 __all__ = [
     "PlanReport",
     "funding_label",
-    "plan_json_schema",
     "plan_page",
     "plan_workbook_sheets",
     "summary_text",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ from planner.domain.catalog import Catalog
 from planner.domain.profile import Official
 from planner.i18n import t
 from planner.recommend.candidates import Recommendations
+from planner.report.schemas import RecommendationsOut, to_json
 from planner.report.tabular import Column, Sheet
 from planner.report.text import Renderer
 
@@ -20,7 +20,7 @@ def recommendation_dict(recs: Recommendations, lang: str) -> dict[str, Any]:
 
 
 def recommendation_json(recs: Recommendations, lang: str) -> str:
-    return json.dumps(recommendation_dict(recs, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(RecommendationsOut, recommendation_dict(recs, lang))
 
 
 def summary_line(recs: Recommendations, lang: str) -> str:

@@ -1,28 +1,54 @@
-"""JSON Schemas of the published JSON outputs (DESIGN §4), as pydantic models of the output.
+"""The published JSON outputs (DESIGN §4) as pydantic models: one source of truth for both the
+JSON a command writes and the JSON Schema `planner schema NAME` prints.
 
-`planner schema NAME` prints them; the tests validate real output against them, so a change to an
-output that breaks the contract fails a test, not an integrator.
+Every JSON writer goes through `to_json(Model, data)`: the data is validated against its model,
+which forbids keys it does not declare, and the text is dumped from the model. So an output
+cannot carry a field its schema lacks, and a field the contract names cannot go missing without
+a validation error. The evaluation output is its own model (`planner.analysis.evaluate.
+Evaluation`), serialised the same way.
+
+The contracts allow fields to be added in later versions, never renamed or dropped: the
+published schemas therefore do not forbid additional properties (`additionalProperties` is
+removed from them), while the serialiser does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.optimise.result import STATUSES, UNMET_CAUSES
+from planner.types import FUNDING_SOURCES
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="allow")  # the contracts allow added fields, never removed
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-class ReferenceOut(_Out):
+class Out(BaseModel):
+    """An output object: every key it may carry is declared (the serialiser forbids others)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def to_json(model: type[BaseModel], data: Mapping[str, Any]) -> str:
+    """`data` validated as `model` and written from it (keys in the model's order, only those
+    given)."""
+    dumped = model.model_validate(data).model_dump(mode="json", exclude_unset=True)
+    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- assessment -----------------------------------------------------------------------------------
+
+
+class ReferenceOut(Out):
     title: str = Field(min_length=1)
     article: str
     href: str
 
 
-class NeedOut(_Out):
+class NeedOut(Out):
     official_id: str
     need: str
     kind: Literal["qualification", "competency", "mandatory"]
@@ -34,74 +60,230 @@ class NeedOut(_Out):
     rule: str
     reference: ReferenceOut
     reason: str = Field(min_length=1)
+    basis: Literal["holder", "pool"] = Field(
+        default="holder", description="holder: the current post; pool: the post planned for"
+    )
+    position: str = Field(default="", description="the post the need is assessed against")
 
 
-class AssessmentOut(_Out):
+class AssessmentOut(Out):
     reference_date: str
     officials: int = Field(ge=0)
     needs: list[NeedOut]
 
 
-class CandidateOut(_Out):
+# -- recommendation -------------------------------------------------------------------------------
+
+
+class CandidateOut(Out):
     course: str
     sessions: list[str]
     score: int
     reason: str
+    closes: list[str] = Field(default_factory=list, description="needs the course closes")
 
 
-class ExcludedOut(_Out):
+class ExcludedOut(Out):
     course: str
     cause: Literal["not_eligible", "prerequisite_missing", "already_completed", "no_session"]
     detail: str
+    requires: list[str] = Field(
+        default_factory=list, description="prerequisite_missing: the courses it requires first"
+    )
 
 
-class RecommendationOut(_Out):
+class RecommendationOut(Out):
     official_id: str
     need: str
     candidates: list[CandidateOut]
     excluded: list[ExcludedOut]
 
 
-class RecommendationsOut(_Out):
+class RecommendationsOut(Out):
     reference_date: str
     recommendations: list[RecommendationOut]
+    overlapping_courses: list[list[str]] = Field(
+        default_factory=list, description="pairs of courses whose content overlaps"
+    )
 
 
-def _schema(model: type[BaseModel]) -> Callable[[], dict[str, Any]]:
-    def build() -> dict[str, Any]:
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        return schema
+# -- plan -----------------------------------------------------------------------------------------
 
-    return build
+FundingSource = Literal[FUNDING_SOURCES]  # type: ignore[valid-type]
+UnmetCause = Literal[UNMET_CAUSES]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
-def _lazy(module: str, attribute: str) -> Callable[[], dict[str, Any]]:
-    """A schema defined next to its output in another module, imported only when asked for."""
+class AssignmentOut(Out):
+    official_id: str
+    course: str
+    session: str
+    year: int
+    cost: int = Field(ge=0, description="VND")
+    funding_source: FundingSource
+    needs: list[str] = Field(min_length=1, description="needs the assignment closes")
+    reason: str = Field(min_length=1)
+    start: str = Field(default="", description="ISO date the session starts")
+    end: str = Field(default="", description="ISO date the session ends")
 
-    def build() -> dict[str, Any]:
-        import importlib
 
-        found = getattr(importlib.import_module(module), attribute)
-        schema = found() if callable(found) else found
-        if isinstance(schema, type) and issubclass(schema, BaseModel):
-            schema = schema.model_json_schema()
-        return dict(schema)
+class UnmetOut(Out):
+    official_id: str
+    need: str
+    cause: UnmetCause
+    detail: str = Field(min_length=1)
+    kind: str = ""
+    priority: int = 0
 
-    return build
+
+class InfeasibleOut(Out):
+    rule: str
+    officials: list[str]
+    remedy: str
+    message: str
+
+
+class PlanOut(Out):
+    name: str = ""
+    status: Status
+    objective: int | None = Field(description="null only when infeasible")
+    bound: int | None
+    gap: float | None
+    engine: str
+    seed: int
+    time_s: float
+    mode: Literal["coverage", "cost"] = "coverage"
+    years: list[int] = Field(default_factory=list)
+    assignments: list[AssignmentOut]
+    unmet: list[UnmetOut]
+    totals: dict[str, Any] = Field(
+        description="cost per year and funding source, seats used per session, needs met / "
+        "total per kind"
+    )
+    method: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the method `--engine auto` chose (`method`) and the sizes it worked on",
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="settings that change the objective"
+    )
+    infeasible: InfeasibleOut | None = None
+
+
+# -- what-if --------------------------------------------------------------------------------------
+
+
+class MetOut(Out):
+    met: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class BudgetUseOut(Out):
+    year: int
+    source: str
+    budget: int = Field(description="VND")
+    spent: int = Field(description="VND")
+    left: int = Field(description="VND")
+
+
+class OfficialChangeOut(Out):
+    official_id: str
+    gained: list[str]
+    lost: list[str]
+
+
+class VariantOut(Out):
+    name: str
+    kind: Literal["baseline", "scenario", "sweep", "probe"]
+    scenario_file: str | None
+    changes: str = Field(description="the scenario's changes, in the report language")
+    scale: float | None = Field(description="budget sweep: the factor every line is scaled by")
+    status: Status
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    time_s: float
+    budget_total: int
+    cost_total: int
+    needs: dict[str, MetOut] = Field(description="needs met / total per kind and 'all'")
+    priority_points: MetOut = Field(description="sum of the priorities of the needs met / of all")
+    leaders_term: MetOut = Field(
+        description="officials with a knowledge update due this term (QĐ 145) who get it"
+    )
+    unmet_by_cause: dict[str, int]
+    budget: list[BudgetUseOut]
+    gained: list[OfficialChangeOut] = Field(
+        description="officials who gain or lose a course against the baseline"
+    )
+    infeasible: InfeasibleOut | None = None
+
+
+class MarginalOut(Out):
+    method: Literal["sweep", "probe"]
+    label: str
+    year: int | None
+    source: str | None
+    added_vnd: int
+    points: int = Field(description="priority points gained")
+    needs: int = Field(description="needs met gained")
+    points_per_million: float
+    gaps: list[float] = Field(description="optimality gaps of the two runs compared")
+
+
+class WhatIfOut(Out):
+    name: str
+    reference_date: str
+    years: list[int]
+    engine: str
+    seed: int
+    time_limit: float
+    jobs: int
+    wall_s: float
+    baseline: VariantOut
+    variants: list[VariantOut]
+    probes: list[VariantOut]
+    marginal: list[MarginalOut]
+
+
+# -- the published schemas ------------------------------------------------------------------------
+
+
+def _open(node: Any) -> Any:
+    """The schema with `additionalProperties: false` removed everywhere (later versions may add
+    fields)."""
+    if isinstance(node, dict):
+        return {
+            k: _open(v) for k, v in node.items() if not (k == "additionalProperties" and v is False)
+        }
+    if isinstance(node, list):
+        return [_open(v) for v in node]
+    return node
+
+
+def json_schema(model: type[BaseModel], name: str, command: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an output model, as `planner schema NAME` prints it."""
+    schema = _open(model.model_json_schema(mode="serialization"))
+    return {
+        **schema,
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"https://planner.local/schemas/{name}.json",
+        "title": f"planner {command}",
+    }
+
+
+def _evaluation() -> dict[str, Any]:
+    from planner.analysis.evaluate import Evaluation
+
+    return json_schema(Evaluation, "evaluation", "evaluate")
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
-    "assessment": _schema(AssessmentOut),
-    "recommendation": _schema(RecommendationsOut),
-    "evaluation": _lazy("planner.report.evaluation", "evaluation_json_schema"),
-    "plan": _lazy("planner.report.plan_report", "plan_json_schema"),
-    "whatif": _lazy("planner.report.whatif_report", "whatif_json_schema"),
+    "assessment": lambda: json_schema(AssessmentOut, "assessment", "assess"),
+    "recommendation": lambda: json_schema(RecommendationsOut, "recommendation", "recommend"),
+    "evaluation": _evaluation,
+    "plan": lambda: json_schema(PlanOut, "plan", "plan"),
+    "whatif": lambda: json_schema(WhatIfOut, "whatif", "whatif"),
 }
-
-
-def register(name: str, module: str, attribute: str) -> None:
-    SCHEMAS[name] = _lazy(module, attribute)
 
 
 def schema(name: str) -> dict[str, Any]:

@@ -8,11 +8,8 @@ marginal value of money, labelled by how it was measured (sweep step or probe of
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from planner.analysis.scenario import Scenario
 from planner.analysis.whatif import MILLION, Infeasibility, Marginal, Outcome, WhatIf
@@ -21,6 +18,7 @@ from planner.optimise.result import UNMET_CAUSES
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.plan_text import infeasible_text, remedy_text
+from planner.report.schemas import WhatIfOut, to_json
 from planner.report.tabular import Column, Sheet, write_xlsx
 
 if TYPE_CHECKING:
@@ -123,92 +121,6 @@ def _pct(part: int, whole: int) -> float | None:
 # JSON and its schema
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class MetOut(_Out):
-    met: int = Field(ge=0)
-    total: int = Field(ge=0)
-
-
-class BudgetUseOut(_Out):
-    year: int
-    source: str
-    budget: int = Field(description="VND")
-    spent: int = Field(description="VND")
-    left: int = Field(description="VND")
-
-
-class OfficialChangeOut(_Out):
-    official_id: str
-    gained: list[str]
-    lost: list[str]
-
-
-class VariantOut(_Out):
-    name: str
-    kind: Literal["baseline", "scenario", "sweep", "probe"]
-    scenario_file: str | None
-    changes: str = Field(description="the scenario's changes, in the report language")
-    scale: float | None = Field(description="budget sweep: the factor every line is scaled by")
-    status: Literal["optimal", "feasible", "infeasible"]
-    objective: int | None
-    bound: int | None
-    gap: float | None
-    time_s: float
-    budget_total: int
-    cost_total: int
-    needs: dict[str, MetOut] = Field(description="needs met / total per kind and 'all'")
-    priority_points: MetOut = Field(description="sum of the priorities of the needs met / of all")
-    leaders_term: MetOut = Field(
-        description="officials with a knowledge update due this term (QĐ 145) who get it"
-    )
-    unmet_by_cause: dict[str, int]
-    budget: list[BudgetUseOut]
-    gained: list[OfficialChangeOut] = Field(
-        description="officials who gain or lose a course against the baseline"
-    )
-    infeasible: dict[str, Any] | None = None
-
-
-class MarginalOut(_Out):
-    method: Literal["sweep", "probe"]
-    label: str
-    year: int | None
-    source: str | None
-    added_vnd: int
-    points: int = Field(description="priority points gained")
-    needs: int = Field(description="needs met gained")
-    points_per_million: float
-    gaps: list[float] = Field(description="optimality gaps of the two runs compared")
-
-
-class WhatIfOut(_Out):
-    name: str
-    reference_date: str
-    years: list[int]
-    engine: str
-    seed: int
-    time_limit: float
-    jobs: int
-    wall_s: float
-    baseline: VariantOut
-    variants: list[VariantOut]
-    probes: list[VariantOut]
-    marginal: list[MarginalOut]
-
-
-def whatif_json_schema() -> dict[str, Any]:
-    schema = WhatIfOut.model_json_schema()
-    return {
-        **schema,
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://planner.local/schemas/whatif.json",
-        "title": "planner whatif",
-    }
-
-
 def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
     plan = o.plan
     changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
@@ -294,7 +206,7 @@ def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
 
 
 def whatif_json(w: WhatIf, lang: str) -> str:
-    return json.dumps(whatif_dict(w, lang), ensure_ascii=False, indent=2) + "\n"
+    return to_json(WhatIfOut, whatif_dict(w, lang))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -973,7 +885,6 @@ __all__ = [
     "variant_label",
     "whatif_dict",
     "whatif_json",
-    "whatif_json_schema",
     "whatif_page",
     "whatif_sheets",
     "write_whatif_html",
