@@ -41,3 +41,33 @@ def test_a_scenario_parameter_sets_the_limit_it_defaults() -> None:
     assert case.config.limits.max_share_away == 0.3  # the baseline is not modified
     with pytest.raises(InputError, match="invalid limit"):
         apply_scenario(case, Scenario(name="s", parameters={"max_share_away": 2}))
+
+
+def test_term_coverage_is_a_programme_fact_with_its_reference() -> None:
+    from planner.law.framework import Programme
+
+    framework = load_rules(bundled_dir("rules"))
+    covered = {p.id for p in framework.programmes.values() if p.term_coverage}
+    assert covered == {"knowledge_update_g1", "knowledge_update_g2", "knowledge_update_g3"}
+    for programme_id in covered:
+        reference = framework.programmes[programme_id].term_coverage_reference
+        assert reference is not None and reference.title == "Quy định 145-QĐ/TW"
+    with pytest.raises(ValueError, match="term_coverage_reference"):
+        Programme.model_validate(
+            {"id": "x", "name": {"vi": "x", "en": "x"}, "term_coverage": True}
+        )
+
+
+def test_the_optimiser_takes_term_needs_from_the_flag_not_from_an_id() -> None:
+    from planner import pipeline
+    from planner.assess.targets import ProgrammeNeed
+
+    prepared = pipeline.prepare(load_case(MINI))
+    flagged = {
+        (n.official_id, n.need)
+        for n in prepared.assessment.needs
+        if isinstance(n.target, ProgrammeNeed) and n.target.term_coverage
+    }
+    inst = prepared.instance
+    term = {(inst.officials[n.official].id, n.id) for n in inst.needs if n.term}
+    assert flagged and term == flagged

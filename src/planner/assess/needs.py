@@ -452,7 +452,13 @@ class Assessor:
             official,
             app,
             "mandatory",
-            ProgrammeNeed(target.programme, target.window, count=required, min_days=min_days),
+            ProgrammeNeed(
+                target.programme,
+                target.window,
+                count=required,
+                min_days=min_days,
+                term_coverage=self.framework.programmes[target.programme].term_coverage,
+            ),
             done,
             "reason.programme",
             {

@@ -31,7 +31,7 @@ class QualificationNeed:
     @property
     def rank(self) -> int:
         """Position of `level` on the field's scale (higher: more demanding)."""
-        return QUALIFICATION_SCALES[self.field].index(self.level)  # type: ignore[index]
+        return QUALIFICATION_SCALES[self.field].index(self.level)
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "level": self.level}
@@ -62,6 +62,9 @@ class ProgrammeNeed:
     count: int = 1
     periods: int | None = None
     min_days: int = 0
+    # Required of everyone it applies to within the term (rules/: the programme's term_coverage),
+    # a hard rule of the plan; not part of the Assessment JSON's target.
+    term_coverage: bool = False
 
     @property
     def key(self) -> str:

@@ -78,6 +78,20 @@ class Programme(StrictModel):
         default_factory=list,
         description="For period targets: passed courses of these kinds count toward it",
     )
+    term_coverage: bool = Field(
+        default=False,
+        description="Every official it applies to must complete it within the congress term "
+        "(a hard rule of the plan, e.g. leaders' knowledge updates)",
+    )
+    term_coverage_reference: Reference | None = Field(
+        default=None, description="The legal basis of term_coverage"
+    )
+
+    @model_validator(mode="after")
+    def _term_coverage_has_its_reference(self) -> Programme:
+        if self.term_coverage and self.term_coverage_reference is None:
+            raise ValueError("term_coverage: true needs term_coverage_reference")
+        return self
 
 
 class Position(StrictModel):

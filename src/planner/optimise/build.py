@@ -1,9 +1,9 @@
 """Case + Assessment + Recommendations → Instance (the only optimiser module that knows a Case).
 
 One pass over the recommendations, O(options):
-- every need of the assessment becomes a `Need` (weight = priority; a QĐ 145 knowledge-update
-  need {"programme": "knowledge_update_g*", "count": N, "window": "term"} with current c needs
-  N − c sessions; a periods need (annual training) is closed by one course giving at least the
+- every need of the assessment becomes a `Need` (weight = priority; a term-coverage need, i.e. a
+  programme with `term_coverage` in rules/ such as the QĐ 145 knowledge updates, asked N times
+  over the term with c done, needs N − c sessions; a periods need (annual training) is closed by one course giving at least the
   periods still missing: a conservative reading, courses are not summed);
 - every candidate course × open session × official becomes an `Option` closing the needs the
   course closes for that official that the session may close by the deadline rule;
@@ -124,7 +124,7 @@ def build_instance(
         target = need.target
         term = (
             isinstance(target, ProgrammeNeed)
-            and target.programme.startswith("knowledge_update")
+            and target.term_coverage
             and target.window == "term"
             and target.periods is None
         )
