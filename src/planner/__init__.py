@@ -3,11 +3,14 @@ civil servants (đào tạo, bồi dưỡng cán bộ, công chức).
 
 Library use::
 
-    import planner
-    case = planner.load_case("examples/thoi-binh")
-    needs = planner.assess_case(case)
-    for need in needs.needs[:3]:
-        print(need.official_id, need.need, need.reason)
+    from planner import pipeline
+    from planner.report.text import need_reason
+    case = pipeline.load("examples/thoi-binh")
+    for need in pipeline.assess(case).needs[:3]:
+        print(need.official_id, need.need, need_reason(need, "vi"))
+
+`planner.pipeline` runs every step (load, assess, recommend, build, plan, check); results hold
+facts (`planner.domain.message.Message`), which `planner.report` renders in Vietnamese or English.
 
 The library logs to ``logging.getLogger("planner")`` and never configures handlers itself.
 """
