@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.assess.needs import assess_case
+from planner import pipeline
 from planner.cli.common import (
     case_argument,
     emit,
@@ -21,7 +21,6 @@ from planner.cli.common import (
 )
 from planner.i18n import format_date, t
 from planner.io.atomic import write_atomic
-from planner.io.loading import load_case
 from planner.report.assessment import (
     assessment_json,
     describe_current,
@@ -49,8 +48,8 @@ from planner.report.tabular import Sheet, write_xlsx
 @output_option
 def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
-    loaded = load_case(case)
-    assessment = assess_case(loaded, on.date() if on else None)
+    loaded = pipeline.load(case)
+    assessment = pipeline.assess(loaded, on.date() if on else None)
     if fmt == "json":
         emit(assessment_json(assessment, lang), output, lang)
     elif fmt == "csv":

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner import pipeline
 from planner.analysis.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.cli.common import (
     case_argument,
@@ -22,7 +23,6 @@ from planner.cli.common import (
 )
 from planner.i18n import t
 from planner.io.atomic import write_atomic
-from planner.io.loading import load_case
 from planner.report.evaluation import (
     all_sheets,
     cards,
@@ -84,7 +84,7 @@ def command(
     output: Path | None,
 ) -> int:
     """Đánh giá sau đào tạo, bồi dưỡng / evaluate training after it took place."""
-    loaded = load_case(case)
+    loaded = pipeline.load(case)
     settings = EvaluationSettings(
         min_share_reaching_target=threshold, min_measured_to_flag=min_measured
     )

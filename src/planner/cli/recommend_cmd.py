@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.assess.needs import Assessment, assess_case
+from planner import pipeline
+from planner.assess.needs import Assessment
 from planner.cli.common import (
     case_argument,
     emit,
@@ -21,8 +22,7 @@ from planner.cli.common import (
 from planner.i18n import format_date, t
 from planner.io.atomic import write_atomic
 from planner.io.case import Case
-from planner.io.loading import load_case
-from planner.recommend.candidates import Recommendations, recommend_case
+from planner.recommend.candidates import Recommendations
 from planner.report.recommendation import (
     overlaps_sheet,
     recommendation_json,
@@ -42,8 +42,8 @@ from planner.report.tabular import write_xlsx
 @output_option
 def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đề xuất khóa học theo nhu cầu / recommend courses for each need."""
-    loaded = load_case(case)
-    assessment = assess_case(loaded)
+    loaded = pipeline.load(case)
+    assessment = pipeline.assess(loaded)
     if official_id is not None:
         if official_id not in {o.id for o in loaded.officials}:
             raise click.BadParameter(
@@ -54,7 +54,7 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
             1,
             [n for n in assessment.needs if n.official_id == official_id],
         )
-    recs = recommend_case(loaded, assessment)
+    recs = pipeline.recommend(loaded, assessment)
     if fmt == "json":
         emit(recommendation_json(recs, lang), output, lang)
     elif fmt == "csv":

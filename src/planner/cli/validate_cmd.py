@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
+from planner import pipeline
 from planner.analysis.validation import case_warnings
 from planner.cli.common import case_argument, lang_option
 from planner.i18n import t
-from planner.io.loading import load_case
 from planner.report.text import render
 
 
@@ -18,7 +18,7 @@ from planner.report.text import render
 @lang_option
 def command(case: Path, lang: str) -> int:
     """Kiểm tra hồ sơ kế hoạch / check a case folder (exit 2 on the first error)."""
-    loaded = load_case(case)
+    loaded = pipeline.load(case)
     click.echo(
         t(
             lang,

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from planner import pipeline
 from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, load_scenario
 from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
 from planner.cli.common import (
@@ -28,7 +29,6 @@ from planner.cli.common import (
     require_output,
 )
 from planner.i18n import format_decimal, t
-from planner.io.loading import load_case
 from planner.optimise.solve import ENGINES
 from planner.report.html import format_cell, format_number
 from planner.report.tabular import Sheet
@@ -99,7 +99,7 @@ def command(
         raise click.UsageError(t(lang, "whatif.cli.nothing"))
     if fmt in ("xlsx", "html"):
         output = require_output(output, fmt)
-    loaded = load_case(case)
+    loaded = pipeline.load(case)
     files = [(load_scenario(path), str(path)) for path in scenarios]
     for scenario, path in files:
         apply_scenario(loaded, scenario, path)  # a broken scenario stops here, before any solve
