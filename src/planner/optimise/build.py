@@ -3,8 +3,9 @@
 One pass over the recommendations, O(options):
 - every need of the assessment becomes a `Need` (weight = priority; a term-coverage need, i.e. a
   programme with `term_coverage` in rules/ such as the QĐ 145 knowledge updates, asked N times
-  over the term with c done, needs N − c sessions; a periods need (annual training) is closed by one course giving at least the
-  periods still missing: a conservative reading, courses are not summed);
+  over the term with c done, needs N − c sessions; a periods need (annual training) is closed by
+  one course giving at least the periods still missing: a conservative reading, courses are not
+  summed);
 - every candidate course × open session × official becomes an `Option` closing the needs the
   course closes for that official that the session may close by the deadline rule;
 - a course excluded only for a missing prerequisite that another catalog course provides also

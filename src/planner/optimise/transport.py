@@ -6,7 +6,8 @@ source) and, per need, "closed at most as often as it needs" (and "closed" where
 is hard); drop the per-official rules (overlapping dates, days away, repeated courses,
 prerequisites), the unit-share rule, class minimums and fixed class costs. Dropping rules only
 enlarges the feasible set and class costs are never negative, so the LP optimum bounds every
-plan.
+plan. The rows kept are written by their rule modules (`seats.session_rows`,
+`budget.line_rows`, `no_double_content.need_limit`, `term_coverage.need_floor`).
 
 Components. With the per-official rules gone, an official's needs only interact through
 options that close several of them, so each official splits into components (needs linked by
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from planner.optimise.arrays import INF, ArrayModel, Rows
+from planner.optimise.constraints import budget, no_double_content, seats, term_coverage
 from planner.optimise.instance import Instance, by_variable
 from planner.optimise.objective import Objective, thousands
 
@@ -185,22 +187,21 @@ def build(inst: Instance, objective: Objective) -> Transport:
             cols = by_need[i]
             if variable:
                 met = len(lb)
-                lb.append(size if term else 0.0)
+                lb.append(term_coverage.need_floor(1, size) if term else 0.0)
                 ub.append(size)
                 obj.append(float(need_points) * (objective.rate if cost_mode else 1))
                 rows.add(
                     cols + [met], [1.0] * len(cols) + [-float(required)], lb=0.0, rule="objective"
                 )
-                if not shared:
-                    rows.add(cols, 1.0, ub=required * size, rule="need_once")
+                once = no_double_content.need_limit(required, shared, size)
+                if once is not None:
+                    rows.add(cols, 1.0, ub=once, rule="need_once")
             else:
-                rows.add(cols, 1.0, lb=size if term else -INF, ub=size, rule="need_once")
-    for s in sorted(seat_terms):
-        cols, coefs = seat_terms[s]
-        rows.add(cols, coefs, ub=float(sessions[s].seats), rule="seats")
-    for k in sorted(money_terms):
-        cols, coefs = money_terms[k]
-        rows.add(cols, coefs, ub=budget_k[k], rule="budget")
+                floor = term_coverage.need_floor(required, size) if term else -INF
+                once = no_double_content.need_limit(required, shared, size)
+                rows.add(cols, 1.0, lb=floor, ub=INF if once is None else once, rule="need_once")
+    seats.session_rows(rows, inst, seat_terms)
+    budget.line_rows(rows, ((keys[k], *money_terms[k]) for k in sorted(money_terms)), inst)
     n = len(lb)
     model = ArrayModel.of(
         np.asarray(lb), np.asarray(ub), np.zeros(n, dtype=bool), np.asarray(obj, dtype=float), rows

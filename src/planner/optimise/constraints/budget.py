@@ -6,8 +6,10 @@ money (courses costing nothing are always affordable)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from planner.optimise.arrays import Rows
 from planner.optimise.instance import Instance
 from planner.optimise.state import Block, PlanState, Violation
 
@@ -43,6 +45,15 @@ def rows(v: View) -> None:
     for key in sorted(cols):
         if worst[key] > inst.budget(*key) / 1000.0:
             v.rows.add(*cols[key], ub=inst.budget(*key) / 1000.0, rule=NAME)
+
+
+def line_rows(
+    rows: Rows, lines: Iterable[tuple[tuple[int, str], list[int], list[float]]], inst: Instance
+) -> None:
+    """Σ participant cost (thousands of VND) ≤ the line's budget, per (year, source) line in the
+    order given, over columns that carry participant costs only (the transport relaxation)."""
+    for key, cols, coefs in lines:
+        rows.add(cols, coefs, ub=inst.budget(*key) / 1000.0, rule=NAME)
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

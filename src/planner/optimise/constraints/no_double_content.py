@@ -20,11 +20,17 @@ CAUSE_TIME = "time_limit_per_official"
 COUPLES = False
 
 
+def need_limit(required: int, shared: bool, size: float) -> float | None:
+    """How often the columns of one need may sum to over `size` members: `required` times each;
+    no limit for a need any course counts toward (credited once, touched by several)."""
+    return None if shared else required * size
+
+
 def need_rows(v: View, c: int, n: int, cols: list[int]) -> None:
     """A need is closed at most `required` times per member (unless any course counts)."""
     need = v.inst.needs[n]
-    limit = need.required * v.size(c)
-    if not need.shared and v.cap(cols) > limit:
+    limit = need_limit(need.required, need.shared, v.size(c))
+    if limit is not None and v.cap(cols) > limit:
         v.rows.add(cols, 1.0, ub=limit, rule="need_once")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planner.optimise.arrays import Rows
 from planner.optimise.instance import Instance
 from planner.optimise.state import Block, PlanState, Violation
 
@@ -40,6 +42,16 @@ def rows(v: View, s: int) -> None:
     for a in agg:
         if v.zub[a] > 0:
             v.rows.add([a, run], [1.0, -float(v.zub[a])], ub=0.0, rule="seat_link")
+
+
+def session_rows(
+    rows: Rows, inst: Instance, by_session: Mapping[int, tuple[list[int], list[float]]]
+) -> None:
+    """Σ attendees of session s ≤ seats, over columns that count attendees per session without
+    a run column (the transport relaxation's need-component columns), in session order."""
+    for s in sorted(by_session):
+        cols, coefs = by_session[s]
+        rows.add(cols, coefs, ub=float(inst.sessions[s].seats), rule=NAME)
 
 
 def check(inst: Instance, state: PlanState) -> list[Violation]:

@@ -31,12 +31,18 @@ def forced(inst: Instance, hard_term: bool | None = None) -> list[int]:
     return [n for n, need in enumerate(inst.needs) if need.term and inst.options_by_need[n]]
 
 
+def need_floor(required: int, size: float) -> float:
+    """The least the columns of a term need may sum to over `size` members: every member gets
+    the `required` sessions (its met column, if any, is then `size`)."""
+    return required * size
+
+
 def need_rows(v: View, c: int, i: int, n: int, cols: list[int]) -> None:
     """When hard: Σ z over the need's options ≥ required·size (and its met column = size)."""
     need = v.inst.needs[n]
     if v.hard_term and need.term:
         size = float(v.size(c))
-        v.rows.add(cols, 1.0, lb=need.required * size, rule=NAME)
+        v.rows.add(cols, 1.0, lb=need_floor(need.required, size), rule=NAME)
         if (c, i) in v.met_var:
             v.lb[v.met_var[(c, i)]] = size
 
