@@ -4,7 +4,7 @@
 - `CAUSE`: the unmet-need cause (DESIGN §4) reported when this rule is what blocks a need;
 - `COUPLES`: whether the rule couples officials (seats, minimum class, budget, unit share) or
   binds one official at a time (the rest): what a decomposition by official needs to know;
-- its rows over the column view (`aggregate.View`: a column is a cohort taking an option, a
+- its rows over the column view (`view.View`: a column is a cohort taking an option, a
   single official a cohort of one): `rows(v, ...)` and, where the rule fixes columns outright,
   `bound_columns(v)`; the aggregated model, the individual model (the monolithic baselines and
   the infeasibility remedy) are all assembled from them by `aggregate.view`;
@@ -28,8 +28,8 @@ from planner.optimise.constraints import (
     time_away,
     unit_share,
 )
-from planner.optimise.instance import Instance  # noqa: E402
-from planner.optimise.state import Block, PlanState, Violation  # noqa: E402
+from planner.optimise.instance import Instance
+from planner.optimise.state import Block, PlanState, Violation
 
 
 class Rule(Protocol):
