@@ -52,20 +52,31 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 if TYPE_CHECKING:
-    from planner.assess.needs import Assessment, AssessmentContext, Need, assess, assess_case
-    from planner.domain.catalog import Catalog, Course, Session
-    from planner.domain.profile import Official, TrainingRecord
-    from planner.errors import InfeasiblePlanError, InputError, PlannerError
-    from planner.io.case import Case, CaseConfig
-    from planner.io.loading import (
-        bundled_dir,
-        load_case,
-        load_catalog,
-        load_history,
-        load_officials,
-        load_rules,
-    )
-    from planner.law.framework import Framework, Position, Rule
+    # `name as name`: the re-export form, so that checkers see these names as public.
+    from planner.assess.needs import Assessment as Assessment
+    from planner.assess.needs import AssessmentContext as AssessmentContext
+    from planner.assess.needs import Need as Need
+    from planner.assess.needs import assess as assess
+    from planner.assess.needs import assess_case as assess_case
+    from planner.domain.catalog import Catalog as Catalog
+    from planner.domain.catalog import Course as Course
+    from planner.domain.catalog import Session as Session
+    from planner.domain.profile import Official as Official
+    from planner.domain.profile import TrainingRecord as TrainingRecord
+    from planner.errors import InfeasiblePlanError as InfeasiblePlanError
+    from planner.errors import InputError as InputError
+    from planner.errors import PlannerError as PlannerError
+    from planner.io.case import Case as Case
+    from planner.io.case import CaseConfig as CaseConfig
+    from planner.io.loading import bundled_dir as bundled_dir
+    from planner.io.loading import load_case as load_case
+    from planner.io.loading import load_catalog as load_catalog
+    from planner.io.loading import load_history as load_history
+    from planner.io.loading import load_officials as load_officials
+    from planner.io.loading import load_rules as load_rules
+    from planner.law.framework import Framework as Framework
+    from planner.law.framework import Position as Position
+    from planner.law.framework import Rule as Rule
 
 
 def __getattr__(name: str) -> Any:

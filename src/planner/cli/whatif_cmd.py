@@ -197,9 +197,8 @@ def _print_table(result: WhatIf, lang: str, output: Path | None) -> None:
     console.print(_rich_table(console_sheet(result, lang), lang))
     for outcome in result.variants:
         if outcome.variant.kind == "scenario":
-            console.print(
-                f"• {variant_label(outcome, lang)}: {describe_scenario(outcome.variant.scenario, lang)}"
-            )
+            described = describe_scenario(outcome.variant.scenario, lang)
+            console.print(f"• {variant_label(outcome, lang)}: {described}")
     marginal = console_marginal_sheet(result, lang)
     if marginal.rows:
         console.print(_rich_table(marginal, lang))

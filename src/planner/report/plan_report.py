@@ -186,12 +186,13 @@ class PlanReport:
         """(course, session, seats used) for every catalog session in the plan's years."""
         seats = self.plan.totals.get("seats", {})
         years = set(self.plan.years or self.case.config.years)
-        out = []
-        for course_id in sorted(self.case.catalog.courses):
-            course = self.case.catalog.courses[course_id]
-            for session in course.sessions:
-                if session.start.year in years and session.start >= self.case.reference_date:
-                    out.append((course, session, int(seats.get(session.id, 0))))
+        courses = [self.case.catalog.courses[c] for c in sorted(self.case.catalog.courses)]
+        out = [
+            (course, session, int(seats.get(session.id, 0)))
+            for course in courses
+            for session in course.sessions
+            if session.start.year in years and session.start >= self.case.reference_date
+        ]
         out.sort(key=lambda r: (r[1].start, r[1].id))
         return out
 
@@ -243,14 +244,14 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
             _share_text(everything["met"], everything["total"], lang),
         ),
     ]
-    for kind in KINDS:
-        if kind in needs:
-            rows.append(
-                (
-                    t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
-                    _share_text(needs[kind]["met"], needs[kind]["total"], lang),
-                )
-            )
+    rows.extend(
+        (
+            t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
+            _share_text(needs[kind]["met"], needs[kind]["total"], lang),
+        )
+        for kind in KINDS
+        if kind in needs
+    )
     rows += [
         (t(lang, "report.plan.cost"), format_vnd(cost_total, lang)),
         (t(lang, "report.plan.budget"), format_vnd(budget_total, lang)),
@@ -506,24 +507,23 @@ def units_sheet(r: PlanReport) -> Sheet:
         *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
         Column(t(lang, "report.col.cost"), "vnd"),
     ]
-    rows = []
-    for line in unit_lines(r):
-        rows.append(
-            [
-                line.unit,
-                line.officials,
-                line.trained,
-                line.needs,
-                line.met,
-                line.needs - line.met,
-                _pct(line.met, line.needs),
-                *[
-                    f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
-                    for k in KINDS
-                ],
-                line.cost,
-            ]
-        )
+    rows = [
+        [
+            line.unit,
+            line.officials,
+            line.trained,
+            line.needs,
+            line.met,
+            line.needs - line.met,
+            _pct(line.met, line.needs),
+            *[
+                f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
+                for k in KINDS
+            ],
+            line.cost,
+        ]
+        for line in unit_lines(r)
+    ]
     return Sheet(t(lang, "report.plan.sheet.units"), columns, rows)
 
 

@@ -63,19 +63,18 @@ def describe_scenario(scenario: Scenario | None, lang: str) -> str:
             parts.append(t(lang, "whatif.change.seats_set", seats=s.seats, session=target))
         else:
             parts.append(t(lang, "whatif.change.seats_add", seats=f"{s.add:+d}", session=target))
-    for c in scenario.exclude_courses:
-        parts.append(t(lang, "whatif.change.exclude", course=c))
-    for a in scenario.add_sessions:
-        parts.append(
-            t(
-                lang,
-                "whatif.change.add_session",
-                session=a.session.id,
-                course=a.course,
-                start=format_date(a.session.start, lang),
-                seats=a.session.seats,
-            )
+    parts.extend(t(lang, "whatif.change.exclude", course=c) for c in scenario.exclude_courses)
+    parts.extend(
+        t(
+            lang,
+            "whatif.change.add_session",
+            session=a.session.id,
+            course=a.course,
+            start=format_date(a.session.start, lang),
+            seats=a.session.seats,
         )
+        for a in scenario.add_sessions
+    )
     if scenario.reference_date is not None:
         parts.append(
             t(lang, "whatif.change.reference_date", date=format_date(scenario.reference_date, lang))
