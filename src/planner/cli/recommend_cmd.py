@@ -5,21 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from planner.assess.needs import Assessment, assess_case
-from planner.cli.common import (
-    case_argument,
-    emit,
-    emit_csv,
-    format_option,
-    lang_option,
-    output_option,
-    require_output,
-)
+from planner.cli import common
 from planner.i18n import format_date, t
-from planner.io.atomic import write_atomic
 from planner.io.case import Case
 from planner.io.loading import load_case
 from planner.recommend.candidates import Recommendations, recommend_case
@@ -33,13 +23,13 @@ from planner.report.tabular import write_xlsx
 
 
 @click.command("recommend")
-@case_argument
+@common.case_argument
 @click.option(
     "--official", "official_id", default=None, metavar="ID", help="Only this official's needs."
 )
-@format_option(("table", "json", "csv", "xlsx"))
-@lang_option
-@output_option
+@common.format_option(("table", "json", "csv", "xlsx"))
+@common.lang_option
+@common.output_option
 def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đề xuất khóa học theo nhu cầu / recommend courses for each need."""
     loaded = load_case(case)
@@ -56,11 +46,13 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
         )
     recs = recommend_case(loaded, assessment)
     if fmt == "json":
-        emit(recommendation_json(recs, lang), output, lang)
+        common.emit(recommendation_json(recs, lang), output, lang)
     elif fmt == "csv":
-        emit_csv(recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang)
+        common.emit_csv(
+            recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang
+        )
     elif fmt == "xlsx":
-        output = require_output(output, fmt)
+        output = common.require_output(output, fmt)
         write_xlsx(
             output,
             [
@@ -68,14 +60,14 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
                 overlaps_sheet(recs, loaded.catalog, lang),
             ],
         )
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        common.say_written(output, lang)
     else:
         _print_table(loaded, recs, lang, output)
     return 0
 
 
 def _print_table(loaded: Case, recs: Recommendations, lang: str, output: Path | None) -> None:
-    console = Console(record=output is not None, width=200 if output else None)
+    console = common.table_console(output, 200)
     names = {o.id: o for o in loaded.officials}
     table = Table(
         title=t(
@@ -94,6 +86,4 @@ def _print_table(loaded: Case, recs: Recommendations, lang: str, output: Path | 
         table.add_row(f"{official.full_name} ({official.id})", rec.need, candidates, excluded)
     console.print(table)
     console.print(summary_line(recs, lang))
-    if output:
-        write_atomic(output, console.export_text())
-        click.echo(t(lang, "cli.written", path=output), err=True)
+    common.save_console(console, output, lang)
