@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.i18n import format_date, format_vnd, t
+from planner.report.assessment import need_detail_cells, need_detail_columns, official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_text import render
+from planner.report.published import published_schema
 from planner.report.tabular import Column, Sheet, write_xlsx
 from planner.report.text import need_reason
 
@@ -105,13 +107,7 @@ class PlanOut(_Out):
 
 
 def plan_json_schema() -> dict[str, Any]:
-    schema = PlanOut.model_json_schema()
-    return {
-        **schema,
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://planner.local/schemas/plan.json",
-        "title": "planner plan",
-    }
+    return published_schema(PlanOut, "https://planner.local/schemas/plan.json", "planner plan")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +150,10 @@ class PlanReport:
     def unit(self, official_id: str) -> str:
         official = self.officials.get(official_id)
         return official.unit if official else ""
+
+    def official_cells(self, official_id: str) -> list[str]:
+        """The cells under `official_columns`: id, name, unit."""
+        return [official_id, self.name(official_id), self.unit(official_id)]
 
     def course_title(self, course_id: str) -> str:
         course = self.case.catalog.courses.get(course_id)
@@ -308,21 +308,12 @@ def summary_sheet(r: PlanReport) -> Sheet:
 
 
 def needs_sheet(r: PlanReport) -> Sheet:
-    from planner.report.assessment import describe_current, describe_target
-
     lang = r.lang
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.need"), width=36),
         Column(t(lang, "report.col.need_id")),
-        Column(t(lang, "table.kind")),
-        Column(t(lang, "table.target")),
-        Column(t(lang, "table.current")),
-        Column(t(lang, "table.priority"), "int"),
-        Column(t(lang, "table.deadline"), "date"),
-        Column(t(lang, "table.overdue")),
+        *need_detail_columns(lang),
         Column(t(lang, "report.col.in_plan")),
         Column(t(lang, "report.col.planned_session")),
         Column(t(lang, "table.reason"), width=80),
@@ -333,17 +324,10 @@ def needs_sheet(r: PlanReport) -> Sheet:
         assignment = r.closed_by.get((need.official_id, need.need))
         rows.append(
             [
-                need.official_id,
-                r.name(need.official_id),
-                r.unit(need.official_id),
+                *r.official_cells(need.official_id),
                 r.need_label(need.official_id, need.need),
                 need.need,
-                t(lang, f"kind.{need.kind}"),
-                describe_target(need, lang),
-                describe_current(need, lang),
-                need.priority,
-                need.deadline,
-                t(lang, "yes") if need.overdue else t(lang, "no"),
+                *need_detail_cells(need, lang),
                 t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
                 f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
                 need_reason(need, lang),
@@ -361,9 +345,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     sessions = {s.id: s for c in r.case.catalog.courses.values() for s in c.sessions}
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.course"), width=44),
         Column(t(lang, "report.col.course_id")),
         Column(t(lang, "plan.table.session")),
@@ -381,9 +363,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
         session = sessions.get(a.session)
         rows.append(
             [
-                a.official_id,
-                r.name(a.official_id),
-                r.unit(a.official_id),
+                *r.official_cells(a.official_id),
                 r.course_title(a.course),
                 a.course,
                 a.session,
@@ -403,9 +383,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
 def unmet_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.need"), width=36),
         Column(t(lang, "report.col.need_id")),
         Column(t(lang, "table.kind")),
@@ -419,9 +397,7 @@ def unmet_sheet(r: PlanReport) -> Sheet:
         kind = u.kind or (need.kind if need else "")
         rows.append(
             [
-                u.official_id,
-                r.name(u.official_id),
-                r.unit(u.official_id),
+                *r.official_cells(u.official_id),
                 r.need_label(u.official_id, u.need),
                 u.need,
                 t(lang, f"kind.{kind}") if kind else "",

@@ -21,6 +21,7 @@ from planner.optimise.result import UNMET_CAUSES
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.plan_text import infeasible_text, remedy_text
+from planner.report.published import published_schema
 from planner.report.tabular import Column, Sheet, write_xlsx
 
 if TYPE_CHECKING:
@@ -199,13 +200,9 @@ class WhatIfOut(_Out):
 
 
 def whatif_json_schema() -> dict[str, Any]:
-    schema = WhatIfOut.model_json_schema()
-    return {
-        **schema,
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://planner.local/schemas/whatif.json",
-        "title": "planner whatif",
-    }
+    return published_schema(
+        WhatIfOut, "https://planner.local/schemas/whatif.json", "planner whatif"
+    )
 
 
 def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
