@@ -22,7 +22,7 @@ from planner.report.assessment import (
     totals,
     totals_sheet,
 )
-from planner.report.tabular import Sheet, write_xlsx
+from planner.report.tabular import Sheet
 
 
 @click.command("assess")
@@ -42,17 +42,16 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
             needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang
         )
     elif fmt == "xlsx":
-        output = common.require_output(output, fmt)
         tot = totals(assessment, loaded.officials)
-        write_xlsx(
-            output,
+        common.emit_workbook(
             [
                 totals_sheet(tot, lang),
                 kinds_sheet(tot, lang),
                 needs_sheet(assessment, loaded.officials, loaded.framework, lang),
             ],
+            output,
+            lang,
         )
-        common.say_written(output, lang)
     elif fmt == "html":
         output = common.require_output(output, fmt)
         from planner.report.assessment_html import write_assessment_html

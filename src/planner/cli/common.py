@@ -165,6 +165,15 @@ def emit_csv(sheet: Any, output: Path | None, lang: str) -> None:
         click.echo(to_csv(sheet), nl=False)
 
 
+def emit_workbook(sheets: Sequence[Sheet], output: Path | None, lang: str) -> None:
+    """Sheets as an Excel workbook, to the file `-o` names (a workbook never goes to stdout)."""
+    from planner.report.tabular import write_xlsx
+
+    output = require_output(output, "xlsx")
+    write_xlsx(output, sheets)
+    say_written(output, lang)
+
+
 def table_console(output: Path | None, width: int) -> Console:
     """The console a table goes to: the terminal, or a recording `width` wide for `-o FILE`."""
     from rich.console import Console

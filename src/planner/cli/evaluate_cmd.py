@@ -24,7 +24,6 @@ from planner.report.evaluation import (
     title,
 )
 from planner.report.html import write_page
-from planner.report.tabular import write_xlsx
 
 _DEFAULTS = EvaluationSettings()
 
@@ -79,12 +78,11 @@ def command(
         common.emit(evaluation_json(evaluation, lang), output, lang)
     elif fmt == "csv":
         common.emit_csv(courses_sheet(evaluation, lang), output, lang)
-    elif fmt in ("xlsx", "html"):
+    elif fmt == "xlsx":
+        common.emit_workbook(all_sheets(evaluation, lang), output, lang)
+    elif fmt == "html":
         output = common.require_output(output, fmt)
-        if fmt == "xlsx":
-            write_xlsx(output, all_sheets(evaluation, lang))
-        else:
-            write_page(output, evaluation_page(evaluation, lang))
+        write_page(output, evaluation_page(evaluation, lang))
         common.say_written(output, lang)
     else:
         _print_table(evaluation, lang, output)

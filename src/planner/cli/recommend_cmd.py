@@ -19,7 +19,6 @@ from planner.report.recommendation import (
     recommendations_sheet,
     summary_line,
 )
-from planner.report.tabular import write_xlsx
 
 
 @click.command("recommend")
@@ -52,15 +51,14 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
             recommendations_sheet(recs, loaded.officials, loaded.catalog, lang), output, lang
         )
     elif fmt == "xlsx":
-        output = common.require_output(output, fmt)
-        write_xlsx(
-            output,
+        common.emit_workbook(
             [
                 recommendations_sheet(recs, loaded.officials, loaded.catalog, lang),
                 overlaps_sheet(recs, loaded.catalog, lang),
             ],
+            output,
+            lang,
         )
-        common.say_written(output, lang)
     else:
         _print_table(loaded, recs, lang, output)
     return 0

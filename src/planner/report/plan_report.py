@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.i18n import format_date, format_vnd, t
+from planner.optimise.result import UNMET_CAUSES
 from planner.report.assessment import need_detail_cells, need_detail_columns, official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_text import render
@@ -69,16 +70,7 @@ class AssignmentOut(_Out):
 class UnmetOut(_Out):
     official_id: str
     need: str
-    cause: Literal[
-        "no_course",
-        "not_eligible",
-        "prerequisite",
-        "seats",
-        "budget",
-        "time_limit_per_official",
-        "unit_share",
-        "term",
-    ]
+    cause: Literal[UNMET_CAUSES]  # type: ignore[valid-type]  # the optimiser's causes, in order
     detail: str = Field(min_length=1)
 
 

@@ -597,13 +597,18 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _feasible(w: WhatIf, lang: str) -> tuple[list[Outcome], list[str]]:
+    """The variants that have a plan (baseline first) and their labels, the x axis of a chart."""
+    outcomes = [o for o in _all(w) if o.feasible]
+    return outcomes, [variant_label(o, lang) for o in outcomes]
+
+
 def kinds_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     if not outcomes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     for i, kind in enumerate(KINDS):
         if not any(kind in o.needs for o in outcomes):
@@ -626,10 +631,9 @@ def kinds_figure(w: WhatIf, lang: str) -> go.Figure | None:
 def cost_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     if not outcomes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     fig.add_bar(
         x=names,
@@ -655,11 +659,10 @@ def cost_figure(w: WhatIf, lang: str) -> go.Figure | None:
 def causes_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     causes = _causes(w)
     if not outcomes or not causes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     for i, cause in enumerate(causes):
         fig.add_bar(
