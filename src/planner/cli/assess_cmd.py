@@ -66,13 +66,8 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
 def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
     console = common.table_console(output, 160)
     names = {o.id: o for o in loaded.officials}
-    table = Table(
-        title=t(
-            lang,
-            "table.assess.title",
-            name=loaded.config.name,
-            date=format_date(assessment.reference_date, lang),
-        )
+    table = common.case_table(
+        lang, "table.assess.title", loaded.config.name, assessment.reference_date
     )
     for header in (
         "table.official",

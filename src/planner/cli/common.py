@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.errors import InfeasiblePlanError, PlannerError
-from planner.i18n import LANGUAGES, t
+from planner.i18n import LANGUAGES, format_date, t
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,6 +180,13 @@ def table_console(output: Path | None, width: int) -> Console:
     from rich.console import Console
 
     return Console(record=output is not None, width=width if output else None)
+
+
+def case_table(lang: str, key: str, case_name: str, on: dt.date) -> Table:
+    """A rich table titled with the case's name and the date it looks from."""
+    from rich.table import Table
+
+    return Table(title=t(lang, key, name=case_name, date=format_date(on, lang)))
 
 
 def save_console(console: Console, output: Path | None, lang: str) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from planner.assess.needs import Assessment, assess_case
 from planner.cli import common
-from planner.i18n import format_date, t
+from planner.i18n import t
 from planner.io.case import Case
 from planner.io.loading import load_case
 from planner.recommend.candidates import Recommendations, recommend_case
@@ -67,13 +66,8 @@ def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Pa
 def _print_table(loaded: Case, recs: Recommendations, lang: str, output: Path | None) -> None:
     console = common.table_console(output, 200)
     names = {o.id: o for o in loaded.officials}
-    table = Table(
-        title=t(
-            lang,
-            "table.recommend.title",
-            name=loaded.config.name,
-            date=format_date(recs.reference_date, lang),
-        )
+    table = common.case_table(
+        lang, "table.recommend.title", loaded.config.name, recs.reference_date
     )
     for header in ("table.official", "table.need", "table.candidates", "table.excluded"):
         table.add_column(t(lang, header))

@@ -18,6 +18,7 @@ from planner.analysis.scenario import Scenario
 from planner.analysis.whatif import MILLION, Infeasibility, Marginal, Outcome, WhatIf
 from planner.i18n import format_date, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
+from planner.report.assessment import official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.plan_text import infeasible_text, remedy_text
@@ -400,9 +401,7 @@ def budget_sheet(w: WhatIf, lang: str) -> Sheet:
 def changes_sheet(w: WhatIf, lang: str) -> Sheet:
     columns = [
         Column(t(lang, "whatif.col.variant"), width=22),
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "whatif.col.gained"), width=50),
         Column(t(lang, "whatif.col.lost"), width=50),
     ]
