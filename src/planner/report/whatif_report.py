@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.analysis.scenario import Scenario
-from planner.analysis.whatif import MILLION, Infeasibility, Marginal, Outcome, WhatIf
+from planner.analysis.whatif import (
+    MILLION,
+    Infeasibility,
+    Marginal,
+    OfficialChange,
+    Outcome,
+    WhatIf,
+)
 from planner.i18n import format_date, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
 from planner.report.assessment import official_columns
@@ -348,8 +355,7 @@ def _comparison(w: WhatIf, lang: str, causes: list[str]) -> Sheet:
     ]
     rows = []
     for o in _all(w):
-        met, total = o.needs.get("all", (0, 0))
-        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        met, total, changes = _met_and_changes(w, o)
         rows.append(
             [
                 variant_label(o, lang),
@@ -594,6 +600,13 @@ def coverage_figure(w: WhatIf, lang: str) -> go.Figure | None:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _met_and_changes(w: WhatIf, o: Outcome) -> tuple[int, int, list[OfficialChange]]:
+    """Needs met and all needs of a variant, and who gains or loses against the baseline."""
+    met, total = o.needs.get("all", (0, 0))
+    changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+    return met, total, changes
 
 
 def _feasible(w: WhatIf, lang: str) -> tuple[list[Outcome], list[str]]:
@@ -925,8 +938,7 @@ def console_sheet(w: WhatIf, lang: str) -> Sheet:
     ]
     rows = []
     for o in _all(w):
-        met, total = o.needs.get("all", (0, 0))
-        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        met, total, changes = _met_and_changes(w, o)
         rows.append(
             [
                 variant_label(o, lang),
