@@ -1,6 +1,6 @@
 """Optimiser benchmark (not part of CI): generated cases × methods, same time limit and threads.
 
-    python benchmarks/run.py                                  # 2k and 20k, role and individual, 1 and 5 years, seeds 1 2
+    python benchmarks/run.py     # 2k and 20k, role and individual, 1 and 5 years, seeds 1 2
     python benchmarks/run.py --sizes 100000 300000 --years 2026-2030 --seeds 1 --needs role
 
 For every case (made once with `planner generate` into benchmarks/.cache/, the instance built once
@@ -114,11 +114,7 @@ def run_one(instance_path: Path, method: str, time_limit: float, threads: int, s
         inst = pickle.load(fh)
     engine = {"planner": "auto", "cpsat-tuned": "cpsat"}.get(method, method)
     config = SolveConfig(
-        engine=engine,
-        time_limit=time_limit,
-        seed=seed,
-        workers=threads,
-        tuned=method != "cpsat",
+        engine=engine, time_limit=time_limit, seed=seed, workers=threads, tuned=method != "cpsat"
     )
     started = time.perf_counter()
     try:
@@ -263,7 +259,8 @@ def pipeline_table(stages: dict[str, dict]) -> str:
     for case, s in stages.items():
         out.append(
             f"| {case} | {s['officials']:,} | {s['needs']:,} | {s['options']:,} | "
-            f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | {s['build_s']:.1f} |"
+            f"{s['load_s']:.1f} | {s['assess_s']:.1f} | {s['recommend_s']:.1f} | "
+            f"{s['build_s']:.1f} |"
         )
     return "\n".join(out)
 

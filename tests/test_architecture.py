@@ -3,7 +3,8 @@ lower one, and importing the optimiser loads neither the readers nor their libra
 
 Layers, low to high: errors, types < domain, law < io < assess < recommend < optimise < pipeline
 < analysis < report (with i18n: text is made at the edge) < cli. `synthetic` may import anything
-but cli and report; `planner/__init__` (lazy public names) is exempt. The graph is read with `ast`, module-level and function-level imports alike.
+but cli and report; `planner/__init__` (lazy public names) is exempt. The graph is read with
+`ast`, module-level and function-level imports alike.
 """
 
 from __future__ import annotations

@@ -53,9 +53,7 @@ def test_term_coverage_is_a_programme_fact_with_its_reference() -> None:
         reference = framework.programmes[programme_id].term_coverage_reference
         assert reference is not None and reference.title == "Quy định 145-QĐ/TW"
     with pytest.raises(ValueError, match="term_coverage_reference"):
-        Programme.model_validate(
-            {"id": "x", "name": {"vi": "x", "en": "x"}, "term_coverage": True}
-        )
+        Programme.model_validate({"id": "x", "name": {"vi": "x", "en": "x"}, "term_coverage": True})
 
 
 def test_the_optimiser_takes_term_needs_from_the_flag_not_from_an_id() -> None:

@@ -3,8 +3,7 @@ on the optimum whenever both prove optimality."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.optimise.strategies import finish
 
 from planner.optimise.check import check_plan

@@ -6,8 +6,7 @@ Timing and gap targets live in benchmarks/run.py, never here."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.optimise.factory import make
 from tests.optimise.strategies import finish
 

@@ -49,7 +49,7 @@ def mini_vi():  # type: ignore[no-untyped-def]
 
 def _sheet_dicts(ws) -> list[dict]:  # type: ignore[no-untyped-def]
     rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path, mini_vi) -> None:
@@ -75,7 +75,7 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     rows = _sheet_dicts(book["Kế hoạch"])
     assert len(rows) == len(plan.assignments) > 0
     names = {o.id: o for o in case.officials}
-    for row, a in zip(rows, plan.assignments):
+    for row, a in zip(rows, plan.assignments, strict=True):
         assert row["Mã cán bộ"] == a.official_id
         assert row["Cán bộ"] == names[a.official_id].full_name
         assert row["Đơn vị"] == names[a.official_id].unit

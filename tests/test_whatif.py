@@ -39,7 +39,7 @@ from test_html import _chromium, needs_chromium
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "cases" / "mini"
 SCENARIOS = ROOT / "tests" / "fixtures" / "scenarios"
-FAST = dict(engine="cpsat", time_limit=2.0, seed=0)
+FAST = {"engine": "cpsat", "time_limit": 2.0, "seed": 0}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_marginal_value_from_the_sweep_and_the_probes(sweep) -> None:
     probes = [m for m in sweep.marginal if m.method == "probe"]
     assert probes, "the mini baseline leaves needs open for the budget"
     blocked = {(b.year, b.source) for b in sweep.baseline.blocked}
-    for m, o in zip(probes, sweep.probes):
+    for m, o in zip(probes, sweep.probes, strict=False):
         assert (m.year, m.source) in blocked
         assert m.added % MILLION == 0 and m.added >= o.variant.probe[2] > 0  # type: ignore[index]
         assert m.points == o.priority[0] - sweep.baseline.priority[0]

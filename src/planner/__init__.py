@@ -55,20 +55,31 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 if TYPE_CHECKING:
-    from planner.assess.needs import Assessment, AssessmentContext, Need, assess, assess_case
-    from planner.domain.catalog import Catalog, Course, Session
-    from planner.domain.profile import Official, TrainingRecord
-    from planner.errors import InfeasiblePlanError, InputError, PlannerError
-    from planner.io.case import Case, CaseConfig
-    from planner.io.loading import (
-        bundled_dir,
-        load_case,
-        load_catalog,
-        load_history,
-        load_officials,
-        load_rules,
+    # `name as name`: the re-export form, so that checkers see these names as public.
+    from planner.assess.needs import (
+        Assessment as Assessment,
+        AssessmentContext as AssessmentContext,
+        Need as Need,
+        assess as assess,
+        assess_case as assess_case,
     )
-    from planner.law.framework import Framework, Position, Rule
+    from planner.domain.catalog import Catalog as Catalog, Course as Course, Session as Session
+    from planner.domain.profile import Official as Official, TrainingRecord as TrainingRecord
+    from planner.errors import (
+        InfeasiblePlanError as InfeasiblePlanError,
+        InputError as InputError,
+        PlannerError as PlannerError,
+    )
+    from planner.io.case import Case as Case, CaseConfig as CaseConfig
+    from planner.io.loading import (
+        bundled_dir as bundled_dir,
+        load_case as load_case,
+        load_catalog as load_catalog,
+        load_history as load_history,
+        load_officials as load_officials,
+        load_rules as load_rules,
+    )
+    from planner.law.framework import Framework as Framework, Position as Position, Rule as Rule
 
 
 def __getattr__(name: str) -> Any:

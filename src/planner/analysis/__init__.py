@@ -1,1 +1,2 @@
-"""Analyses over plans and cases: what-if scenarios, after-training evaluation, catalog coverage and case validation."""
+"""Analyses over plans and cases: what-if scenarios, after-training evaluation, catalog coverage
+and case validation."""

@@ -375,7 +375,7 @@ def run_whatif(
     # variant identical to the baseline (e.g. the sweep's ×1) reuses the baseline's plan.
     same_as_baseline = [_same_case(changed_case(case, v), case) for v in variants]
     first = [Variant("baseline", "baseline")] + [
-        v for v, same in zip(variants, same_as_baseline) if not same
+        v for v, same in zip(variants, same_as_baseline, strict=True) if not same
     ]
     total = len(first)
     jobs = settings.jobs or min(os.cpu_count() or 1, total)
@@ -396,7 +396,7 @@ def run_whatif(
     solved = iter(outcomes[1:])
     results = [
         replace(baseline, variant=v) if same else next(solved)
-        for v, same in zip(variants, same_as_baseline)
+        for v, same in zip(variants, same_as_baseline, strict=True)
     ]
     changes = {o.variant.name: compare(baseline, o) for o in results}
     marginal = sweep_marginals(baseline, results) + probe_marginals(baseline, probes)
@@ -499,7 +499,7 @@ def sweep_marginals(baseline: Outcome, variants: Sequence[Outcome]) -> list[Marg
     points = [o for o in variants if o.variant.kind == "sweep" and o.feasible]
     points.sort(key=lambda o: (o.budget_total, o.variant.scale or 0))
     out = []
-    for low, high in zip(points, points[1:]):
+    for low, high in zip(points, points[1:], strict=False):
         added = high.budget_total - low.budget_total
         if added <= 0:
             continue

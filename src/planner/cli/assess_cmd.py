@@ -6,21 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from planner import pipeline
-from planner.cli.common import (
-    case_argument,
-    emit,
-    emit_csv,
-    format_option,
-    lang_option,
-    output_option,
-    require_output,
-)
+from planner.cli import common
 from planner.i18n import format_date, t
-from planner.io.atomic import write_atomic
 from planner.report.assessment import (
     assessment_json,
     describe_current,
@@ -31,62 +21,52 @@ from planner.report.assessment import (
     totals,
     totals_sheet,
 )
-from planner.report.tabular import Sheet, write_xlsx
+from planner.report.tabular import Sheet
 
 
 @click.command("assess")
-@case_argument
-@click.option(
-    "--on",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Assess on this date (YYYY-MM-DD) instead of the case's reference_date.",
-)
-@format_option(("table", "json", "csv", "xlsx", "html"))
-@lang_option
-@output_option
+@common.case_argument
+@common.on_option("Assess on this date (YYYY-MM-DD) instead of the case's reference_date.")
+@common.format_option(("table", "json", "csv", "xlsx", "html"))
+@common.lang_option
+@common.output_option
 def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
     loaded = pipeline.load(case)
     assessment = pipeline.assess(loaded, on.date() if on else None)
     if fmt == "json":
-        emit(assessment_json(assessment, lang), output, lang)
+        common.emit(assessment_json(assessment, lang), output, lang)
     elif fmt == "csv":
-        emit_csv(needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang)
+        common.emit_csv(
+            needs_sheet(assessment, loaded.officials, loaded.framework, lang), output, lang
+        )
     elif fmt == "xlsx":
-        output = require_output(output, fmt)
         tot = totals(assessment, loaded.officials)
-        write_xlsx(
-            output,
+        common.emit_workbook(
             [
                 totals_sheet(tot, lang),
                 kinds_sheet(tot, lang),
                 needs_sheet(assessment, loaded.officials, loaded.framework, lang),
             ],
+            output,
+            lang,
         )
-        click.echo(t(lang, "cli.written", path=output), err=True)
     elif fmt == "html":
-        output = require_output(output, fmt)
+        output = common.require_output(output, fmt)
         from planner.report.assessment_html import write_assessment_html
 
         write_assessment_html(output, loaded, assessment, lang)
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        common.say_written(output, lang)
     else:
         _print_table(loaded, assessment, lang, output)
     return 0
 
 
 def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    console = Console(record=output is not None, width=160 if output else None)
+    console = common.table_console(output, 160)
     names = {o.id: o for o in loaded.officials}
-    table = Table(
-        title=t(
-            lang,
-            "table.assess.title",
-            name=loaded.config.name,
-            date=format_date(assessment.reference_date, lang),
-        )
+    table = common.case_table(
+        lang, "table.assess.title", loaded.config.name, assessment.reference_date
     )
     for header in (
         "table.official",
@@ -115,9 +95,7 @@ def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  #
     tot = totals(assessment, loaded.officials)
     for sheet in (totals_sheet(tot, lang), kinds_sheet(tot, lang)):
         console.print(_rich_table(sheet))
-    if output:
-        write_atomic(output, console.export_text())
-        click.echo(t(lang, "cli.written", path=output), err=True)
+    common.save_console(console, output, lang)
 
 
 def _rich_table(sheet: Sheet) -> Table:

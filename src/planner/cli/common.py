@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from planner.errors import InfeasiblePlanError, PlannerError
-from planner.i18n import LANGUAGES, t
+from planner.i18n import LANGUAGES, format_date, t
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from planner.report.tabular import Sheet
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -54,6 +61,31 @@ def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[
 
 def case_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("case", type=click.Path(path_type=Path))(func)
+
+
+def on_option(help: str) -> Callable[..., Any]:
+    """`--on YYYY-MM-DD`: the date a command looks from instead of the case's reference_date."""
+    return click.option(
+        "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help
+    )
+
+
+def engine_option(help: str | None = None) -> Callable[..., Any]:
+    from planner.optimise.solve import ENGINES
+
+    return click.option(
+        "--engine", type=click.Choice(ENGINES), default="auto", show_default=True, help=help
+    )
+
+
+def time_limit_option(help: str) -> Callable[..., Any]:
+    return click.option(
+        "--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help=help
+    )
+
+
+def seed_option(help: str | None = None) -> Callable[..., Any]:
+    return click.option("--seed", type=int, default=0, show_default=True, help=help)
 
 
 class GuardedGroup(click.Group):
@@ -107,13 +139,18 @@ def require_output(output: Path | None, fmt: str) -> Path:
     return output
 
 
+def say_written(output: Path, lang: str) -> None:
+    """Tell the user on stderr where the result went."""
+    click.echo(t(lang, "cli.written", path=output), err=True)
+
+
 def emit(text: str, output: Path | None, lang: str) -> None:
     """Write `text` to `output` atomically (and say so on stderr), or print it."""
     from planner.io.atomic import write_atomic
 
     if output:
         write_atomic(output, text)
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        say_written(output, lang)
     else:
         click.echo(text, nl=False)
 
@@ -124,6 +161,56 @@ def emit_csv(sheet: Any, output: Path | None, lang: str) -> None:
 
     if output:
         write_csv(output, sheet)
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        say_written(output, lang)
     else:
         click.echo(to_csv(sheet), nl=False)
+
+
+def emit_workbook(sheets: Sequence[Sheet], output: Path | None, lang: str) -> None:
+    """Sheets as an Excel workbook, to the file `-o` names (a workbook never goes to stdout)."""
+    from planner.report.tabular import write_xlsx
+
+    output = require_output(output, "xlsx")
+    write_xlsx(output, sheets)
+    say_written(output, lang)
+
+
+def table_console(output: Path | None, width: int) -> Console:
+    """The console a table goes to: the terminal, or a recording `width` wide for `-o FILE`."""
+    from rich.console import Console
+
+    return Console(record=output is not None, width=width if output else None)
+
+
+def case_table(lang: str, key: str, case_name: str, on: dt.date) -> Table:
+    """A rich table titled with the case's name and the date it looks from."""
+    from rich.table import Table
+
+    return Table(title=t(lang, key, name=case_name, date=format_date(on, lang)))
+
+
+def save_console(console: Console, output: Path | None, lang: str) -> None:
+    """With `-o FILE`, write what `table_console` recorded to the file."""
+    from planner.io.atomic import write_atomic
+
+    if output:
+        write_atomic(output, console.export_text())
+        say_written(output, lang)
+
+
+def sheet_table(sheet: Sheet, lang: str, keep: Sequence[int] | None = None) -> Table:
+    """A rich table of the `keep` columns of `sheet` (all by default), cells as the HTML shows
+    them, numbers right-aligned, long text folded."""
+    from rich.table import Table
+
+    from planner.report.html import format_cell
+
+    table = Table(title=sheet.title)
+    keep = range(len(sheet.columns)) if keep is None else keep
+    for index in keep:
+        column = sheet.columns[index]
+        numeric = column.kind in ("int", "float", "vnd")
+        table.add_column(column.header, justify="right" if numeric else "left", overflow="fold")
+    for row in sheet.rows:
+        table.add_row(*[format_cell(row[i], sheet.columns[i], lang)[0] for i in keep])
+    return table

@@ -1,6 +1,7 @@
 """`planner generate`: write a synthetic case folder (case.yaml, officials.csv, history.csv).
 
-Only parses options and calls `planner.synthetic.generate`; bad options are click usage errors (exit 2).
+Only parses options and calls `planner.synthetic.generate`; bad options are click usage errors
+(exit 2).
 """
 
 from __future__ import annotations

@@ -11,43 +11,21 @@ from rich.table import Table
 
 from planner import pipeline
 from planner.analysis.evaluate import case_effectiveness
-from planner.cli.common import (
-    case_argument,
-    emit,
-    format_option,
-    lang_option,
-    output_option,
-    require_output,
-)
+from planner.cli import common
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
-from planner.io.atomic import write_atomic
 from planner.optimise.result import PlanResult
-from planner.optimise.solve import ENGINES, SolveConfig
+from planner.optimise.solve import SolveConfig
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
 from planner.report.plan_text import infeasible_text
 from planner.report.schemas import PlanOut, to_json
 
 
 @click.command("plan")
-@case_argument
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINES),
-    default="auto",
-    show_default=True,
-    help="auto, cpsat (OR-Tools CP-SAT), highs (HiGHS via MathOpt) or greedy.",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds for the solver (CP-SAT: deterministic seconds).",
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
-)
+@common.case_argument
+@common.engine_option("auto, cpsat (OR-Tools CP-SAT), highs (HiGHS via MathOpt) or greedy.")
+@common.time_limit_option("Seconds for the solver (CP-SAT: deterministic seconds).")
+@common.seed_option("Random seed (same seed, same plan).")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -77,9 +55,9 @@ from planner.report.schemas import PlanOut, to_json
     "reaching the target level, from the history's evaluation; courses without data "
     "count 1.0).",
 )
-@format_option(("table", "json", "xlsx", "html"))
-@lang_option
-@output_option
+@common.format_option(("table", "json", "xlsx", "html"))
+@common.lang_option
+@common.output_option
 def command(
     case: Path,
     engine: str,
@@ -137,19 +115,19 @@ def command(
                 mode=mode,
                 time_s=round(time.monotonic() - started, 3),
             )
-            emit(to_json(PlanOut, data), output, lang)
+            common.emit(to_json(PlanOut, data), output, lang)
         click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
         raise click.exceptions.Exit(1) from None
     if fmt == "json":
-        emit(plan_json(plan, lang), output, lang)
+        common.emit(plan_json(plan, lang), output, lang)
     elif fmt in ("xlsx", "html"):
-        output = require_output(output, fmt)
+        output = common.require_output(output, fmt)
         # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
         from planner.report.plan_report import write_plan_html, write_plan_xlsx
 
         write = write_plan_xlsx if fmt == "xlsx" else write_plan_html
         write(output, prepared.case, plan, prepared.assessment, lang)
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        common.say_written(output, lang)
     else:
         _print_table(plan, lang, output)
     return 0
@@ -169,7 +147,7 @@ def parse_years(text: str) -> list[int]:
 
 
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
-    console = Console(record=output is not None, width=200 if output else None)
+    console = common.table_console(output, 200)
     console.print(
         t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}"))
     )
@@ -201,6 +179,4 @@ def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
                 ]
             )
         console.print(table)
-    if output:
-        write_atomic(output, console.export_text())
-        click.echo(t(lang, "cli.written", path=output), err=True)
+    common.save_console(console, output, lang)

@@ -15,27 +15,17 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 
 from planner import pipeline
 from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, load_scenario
 from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
-from planner.cli.common import (
-    case_argument,
-    emit,
-    format_option,
-    lang_option,
-    output_option,
-    require_output,
-)
+from planner.cli import common
 from planner.i18n import format_decimal, t
-from planner.optimise.solve import ENGINES
-from planner.report.html import format_cell, format_number
-from planner.report.tabular import Sheet
+from planner.report.html import format_number
 
 
 @click.command("whatif")
-@case_argument
+@common.case_argument
 @click.option(
     "--scenario",
     "scenarios",
@@ -49,15 +39,9 @@ from planner.report.tabular import Sheet
     metavar="START:STOP:STEP",
     help="A budget sweep: every budget line scaled by START, START+STEP, …, STOP.",
 )
-@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Solver seconds per variant.",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
+@common.engine_option()
+@common.time_limit_option("Solver seconds per variant.")
+@common.seed_option()
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -77,9 +61,9 @@ from planner.report.tabular import Sheet
     default=None,
     help="VND added to a probed line (default: enough for one more need, ≥10 % of the line).",
 )
-@format_option(("table", "json", "xlsx", "html"))
-@lang_option
-@output_option
+@common.format_option(("table", "json", "xlsx", "html"))
+@common.lang_option
+@common.output_option
 def command(
     case: Path,
     scenarios: tuple[Path, ...],
@@ -98,7 +82,7 @@ def command(
     if not scenarios and not budget_scale:
         raise click.UsageError(t(lang, "whatif.cli.nothing"))
     if fmt in ("xlsx", "html"):
-        output = require_output(output, fmt)
+        output = common.require_output(output, fmt)
     loaded = pipeline.load(case)
     files = [(load_scenario(path), str(path)) for path in scenarios]
     for scenario, path in files:
@@ -117,17 +101,14 @@ def command(
     if fmt == "json":
         from planner.report.whatif_report import whatif_json
 
-        emit(whatif_json(result, lang), output, lang)
-    elif fmt == "xlsx":
-        from planner.report.whatif_report import write_whatif_xlsx
+        common.emit(whatif_json(result, lang), output, lang)
+    elif fmt in ("xlsx", "html"):
+        output = common.require_output(output, fmt)  # checked before solving; this narrows the type
+        from planner.report.whatif_report import write_whatif_html, write_whatif_xlsx
 
-        write_whatif_xlsx(output, result, lang)  # type: ignore[arg-type]
-        click.echo(t(lang, "cli.written", path=output), err=True)
-    elif fmt == "html":
-        from planner.report.whatif_report import write_whatif_html
-
-        write_whatif_html(output, result, lang)  # type: ignore[arg-type]
-        click.echo(t(lang, "cli.written", path=output), err=True)
+        write = write_whatif_xlsx if fmt == "xlsx" else write_whatif_html
+        write(output, result, lang)
+        common.say_written(output, lang)
     else:
         _print_table(result, lang, output)
     click.echo(
@@ -192,36 +173,16 @@ def _print_table(result: WhatIf, lang: str, output: Path | None) -> None:
         variant_label,
     )
 
-    console = Console(record=output is not None, width=160 if output else None)
+    console = common.table_console(output, 160)
     console.print(f"[bold]{title_line(result, lang)}[/bold]")
-    console.print(_rich_table(console_sheet(result, lang), lang))
+    console.print(common.sheet_table(console_sheet(result, lang), lang))
     for outcome in result.variants:
         if outcome.variant.kind == "scenario":
-            console.print(
-                f"• {variant_label(outcome, lang)}: {describe_scenario(outcome.variant.scenario, lang)}"
-            )
+            described = describe_scenario(outcome.variant.scenario, lang)
+            console.print(f"• {variant_label(outcome, lang)}: {described}")
     marginal = console_marginal_sheet(result, lang)
     if marginal.rows:
-        console.print(_rich_table(marginal, lang))
+        console.print(common.sheet_table(marginal, lang))
     for line in notes(result, lang):
         console.print(f"[italic]{line}[/italic]")
-    if output:
-        from planner.io.atomic import write_atomic
-
-        write_atomic(output, console.export_text())
-        click.echo(t(lang, "cli.written", path=output), err=True)
-
-
-def _rich_table(sheet: Sheet, lang: str, skip: set[int] = frozenset()) -> Table:  # type: ignore[assignment]
-    table = Table(title=sheet.title)
-    keep = [i for i in range(len(sheet.columns)) if i not in skip]
-    for i in keep:
-        column = sheet.columns[i]
-        table.add_column(
-            column.header,
-            justify="right" if column.kind in ("int", "vnd", "float") else "left",
-            overflow="fold",
-        )
-    for row in sheet.rows:
-        table.add_row(*[format_cell(row[i], sheet.columns[i], lang)[0] for i in keep])
-    return table
+    common.save_console(console, output, lang)

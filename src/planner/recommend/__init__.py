@@ -1,1 +1,2 @@
-"""Candidate courses per need: eligibility, prerequisites, cost, and the excluded courses with their cause."""
+"""Candidate courses per need: eligibility, prerequisites, cost, and the excluded courses with
+their cause."""

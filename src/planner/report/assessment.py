@@ -62,23 +62,44 @@ def describe_current(need: Need, lang: str) -> str:
     return str(need.current)
 
 
-def needs_sheet(
-    assessment: Assessment, officials: Sequence[Official], framework: Framework, lang: str
-) -> Sheet:
-    by_id = {o.id: o for o in officials}
-    text = Renderer(lang)
-    columns = [
-        Column("id"),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
-        Column(t(lang, "table.need")),
-        Column("need"),
+def official_columns(lang: str, id_header: str) -> list[Column]:
+    """The official a row is about: the id (under `id_header`), the name and the unit."""
+    return [Column(id_header), Column(t(lang, "table.official")), Column(t(lang, "table.unit"))]
+
+
+def need_detail_columns(lang: str) -> list[Column]:
+    """What a need asks for and by when; the cells are `need_detail_cells`."""
+    return [
         Column(t(lang, "table.kind")),
         Column(t(lang, "table.target")),
         Column(t(lang, "table.current")),
         Column(t(lang, "table.priority"), "int"),
         Column(t(lang, "table.deadline"), "date"),
         Column(t(lang, "table.overdue")),
+    ]
+
+
+def need_detail_cells(need: Need, lang: str) -> list[Any]:
+    return [
+        t(lang, f"kind.{need.kind}"),
+        describe_target(need, lang),
+        describe_current(need, lang),
+        need.priority,
+        need.deadline,
+        t(lang, "yes") if need.overdue else t(lang, "no"),
+    ]
+
+
+def needs_sheet(
+    assessment: Assessment, officials: Sequence[Official], framework: Framework, lang: str
+) -> Sheet:
+    by_id = {o.id: o for o in officials}
+    text = Renderer(lang)
+    columns = [
+        *official_columns(lang, "id"),
+        Column(t(lang, "table.need")),
+        Column("need"),
+        *need_detail_columns(lang),
         Column("rule"),
         Column(t(lang, "table.reference"), width=40),
         Column(t(lang, "table.reason"), width=80),
@@ -93,12 +114,7 @@ def needs_sheet(
                 official.unit if official else "",
                 describe_need(need, framework, lang),
                 need.need,
-                t(lang, f"kind.{need.kind}"),
-                describe_target(need, lang),
-                describe_current(need, lang),
-                need.priority,
-                need.deadline,
-                t(lang, "yes") if need.overdue else t(lang, "no"),
+                *need_detail_cells(need, lang),
                 need.rule,
                 need.reference.cite(),
                 text(need.reason),

@@ -370,12 +370,40 @@ def _bar_height(n: int) -> int:
     return max(320, 60 + 34 * n)
 
 
-def _label_room(fig: go.Figure, names: Sequence[str]) -> None:
+def _label_room(fig: go.Figure) -> None:
     """Fixed room for the category labels of a horizontal bar chart: plotly's automatic margin
     can loop ("Too many auto-margin redraws") on long Vietnamese labels."""
+    names = [str(y) for trace in fig.data for y in (trace.y or ())]
     longest = max((len(n) for n in names), default=10)
     fig.update_yaxes(automargin=False, autorange="reversed")
     fig.update_layout(margin={"l": min(460, 24 + 7 * longest), "t": 50, "b": 60})
+
+
+def _hbar(
+    fig: go.Figure, names: Sequence[str], values: Sequence[Any], name: str, color: Any, **more: Any
+) -> None:
+    """One horizontal bar trace: `values` along the courses (or competencies) `names`."""
+    fig.add_bar(y=names, x=values, orientation="h", name=name, marker_color=color, **more)
+
+
+def _single_layout(fig: go.Figure, title: str, bars: int, xaxis: dict[str, Any]) -> go.Figure:
+    """The layout of a chart with one bar a course: no legend."""
+    fig.update_layout(title=title, height=_bar_height(bars), xaxis=xaxis, showlegend=False)
+    _label_room(fig)
+    return fig
+
+
+def _grouped_layout(fig: go.Figure, title: str, bars: int, xaxis: dict[str, Any]) -> go.Figure:
+    """The layout of a chart with bars side by side a course, the legend above."""
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        height=_bar_height(bars),
+        xaxis=xaxis,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    _label_room(fig)
+    return fig
 
 
 def reaction_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
@@ -386,24 +414,22 @@ def reaction_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         return None
     names = [_short(c.title) for c in rated]
     fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[c.reaction.mean_feedback for c in rated if c.reaction],
-        orientation="h",
-        name=t(lang, "evaluate.col.feedback"),
-        marker_color="#1f77b4",
+    _hbar(
+        fig,
+        names,
+        [c.reaction.mean_feedback for c in rated if c.reaction],
+        t(lang, "evaluate.col.feedback"),
+        "#1f77b4",
         text=[format_number(c.reaction.mean_feedback, lang, 2) for c in rated if c.reaction],
         textposition="inside",
         insidetextanchor="end",
     )
-    fig.update_layout(
-        title=t(lang, "evaluate.chart.reaction"),
-        height=_bar_height(len(rated)),
-        xaxis={"range": [0, 5], "title": t(lang, "evaluate.chart.feedback_axis")},
-        showlegend=False,
+    return _single_layout(
+        fig,
+        t(lang, "evaluate.chart.reaction"),
+        len(rated),
+        {"range": [0, 5], "title": t(lang, "evaluate.chart.feedback_axis")},
     )
-    _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
-    return fig
 
 
 def learning_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
@@ -414,29 +440,13 @@ def learning_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
     courses = evaluation.courses
     names = [_short(c.title) for c in courses]
     fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[100 * c.learning.pass_rate for c in courses],
-        orientation="h",
-        name=t(lang, "evaluate.col.pass_rate"),
-        marker_color="#2e7d32",
+    pass_rates = [100 * c.learning.pass_rate for c in courses]
+    _hbar(fig, names, pass_rates, t(lang, "evaluate.col.pass_rate"), "#2e7d32")
+    scores = [c.learning.mean_score for c in courses]
+    _hbar(fig, names, scores, t(lang, "evaluate.col.score"), "#9e9d24")
+    return _grouped_layout(
+        fig, t(lang, "evaluate.chart.learning"), 2 * len(courses), {"range": [0, 100]}
     )
-    fig.add_bar(
-        y=names,
-        x=[c.learning.mean_score for c in courses],
-        orientation="h",
-        name=t(lang, "evaluate.col.score"),
-        marker_color="#9e9d24",
-    )
-    fig.update_layout(
-        title=t(lang, "evaluate.chart.learning"),
-        barmode="group",
-        height=_bar_height(2 * len(courses)),
-        xaxis={"range": [0, 100]},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-    )
-    _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
-    return fig
 
 
 def behaviour_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
@@ -456,14 +466,14 @@ def behaviour_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         if c.behaviour
     ]
     fig = go.Figure()
-    fig.add_bar(
-        y=[_short(c.title) for c in measured],
-        x=shares,
-        orientation="h",
-        marker_color=["#c62828" if c.flagged else "#2e7d32" for c in measured],
+    _hbar(
+        fig,
+        [_short(c.title) for c in measured],
+        shares,
+        t(lang, "evaluate.col.reaching"),
+        ["#c62828" if c.flagged else "#2e7d32" for c in measured],
         text=[format_number(s, lang, 0) + "%" for s in shares],
         textposition="auto",
-        name=t(lang, "evaluate.col.reaching"),
     )
     fig.add_vline(
         x=threshold,
@@ -472,14 +482,12 @@ def behaviour_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         annotation_text=t(lang, "evaluate.chart.threshold", threshold=round(threshold)),
         annotation_position="top",
     )
-    fig.update_layout(
-        title=t(lang, "evaluate.chart.behaviour"),
-        height=_bar_height(len(measured)),
-        xaxis={"range": [0, 100], "title": t(lang, "evaluate.col.reaching")},
-        showlegend=False,
+    return _single_layout(
+        fig,
+        t(lang, "evaluate.chart.behaviour"),
+        len(measured),
+        {"range": [0, 100], "title": t(lang, "evaluate.col.reaching")},
     )
-    _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
-    return fig
 
 
 def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
@@ -496,20 +504,10 @@ def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
         return None
     names = [_short(f"{c.title} · {ch.competency}", 60) for c, ch in rows]
     fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[ch.mean_before for _, ch in rows],
-        orientation="h",
-        name=t(lang, "evaluate.col.before"),
-        marker_color="#90a4ae",
-    )
-    fig.add_bar(
-        y=names,
-        x=[ch.mean_after for _, ch in rows],
-        orientation="h",
-        name=t(lang, "evaluate.col.after"),
-        marker_color="#1f4e79",
-    )
+    before = [ch.mean_before for _, ch in rows]
+    _hbar(fig, names, before, t(lang, "evaluate.col.before"), "#90a4ae")
+    after = [ch.mean_after for _, ch in rows]
+    _hbar(fig, names, after, t(lang, "evaluate.col.after"), "#1f4e79")
     targets = [
         (n, ch.target) for n, (_, ch) in zip(names, rows, strict=True) if ch.target is not None
     ]
@@ -521,15 +519,7 @@ def change_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
             marker={"symbol": "line-ns-open", "size": 22, "color": "#c62828", "line": {"width": 3}},
             name=t(lang, "evaluate.col.target"),
         )
-    fig.update_layout(
-        title=t(lang, "evaluate.chart.change"),
-        barmode="group",
-        height=_bar_height(2 * len(rows)),
-        xaxis={"range": [0, 5]},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-    )
-    _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
-    return fig
+    return _grouped_layout(fig, t(lang, "evaluate.chart.change"), 2 * len(rows), {"range": [0, 5]})
 
 
 def results_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
@@ -551,15 +541,12 @@ def results_figure(evaluation: Evaluation, lang: str) -> go.Figure | None:
             text=[t(lang, f"evaluate.favourable.{_verdict(e)}") for _, e in chosen],
             textposition="auto",
         )
-    fig.update_layout(
-        title=t(lang, "evaluate.chart.results"),
-        barmode="group",
-        height=_bar_height(len(effects)),
-        xaxis={"title": t(lang, "evaluate.col.difference"), "zeroline": True},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    return _grouped_layout(
+        fig,
+        t(lang, "evaluate.chart.results"),
+        len(effects),
+        {"title": t(lang, "evaluate.col.difference"), "zeroline": True},
     )
-    _label_room(fig, [str(y) for trace in fig.data for y in (trace.y or ())])
-    return fig
 
 
 def evaluation_page(evaluation: Evaluation, lang: str) -> Page:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.i18n import format_date, format_vnd, t
+from planner.report.assessment import need_detail_cells, need_detail_columns, official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_text import render
 from planner.report.tabular import Column, Sheet, write_xlsx
@@ -82,6 +83,10 @@ class PlanReport:
         official = self.officials.get(official_id)
         return official.unit if official else ""
 
+    def official_cells(self, official_id: str) -> list[str]:
+        """The cells under `official_columns`: id, name, unit."""
+        return [official_id, self.name(official_id), self.unit(official_id)]
+
     def course_title(self, course_id: str) -> str:
         course = self.case.catalog.courses.get(course_id)
         return course.title.in_lang(self.lang) if course else course_id
@@ -113,12 +118,13 @@ class PlanReport:
         """(course, session, seats used) for every catalog session in the plan's years."""
         seats = self.plan.totals.get("seats", {})
         years = set(self.plan.years or self.case.config.years)
-        out = []
-        for course_id in sorted(self.case.catalog.courses):
-            course = self.case.catalog.courses[course_id]
-            for session in course.sessions:
-                if session.start.year in years and session.start >= self.case.reference_date:
-                    out.append((course, session, int(seats.get(session.id, 0))))
+        courses = [self.case.catalog.courses[c] for c in sorted(self.case.catalog.courses)]
+        out = [
+            (course, session, int(seats.get(session.id, 0)))
+            for course in courses
+            for session in course.sessions
+            if session.start.year in years and session.start >= self.case.reference_date
+        ]
         out.sort(key=lambda r: (r[1].start, r[1].id))
         return out
 
@@ -170,14 +176,14 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
             _share_text(everything["met"], everything["total"], lang),
         ),
     ]
-    for kind in KINDS:
-        if kind in needs:
-            rows.append(
-                (
-                    t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
-                    _share_text(needs[kind]["met"], needs[kind]["total"], lang),
-                )
-            )
+    rows.extend(
+        (
+            t(lang, "report.plan.needs_met_kind", kind=t(lang, f"kind.{kind}")),
+            _share_text(needs[kind]["met"], needs[kind]["total"], lang),
+        )
+        for kind in KINDS
+        if kind in needs
+    )
     rows += [
         (t(lang, "report.plan.cost"), format_vnd(cost_total, lang)),
         (t(lang, "report.plan.budget"), format_vnd(budget_total, lang)),
@@ -234,21 +240,12 @@ def summary_sheet(r: PlanReport) -> Sheet:
 
 
 def needs_sheet(r: PlanReport) -> Sheet:
-    from planner.report.assessment import describe_current, describe_target
-
     lang = r.lang
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.need"), width=36),
         Column(t(lang, "report.col.need_id")),
-        Column(t(lang, "table.kind")),
-        Column(t(lang, "table.target")),
-        Column(t(lang, "table.current")),
-        Column(t(lang, "table.priority"), "int"),
-        Column(t(lang, "table.deadline"), "date"),
-        Column(t(lang, "table.overdue")),
+        *need_detail_columns(lang),
         Column(t(lang, "report.col.in_plan")),
         Column(t(lang, "report.col.planned_session")),
         Column(t(lang, "table.reason"), width=80),
@@ -259,17 +256,10 @@ def needs_sheet(r: PlanReport) -> Sheet:
         assignment = r.closed_by.get((need.official_id, need.need))
         rows.append(
             [
-                need.official_id,
-                r.name(need.official_id),
-                r.unit(need.official_id),
+                *r.official_cells(need.official_id),
                 r.need_label(need.official_id, need.need),
                 need.need,
-                t(lang, f"kind.{need.kind}"),
-                describe_target(need, lang),
-                describe_current(need, lang),
-                need.priority,
-                need.deadline,
-                t(lang, "yes") if need.overdue else t(lang, "no"),
+                *need_detail_cells(need, lang),
                 t(lang, "report.met") if r.is_met(need) else t(lang, "report.open"),
                 f"{assignment.session} ({r.course_title(assignment.course)})" if assignment else "",
                 need_reason(need, lang),
@@ -287,9 +277,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     sessions = {s.id: s for c in r.case.catalog.courses.values() for s in c.sessions}
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.course"), width=44),
         Column(t(lang, "report.col.course_id")),
         Column(t(lang, "plan.table.session")),
@@ -307,9 +295,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
         session = sessions.get(a.session)
         rows.append(
             [
-                a.official_id,
-                r.name(a.official_id),
-                r.unit(a.official_id),
+                *r.official_cells(a.official_id),
                 r.course_title(a.course),
                 a.course,
                 a.session,
@@ -329,9 +315,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
 def unmet_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     columns = [
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.need"), width=36),
         Column(t(lang, "report.col.need_id")),
         Column(t(lang, "table.kind")),
@@ -345,9 +329,7 @@ def unmet_sheet(r: PlanReport) -> Sheet:
         kind = u.kind or (need.kind if need else "")
         rows.append(
             [
-                u.official_id,
-                r.name(u.official_id),
-                r.unit(u.official_id),
+                *r.official_cells(u.official_id),
                 r.need_label(u.official_id, u.need),
                 u.need,
                 t(lang, f"kind.{kind}") if kind else "",
@@ -433,24 +415,23 @@ def units_sheet(r: PlanReport) -> Sheet:
         *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
         Column(t(lang, "report.col.cost"), "vnd"),
     ]
-    rows = []
-    for line in unit_lines(r):
-        rows.append(
-            [
-                line.unit,
-                line.officials,
-                line.trained,
-                line.needs,
-                line.met,
-                line.needs - line.met,
-                _pct(line.met, line.needs),
-                *[
-                    f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
-                    for k in KINDS
-                ],
-                line.cost,
-            ]
-        )
+    rows = [
+        [
+            line.unit,
+            line.officials,
+            line.trained,
+            line.needs,
+            line.met,
+            line.needs - line.met,
+            _pct(line.met, line.needs),
+            *[
+                f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
+                for k in KINDS
+            ],
+            line.cost,
+        ]
+        for line in unit_lines(r)
+    ]
     return Sheet(t(lang, "report.plan.sheet.units"), columns, rows)
 
 

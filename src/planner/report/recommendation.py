@@ -9,6 +9,7 @@ from planner.domain.catalog import Catalog
 from planner.domain.profile import Official
 from planner.i18n import t
 from planner.recommend.candidates import Recommendations
+from planner.report.assessment import official_columns
 from planner.report.schemas import RecommendationsOut, to_json
 from planner.report.tabular import Column, Sheet
 from planner.report.text import Renderer
@@ -39,9 +40,7 @@ def recommendations_sheet(
     by_id = {o.id: o for o in officials}
     text = Renderer(lang)
     columns = [
-        Column("id"),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, "id"),
         Column(t(lang, "table.need")),
         Column("course"),
         Column(t(lang, "table.course"), width=50),

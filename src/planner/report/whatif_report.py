@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.analysis.scenario import Scenario
-from planner.analysis.whatif import MILLION, Infeasibility, Marginal, Outcome, WhatIf
+from planner.analysis.whatif import (
+    MILLION,
+    Infeasibility,
+    Marginal,
+    OfficialChange,
+    Outcome,
+    WhatIf,
+)
 from planner.i18n import format_date, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
+from planner.report.assessment import official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
 from planner.report.plan_text import infeasible_text, remedy_text
@@ -61,19 +69,18 @@ def describe_scenario(scenario: Scenario | None, lang: str) -> str:
             parts.append(t(lang, "whatif.change.seats_set", seats=s.seats, session=target))
         else:
             parts.append(t(lang, "whatif.change.seats_add", seats=f"{s.add:+d}", session=target))
-    for c in scenario.exclude_courses:
-        parts.append(t(lang, "whatif.change.exclude", course=c))
-    for a in scenario.add_sessions:
-        parts.append(
-            t(
-                lang,
-                "whatif.change.add_session",
-                session=a.session.id,
-                course=a.course,
-                start=format_date(a.session.start, lang),
-                seats=a.session.seats,
-            )
+    parts.extend(t(lang, "whatif.change.exclude", course=c) for c in scenario.exclude_courses)
+    parts.extend(
+        t(
+            lang,
+            "whatif.change.add_session",
+            session=a.session.id,
+            course=a.course,
+            start=format_date(a.session.start, lang),
+            seats=a.session.seats,
         )
+        for a in scenario.add_sessions
+    )
     if scenario.reference_date is not None:
         parts.append(
             t(lang, "whatif.change.reference_date", date=format_date(scenario.reference_date, lang))
@@ -263,8 +270,7 @@ def _comparison(w: WhatIf, lang: str, causes: list[str]) -> Sheet:
     ]
     rows = []
     for o in _all(w):
-        met, total = o.needs.get("all", (0, 0))
-        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        met, total, changes = _met_and_changes(w, o)
         rows.append(
             [
                 variant_label(o, lang),
@@ -316,9 +322,7 @@ def budget_sheet(w: WhatIf, lang: str) -> Sheet:
 def changes_sheet(w: WhatIf, lang: str) -> Sheet:
     columns = [
         Column(t(lang, "whatif.col.variant"), width=22),
-        Column(t(lang, "report.col.official_id")),
-        Column(t(lang, "table.official")),
-        Column(t(lang, "table.unit")),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "whatif.col.gained"), width=50),
         Column(t(lang, "whatif.col.lost"), width=50),
     ]
@@ -513,13 +517,25 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _met_and_changes(w: WhatIf, o: Outcome) -> tuple[int, int, list[OfficialChange]]:
+    """Needs met and all needs of a variant, and who gains or loses against the baseline."""
+    met, total = o.needs.get("all", (0, 0))
+    changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+    return met, total, changes
+
+
+def _feasible(w: WhatIf, lang: str) -> tuple[list[Outcome], list[str]]:
+    """The variants that have a plan (baseline first) and their labels, the x axis of a chart."""
+    outcomes = [o for o in _all(w) if o.feasible]
+    return outcomes, [variant_label(o, lang) for o in outcomes]
+
+
 def kinds_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     if not outcomes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     for i, kind in enumerate(KINDS):
         if not any(kind in o.needs for o in outcomes):
@@ -542,10 +558,9 @@ def kinds_figure(w: WhatIf, lang: str) -> go.Figure | None:
 def cost_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     if not outcomes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     fig.add_bar(
         x=names,
@@ -571,11 +586,10 @@ def cost_figure(w: WhatIf, lang: str) -> go.Figure | None:
 def causes_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    outcomes = [o for o in _all(w) if o.feasible]
+    outcomes, names = _feasible(w, lang)
     causes = _causes(w)
     if not outcomes or not causes:
         return None
-    names = [variant_label(o, lang) for o in outcomes]
     fig = go.Figure()
     for i, cause in enumerate(causes):
         fig.add_bar(
@@ -839,8 +853,7 @@ def console_sheet(w: WhatIf, lang: str) -> Sheet:
     ]
     rows = []
     for o in _all(w):
-        met, total = o.needs.get("all", (0, 0))
-        changes = w.changes.get(o.variant.name, []) if o.variant.kind != "baseline" else []
+        met, total, changes = _met_and_changes(w, o)
         rows.append(
             [
                 variant_label(o, lang),

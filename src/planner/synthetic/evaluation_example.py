@@ -1,9 +1,10 @@
 """The `examples/danh-gia-2025` case: a commune cluster with a year (2025) of evaluated training.
 
-Seeded and deterministic: `python -m planner.synthetic.evaluation_example examples/danh-gia-2025` rewrites
-byte-identical files (case.yaml, officials.csv, history.csv, indicators.csv). The data are
-synthetic: names, levels and indicator values are plausible assumptions for a worked example,
-not statistics. Course ids come from the bundled catalog (`catalog: bundled`).
+Seeded and deterministic:
+`python -m planner.synthetic.evaluation_example examples/danh-gia-2025` rewrites byte-identical
+files (case.yaml, officials.csv, history.csv, indicators.csv). The data are synthetic: names,
+levels and indicator values are plausible assumptions for a worked example, not statistics.
+Course ids come from the bundled catalog (`catalog: bundled`).
 
 What the example is built to show, so a reader can check the report against it:
 - most courses carry feedback, scores and competence measured before/after; two courses
@@ -343,7 +344,7 @@ def _indicators(
             INDICATORS[2][0]: (complaints, max(0, complaints - rng.randint(-2, 3))),
         }
         for indicator, better in INDICATORS:
-            for year, value in zip((2024, 2025), values[indicator]):
+            for year, value in zip((2024, 2025), values[indicator], strict=True):
                 rows.append(
                     {
                         "unit": commune,
@@ -370,7 +371,7 @@ rules: bundled
 catalog: bundled
 budget:
   - {year: 2026, source: ngan_sach_tinh, amount: 900000000}
-"""
+"""  # noqa: E501 (the header comment of the written case.yaml, kept byte-identical)
 
 
 def _csv(header: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
