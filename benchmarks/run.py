@@ -35,7 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
-METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
+METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner", "colgen")
+DEFAULT_METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
 
 
 def case_folder(
@@ -287,7 +288,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--needs", nargs="+", default=["role", "individual"])
     parser.add_argument("--years", nargs="+", default=["2026", "2026-2030"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument(
+        "--methods", nargs="+", default=list(DEFAULT_METHODS), choices=METHODS
+    )
+    parser.add_argument(
+        "--case-dirs",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="Existing case folders (e.g. examples/huong-khe), copied into the cache and run "
+        "after the generated ones; with --sizes 0 only these.",
+    )
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -347,7 +358,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.table_only:
         _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
         return
-    for size in args.sizes:
+    for size in [s for s in args.sizes if s > 0]:
         for needs in args.needs:
             for years in args.years:
                 for seed in args.seeds:
@@ -373,6 +384,32 @@ def main(argv: list[str] | None = None) -> None:
                             fh.write(json.dumps(row) + "\n")
                         print(json.dumps(row), flush=True)
                         _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
+    for src in args.case_dirs:
+        import shutil
+
+        case = src.resolve().name
+        folder = args.cache / case
+        if not (folder / "case.yaml").exists():
+            shutil.copytree(src, folder, dirs_exist_ok=True)
+        path, stages[case] = prepare(folder)
+        for method in args.methods:
+            row = _subprocess(
+                path,
+                method,
+                args.time_limit,
+                args.threads,
+                args.seeds[0],
+                timeout=args.timeout or 3 * args.time_limit + 120,
+                memory_cap_gb=args.memory_cap,
+            )
+            row["case"] = case
+            row["command"] = "python benchmarks/run.py " + " ".join(argv)
+            rows = [r for r in rows if (r["case"], r["method"]) != (case, method)]
+            rows.append(row)
+            with open(jsonl, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(row) + "\n")
+            print(json.dumps(row), flush=True)
+            _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
     print(table(rows))
     print(pipeline_table(stages))
     if rows:

@@ -66,6 +66,7 @@ class Engine(str, enum.Enum):
     CPSAT = "cpsat"
     HIGHS = "highs"
     GREEDY = "greedy"
+    COLGEN = "colgen"
 
 
 class Mode(str, enum.Enum):
@@ -89,6 +90,11 @@ class SolveConfig:
     weight_by_effectiveness: bool = False
     effectiveness: Mapping[str, float | None] | None = None
     tuned: bool = True  # cpsat engine: linearization level 2, greedy hint, interleaved workers
+    # A deterministic work limit instead of the clock (tests, reproducible runs): `colgen` runs at
+    # most this many column generation iterations and its HiGHS MIPs at most this many
+    # branch-and-bound nodes; `highs` at most this many nodes. The time limit then only guards
+    # against runaway solves (set it generously). None: the clock alone.
+    work_limit: int | None = None
 
     def __post_init__(self) -> None:
         for name, kind in (("engine", Engine), ("mode", Mode)):  # strings accepted (CLI, JSON)
@@ -100,6 +106,8 @@ class SolveConfig:
                 raise ValueError(f"{name} must be one of {allowed}, found {value!r}") from None
         if self.time_limit <= 0 or self.workers < 1:
             raise ValueError("time_limit must be > 0 and workers >= 1")
+        if self.work_limit is not None and self.work_limit < 1:
+            raise ValueError("work_limit must be >= 1 (or None)")
 
 
 @dataclass
@@ -148,6 +156,8 @@ def solve(
             found = _transport_method(inst, objective, config, deadline, cohorts)
     elif config.engine in (Engine.HIGHS, Engine.CPSAT):
         found = _monolithic(inst, objective, config, deadline)
+    elif config.engine is Engine.COLGEN:
+        found = _colgen_method(inst, objective, config, deadline)
     else:
         found = _greedy_method(inst, objective, config, deadline)
     plan = _finish(inst, objective, config, found, started)
@@ -333,6 +343,89 @@ def _transport_method(
     return found
 
 
+def _colgen_method(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+) -> Found:
+    """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
+    bound of the master's duals (valid at every iteration), the greedy plan in the order of the
+    master LP, HiGHS on the master over the generated plans, then HiGHS on the exact model from
+    the best plan. With `config.work_limit` every stage stops on work (iterations, nodes), not
+    on the clock: the plan is then the same on any machine."""
+    from planner.optimise import colgen
+
+    t0 = time.monotonic()
+    work = config.work_limit
+    reserve = _reserve(inst, config)
+    exact = _individual(inst, objective)
+    blocks = colgen.decompose(exact)
+    found = Found(info=_model_info("colgen", len(inst.officials), inst, exact.model, t0))
+    info = found.info
+    points = np.asarray(objective.option_points, dtype=float)
+    first = set(build_in_order(inst, objective, points).chosen)
+    if not violations_of(inst, first):
+        found.plans.append(first)
+        info["first_plan_s"] = _since(deadline, config)
+    cg = colgen.start(blocks, first)
+    if work is not None:
+        colgen.iterate(cg, deadline=None, max_iterations=work, seed=config.seed)
+    else:
+        colgen.iterate(
+            cg,
+            deadline=time.monotonic() + 0.5 * _left(deadline, reserve),
+            max_iterations=None,
+            seed=config.seed,
+        )
+    info.update(
+        cg_iterations=cg.iterations,
+        cg_plans=len(cg.plan_cols),
+        cg_converged=cg.converged,
+        cg_pricing_s=round(cg.pricing_s, 3),
+        cg_master_s=round(cg.master_s, 3),
+    )
+    if cg.bound is not None:
+        found.tighten(exact.reported_bound(cg.bound))
+        info["cg_bound"] = found.bound
+    if cg.master_value is not None:
+        info["cg_master"] = round(cg.master_value, 3)
+    share = colgen.option_share(cg)
+    if share is not None:
+        score = np.where(
+            share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points, -np.inf
+        )
+        guided = set(build_in_order(inst, objective, score).chosen)
+        if not violations_of(inst, guided):
+            found.plans.append(guided)
+            info.setdefault("first_plan_s", _since(deadline, config))
+
+    def best() -> set[int] | None:
+        return max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)), default=None)
+
+    left = config.time_limit if work is not None else 0.5 * _left(deadline, reserve)
+    if left > 0.5:
+        plan, status = colgen.master_mip(
+            cg, time_limit=left, seed=config.seed, hint=best(), node_limit=work
+        )
+        info["cg_mip"] = status
+        if plan is not None:
+            found.plans.append(plan)
+    left = config.time_limit if work is not None else _left(deadline, reserve)
+    left -= 0.0 if work is not None else HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
+    start_plan = best()
+    if left > 1.0:
+        hint = exact.values_for(start_plan) if start_plan is not None else None
+        mip = solve_highs(
+            exact.model, time_limit=left, seed=config.seed, hint=hint, node_limit=work
+        )
+        info["exact"] = mip.status
+        if mip.status == "infeasible":
+            raise _infeasible(inst, objective, config)
+        if mip.bound is not None:
+            found.tighten(exact.reported_bound(mip.bound))
+        if mip.x is not None:
+            found.plans.append(split(exact, mip.x, objective))
+    return found
+
+
 def _lp_greedy(inst: Instance, objective: Objective, agg: Aggregate, x: np.ndarray) -> set[int]:
     """The greedy construction in the order of the LP solution (share of each cohort sent)."""
     from planner.optimise.greedy import build as greedy_build
@@ -372,7 +465,13 @@ def _monolithic(
     left = max(0.3, _left(deadline, reserve))
     if config.engine is Engine.HIGHS:
         # HiGHS checks its clock only between phases (a root LP can overrun): keep a margin
-        result = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
+        result = solve_highs(
+            agg.model,
+            time_limit=config.time_limit if config.work_limit else HIGHS_SHARE * left,
+            seed=config.seed,
+            hint=hint,
+            node_limit=config.work_limit,
+        )
         found.bound = agg.reported_bound(result.bound) if result.bound is not None else None
     else:
         result = solve_cpsat(
