@@ -223,20 +223,24 @@ def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] |
             np.column_stack([model.lb[b.glob], model.ub[b.glob]]),
         ]
     )
+    if P + ng == 0:
+        return None
+    has_rows = len(b.h) > 0
+    has_eq = len(cg.officials) > 0
     res = linprog(
         c,
-        A_ub=sp.hstack([GX, Gg]).tocsr(),
-        b_ub=b.h,
-        A_eq=E,
-        b_eq=np.ones(len(cg.officials)),
+        A_ub=sp.hstack([GX, Gg]).tocsr() if has_rows else None,
+        b_ub=b.h if has_rows else None,
+        A_eq=E if has_eq else None,
+        b_eq=np.ones(len(cg.officials)) if has_eq else None,
         bounds=bounds,
         method="highs-ds",
     )
     if res.status != 0:
         log.warning("column generation: master LP %s", res.message)
         return None
-    pi = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))
-    mu = -np.asarray(res.eqlin.marginals)
+    pi = np.maximum(0.0, -np.asarray(res.ineqlin.marginals)) if has_rows else np.zeros(0)
+    mu = -np.asarray(res.eqlin.marginals) if has_eq else np.zeros(0)
     cg.lp_plans = res.x[:P]
     cg.lp_glob = res.x[P:]
     return pi, mu, res.x, float(-res.fun)
@@ -258,6 +262,9 @@ def iterate(
     Gs = b.G[:, b.sub_cols].tocsc()
     Gg = b.G[:, b.glob].tocsc()
     pos = {k: i for i, k in enumerate(cg.officials)}
+    if sub.num_vars == 0 and len(b.glob) == 0:  # nothing to plan
+        cg.bound, cg.master_value, cg.converged = 0.0, 0.0, True
+        return
     while True:
         if max_iterations is not None and cg.iterations >= max_iterations:
             return
