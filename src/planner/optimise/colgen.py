@@ -124,6 +124,7 @@ class ColGen:
     master_s: float = 0.0
     converged: bool = False
     trace: list[tuple[int, float, float]] = field(default_factory=list)  # (iter, master, bound)
+    artificial: set[int] = field(default_factory=set)  # plans breaking their official's rows
 
     def add(self, k: int, cols: np.ndarray, obj: float) -> bool:
         cols = np.sort(cols.astype(np.int64))
@@ -157,9 +158,13 @@ def start(blocks: Blocks, initial: set[int] | None) -> ColGen:
     empty_ok = (sub.row_lb <= 1e-9) & (sub.row_ub >= -1e-9)
     rows_of_block = _row_blocks(blocks)
     bad = {int(b) for b in rows_of_block[~empty_ok].tolist()}
-    big = float(np.abs(model.obj).sum()) + 1.0
+    # phase-1 penalty of an artificial: more than any plan of that official is worth
+    worth = np.zeros(max(officials, default=-1) + 1)
+    np.add.at(worth, blocks.sub_block, np.abs(blocks.sub.obj))
     for k in officials:
-        cg.add(k, np.zeros(0, dtype=np.int64), -big if k in bad else 0.0)
+        if k in bad:
+            cg.artificial.add(len(cg.plan_cols))
+        cg.add(k, np.zeros(0, dtype=np.int64), -(worth[k] + 1.0) if k in bad else 0.0)
     if initial:
         x = exact.values_for(initial)
         xs = x[blocks.sub_cols]
@@ -390,6 +395,8 @@ def master_mip(
     if result.x is None:
         return None, result.status
     lam = result.x[:P] > 0.5
+    if any(lam[p] for p in cg.artificial):
+        return None, "artificial"  # an official left without a plan meeting its own rules
     x = X @ lam.astype(float)
     x[b.glob] = np.round(result.x[P:])
     return exact.chosen(x), result.status

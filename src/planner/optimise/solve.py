@@ -361,10 +361,24 @@ def _colgen_method(
     found = Found(info=_model_info("colgen", len(inst.officials), inst, exact.model, t0))
     info = found.info
     points = np.asarray(objective.option_points, dtype=float)
+    built = time.monotonic()
     first = set(build_in_order(inst, objective, points).chosen)
+    quick_s = time.monotonic() - built
     if not violations_of(inst, first):
         found.plans.append(first)
         info["first_plan_s"] = _since(deadline, config)
+    # the full greedy too (so colgen is never below it) when it fits in the time left
+    if len(inst.options) <= LP_GREEDY_MAX_OPTIONS and (
+        work is not None or GREEDY_PER_QUICK_BUILD * quick_s <= 0.5 * _left(deadline, reserve)
+    ):
+        full = greedy(inst, objective)
+        if not violations_of(inst, full):
+            found.plans.append(full)
+            info.setdefault("first_plan_s", _since(deadline, config))
+            if objective.combined(PlanState(inst, full)) > objective.combined(
+                PlanState(inst, first)
+            ):
+                first = full
     cg = colgen.start(blocks, first)
     if work is not None:
         colgen.iterate(cg, deadline=None, max_iterations=work, seed=config.seed)
