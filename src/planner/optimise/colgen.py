@@ -47,6 +47,7 @@ from planner.optimise.constraints import official_rules
 log = logging.getLogger("planner")
 
 RC_TOL = 1e-6  # a plan enters the master when its reduced cost exceeds this
+SMOOTHING = 0.0  # weight of the best duals in the pricing point (Wentges; 0.5 measured slower)
 
 
 @dataclass
@@ -124,7 +125,10 @@ class ColGen:
     master_s: float = 0.0
     converged: bool = False
     trace: list[tuple[int, float, float]] = field(default_factory=list)  # (iter, master, bound)
-    artificial: set[int] = field(default_factory=set)  # plans breaking their official's rows
+    artificial: set[int] = field(default_factory=set)
+    best_pi: np.ndarray | None = (
+        None  # the duals of the best bound  # plans breaking their official's rows
+    )
 
     def add(self, k: int, cols: np.ndarray, obj: float) -> bool:
         cols = np.sort(cols.astype(np.int64))
@@ -282,41 +286,54 @@ def iterate(
             return
         pi, mu, _, value = out
         cg.master_value = value
-        r = sub.obj - Gs.T @ pi
-        rg = model.obj[b.glob] - Gg.T @ pi
-        left = None if deadline is None else max(0.2, deadline - time.monotonic())
-        t0 = time.monotonic()
-        priced = solve_highs(
-            ArrayModel(sub.lb, sub.ub, sub.integer, r, sub.A, sub.row_lb, sub.row_ub),
-            time_limit=left if left is not None else 1e6,
-            seed=seed,
-            rel_gap=1e-9,
-            abs_gap=1e-7,
-        )
-        cg.pricing_s += time.monotonic() - t0
-        cg.iterations += 1
-        if priced.bound is not None:
-            glob_best = float(np.maximum(rg * model.lb[b.glob], rg * model.ub[b.glob]).sum())
-            lagrange = float(pi @ b.h) + priced.bound + glob_best
-            cg.bound = lagrange if cg.bound is None else min(cg.bound, lagrange)
-        cg.trace.append((cg.iterations, value, cg.bound if cg.bound is not None else np.inf))
-        if priced.x is None:
-            return
-        xs = np.round(priced.x)
+        r_master = sub.obj - Gs.T @ pi
         new = 0
-        for k, cols in _by_official(b, xs):
-            sel = np.searchsorted(b.sub_cols, cols)
-            if float(r[sel].sum()) - mu[pos[k]] > RC_TOL and cg.add(
-                k, cols, float(model.obj[cols].sum())
-            ):
-                new += 1
-        # officials whose best plan is empty (an empty plan may price out too)
-        cg.added += new
+        status = "optimal"
+        # Wentges smoothing: price at a point between the best duals so far and the master's
+        # (the bound moves less erratically); when that finds no column the master's duals
+        # price out, price at the master's duals (no mis-pricing at the end).
+        for alpha in (SMOOTHING, 0.0) if cg.best_pi is not None and SMOOTHING > 0 else (0.0,):
+            best_pi = cg.best_pi
+            point = pi if alpha == 0.0 or best_pi is None else alpha * best_pi + (1 - alpha) * pi
+            r = sub.obj - Gs.T @ point
+            rg = model.obj[b.glob] - Gg.T @ point
+            left = None if deadline is None else max(0.2, deadline - time.monotonic())
+            t0 = time.monotonic()
+            priced = solve_highs(
+                ArrayModel(sub.lb, sub.ub, sub.integer, r, sub.A, sub.row_lb, sub.row_ub),
+                time_limit=left if left is not None else 1e6,
+                seed=seed,
+                rel_gap=1e-9,
+                abs_gap=1e-7,
+            )
+            cg.pricing_s += time.monotonic() - t0
+            status = priced.status
+            if priced.bound is not None:
+                glob_best = float(np.maximum(rg * model.lb[b.glob], rg * model.ub[b.glob]).sum())
+                lagrange = float(point @ b.h) + priced.bound + glob_best
+                if cg.bound is None or lagrange < cg.bound:
+                    cg.bound = lagrange
+                    cg.best_pi = point
+            if priced.x is None:
+                break
+            xs = np.round(priced.x)
+            for k, cols in _by_official(b, xs):
+                sel = np.searchsorted(b.sub_cols, cols)
+                enters = float(r_master[sel].sum()) - mu[pos[k]] > RC_TOL
+                if (enters or float(r[sel].sum()) > RC_TOL) and cg.add(
+                    k, cols, float(model.obj[cols].sum())
+                ):
+                    new += int(enters)
+                    cg.added += 1
+            if new:
+                break
+        cg.iterations += 1
+        cg.trace.append((cg.iterations, value, cg.bound if cg.bound is not None else np.inf))
         if cg.bound is not None and cg.bound - value <= tol * max(1.0, abs(cg.bound)):
             cg.converged = True
             return
         if new == 0:
-            cg.converged = priced.status == "optimal"
+            cg.converged = status == "optimal"
             return
 
 

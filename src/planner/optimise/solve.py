@@ -17,6 +17,13 @@ Engines (`SolveConfig.engine`):
 - `highs`, `cpsat`: the monolithic individual model with HiGHS or CP-SAT (baselines; CP-SAT
   `tuned` adds linearization level 2 and the greedy plan as a hint).
 - `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
+- `colgen`: Dantzig–Wolfe column generation over each official's plan (`colgen.py`: the
+  coupling rows in a restricted master LP, the one-official rows in an exact block pricing, a
+  Lagrangian bound valid at every iteration), then HiGHS on the master over the generated plans
+  and on the exact model from the best plan. Not chosen by `auto` (measured, benchmarks/results/
+  RESULTS_2k.md and RESULTS_examples.md: its bound is the LP-strength Dantzig–Wolfe bound, far
+  above the optimum where sessions with a minimum class and a fixed cost under a budget decide,
+  and at 435+ officials the master LPs do not converge in a 10-20 s limit).
 Every plan then goes through `repair` (add whatever no rule blocks), the explanations and the
 totals. The bound is always valid for the individual problem: aggregated rows are sums of
 individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
@@ -32,6 +39,9 @@ interleaved workers; HiGHS and PDLP are deterministic for a fixed seed). A HiGHS
 short by its wall-clock limit can stop at a different point on a slower or busier machine: give
 a time limit the solve finishes within (small cases prove optimality) for byte-identical plans.
 Only `time_s` always differs.
+With `SolveConfig.work_limit` (engines `colgen` and `highs`) the stages stop on work, not on the
+clock (column generation iterations, branch-and-bound nodes, exact pricing): the plan is the
+same on any machine however loaded (tests/test_optimise_colgen.py).
 """
 
 from __future__ import annotations
@@ -262,6 +272,7 @@ def _cohort_method(
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
+CG_SHARE = 0.7  # colgen: of the time left, at most this much for the column generation
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 # HiGHS with a hint does its presolve and hint completion whatever its time limit (measured:
 # ~6 s over a 3.4 s limit on 83k columns), so that much is kept back from its limit.
@@ -367,6 +378,32 @@ def _colgen_method(
     if not violations_of(inst, first):
         found.plans.append(first)
         info["first_plan_s"] = _since(deadline, config)
+    # the transport relaxation: a bound in a second, and its shares order a greedy plan
+    from planner.optimise import transport
+
+    relaxation = transport.build(inst, objective)
+    tlp = solve_highs(
+        relaxation.model,
+        relax=True,
+        seed=config.seed,
+        time_limit=config.time_limit if work is not None else max(0.5, 0.2 * _left(deadline)),
+    )
+    if tlp.bound is not None:
+        found.tighten(relaxation.bound(tlp.bound))
+        info["lp_bound"] = found.bound
+    if tlp.x is not None:
+        tshare = relaxation.option_share(tlp.x)
+        tscore = np.where(
+            tshare >= 0, np.round(tshare * 1000) * (points.max(initial=0) + 1) + points, -np.inf
+        )
+        ordered = set(build_in_order(inst, objective, tscore).chosen)
+        if not violations_of(inst, ordered):
+            found.plans.append(ordered)
+            info.setdefault("first_plan_s", _since(deadline, config))
+            if objective.combined(PlanState(inst, ordered)) > objective.combined(
+                PlanState(inst, first)
+            ) or violations_of(inst, first):
+                first = ordered
     # the full greedy too (so colgen is never below it) when it fits in the time left
     if len(inst.options) <= LP_GREEDY_MAX_OPTIONS and (
         work is not None or GREEDY_PER_QUICK_BUILD * quick_s <= 0.5 * _left(deadline, reserve)
@@ -377,7 +414,7 @@ def _colgen_method(
             info.setdefault("first_plan_s", _since(deadline, config))
             if objective.combined(PlanState(inst, full)) > objective.combined(
                 PlanState(inst, first)
-            ):
+            ) or violations_of(inst, first):
                 first = full
     cg = colgen.start(blocks, first)
     if work is not None:
@@ -385,7 +422,7 @@ def _colgen_method(
     else:
         colgen.iterate(
             cg,
-            deadline=time.monotonic() + 0.5 * _left(deadline, reserve),
+            deadline=time.monotonic() + CG_SHARE * _left(deadline, reserve),
             max_iterations=None,
             seed=config.seed,
         )
