@@ -14,16 +14,20 @@ Engines (`SolveConfig.engine`):
     plan in seconds and its shares order a greedy construction; on a model small enough
     (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, and HiGHS improves the
     best plan on the exact individual model for the time left (a bound with every rule).
+  - `colgen`: cohorts do not shrink the model and every official has few options
+    (≤ COLGEN_MAX_OPTIONS_PER_OFFICIAL on average, ≤ COLGEN_MAX_OPTIONS in all: a one-year
+    horizon of individual needs): the column generation below.
 - `highs`, `cpsat`: the monolithic individual model with HiGHS or CP-SAT (baselines; CP-SAT
   `tuned` adds linearization level 2 and the greedy plan as a hint).
 - `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
-- `colgen`: Dantzig–Wolfe column generation over each official's plan (`colgen.py`: the
-  coupling rows in a restricted master LP, the one-official rows in an exact block pricing, a
-  Lagrangian bound valid at every iteration), then HiGHS on the master over the generated plans
-  and on the exact model from the best plan. Not chosen by `auto` (measured, benchmarks/results/
-  RESULTS_2k.md and RESULTS_examples.md: its bound is the LP-strength Dantzig–Wolfe bound, far
-  above the optimum where sessions with a minimum class and a fixed cost under a budget decide,
-  and at 435+ officials the master LPs do not converge in a 10-20 s limit).
+- `colgen` (also chosen by `auto`, above): Dantzig–Wolfe column generation over each
+  official's plan (`colgen.py`: the coupling rows in a restricted master LP, the one-official
+  rows in an exact block pricing, a Lagrangian bound valid at every iteration), then HiGHS on
+  the master over the generated plans and on the exact model from the best plan (measured:
+  benchmarks/results/RESULTS_2k.md and RESULTS_examples.md). Its bound is the Dantzig–Wolfe
+  bound (at least as strong as the LP): tight where officials compete for seats and money
+  (2,000 × 1 year: 0.5 %), far above the optimum where opening sessions with a minimum class
+  and a fixed cost under a budget decides (thoi-binh: 101,226 against the optimum 80,900).
 Every plan then goes through `repair` (add whatever no rule blocks), the explanations and the
 totals. The bound is always valid for the individual problem: aggregated rows are sums of
 individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
@@ -162,6 +166,8 @@ def solve(
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
             found = _cohort_method(inst, objective, config, deadline, cohorts)
+        elif _colgen_shape(inst):  # individual needs, few options each: column generation
+            found = _colgen_method(inst, objective, config, deadline)
         else:  # cohorts too varied: the transport relaxation, then the exact model when small
             found = _transport_method(inst, objective, config, deadline, cohorts)
     elif config.engine in (Engine.HIGHS, Engine.CPSAT):
@@ -272,6 +278,22 @@ def _cohort_method(
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
+# auto → colgen when cohorts do not shrink the model and each official has few options (a
+# one-year horizon): measured at 2,000 officials × 1 year, individual needs (~15 options each),
+# and examples/thoi-binh (~20), where it beats the transport method; at ~40 options per
+# official (five years: 2,000 × 5 y, huong-khe) the pricing and master LPs are too slow for the
+# limit and the transport method stays (benchmarks/results/RESULTS_2k.md).
+COLGEN_MAX_OPTIONS_PER_OFFICIAL = 25
+COLGEN_MAX_OPTIONS = 60_000
+
+
+def _colgen_shape(inst: Instance) -> bool:
+    n = len(inst.options)
+    return 0 < n <= COLGEN_MAX_OPTIONS and n <= COLGEN_MAX_OPTIONS_PER_OFFICIAL * len(
+        inst.officials
+    )
+
+
 CG_SHARE = 0.7  # colgen: of the time left, at most this much for the column generation
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 # HiGHS with a hint does its presolve and hint completion whatever its time limit (measured:
