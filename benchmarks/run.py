@@ -226,10 +226,11 @@ def table(rows: list[dict]) -> str:
     by_case: dict[str, list[dict]] = {}
     for row in rows:
         by_case.setdefault(row["case"], []).append(row)
+    commands = commands_of(rows)
     out = [
         "| case | method | objective | own bound | best bound | gap | first plan s | ≤1% s | "
-        "total s | peak MB | checked | baseline/planner |",
-        "|" + "---|" * 12,
+        "total s | peak MB | checked | baseline/planner | cmd |",
+        "|" + "---|" * 13,
     ]
     for case, group in by_case.items():
         bounds = [r["bound"] for r in group if r.get("bound") is not None]
@@ -241,19 +242,31 @@ def table(rows: list[dict]) -> str:
                 out.append(
                     f"| {case} | {r['method']} | error: {r['error']} |"
                     + " |" * 6
-                    + f" {peak} | | |"
+                    + f" {peak} | | | {commands.index(r.get('command', '')) + 1} |"
                 )
                 continue
             gap = (best - r["objective"]) / best if best else 0.0
             to1 = f"{r['total_s']:.1f}" if gap <= 0.01 else "-"
             ratio = f"{r['objective'] / mine:.4f}" if mine else "-"
             first = r.get("first_plan_s")
+            chosen = (r.get("info") or {}).get("method")
+            name = f"{r['method']} ({chosen})" if r["method"] == "planner" and chosen else r["method"]
             out.append(
-                f"| {case} | {r['method']} | {r['objective']:,} | {r['bound']:,} | "
+                f"| {case} | {name} | {r['objective']:,} | {r['bound']:,} | "
                 f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
-                f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} |"
+                f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} | "
+                f"{commands.index(r.get('command', '')) + 1} |"
             )
     return "\n".join(out)
+
+
+def commands_of(rows: list[dict]) -> list[str]:
+    """The distinct commands that made the rows, in order of first appearance."""
+    out: list[str] = []
+    for r in rows:
+        if r.get("command", "") not in out:
+            out.append(r.get("command", ""))
+    return out
 
 
 def pipeline_table(stages: dict[str, dict]) -> str:
@@ -271,8 +284,9 @@ def pipeline_table(stages: dict[str, dict]) -> str:
 
 def _write_results(path: Path, header: str, rows: list[dict], stages: dict[str, dict]) -> None:
     path.write_text(
-        f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
-        f"{pipeline_table(stages)}\n",
+        f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Commands (column cmd)\n\n"
+        + "".join(f"{i}. `{c}`\n" for i, c in enumerate(commands_of(rows), 1))
+        + f"\n## Pipeline\n\n{pipeline_table(stages)}\n",
         encoding="utf-8",
     )
 

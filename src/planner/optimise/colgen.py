@@ -234,12 +234,23 @@ def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] |
     )
     if P + ng == 0:
         return None
-    has_rows = len(b.h) > 0
+    # rows no generated plan touches and the run columns alone cannot break: left out (dual 0)
+    glb, gub = model.lb[b.glob], model.ub[b.glob]
+    Ggr = Gg.tocsr()
+    pos_part = Ggr.maximum(0)
+    neg_part = Ggr.minimum(0)
+    run_max = pos_part @ gub + neg_part @ glb
+    keep = (GX.tocsr().getnnz(axis=1) > 0) | (run_max > b.h + 1e-9)
+    rows = np.flatnonzero(keep)
+    GX = GX.tocsr()[rows]
+    Gg = Ggr[rows]
+    h = b.h[rows]
+    has_rows = len(h) > 0
     has_eq = len(cg.officials) > 0
     res = linprog(
         c,
         A_ub=sp.hstack([GX, Gg]).tocsr() if has_rows else None,
-        b_ub=b.h if has_rows else None,
+        b_ub=h if has_rows else None,
         A_eq=E if has_eq else None,
         b_eq=np.ones(len(cg.officials)) if has_eq else None,
         bounds=bounds,
@@ -248,7 +259,9 @@ def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] |
     if res.status != 0:
         log.warning("column generation: master LP %s", res.message)
         return None
-    pi = np.maximum(0.0, -np.asarray(res.ineqlin.marginals)) if has_rows else np.zeros(0)
+    pi = np.zeros(len(b.h))
+    if has_rows:
+        pi[rows] = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))
     mu = -np.asarray(res.eqlin.marginals) if has_eq else np.zeros(0)
     cg.lp_plans = res.x[:P]
     cg.lp_glob = res.x[P:]
