@@ -35,7 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
-METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
+METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner", "colgen")
+DEFAULT_METHODS = ("greedy", "cpsat", "cpsat-tuned", "highs", "planner")
 
 
 def case_folder(
@@ -221,10 +222,11 @@ def table(rows: list[dict]) -> str:
     by_case: dict[str, list[dict]] = {}
     for row in rows:
         by_case.setdefault(row["case"], []).append(row)
+    commands = commands_of(rows)
     out = [
         "| case | method | objective | own bound | best bound | gap | first plan s | ≤1% s | "
-        "total s | peak MB | checked | baseline/planner |",
-        "|" + "---|" * 12,
+        "total s | peak MB | checked | baseline/planner | cmd |",
+        "|" + "---|" * 13,
     ]
     for case, group in by_case.items():
         bounds = [r["bound"] for r in group if r.get("bound") is not None]
@@ -236,19 +238,31 @@ def table(rows: list[dict]) -> str:
                 out.append(
                     f"| {case} | {r['method']} | error: {r['error']} |"
                     + " |" * 6
-                    + f" {peak} | | |"
+                    + f" {peak} | | | {commands.index(r.get('command', '')) + 1} |"
                 )
                 continue
             gap = (best - r["objective"]) / best if best else 0.0
             to1 = f"{r['total_s']:.1f}" if gap <= 0.01 else "-"
             ratio = f"{r['objective'] / mine:.4f}" if mine else "-"
             first = r.get("first_plan_s")
+            chosen = (r.get("info") or {}).get("method")
+            name = f"{r['method']} ({chosen})" if r["method"] == "planner" and chosen else r["method"]
             out.append(
-                f"| {case} | {r['method']} | {r['objective']:,} | {r['bound']:,} | "
+                f"| {case} | {name} | {r['objective']:,} | {r['bound']:,} | "
                 f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
-                f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} |"
+                f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['checked']} | {ratio} | "
+                f"{commands.index(r.get('command', '')) + 1} |"
             )
     return "\n".join(out)
+
+
+def commands_of(rows: list[dict]) -> list[str]:
+    """The distinct commands that made the rows, in order of first appearance."""
+    out: list[str] = []
+    for r in rows:
+        if r.get("command", "") not in out:
+            out.append(r.get("command", ""))
+    return out
 
 
 def pipeline_table(stages: dict[str, dict]) -> str:
@@ -267,8 +281,9 @@ def pipeline_table(stages: dict[str, dict]) -> str:
 
 def _write_results(path: Path, header: str, rows: list[dict], stages: dict[str, dict]) -> None:
     path.write_text(
-        f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Pipeline\n\n"
-        f"{pipeline_table(stages)}\n",
+        f"# Optimiser benchmark\n\n{header}\n\n{table(rows)}\n\n## Commands (column cmd)\n\n"
+        + "".join(f"{i}. `{c}`\n" for i, c in enumerate(commands_of(rows), 1))
+        + f"\n## Pipeline\n\n{pipeline_table(stages)}\n",
         encoding="utf-8",
     )
 
@@ -284,7 +299,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--needs", nargs="+", default=["role", "individual"])
     parser.add_argument("--years", nargs="+", default=["2026", "2026-2030"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument(
+        "--methods", nargs="+", default=list(DEFAULT_METHODS), choices=METHODS
+    )
+    parser.add_argument(
+        "--case-dirs",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="Existing case folders (e.g. examples/huong-khe), copied into the cache and run "
+        "after the generated ones; with --sizes 0 only these.",
+    )
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -344,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.table_only:
         _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
         return
-    for size in args.sizes:
+    for size in [s for s in args.sizes if s > 0]:
         for needs in args.needs:
             for years in args.years:
                 for seed in args.seeds:
@@ -370,6 +395,32 @@ def main(argv: list[str] | None = None) -> None:
                             fh.write(json.dumps(row) + "\n")
                         print(json.dumps(row), flush=True)
                         _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
+    for src in args.case_dirs:
+        import shutil
+
+        case = src.resolve().name
+        folder = args.cache / case
+        if not (folder / "case.yaml").exists():
+            shutil.copytree(src, folder, dirs_exist_ok=True)
+        path, stages[case] = prepare(folder)
+        for method in args.methods:
+            row = _subprocess(
+                path,
+                method,
+                args.time_limit,
+                args.threads,
+                args.seeds[0],
+                timeout=args.timeout or 3 * args.time_limit + 120,
+                memory_cap_gb=args.memory_cap,
+            )
+            row["case"] = case
+            row["command"] = "python benchmarks/run.py " + " ".join(argv)
+            rows = [r for r in rows if (r["case"], r["method"]) != (case, method)]
+            rows.append(row)
+            with open(jsonl, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(row) + "\n")
+            print(json.dumps(row), flush=True)
+            _write_results(args.out / f"RESULTS{args.tag}.md", header, rows, stages)
     print(table(rows))
     print(pipeline_table(stages))
     if rows:

@@ -98,4 +98,5 @@ def test_a_course_closing_two_needs_takes_one_seat_in_the_relaxation():
     lp = solve_highs(relaxation.model, relax=True, time_limit=5)
     assert relaxation.bound(lp.bound) == 2 * 20 * objective.D  # one seat: A's two needs
     result = solve(inst, SolveConfig(engine="auto", time_limit=5))
-    assert result.info["method"] == "transport" and result.objective == result.bound
+    # few options per official: auto takes the column generation, which keeps the transport bound
+    assert result.info["method"] == "colgen" and result.objective == result.bound

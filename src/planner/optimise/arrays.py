@@ -187,6 +187,7 @@ def solve_highs(
     abs_gap: float = 0.0,
     verbose: bool = False,
     heuristic_effort: float | None = None,
+    node_limit: int | None = None,
 ) -> ArrayResult:
     """HiGHS (simplex/branch-and-cut) on `model`, or on its LP relaxation when `relax`."""
     from ortools.math_opt import model_parameters_pb2
@@ -203,6 +204,8 @@ def solve_highs(
     if not relax:
         params.relative_gap_tolerance = rel_gap
         params.absolute_gap_tolerance = abs_gap
+        if node_limit is not None:  # a deterministic work limit (branch-and-bound nodes)
+            params.node_limit = int(node_limit)
     params_proto = params.to_proto()
     if heuristic_effort is not None and not relax:
         params_proto.highs.double_options["mip_heuristic_effort"] = float(heuristic_effort)

@@ -14,9 +14,20 @@ Engines (`SolveConfig.engine`):
     plan in seconds and its shares order a greedy construction; on a model small enough
     (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, and HiGHS improves the
     best plan on the exact individual model for the time left (a bound with every rule).
+  - `colgen`: cohorts do not shrink the model and every official has few options
+    (≤ COLGEN_MAX_OPTIONS_PER_OFFICIAL on average, ≤ COLGEN_MAX_OPTIONS in all: a one-year
+    horizon of individual needs): the column generation below.
 - `highs`, `cpsat`: the monolithic individual model with HiGHS or CP-SAT (baselines; CP-SAT
   `tuned` adds linearization level 2 and the greedy plan as a hint).
 - `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
+- `colgen` (also chosen by `auto`, above): Dantzig–Wolfe column generation over each
+  official's plan (`colgen.py`: the coupling rows in a restricted master LP, the one-official
+  rows in an exact block pricing, a Lagrangian bound valid at every iteration), then HiGHS on
+  the master over the generated plans and on the exact model from the best plan (measured:
+  benchmarks/results/RESULTS_2k.md and RESULTS_examples.md). Its bound is the Dantzig–Wolfe
+  bound (at least as strong as the LP): tight where officials compete for seats and money
+  (2,000 × 1 year: 0.5 %), far above the optimum where opening sessions with a minimum class
+  and a fixed cost under a budget decides (thoi-binh: 101,226 against the optimum 80,900).
 Every plan then goes through `repair` (add whatever no rule blocks), the explanations and the
 totals. The bound is always valid for the individual problem: aggregated rows are sums of
 individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
@@ -32,6 +43,9 @@ interleaved workers; HiGHS and PDLP are deterministic for a fixed seed). A HiGHS
 short by its wall-clock limit can stop at a different point on a slower or busier machine: give
 a time limit the solve finishes within (small cases prove optimality) for byte-identical plans.
 Only `time_s` always differs.
+With `SolveConfig.work_limit` (engines `colgen` and `highs`) the stages stop on work, not on the
+clock (column generation iterations, branch-and-bound nodes, exact pricing): the plan is the
+same on any machine however loaded (tests/test_optimise_colgen.py).
 """
 
 from __future__ import annotations
@@ -68,6 +82,7 @@ class Engine(str, enum.Enum):
     CPSAT = "cpsat"
     HIGHS = "highs"
     GREEDY = "greedy"
+    COLGEN = "colgen"
 
 
 class Mode(str, enum.Enum):
@@ -91,6 +106,11 @@ class SolveConfig:
     weight_by_effectiveness: bool = False
     effectiveness: Mapping[str, float | None] | None = None
     tuned: bool = True  # cpsat engine: linearization level 2, greedy hint, interleaved workers
+    # A deterministic work limit instead of the clock (tests, reproducible runs): `colgen` runs at
+    # most this many column generation iterations and its HiGHS MIPs at most this many
+    # branch-and-bound nodes; `highs` at most this many nodes. The time limit then only guards
+    # against runaway solves (set it generously). None: the clock alone.
+    work_limit: int | None = None
 
     def __post_init__(self) -> None:
         for name, kind in (("engine", Engine), ("mode", Mode)):  # strings accepted (CLI, JSON)
@@ -102,6 +122,8 @@ class SolveConfig:
                 raise ValueError(f"{name} must be one of {allowed}, found {value!r}") from None
         if self.time_limit <= 0 or self.workers < 1:
             raise ValueError("time_limit must be > 0 and workers >= 1")
+        if self.work_limit is not None and self.work_limit < 1:
+            raise ValueError("work_limit must be >= 1 (or None)")
 
 
 @dataclass
@@ -146,10 +168,14 @@ def solve(
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
             found = _cohort_method(inst, objective, config, deadline, cohorts)
+        elif _colgen_shape(inst):  # individual needs, few options each: column generation
+            found = _colgen_method(inst, objective, config, deadline)
         else:  # cohorts too varied: the transport relaxation, then the exact model when small
             found = _transport_method(inst, objective, config, deadline, cohorts)
     elif config.engine in (Engine.HIGHS, Engine.CPSAT):
         found = _monolithic(inst, objective, config, deadline)
+    elif config.engine is Engine.COLGEN:
+        found = _colgen_method(inst, objective, config, deadline)
     else:
         found = _greedy_method(inst, objective, config, deadline)
     plan = _finish(inst, objective, config, found, started)
@@ -254,6 +280,23 @@ def _cohort_method(
 
 
 LP_GREEDY_MAX_OPTIONS = 150_000
+# auto → colgen when cohorts do not shrink the model and each official has few options (a
+# one-year horizon): measured at 2,000 officials × 1 year, individual needs (~15 options each),
+# and examples/thoi-binh (~20), where it beats the transport method; at ~40 options per
+# official (five years: 2,000 × 5 y, huong-khe) the pricing and master LPs are too slow for the
+# limit and the transport method stays (benchmarks/results/RESULTS_2k.md).
+COLGEN_MAX_OPTIONS_PER_OFFICIAL = 25
+COLGEN_MAX_OPTIONS = 60_000
+
+
+def _colgen_shape(inst: Instance) -> bool:
+    n = len(inst.options)
+    return 0 < n <= COLGEN_MAX_OPTIONS and n <= COLGEN_MAX_OPTIONS_PER_OFFICIAL * len(
+        inst.officials
+    )
+
+
+CG_SHARE = 0.7  # colgen: of the time left, at most this much for the column generation
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 # HiGHS with a hint does its presolve and hint completion whatever its time limit (measured:
 # ~6 s over a 3.4 s limit on 83k columns), so that much is kept back from its limit.
@@ -335,6 +378,129 @@ def _transport_method(
     return found
 
 
+def _colgen_method(
+    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+) -> Found:
+    """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
+    bound of the master's duals (valid at every iteration), the greedy plan in the order of the
+    master LP, HiGHS on the master over the generated plans, then HiGHS on the exact model from
+    the best plan. With `config.work_limit` every stage stops on work (iterations, nodes), not
+    on the clock: the plan is then the same on any machine."""
+    from planner.optimise import colgen
+
+    t0 = time.monotonic()
+    work = config.work_limit
+    reserve = _reserve(inst, config)
+    exact = _individual(inst, objective)
+    blocks = colgen.decompose(exact)
+    found = Found(info=_model_info("colgen", len(inst.officials), inst, exact.model, t0))
+    info = found.info
+    points = np.asarray(objective.option_points, dtype=float)
+    built = time.monotonic()
+    first = set(build_in_order(inst, objective, points).chosen)
+    quick_s = time.monotonic() - built
+    if not violations_of(inst, first):
+        found.plans.append(first)
+        info["first_plan_s"] = _since(deadline, config)
+    # the transport relaxation: a bound in a second, and its shares order a greedy plan
+    from planner.optimise import transport
+
+    relaxation = transport.build(inst, objective)
+    tlp = solve_highs(
+        relaxation.model,
+        relax=True,
+        seed=config.seed,
+        time_limit=config.time_limit if work is not None else max(0.5, 0.2 * _left(deadline)),
+    )
+    if tlp.bound is not None:
+        found.tighten(relaxation.bound(tlp.bound))
+        info["lp_bound"] = found.bound
+    if tlp.x is not None:
+        tshare = relaxation.option_share(tlp.x)
+        tscore = np.where(
+            tshare >= 0, np.round(tshare * 1000) * (points.max(initial=0) + 1) + points, -np.inf
+        )
+        ordered = set(build_in_order(inst, objective, tscore).chosen)
+        if not violations_of(inst, ordered):
+            found.plans.append(ordered)
+            info.setdefault("first_plan_s", _since(deadline, config))
+            if objective.combined(PlanState(inst, ordered)) > objective.combined(
+                PlanState(inst, first)
+            ) or violations_of(inst, first):
+                first = ordered
+    # the full greedy too (so colgen is never below it) when it fits in the time left
+    if len(inst.options) <= LP_GREEDY_MAX_OPTIONS and (
+        work is not None or GREEDY_PER_QUICK_BUILD * quick_s <= 0.5 * _left(deadline, reserve)
+    ):
+        full = greedy(inst, objective)
+        if not violations_of(inst, full):
+            found.plans.append(full)
+            info.setdefault("first_plan_s", _since(deadline, config))
+            if objective.combined(PlanState(inst, full)) > objective.combined(
+                PlanState(inst, first)
+            ) or violations_of(inst, first):
+                first = full
+    cg = colgen.start(blocks, first)
+    if work is not None:
+        colgen.iterate(cg, deadline=None, max_iterations=work, seed=config.seed)
+    else:
+        colgen.iterate(
+            cg,
+            deadline=time.monotonic() + CG_SHARE * _left(deadline, reserve),
+            max_iterations=None,
+            seed=config.seed,
+        )
+    info.update(
+        cg_iterations=cg.iterations,
+        cg_plans=len(cg.plan_cols),
+        cg_converged=cg.converged,
+        cg_pricing_s=round(cg.pricing_s, 3),
+        cg_master_s=round(cg.master_s, 3),
+    )
+    if cg.bound is not None:
+        found.tighten(exact.reported_bound(cg.bound))
+        info["cg_bound"] = found.bound
+    if cg.master_value is not None:
+        info["cg_master"] = round(cg.master_value, 3)
+    share = colgen.option_share(cg)
+    if share is not None:
+        score = np.where(
+            share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points, -np.inf
+        )
+        guided = set(build_in_order(inst, objective, score).chosen)
+        if not violations_of(inst, guided):
+            found.plans.append(guided)
+            info.setdefault("first_plan_s", _since(deadline, config))
+
+    def best() -> set[int] | None:
+        return max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)), default=None)
+
+    left = config.time_limit if work is not None else 0.5 * _left(deadline, reserve)
+    if left > 0.5:
+        plan, status = colgen.master_mip(
+            cg, time_limit=left, seed=config.seed, hint=best(), node_limit=work
+        )
+        info["cg_mip"] = status
+        if plan is not None:
+            found.plans.append(plan)
+    left = config.time_limit if work is not None else _left(deadline, reserve)
+    left -= 0.0 if work is not None else HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
+    start_plan = best()
+    if left > 1.0:
+        hint = exact.values_for(start_plan) if start_plan is not None else None
+        mip = solve_highs(
+            exact.model, time_limit=left, seed=config.seed, hint=hint, node_limit=work
+        )
+        info["exact"] = mip.status
+        if mip.status == "infeasible":
+            raise _infeasible(inst, objective, config)
+        if mip.bound is not None:
+            found.tighten(exact.reported_bound(mip.bound))
+        if mip.x is not None:
+            found.plans.append(split(exact, mip.x, objective))
+    return found
+
+
 def _lp_greedy(inst: Instance, objective: Objective, agg: Aggregate, x: np.ndarray) -> set[int]:
     """The greedy construction in the order of the LP solution (share of each cohort sent)."""
     from planner.optimise.greedy import build as greedy_build
@@ -374,7 +540,13 @@ def _monolithic(
     left = max(0.3, _left(deadline, reserve))
     if config.engine is Engine.HIGHS:
         # HiGHS checks its clock only between phases (a root LP can overrun): keep a margin
-        result = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
+        result = solve_highs(
+            agg.model,
+            time_limit=config.time_limit if config.work_limit else HIGHS_SHARE * left,
+            seed=config.seed,
+            hint=hint,
+            node_limit=config.work_limit,
+        )
         found.bound = agg.reported_bound(result.bound) if result.bound is not None else None
     else:
         result = solve_cpsat(

@@ -1,0 +1,432 @@
+"""Dantzig–Wolfe column generation over each official's plan (the decomposition of issue 13).
+
+The individual model (`aggregate.build` on singleton cohorts: every rule module's rows) is split
+by its block structure: a column belongs to the official whose option (or need credit) it is;
+the run columns (a session opens) belong to no official. A row whose columns all belong to one
+official is a *local* row (the rules with `COUPLES = False`: one course per need, no double
+content or overlap, days away, prerequisites, term coverage, the need credit rows); every other
+row is a *coupling* row (seats, the seat links to the run columns, minimum class, budget lines,
+unit share: the rules with `COUPLES = True`). `decompose` checks that split against the rule
+modules' flags.
+
+- Master (restricted, LP): one column λ[k, p] per generated plan p of official k (its value
+  under the coupling rows and the objective), Σ_p λ[k, p] = 1 per official, and the run columns
+  as they are. Each official starts with its empty plan (a big-M artificial when its local rows
+  forbid the empty plan, e.g. a hard term need) and its part of a quick greedy plan, so the
+  master is always feasible.
+- Pricing (exact): the local rows of every official at once (one block-diagonal 0-1 model,
+  HiGHS, gap 1e-9): max (c − πG)·x over each official's feasible plans, with π the master's
+  duals on the coupling rows written as G x ≤ h.
+- Bound (valid at every iteration, Lagrangian): for π ≥ 0 and any plan x meeting every row,
+  c·x ≤ π·h + Σ_k max_{x_k feasible locally} (c − πG)·x_k + Σ_run max over its bounds, and the
+  pricing's dual bound is ≥ that sum of maxima: so
+  L(π) = π·h + pricing dual bound + Σ_run max(r·lb, r·ub) is a valid bound whatever the master
+  is; at convergence it equals the master LP (the Dantzig–Wolfe bound, at least the LP bound).
+- Primal: HiGHS on the master with integral λ over the generated columns (from the best plan
+  so far as hint), and the greedy construction in the order of the master LP's option shares;
+  the caller keeps the best plan, repairs it and may polish it on the exact model.
+
+Work limit (deterministic): with `work_limit` set, iterations of the loop (at most that many),
+and node limits for the HiGHS MIPs, stop the method, not the clock; every step is then
+deterministic (sorted iteration, HiGHS single-threaded with a fixed seed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from planner.optimise.aggregate import Aggregate
+from planner.optimise.arrays import ArrayModel, solve_highs
+from planner.optimise.constraints import official_rules
+
+log = logging.getLogger("planner")
+
+RC_TOL = 1e-6  # a plan enters the master when its reduced cost exceeds this
+SMOOTHING = 0.0  # weight of the best duals in the pricing point (Wentges; 0.5 measured slower)
+
+
+@dataclass
+class Blocks:
+    """The individual model split by official."""
+
+    exact: Aggregate
+    block: np.ndarray  # column → official, −1 for the run columns (global)
+    local: np.ndarray  # row → whether its columns all belong to one official
+    sub: ArrayModel  # the pricing model: the officials' columns and the local rows
+    sub_cols: np.ndarray  # pricing column → model column
+    sub_block: np.ndarray  # pricing column → official
+    G: sp.csr_matrix  # the coupling rows as G x ≤ h (a ranged row gives two)
+    h: np.ndarray
+    glob: np.ndarray  # the global (run) columns
+
+
+def decompose(exact: Aggregate) -> Blocks:
+    model = exact.model
+    n = model.num_vars
+    block = np.full(n, -1, dtype=np.int64)
+    block[: exact.n_agg] = exact.cohort_of
+    for (c, _), var in exact.met_var.items():
+        block[var] = c
+    A = model.A.tocsr()
+    rows = np.repeat(np.arange(model.num_rows, dtype=np.int64), np.diff(A.indptr))
+    col_block = block[A.indices]
+    lo = np.full(model.num_rows, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(model.num_rows, -2, dtype=np.int64)
+    np.minimum.at(lo, rows, col_block)
+    np.maximum.at(hi, rows, col_block)
+    local = (lo == hi) & (lo >= 0)
+    local |= np.diff(A.indptr) == 0  # empty rows: nothing to couple
+    one_official = {rule.NAME for rule in official_rules()}
+    for i in np.flatnonzero(~local).tolist():  # the rule modules' flags agree with the structure
+        if model.rule[i] in one_official:
+            raise AssertionError(f"row {i} of one-official rule {model.rule[i]} couples officials")
+    own = np.flatnonzero(block >= 0)
+    L = A[np.flatnonzero(local)][:, own].tocsr()
+    sub = ArrayModel(
+        model.lb[own],
+        model.ub[own],
+        model.integer[own],
+        model.obj[own],
+        L,
+        model.row_lb[local],
+        model.row_ub[local],
+    )
+    C = A[np.flatnonzero(~local)]
+    c_lb, c_ub = model.row_lb[~local], model.row_ub[~local]
+    up = np.isfinite(c_ub)
+    down = np.isfinite(c_lb)
+    G = sp.vstack([C[np.flatnonzero(up)], -C[np.flatnonzero(down)]]).tocsr()
+    h = np.concatenate([c_ub[up], -c_lb[down]])
+    return Blocks(exact, block, local, sub, own, block[own], G, h, np.flatnonzero(block < 0))
+
+
+@dataclass
+class ColGen:
+    """The state of the column generation (the master's columns, the best bound)."""
+
+    blocks: Blocks
+    officials: list[int]  # the officials with columns, in order
+    plan_official: list[int] = field(default_factory=list)
+    plan_cols: list[np.ndarray] = field(default_factory=list)
+    plan_obj: list[float] = field(default_factory=list)
+    seen: set[tuple[int, bytes]] = field(default_factory=set)
+    bound: float | None = None  # best Lagrangian bound (model objective)
+    master_value: float | None = None
+    lp_plans: np.ndarray | None = None  # master LP λ
+    lp_glob: np.ndarray | None = None
+    iterations: int = 0
+    added: int = 0
+    pricing_s: float = 0.0
+    master_s: float = 0.0
+    converged: bool = False
+    trace: list[tuple[int, float, float]] = field(default_factory=list)  # (iter, master, bound)
+    artificial: set[int] = field(default_factory=set)
+    best_pi: np.ndarray | None = (
+        None  # the duals of the best bound  # plans breaking their official's rows
+    )
+
+    def add(self, k: int, cols: np.ndarray, obj: float) -> bool:
+        cols = np.sort(cols.astype(np.int64))
+        key = (k, cols.tobytes())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.plan_official.append(k)
+        self.plan_cols.append(cols)
+        self.plan_obj.append(obj)
+        return True
+
+    def incidence(self) -> sp.csc_matrix:
+        """Model column × plan (0/1)."""
+        n = self.blocks.exact.model.num_vars
+        lengths = [len(c) for c in self.plan_cols]
+        data = np.ones(sum(lengths))
+        idx = np.concatenate(self.plan_cols) if self.plan_cols else np.zeros(0, dtype=np.int64)
+        ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        return sp.csc_matrix((data, idx, ptr), shape=(n, len(self.plan_cols)))
+
+
+def start(blocks: Blocks, initial: set[int] | None) -> ColGen:
+    """The empty plan of every official (an artificial, very costly, when its local rows forbid
+    it) and its part of `initial` when that part meets its local rows."""
+    exact = blocks.exact
+    model = exact.model
+    officials = sorted(set(blocks.sub_block.tolist()))
+    cg = ColGen(blocks, officials)
+    sub = blocks.sub
+    empty_ok = (sub.row_lb <= 1e-9) & (sub.row_ub >= -1e-9)
+    rows_of_block = _row_blocks(blocks)
+    bad = {int(b) for b in rows_of_block[~empty_ok].tolist()}
+    # phase-1 penalty of an artificial: more than any plan of that official is worth
+    worth = np.zeros(max(officials, default=-1) + 1)
+    np.add.at(worth, blocks.sub_block, np.abs(blocks.sub.obj))
+    for k in officials:
+        if k in bad:
+            cg.artificial.add(len(cg.plan_cols))
+        cg.add(k, np.zeros(0, dtype=np.int64), -(worth[k] + 1.0) if k in bad else 0.0)
+    if initial:
+        x = exact.values_for(initial)
+        xs = x[blocks.sub_cols]
+        ok = _locally_ok(blocks, xs, rows_of_block)
+        for k, cols in _by_official(blocks, xs):
+            if ok.get(k, True):
+                cg.add(k, cols, float(model.obj[cols].sum()))
+    return cg
+
+
+def _row_blocks(blocks: Blocks) -> np.ndarray:
+    """Local row → its official (−1 for an empty row)."""
+    L = blocks.sub.A
+    out = np.full(L.shape[0], -1, dtype=np.int64)
+    rows = np.repeat(np.arange(L.shape[0]), np.diff(L.indptr))
+    out[rows] = blocks.sub_block[L.indices]
+    return out
+
+
+def _locally_ok(blocks: Blocks, xs: np.ndarray, rows_of_block: np.ndarray) -> dict[int, bool]:
+    ax = blocks.sub.A @ xs
+    bad = (ax < blocks.sub.row_lb - 1e-6) | (ax > blocks.sub.row_ub + 1e-6)
+    return {int(k): False for k in rows_of_block[bad].tolist()}
+
+
+def _by_official(blocks: Blocks, xs: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    on = np.flatnonzero(xs > 0.5)
+    ks = blocks.sub_block[on]
+    order = np.argsort(ks, kind="stable")
+    on, ks = on[order], ks[order]
+    out: list[tuple[int, np.ndarray]] = []
+    if len(on):
+        cuts = np.flatnonzero(np.diff(ks)) + 1
+        out.extend(
+            (int(ks[part[0]]), blocks.sub_cols[on[part]])
+            for part in np.split(np.arange(len(on)), cuts)
+        )
+    return out
+
+
+def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The restricted master LP: (λ, run values, π ≥ 0 on G ≤ h, μ per official, value)."""
+    from scipy.optimize import linprog
+
+    b = cg.blocks
+    model = b.exact.model
+    X = cg.incidence()
+    GX = (b.G @ X).tocsc()
+    Gg = b.G[:, b.glob].tocsc()
+    P = X.shape[1]
+    ng = len(b.glob)
+    pos = {k: i for i, k in enumerate(cg.officials)}
+    E = sp.csr_matrix(
+        (np.ones(P), ([pos[k] for k in cg.plan_official], np.arange(P))),
+        shape=(len(cg.officials), P + ng),
+    )
+    c = -np.concatenate([np.asarray(cg.plan_obj), model.obj[b.glob]])
+    bounds = np.vstack(
+        [
+            np.column_stack([np.zeros(P), np.ones(P)]),
+            np.column_stack([model.lb[b.glob], model.ub[b.glob]]),
+        ]
+    )
+    if P + ng == 0:
+        return None
+    # rows no generated plan touches and the run columns alone cannot break: left out (dual 0)
+    glb, gub = model.lb[b.glob], model.ub[b.glob]
+    Ggr = Gg.tocsr()
+    pos_part = Ggr.maximum(0)
+    neg_part = Ggr.minimum(0)
+    run_max = pos_part @ gub + neg_part @ glb
+    keep = (GX.tocsr().getnnz(axis=1) > 0) | (run_max > b.h + 1e-9)
+    rows = np.flatnonzero(keep)
+    GX = GX.tocsr()[rows]
+    Gg = Ggr[rows]
+    h = b.h[rows]
+    has_rows = len(h) > 0
+    has_eq = len(cg.officials) > 0
+    res = linprog(
+        c,
+        A_ub=sp.hstack([GX, Gg]).tocsr() if has_rows else None,
+        b_ub=h if has_rows else None,
+        A_eq=E if has_eq else None,
+        b_eq=np.ones(len(cg.officials)) if has_eq else None,
+        bounds=bounds,
+        method="highs-ds",
+    )
+    if res.status != 0:
+        log.warning("column generation: master LP %s", res.message)
+        return None
+    pi = np.zeros(len(b.h))
+    if has_rows:
+        pi[rows] = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))
+    mu = -np.asarray(res.eqlin.marginals) if has_eq else np.zeros(0)
+    cg.lp_plans = res.x[:P]
+    cg.lp_glob = res.x[P:]
+    return pi, mu, res.x, float(-res.fun)
+
+
+def iterate(
+    cg: ColGen,
+    *,
+    deadline: float | None,
+    max_iterations: int | None,
+    seed: int = 0,
+    tol: float = 1e-5,
+) -> None:
+    """Column generation until the master LP meets the bound (relative `tol`), no column prices
+    out, `max_iterations` (deterministic) or `deadline` (wall clock) is reached."""
+    b = cg.blocks
+    model = b.exact.model
+    sub = b.sub
+    Gs = b.G[:, b.sub_cols].tocsc()
+    Gg = b.G[:, b.glob].tocsc()
+    pos = {k: i for i, k in enumerate(cg.officials)}
+    if sub.num_vars == 0 and len(b.glob) == 0:  # nothing to plan
+        cg.bound, cg.master_value, cg.converged = 0.0, 0.0, True
+        return
+    while True:
+        if max_iterations is not None and cg.iterations >= max_iterations:
+            return
+        if deadline is not None and time.monotonic() >= deadline:
+            return
+        t0 = time.monotonic()
+        out = _master_lp(cg)
+        cg.master_s += time.monotonic() - t0
+        if out is None:
+            return
+        pi, mu, _, value = out
+        cg.master_value = value
+        r_master = sub.obj - Gs.T @ pi
+        new = 0
+        status = "optimal"
+        # Wentges smoothing: price at a point between the best duals so far and the master's
+        # (the bound moves less erratically); when that finds no column the master's duals
+        # price out, price at the master's duals (no mis-pricing at the end).
+        for alpha in (SMOOTHING, 0.0) if cg.best_pi is not None and SMOOTHING > 0 else (0.0,):
+            best_pi = cg.best_pi
+            point = pi if alpha == 0.0 or best_pi is None else alpha * best_pi + (1 - alpha) * pi
+            r = sub.obj - Gs.T @ point
+            rg = model.obj[b.glob] - Gg.T @ point
+            left = None if deadline is None else max(0.2, deadline - time.monotonic())
+            t0 = time.monotonic()
+            priced = solve_highs(
+                ArrayModel(sub.lb, sub.ub, sub.integer, r, sub.A, sub.row_lb, sub.row_ub),
+                time_limit=left if left is not None else 1e6,
+                seed=seed,
+                rel_gap=1e-9,
+                abs_gap=1e-7,
+            )
+            cg.pricing_s += time.monotonic() - t0
+            status = priced.status
+            if priced.bound is not None:
+                glob_best = float(np.maximum(rg * model.lb[b.glob], rg * model.ub[b.glob]).sum())
+                lagrange = float(point @ b.h) + priced.bound + glob_best
+                if cg.bound is None or lagrange < cg.bound:
+                    cg.bound = lagrange
+                    cg.best_pi = point
+            if priced.x is None:
+                break
+            xs = np.round(priced.x)
+            for k, cols in _by_official(b, xs):
+                sel = np.searchsorted(b.sub_cols, cols)
+                enters = float(r_master[sel].sum()) - mu[pos[k]] > RC_TOL
+                if (enters or float(r[sel].sum()) > RC_TOL) and cg.add(
+                    k, cols, float(model.obj[cols].sum())
+                ):
+                    new += int(enters)
+                    cg.added += 1
+            if new:
+                break
+        cg.iterations += 1
+        cg.trace.append((cg.iterations, value, cg.bound if cg.bound is not None else np.inf))
+        if cg.bound is not None and cg.bound - value <= tol * max(1.0, abs(cg.bound)):
+            cg.converged = True
+            return
+        if new == 0:
+            cg.converged = status == "optimal"
+            return
+
+
+def option_share(cg: ColGen) -> np.ndarray | None:
+    """Per individual option, the share the master LP gives it (−1: in no generated plan)."""
+    if cg.lp_plans is None:
+        return None
+    exact = cg.blocks.exact
+    X = cg.incidence()
+    lam = np.zeros(X.shape[1])
+    lam[: len(cg.lp_plans)] = cg.lp_plans  # plans added after the last master LP: 0
+    share = X @ lam
+    inc = X @ np.ones(X.shape[1])
+    out = np.full(len(exact.inst.options), -1.0)
+    reps = exact.rep_option
+    a = np.arange(exact.n_agg)
+    seen = inc[a] > 0
+    out[reps[a[seen]]] = share[a[seen]]
+    return out
+
+
+def master_mip(
+    cg: ColGen,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    hint: set[int] | None = None,
+    node_limit: int | None = None,
+) -> tuple[set[int] | None, str]:
+    """HiGHS on the master with integral λ over the generated plans: a plan, and its status."""
+    b = cg.blocks
+    exact = b.exact
+    model = exact.model
+    X = cg.incidence()
+    P = X.shape[1]
+    ng = len(b.glob)
+    pos = {k: i for i, k in enumerate(cg.officials)}
+    E = sp.csr_matrix(
+        (np.ones(P), ([pos[k] for k in cg.plan_official], np.arange(P))),
+        shape=(len(cg.officials), P + ng),
+    )
+    A = sp.vstack([sp.hstack([b.G @ X, b.G[:, b.glob]]), E]).tocsr()
+    A.sum_duplicates()
+    A.sort_indices()
+    m_c = len(b.h)
+    master = ArrayModel(
+        np.concatenate([np.zeros(P), model.lb[b.glob]]),
+        np.concatenate([np.ones(P), model.ub[b.glob]]),
+        np.ones(P + ng, dtype=bool),
+        np.concatenate([np.asarray(cg.plan_obj), model.obj[b.glob]]),
+        A,
+        np.concatenate([np.full(m_c, -np.inf), np.ones(len(cg.officials))]),
+        np.concatenate([b.h, np.ones(len(cg.officials))]),
+    )
+    x_hint = None
+    if hint is not None:
+        xh = exact.values_for(hint)
+        pairs = zip(cg.plan_official, cg.plan_cols, strict=True)
+        key = {(k, c.tobytes()): p for p, (k, c) in enumerate(pairs)}
+        x_hint = np.zeros(P + ng)
+        parts = dict(_by_official(b, xh[b.sub_cols]))
+        ok = True
+        for k in cg.officials:
+            cols = np.sort(parts.get(k, np.zeros(0, dtype=np.int64)).astype(np.int64))
+            p = key.get((k, cols.tobytes()))
+            if p is None:
+                ok = False
+                break
+            x_hint[p] = 1.0
+        x_hint[P:] = xh[b.glob]
+        if not ok:
+            x_hint = None
+    result = solve_highs(
+        master, time_limit=time_limit, seed=seed, hint=x_hint, node_limit=node_limit
+    )
+    if result.x is None:
+        return None, result.status
+    lam = result.x[:P] > 0.5
+    if any(lam[p] for p in cg.artificial):
+        return None, "artificial"  # an official left without a plan meeting its own rules
+    x = X @ lam.astype(float)
+    x[b.glob] = np.round(result.x[P:])
+    return exact.chosen(x), result.status
