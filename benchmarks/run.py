@@ -246,7 +246,9 @@ def table(rows: list[dict]) -> str:
             ratio = f"{r['objective'] / mine:.4f}" if mine else "-"
             first = r.get("first_plan_s")
             chosen = (r.get("info") or {}).get("method")
-            name = f"{r['method']} ({chosen})" if r["method"] == "planner" and chosen else r["method"]
+            name = (
+                f"{r['method']} ({chosen})" if r["method"] == "planner" and chosen else r["method"]
+            )
             out.append(
                 f"| {case} | {name} | {r['objective']:,} | {r['bound']:,} | "
                 f"{best:,} | {gap:.3%} | {first if first is not None else '-'} | {to1} | "
@@ -299,9 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--needs", nargs="+", default=["role", "individual"])
     parser.add_argument("--years", nargs="+", default=["2026", "2026-2030"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
-    parser.add_argument(
-        "--methods", nargs="+", default=list(DEFAULT_METHODS), choices=METHODS
-    )
+    parser.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS), choices=METHODS)
     parser.add_argument(
         "--case-dirs",
         type=Path,
