@@ -21,8 +21,6 @@ from planner.report.text import Renderer
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-SCHEMA_ID = "https://planner.local/schemas/evaluation.json"
-
 
 # ---------------------------------------------------------------------------------------------
 # JSON
@@ -618,5 +616,4 @@ __all__ = [
     "results_sheet",
     "sessions_sheet",
     "title",
-    "SCHEMA_ID",
 ]

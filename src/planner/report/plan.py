@@ -7,7 +7,7 @@ from typing import Any
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import PlanResult
-from planner.report.plan_text import infeasible_text, plan_dict, remedy_text, render
+from planner.report.plan_text import infeasible_facts, plan_dict, render
 from planner.report.schemas import PlanOut, to_json
 from planner.report.tabular import Column, Sheet
 
@@ -32,12 +32,7 @@ def infeasible_dict(
         "assignments": [],
         "unmet": [],
         "totals": {},
-        "infeasible": {
-            "rule": error.rule,
-            "officials": error.officials,
-            "remedy": remedy_text(lang, error),
-            "message": infeasible_text(lang, error),
-        },
+        "infeasible": infeasible_facts(lang, error),
     }
 
 

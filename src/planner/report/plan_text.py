@@ -79,6 +79,16 @@ def remedy_text(lang: str, error: Infeasible) -> str:
     return t(lang, facts.key, changes="; ".join(parts) or "-")
 
 
+def infeasible_facts(lang: str, error: Infeasible) -> dict[str, Any]:
+    """The `infeasible` object of the Plan and What-if JSON: rule, whom, remedy, message."""
+    return {
+        "rule": error.rule,
+        "officials": list(error.officials),
+        "remedy": remedy_text(lang, error),
+        "message": infeasible_text(lang, error),
+    }
+
+
 def infeasible_text(lang: str, error: Infeasible) -> str:
     """The whole infeasibility message in `lang`: the rule, whom, and the remedy."""
     facts: Message | None = getattr(error, "facts", None)

@@ -14,7 +14,6 @@ removed from them), while the serialiser does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -34,9 +33,8 @@ class Out(BaseModel):
 
 def to_json(model: type[BaseModel], data: Mapping[str, Any]) -> str:
     """`data` validated as `model` and written from it (keys in the model's order, only those
-    given)."""
-    dumped = model.model_validate(data).model_dump(mode="json", exclude_unset=True)
-    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+    given; pydantic's own writer, which is faster than `json.dumps` of the dict)."""
+    return model.model_validate(data).model_dump_json(indent=2, exclude_unset=True) + "\n"
 
 
 # -- assessment -----------------------------------------------------------------------------------

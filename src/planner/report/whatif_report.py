@@ -25,7 +25,7 @@ from planner.optimise.result import UNMET_CAUSES
 from planner.report.assessment import official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_report import KINDS, funding_label
-from planner.report.plan_text import infeasible_text, remedy_text
+from planner.report.plan_text import infeasible_facts, infeasible_text
 from planner.report.schemas import WhatIfOut, to_json
 from planner.report.tabular import Column, Sheet, write_xlsx
 
@@ -171,14 +171,7 @@ def _why_infeasible(o: Outcome, lang: str) -> str:
 
 
 def _infeasible_dict(infeasible: Infeasibility | None, lang: str) -> dict[str, Any] | None:
-    if infeasible is None:
-        return None
-    return {
-        "rule": infeasible.rule,
-        "officials": list(infeasible.officials),
-        "remedy": remedy_text(lang, infeasible),
-        "message": infeasible_text(lang, infeasible),
-    }
+    return None if infeasible is None else infeasible_facts(lang, infeasible)
 
 
 def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
