@@ -47,7 +47,7 @@ def test_assess_json_follows_the_contract() -> None:
     assert data["needs"]
     for need in data["needs"]:
         assert set(need) >= NEED_KEYS
-        assert need["kind"] in {"qualification", "competency", "mandatory"}
+        assert need["kind"] in {"standard", "qualification", "competency", "mandatory"}
         assert need["reference"]["title"] and need["reason"]
         assert set(need["reference"]) == {"title", "article", "href"}
     by_official = {(n["official_id"], n["need"]): n for n in data["needs"]}

@@ -251,7 +251,8 @@ def test_age_reached_during_the_horizon_keeps_only_later_sessions() -> None:
         political_theory="so_cap",
     )
     _, recs = _run(official, [], ON, [2026])
-    rec = next(r for r in recs.recommendations if r.need == "qualification:political_theory")
+    # The vice-chair's intermediate LLCT is the ND 33 title standard (need kind `standard`).
+    rec = next(r for r in recs.recommendations if r.need == "standard:political_theory")
     in_service = next(c for c in rec.candidates if c.course == "llct_trung_cap_khong_tap_trung")
     assert in_service.sessions == ("tckt-2026-2",)  # 2026-09-07; the April class is refused
 

@@ -42,7 +42,7 @@ CourseKind = Literal[
     "defence_security",
     "degree",
 ]
-NeedKind = Literal["qualification", "competency", "mandatory"]
+NeedKind = Literal["standard", "qualification", "competency", "mandatory"]
 
 QualificationField = Literal["education", "political_theory", "state_management"]
 

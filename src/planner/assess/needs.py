@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 class Need:
     official_id: str
     need: str  # stable id: "qualification:political_theory", "programme:knowledge_update_g3", ...
-    kind: str  # qualification | competency | mandatory
+    kind: str  # standard | qualification (eligibility) | competency | mandatory
     target: NeedTarget
     current: Any
     priority: int
@@ -330,13 +330,14 @@ class Assessor:
         found = self._templates.get(key)
         if found is not None:
             return found
+        standard = app.rule.kind == "standard"
         found = self._templates[key] = self._need(
             official,
             app,
-            "qualification",
-            QualificationNeed(target.field, target.level),
+            "standard" if standard else "qualification",
+            QualificationNeed(target.field, target.level, standard),
             held,
-            "reason.qualification",
+            "reason.standard" if standard else "reason.eligibility",
             {
                 "basis": self._basis(app),
                 "field": Message(f"field.{target.field}"),
@@ -608,12 +609,25 @@ def _strength(need: Need) -> tuple[int, int, int, int]:
 
 
 def _merge(candidates: list[_Template]) -> tuple[_Template, ...]:
-    """One need per id: the strongest requirement wins (e.g. trung cấp LLCT subsumes sơ cấp)."""
+    """One need per id: the strongest requirement wins (e.g. trung cấp LLCT subsumes sơ cấp).
+
+    Standards and eligibility are different ids (`standard:<field>`, `qualification:<field>`),
+    so an unmet standard keeps its own deadline, overdue flag and reference whatever programme
+    the official may also be sent to. An eligibility at or below the level of an unmet standard
+    on the same field adds nothing (the course that meets the standard meets it) and is dropped;
+    one above it stays as its own, separate need.
+    """
     best: dict[str, _Template] = {}
     for template in candidates:
         current = best.get(template.need.need)
         if current is None or template.strength > current.strength:
             best[template.need.need] = template
+    for template in [t for t in best.values() if t.need.kind == "standard"]:
+        target = template.need.target
+        assert isinstance(target, QualificationNeed)
+        eligibility = best.get(f"qualification:{target.field}")
+        if eligibility is not None and eligibility.strength[0] <= template.strength[0]:
+            del best[eligibility.need.need]
     return tuple(sorted(best.values(), key=lambda d: (-d.need.priority, d.need.need)))
 
 

@@ -19,14 +19,21 @@ Window = Literal["ever", "term", "year"]
 
 @dataclass(frozen=True, slots=True)
 class QualificationNeed:
-    """A qualification `field` (education, political theory, state management) at `level`."""
+    """A qualification `field` (education, political theory, state management) at `level`.
+
+    `standard`: the level is a title or grade standard the holder must already meet (need id
+    `standard:<field>`); otherwise it is the level of a programme the official may be sent to
+    (need id `qualification:<field>`). A course giving the level closes either; one giving a
+    level that meets both closes both needs.
+    """
 
     field: str
     level: str
+    standard: bool = False
 
     @property
     def key(self) -> str:
-        return f"qualification:{self.field}"
+        return f"{'standard' if self.standard else 'qualification'}:{self.field}"
 
     @property
     def rank(self) -> int:

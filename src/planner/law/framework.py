@@ -198,6 +198,11 @@ class Deadline(StrictModel):
 
 class RuleVersion(Dated):
     reference: Reference
+    confidence: Confidence | None = Field(
+        default=None,
+        description="How sure the version is (" + CONFIDENCE_DESCRIPTION + "); the bundled "
+        "rules tag every version, a case's own rules may leave it out",
+    )
     target: Target
     priority: int = Field(ge=0, le=1000, description="Higher is more urgent")
     deadline: Deadline
@@ -222,10 +227,18 @@ class Applicability(StrictModel):
         return position.id in self.positions or any(g in position.groups for g in self.groups)
 
 
+RuleKind = Literal["standard", "qualification", "competency", "mandatory"]
+"""`standard`: what the holder of a title must already have (a title or grade standard): unmet,
+it is a mandatory need, usually due at appointment. `qualification`: who may be sent to a
+programme that gives a qualification (an eligibility list, e.g. QĐ 350-QĐ/TW): an opportunity
+whose timing the planner chooses. `competency` and `mandatory` are job-position competencies and
+required programmes."""
+
+
 class Rule(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
     title: LocalizedText
-    kind: Literal["qualification", "competency", "mandatory"]
+    kind: RuleKind
     applies_to: Applicability
     when: Condition | None = None
     versions: list[RuleVersion] = Field(min_length=1)
@@ -234,6 +247,7 @@ class Rule(StrictModel):
     def _consistent(self) -> Rule:
         _check_versions_disjoint(self.versions, f"rule {self.id}")
         expected = {
+            "standard": QualificationTarget,
             "qualification": QualificationTarget,
             "competency": CompetencyTarget,
             "mandatory": ProgrammeTarget,

@@ -153,7 +153,7 @@ def kinds_sheet(tot: Totals, lang: str) -> Sheet:
 
 
 def totals_sheet(tot: Totals, lang: str) -> Sheet:
-    kinds = ("qualification", "competency", "mandatory")
+    kinds = ("standard", "qualification", "competency", "mandatory")
     columns = [
         Column(t(lang, "table.unit")),
         Column(t(lang, "table.officials"), "int"),

@@ -30,8 +30,13 @@ if TYPE_CHECKING:
     from planner.io.case import Case
     from planner.optimise.result import PlanResult
 
-KINDS = ("qualification", "competency", "mandatory")
-PALETTE_KINDS = {"qualification": "#1f4e79", "competency": "#2e7d32", "mandatory": "#b26a00"}
+KINDS = ("standard", "qualification", "competency", "mandatory")
+PALETTE_KINDS = {
+    "standard": "#7b1f4e",
+    "qualification": "#1f4e79",
+    "competency": "#2e7d32",
+    "mandatory": "#b26a00",
+}
 COLOURS = {
     "met": "#2e7d32",
     "open": "#c9d3de",

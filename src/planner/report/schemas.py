@@ -49,7 +49,7 @@ class ReferenceOut(Out):
 class NeedOut(Out):
     official_id: str
     need: str
-    kind: Literal["qualification", "competency", "mandatory"]
+    kind: Literal["standard", "qualification", "competency", "mandatory"]
     target: dict[str, Any]
     current: Any
     priority: int
