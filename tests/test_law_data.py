@@ -69,3 +69,37 @@ def test_the_optimiser_takes_term_needs_from_the_flag_not_from_an_id() -> None:
     inst = prepared.instance
     term = {(inst.officials[n.official].id, n.id) for n in inst.needs if n.term}
     assert flagged and term == flagged
+
+
+def test_national_database_headers_are_accepted(tmp_path: Path) -> None:
+    """ND 27/2026: the personal identification number is the dossier's code; longer dossier
+    headers for the training qualifications are read like the short ones."""
+    from planner.io.officials import load_officials
+
+    path = tmp_path / "officials.csv"
+    path.write_text(
+        "Số định danh cá nhân,Họ và tên,Chức danh,Đơn vị,Ngày sinh,Giới tính,"
+        "Trình độ chuyên môn cao nhất,Trình độ lý luận chính trị,Trình độ quản lý nhà nước\n"
+        "001085012345,Nguyễn Văn An,xa.chu_tich_ubnd,Xã A,02/04/1978,Nam,Đại học,Trung cấp,CV\n",
+        encoding="utf-8",
+    )
+    (official,) = load_officials(path)
+    assert official.id == "001085012345"
+    assert (official.education, official.political_theory, official.state_management) == (
+        "dai_hoc",
+        "trung_cap",
+        "chuyen_vien",
+    )
+
+
+def test_every_bundled_rule_version_is_dated_referenced_and_tagged() -> None:
+    framework = load_rules(bundled_dir("rules"))
+    untagged = [
+        f"{rule.id}@{version.effective_from}"
+        for rule in framework.rules.values()
+        for version in rule.versions
+        if version.confidence is None or not version.reference.title
+    ]
+    assert not untagged, f"rule versions without a confidence tag: {untagged}"
+    for text in framework.texts.values():
+        assert text.confidence in {"F", "S", "R", "P"} and text.title

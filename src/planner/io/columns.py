@@ -129,3 +129,23 @@ def _read_block(
 
 
 _UNSEEN = object()
+
+
+# Headers of an export from the national database of cadres, civil servants and public employees
+# (Nghị định 27/2026/NĐ-CP, in force 1 July 2026), folded as `planner.io.tables` folds headers.
+# Only what is public is accepted: the decree makes the personal identification number (số định
+# danh cá nhân) the identification code of each person's electronic dossier [S]. The decree's list
+# of 194 data fields in 10 groups and their codes were not found in a public source, so no field
+# code or value list of the database is assumed here (docs/legal.md, README "Law as data").
+NATIONAL_DATABASE_ALIASES: dict[str, str] = {
+    "so_dinh_danh_ca_nhan": "id",
+    "so_dinh_danh": "id",
+    "ma_dinh_danh": "id",
+    "ma_dinh_danh_ho_so": "id",
+    "ma_ho_so_dien_tu": "id",
+    # Longer forms of headers already accepted ("Lý luận chính trị", ...), as personnel dossiers
+    # word them; not confirmed as the database's own field names.
+    "trinh_do_chuyen_mon_cao_nhat": "education",
+    "trinh_do_ly_luan_chinh_tri": "political_theory",
+    "trinh_do_quan_ly_nha_nuoc": "state_management",
+}

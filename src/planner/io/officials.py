@@ -22,7 +22,13 @@ from planner.io.cells import (
     require,
     row_error,
 )
-from planner.io.columns import field_spec, level_spec, read_cells, table_columns
+from planner.io.columns import (
+    NATIONAL_DATABASE_ALIASES,
+    field_spec,
+    level_spec,
+    read_cells,
+    table_columns,
+)
 from planner.io.tables import open_table
 
 OFFICIAL_ALIASES: dict[str, str] = {
@@ -66,6 +72,7 @@ OFFICIAL_ALIASES: dict[str, str] = {
     "xep_loai_chat_luong": "ratings",
     "vung_kho_khan": "difficult_area",
     "nhom_lanh_dao": "leader_group",
+    **NATIONAL_DATABASE_ALIASES,  # ND 27/2026 national database headers (io/columns.py)
 }
 OFFICIAL_PREFIXES = {"nang_luc:": "competency:", "competency:": "competency:"}
 

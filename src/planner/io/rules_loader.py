@@ -14,6 +14,7 @@ def load_rules(folder: Path) -> Framework:
     """Load every YAML file below `folder` and cross-check the ids they name."""
     sections: dict[str, dict[str, Any]] = {
         "parameters": {},
+        "texts": {},
         "leader_groups": {},
         "competencies": {},
         "programmes": {},
@@ -39,6 +40,18 @@ def _cross_check_rules(
     fw: Framework, where: dict[tuple[str, str], tuple[Path, int | None]]
 ) -> None:
     groups = {g for p in fw.positions.values() for g in p.groups}
+    for text in fw.texts.values():
+        for old in text.replaces:
+            if old not in fw.texts:
+                path, line = where[("texts", text.id)]
+                raise InputError(
+                    f"legal text {text.id}: replaces an unknown text",
+                    path=path,
+                    line=line,
+                    field="replaces",
+                    found=old,
+                    expected="the id of a text in rules/",
+                )
 
     def fail(
         section: str, item_id: str, message: str, field: str, found: str, expected: str

@@ -63,6 +63,23 @@ class LeaderGroup(Dated):
     reference: Reference
 
 
+class LegalText(Dated):
+    """One legal text the rules rest on, with the dates it is in force and how sure we are of
+    them: the register `planner rules` and rules/CHANGELOG.md list (it decides no need itself)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_.-]+$")
+    title: str = Field(min_length=1, description="Number and kind, e.g. 'Nghị định 171/2025/NĐ-CP'")
+    name: LocalizedText = Field(description="What the text is about")
+    issued: dt.date | None = Field(default=None, description="Date signed or adopted")
+    confidence: Confidence = Field(description=CONFIDENCE_DESCRIPTION)
+    source: str = Field(
+        min_length=1, description="Where the facts were found (site, article), in short"
+    )
+    href: str = ""
+    replaces: list[str] = Field(default_factory=list, description="Ids of texts it replaces")
+    note: LocalizedText | None = None
+
+
 class Competency(StrictModel):
     id: str
     name: LocalizedText
@@ -265,6 +282,7 @@ class RulesFile(StrictModel):
     """One YAML file of `rules/`; any of the sections may be present."""
 
     parameters: list[Parameter] = Field(default_factory=list)
+    texts: list[LegalText] = Field(default_factory=list)
     leader_groups: list[LeaderGroup] = Field(default_factory=list)
     competencies: list[Competency] = Field(default_factory=list)
     programmes: list[Programme] = Field(default_factory=list)
@@ -286,6 +304,7 @@ class Framework(StrictModel):
     """All of `rules/`, cross-checked: every id a rule names exists."""
 
     parameters: dict[str, Parameter]
+    texts: dict[str, LegalText] = Field(default_factory=dict)
     competencies: dict[str, Competency]
     leader_groups: dict[int, LeaderGroup] = Field(default_factory=dict)
     programmes: dict[str, Programme]
