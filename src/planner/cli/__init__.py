@@ -44,6 +44,9 @@ def _register() -> None:
     from planner.cli import whatif_cmd
 
     cli.add_command(whatif_cmd.command)
+    from planner.cli import rules_cmd
+
+    cli.add_command(rules_cmd.command)
 
 
 _register()
