@@ -30,8 +30,10 @@ def assessment_json(assessment: Assessment, lang: str) -> str:
 def describe_need(need: Need, framework: Framework, lang: str) -> str:
     """A short human name of what is needed: the field, competency or programme."""
     match need.target:
-        case QualificationNeed(field=qfield):
-            return t(lang, f"need.{qfield}")
+        case QualificationNeed(field=qfield, standard=standard):
+            # Standard (must have) and eligibility (may be sent to) on one field read apart.
+            which = "need.standard" if standard else "need.eligibility"
+            return t(lang, which, need=t(lang, f"need.{qfield}"))
         case CompetencyNeed(competency=cid):
             competency = framework.competencies.get(cid)
             return competency.name.in_lang(lang) if competency else cid
