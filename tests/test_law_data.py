@@ -92,6 +92,19 @@ def test_national_database_headers_are_accepted(tmp_path: Path) -> None:
     )
 
 
+def test_a_history_table_may_name_officials_by_their_identification_number(tmp_path: Path) -> None:
+    from planner.io.history import load_history
+
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "Số định danh cá nhân,Mã khóa học,Ngày hoàn thành,Kết quả\n"
+        "001085012345,llct_tc,2025-12-20,passed\n",
+        encoding="utf-8",
+    )
+    (record,) = load_history(path)
+    assert (record.official_id, record.course) == ("001085012345", "llct_tc")
+
+
 def test_every_bundled_rule_version_is_dated_referenced_and_tagged() -> None:
     framework = load_rules(bundled_dir("rules"))
     untagged = [

@@ -149,3 +149,7 @@ NATIONAL_DATABASE_ALIASES: dict[str, str] = {
     "trinh_do_ly_luan_chinh_tri": "political_theory",
     "trinh_do_quan_ly_nha_nuoc": "state_management",
 }
+# The same identification number names the official in a training-history table.
+NATIONAL_DATABASE_HISTORY_ALIASES: dict[str, str] = {
+    header: "official_id" for header, field in NATIONAL_DATABASE_ALIASES.items() if field == "id"
+}

@@ -17,10 +17,17 @@ from planner.io.cells import (
     parse_result,
     require,
 )
-from planner.io.columns import field_spec, level_spec, read_cells, table_columns
+from planner.io.columns import (
+    NATIONAL_DATABASE_HISTORY_ALIASES,
+    field_spec,
+    level_spec,
+    read_cells,
+    table_columns,
+)
 from planner.io.tables import open_table
 
 HISTORY_ALIASES = {
+    **NATIONAL_DATABASE_HISTORY_ALIASES,  # ND 27/2026: số định danh cá nhân (io/columns.py)
     "ma_can_bo": "official_id",
     "ma": "official_id",
     "ma_cbcc": "official_id",
