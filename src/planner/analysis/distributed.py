@@ -318,6 +318,40 @@ def _why(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+# -- national plans by province blocks ------------------------------------------------------------
+
+
+def _apply(func: Callable[[Any], Any], item: Any) -> Any:
+    return func(item)
+
+
+def plan_national(
+    prepared: Any,
+    config: Any,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
+) -> Any:
+    """The plan of a national case (units with a `province`) by province blocks
+    (`planner.optimise.blocks`), each province a task on `scheduler` (None: in this process)."""
+    from planner.optimise.blocks import plan_by_blocks, serial_map
+
+    province_of_unit = {name: info.province for name, info in prepared.case.units.items()}
+    if scheduler is None:
+        return plan_by_blocks(prepared.instance, province_of_unit, config, serial_map)
+    with Connection(scheduler, jobs, connect_timeout) as connection:
+
+        def on_cluster(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+            results, reruns = connection.map_tasks(
+                _apply, func, list(items), names=[getattr(i, "province", "") for i in items]
+            )
+            if reruns:
+                log.warning("province tasks started more than once: %s", reruns)
+            return results
+
+        return plan_by_blocks(prepared.instance, province_of_unit, config, on_cluster)
+
+
 def executor_for(
     scheduler: str | None,
     on_state: StateCallback | None = None,
@@ -384,6 +418,7 @@ __all__ = [
     "DaskExecutor",
     "SchedulerUnreachable",
     "executor_for",
+    "plan_national",
     "failed_outcome",
     "run_variants",
     "run_whatif_on",
