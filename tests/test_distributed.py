@@ -38,17 +38,17 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "cases" / "mini"
 TIMING = {"time_s", "wall_s", "jobs"}  # how long and on how many workers: the only differences
 
 
+def untimed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: untimed(v) for k, v in value.items() if k not in TIMING}
+    if isinstance(value, list):
+        return [untimed(v) for v in value]
+    return value
+
+
 def normalised(result: Any) -> str:
     """The What-if JSON without its timings (the plans, comparisons and marginals, as bytes)."""
-
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in TIMING}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return json.dumps(strip(json.loads(whatif_json(result, "en"))), ensure_ascii=False)
+    return json.dumps(untimed(json.loads(whatif_json(result, "en"))), ensure_ascii=False)
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,25 @@ def test_converged_cpsat_sweep_with_probes_on_a_cluster_equals_jobs_1(cluster: A
     assert {o.status for o in serial.variants} == {"optimal"}  # converged: no clock involved
     on_cluster = run_whatif_on(mini, variants, CONVERGED, scheduler=cluster.scheduler_address)
     assert normalised(on_cluster) == normalised(serial)
+
+
+def test_the_cli_sweep_on_a_scheduler_from_the_env_equals_jobs_1(
+    cluster: Any, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    args = ["whatif", str(MINI), "--budget-scale", "0.5:1:0.5", "--engine", "cpsat"]
+    args += ["--time-limit", "30", "--probes", "1", "--format", "json", "--lang", "en"]
+    serial = runner.invoke(cli, [*args, "--jobs", "1", "-o", str(tmp_path / "serial.json")])
+    assert serial.exit_code == 0, serial.output
+    env = {"PLANNER_SCHEDULER": cluster.scheduler_address}
+    dask_run = runner.invoke(cli, [*args, "-o", str(tmp_path / "dask.json")], env=env)
+    assert dask_run.exit_code == 0, dask_run.output
+    assert "Dask worker threads" in dask_run.output
+
+    def load(name: str) -> str:
+        return json.dumps(untimed(json.loads((tmp_path / name).read_text(encoding="utf-8"))))
+
+    assert load("dask.json") == load("serial.json")
 
 
 def test_a_worker_killed_mid_sweep_loses_nothing(

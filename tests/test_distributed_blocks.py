@@ -25,7 +25,8 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("blocks") / "national"
     result = CliRunner().invoke(
         cli,
-        ["generate", "--officials", "60", "--years", "2026", "--seed", "5", "--provinces", "3"]
+        ["generate", "--officials", "60", "--units", "6", "--years", "2026", "--seed", "5"]
+        + ["--provinces", "3"]
         + ["-o", str(folder)],
     )
     assert result.exit_code == 0, result.output
