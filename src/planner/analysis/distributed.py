@@ -208,9 +208,14 @@ class Connection:
     def _running(self, keys: set[str]) -> int:
         try:
             processing = self.client.processing()
+            nthreads = self.client.nthreads()
         except Exception:  # a progress figure must never stop a sweep
             return 0
-        return sum(1 for tasks in processing.values() for k in tasks if k in keys)
+        # A worker may hold queued tasks beyond its threads: count at most its threads each.
+        return sum(
+            min(nthreads.get(worker, 1), sum(1 for k in tasks if k in keys))
+            for worker, tasks in processing.items()
+        )
 
 
 def _task(func: Callable[..., Any], key: str, shared: Any, item: Any, *args: Any) -> Any:
