@@ -88,3 +88,10 @@ def test_blocks_on_a_local_cluster_equal_the_in_process_map(
     assert data["objective"] == in_process.objective
     checked = runner.invoke(cli, ["check", str(national), str(out), "--lang", "en"])
     assert checked.exit_code == 0, checked.output
+
+
+def test_blocks_on_a_case_without_provinces_is_exit_2_naming_the_unit() -> None:
+    mini = Path(__file__).resolve().parent / "fixtures" / "cases" / "mini"
+    result = CliRunner().invoke(cli, ["plan", str(mini), "--blocks", "province", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "has no province" in result.output and "Xã A" in result.output
