@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from planner.analysis.scenario import BudgetChange, Scenario, apply_scenario
 from planner.domain.message import Message
@@ -56,6 +56,7 @@ class WhatIfSettings:
     jobs: int | None = None  # processes; None: min(cores, variants)
     probes: int = 6  # budget lines probed for their marginal value (0: none)
     probe_amount: int | None = None  # VND added to a probed line; None: see `_probe_amount`
+    work_limit: int | None = None  # deterministic work limit per variant (SolveConfig.work_limit)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class WhatIf:
     jobs: int
     runs: int = 0  # solver runs made (variants identical to the baseline reuse it)
     officials: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (name, unit)
+    reruns: dict[str, int] = field(default_factory=dict)  # variant → times started, when > 1
+    executor: str = "process"  # process | dask:<scheduler address>
 
 
 # -- variants -------------------------------------------------------------------------------------
@@ -248,6 +251,7 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         seed=settings.seed,
         workers=1,
         mode=settings.mode,
+        work_limit=settings.work_limit,
     )
     budget_lines = {(b.year, b.source): b.amount for b in prepared.case.config.budget}
     try:
@@ -362,11 +366,30 @@ def _blocked_lines(
 Callback = Callable[[Outcome, int, int], None]  # (finished outcome, done, total)
 
 
+class Executor(Protocol):
+    """Where variants run: `_Runner` (one process or a local pool, the default) or a cluster
+    (`planner.analysis.distributed.DaskExecutor`). `run` keeps the order of `variants`."""
+
+    jobs: int
+    name: str  # recorded in `WhatIf.executor`
+    reruns: dict[str, int]  # variant name → times started, for those started more than once
+
+    def __enter__(self) -> Executor: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def run(
+        self, variants: Sequence[Variant], note: Callable[[Outcome], None]
+    ) -> list[Outcome]: ...
+
+
+ExecutorFactory = Callable[[Case, WhatIfSettings, int], Executor]  # (case, settings, jobs)
+
+
 def run_whatif(
     case: Case,
     variants: Sequence[Variant],
     settings: WhatIfSettings = WhatIfSettings(),
     on_done: Callback | None = None,
+    executor: ExecutorFactory | None = None,
 ) -> WhatIf:
     """Solve the baseline and every variant (in parallel when `settings.jobs` > 1), then probe
     the budget lines that block needs; compare everything with the baseline."""
@@ -387,7 +410,8 @@ def run_whatif(
         if on_done:
             on_done(outcome, done_count, total)
 
-    with _Runner(case, settings, jobs) as runner:
+    make: ExecutorFactory = executor or _Runner
+    with make(case, settings, jobs) as runner:
         outcomes = runner.run(first, note)
         baseline = outcomes[0]
         probe_variants = probe_variants_for(baseline, settings)
@@ -414,6 +438,8 @@ def run_whatif(
         jobs=runner.jobs,
         runs=total,
         officials={o.id: (o.full_name, o.unit) for o in case.officials},
+        reruns=dict(runner.reruns),
+        executor=runner.name,
     )
 
 
@@ -437,6 +463,7 @@ class _Runner:
 
     def __init__(self, case: Case, settings: WhatIfSettings, jobs: int) -> None:
         self.case, self.settings, self.jobs = case, settings, max(1, jobs)
+        self.name, self.reruns = "process", {}
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Runner:
@@ -573,6 +600,8 @@ def _gap(outcome: Outcome) -> float:
 __all__ = [
     "BlockedLine",
     "BudgetUse",
+    "Executor",
+    "ExecutorFactory",
     "Marginal",
     "OfficialChange",
     "Outcome",

@@ -105,6 +105,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     help="Catalog to draw history course ids from (default: the bundled catalog).",
 )
 @click.option(
+    "--provinces",
+    type=click.IntRange(min=1),
+    default=None,
+    help="A national case: units dealt to this many provinces (units.csv `province`).",
+)
+@click.option(
     "--preset",
     type=click.Choice(sorted(PRESETS)),
     default=None,
@@ -130,6 +136,7 @@ def command(
     budget_level: float | None,
     budget_share: float | None,
     catalog: Path | None,
+    provinces: int | None,
     preset: str | None,
     output: Path,
 ) -> int:
@@ -146,6 +153,7 @@ def command(
         "budget_level": budget_level,
         "budget_share": budget_share,
         "catalog": catalog,
+        "provinces": provinces,
     }
     overrides = {key: value for key, value in given.items() if value is not None}
     try:
@@ -164,7 +172,10 @@ def command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     started = time.perf_counter()
-    result = generate_case(options, output)
+    try:
+        result = generate_case(options, output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(
         f"{result.officials} officials, {result.history_rows} history rows, "
         f"{result.units} units → {result.folder} ({time.perf_counter() - started:.1f} s)"

@@ -55,6 +55,21 @@ from planner.report.schemas import PlanOut, to_json
     "reaching the target level, from the history's evaluation; courses without data "
     "count 1.0).",
 )
+@click.option(
+    "--blocks",
+    type=click.Choice(("province",)),
+    default=None,
+    help="A national case: plan each province as a block (units.csv `province`), sharing the "
+    "academies' seats and the budget lines through a master; reports the gap to the national "
+    "bound and checks the whole plan.",
+)
+@click.option(
+    "--scheduler",
+    envvar="PLANNER_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:PORT|local",
+    help="With --blocks: solve the provinces as tasks on this Dask scheduler (or `local`).",
+)
 @common.format_option(("table", "json", "xlsx", "html"))
 @common.lang_option
 @common.output_option
@@ -67,6 +82,8 @@ def command(
     mode: str,
     years: str | None,
     weight_by_effectiveness: bool,
+    blocks: str | None,
+    scheduler: str | None,
     fmt: str,
     lang: str,
     output: Path | None,
@@ -100,7 +117,9 @@ def command(
         effectiveness=case_effectiveness(prepared.case) if weight_by_effectiveness else None,
     )
     try:
-        if status is not None:
+        if blocks is not None:
+            plan = _plan_by_blocks(prepared, config, (scheduler or "").strip() or None, lang)
+        elif status is not None:
             with status:
                 plan = pipeline.plan(prepared, config, progress)
         else:
@@ -131,6 +150,37 @@ def command(
     else:
         _print_table(plan, lang, output)
     return 0
+
+
+def _plan_by_blocks(
+    prepared: pipeline.Prepared, config: SolveConfig, scheduler: str | None, lang: str
+) -> PlanResult:
+    from planner.analysis.distributed import plan_national
+    from planner.errors import InputError
+
+    try:
+        plan: PlanResult = plan_national(prepared, config, scheduler)
+    except ValueError as error:
+        raise InputError(str(error), path=prepared.case.folder, field="province") from None
+    # The whole plan re-verified by the solver-free checker (`planner check`).
+    report = pipeline.check(prepared, plan)
+    info = plan.info["blocks"]
+    click.echo(
+        t(
+            lang,
+            "plan.blocks.done",
+            provinces=info["provinces"],
+            shared=info["shared_sessions"],
+            objective=format_int(plan.objective, lang),
+            bound=format_int(info["bound"], lang),
+            gap=format_percent(plan.gap, lang),
+            check=t(lang, "plan.blocks.check_ok" if report.ok else "plan.blocks.check_failed"),
+        ),
+        err=True,
+    )
+    if not report.ok:
+        raise click.exceptions.Exit(3)
+    return plan
 
 
 def parse_years(text: str) -> list[int]:

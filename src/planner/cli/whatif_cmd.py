@@ -61,6 +61,28 @@ from planner.report.html import format_number
     default=None,
     help="VND added to a probed line (default: enough for one more need, ≥10 % of the line).",
 )
+@click.option(
+    "--scheduler",
+    envvar="PLANNER_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:PORT|local",
+    help="Run the variants on a Dask cluster (`dask scheduler` / `dask worker`), or `local` "
+    "for a LocalCluster of --jobs workers; default: a local process pool. Env: PLANNER_SCHEDULER.",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds to reach the --scheduler before giving up (exit 2).",
+)
+@click.option(
+    "--work-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="A deterministic work limit per variant (colgen iterations / HiGHS nodes), so a "
+    "cluster run gives the sequential plans whatever the load.",
+)
 @common.format_option(("table", "json", "xlsx", "html"))
 @common.lang_option
 @common.output_option
@@ -74,6 +96,9 @@ def command(
     jobs: int | None,
     probes: int,
     probe_amount: int | None,
+    scheduler: str | None,
+    connect_timeout: float,
+    work_limit: int | None,
     fmt: str,
     lang: str,
     output: Path | None,
@@ -96,8 +121,10 @@ def command(
         jobs=jobs,
         probes=probes,
         probe_amount=probe_amount,
+        work_limit=work_limit,
     )
-    result = _run(loaded, variants, settings, lang)
+    scheduler = (scheduler or "").strip() or None
+    result = _run(loaded, variants, settings, lang, scheduler, connect_timeout)
     if fmt == "json":
         from planner.report.whatif_report import whatif_json
 
@@ -114,33 +141,56 @@ def command(
     click.echo(
         t(
             lang,
-            "whatif.cli.done",
+            "whatif.cli.done" if scheduler is None else "whatif.cli.done_dask",
             runs=result.runs,
             wall=format_number(result.wall_s, lang, 1),
             jobs=result.jobs,
+            scheduler=scheduler,
         ),
         err=True,
     )
+    if result.reruns:
+        reruns = ", ".join(f"{name} ×{n}" for name, n in sorted(result.reruns.items()))
+        click.echo(t(lang, "whatif.cli.reruns", variants=reruns), err=True)
     return 0
 
 
-def _run(case, variants, settings: WhatIfSettings, lang: str) -> WhatIf:  # type: ignore[no-untyped-def]
+def _run(  # type: ignore[no-untyped-def]
+    case, variants, settings: WhatIfSettings, lang: str, scheduler: str | None, timeout: float
+) -> WhatIf:
     from planner.report.whatif_report import variant_label
 
+    executor = None
+    state_fields: dict[str, str] = {"state": ""}
+
+    def state(done: int, running: int, failed: int, total: int) -> None:
+        state_fields["state"] = t(
+            lang, "whatif.progress_state", done=done, running=running, failed=failed
+        )
+        if task is not None:
+            progress.update(task, state=state_fields["state"])
+
+    task = None
+    if scheduler is not None:
+        # Only here: the single-machine default never imports dask.
+        from planner.analysis.distributed import executor_for
+
+        executor = executor_for(scheduler, state, timeout)
     console = Console(stderr=True)
     if not console.is_terminal:
-        return run_whatif(case, variants, settings)
+        return run_whatif(case, variants, settings, executor=executor)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[state]}"),
         TextColumn("{task.fields[last]}"),
         console=console,
         transient=False,
     )
-    task = progress.add_task(t(lang, "whatif.progress"), total=len(variants) + 1, last="")
+    task = progress.add_task(t(lang, "whatif.progress"), total=len(variants) + 1, last="", state="")
 
     def done(outcome: Outcome, count: int, total: int) -> None:
         met, all_needs = outcome.needs.get("all", (0, 0))
@@ -160,7 +210,7 @@ def _run(case, variants, settings: WhatIfSettings, lang: str) -> WhatIf:  # type
         )
 
     with progress:
-        return run_whatif(case, variants, settings, on_done=done)
+        return run_whatif(case, variants, settings, on_done=done, executor=executor)
 
 
 def _print_table(result: WhatIf, lang: str, output: Path | None) -> None:

@@ -120,6 +120,7 @@ class UnitInfo:
     unit: str
     distance_band: str | None = None
     difficult_area: bool = False
+    province: str | None = None  # a national case: the province (block) the unit belongs to
 
 
 @dataclass(frozen=True)

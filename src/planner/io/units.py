@@ -9,12 +9,17 @@ from planner.io.case import UnitInfo
 from planner.io.cells import check_columns, parse_bool, parse_cell, parse_code, parse_str
 from planner.io.tables import open_table
 
-UNIT_ALIASES = {"don_vi": "unit", "vung_kho_khan": "difficult_area", "khoang_cach": "distance_band"}
+UNIT_ALIASES = {
+    "don_vi": "unit",
+    "vung_kho_khan": "difficult_area",
+    "khoang_cach": "distance_band",
+    "tinh": "province",
+}
 
 
 def load_units(path: Path) -> dict[str, UnitInfo]:
     table = open_table(path, UNIT_ALIASES, {})
-    check_columns(table, ("unit",), ("unit", "distance_band", "difficult_area"), ())
+    check_columns(table, ("unit",), ("unit", "distance_band", "difficult_area", "province"), ())
     units: dict[str, UnitInfo] = {}
     for row in table.rows:
         unit = parse_cell(table, row, "unit", parse_str)
@@ -32,5 +37,8 @@ def load_units(path: Path) -> dict[str, UnitInfo]:
             if "difficult_area" in table.columns
             else None
         )
-        units[unit] = UnitInfo(unit, band, bool(hard))
+        province = (
+            parse_cell(table, row, "province", parse_str) if "province" in table.columns else None
+        )
+        units[unit] = UnitInfo(unit, band, bool(hard), province)
     return units

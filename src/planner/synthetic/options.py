@@ -60,6 +60,9 @@ class GeneratorOptions:
     commune_names: tuple[UnitPlan, ...] = ()
     blocks: tuple[tuple[Block, int], ...] = ()
     quotas: tuple[Quota, ...] = ()
+    # A national case: units dealt round-robin to this many provinces (units.csv `province`);
+    # the catalog's sessions and the budget lines are then shared by every province.
+    provinces: int = 1
 
     def __post_init__(self) -> None:
         if self.officials < 1:
@@ -72,6 +75,8 @@ class GeneratorOptions:
             raise ValueError("province share must be between 0 and 1")
         if self.units is not None and self.units < 1:
             raise ValueError("units must be at least 1")
+        if self.provinces < 1:
+            raise ValueError("provinces must be at least 1")
         if self.budget_level < 0:
             raise ValueError("budget level must not be negative")
         if self.budget_share is not None and self.budget_share < 0:

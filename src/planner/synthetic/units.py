@@ -85,20 +85,30 @@ def distance_bands(catalog: Catalog | None, on: dt.date) -> list[str]:
     return [band.band for band in norms.bands] if norms is not None else []
 
 
+def province_name(index: int) -> str:
+    return f"Tỉnh {index + 1:02d}"
+
+
 def units_table(
-    plan: Sequence[tuple[Unit, list[str]]], bands: Sequence[str], rng: random.Random
+    plan: Sequence[tuple[Unit, list[str]]],
+    bands: Sequence[str],
+    rng: random.Random,
+    provinces: int = 1,
 ) -> str:
     """units.csv: each unit's distance band to the provincial school and difficult-area flag.
     Provincial departments sit in the provincial capital (the first, nearest band, assuming the
-    catalog lists bands near to far); communes are spread over the other bands."""
-    lines = ["unit,distance_band,difficult_area"]
+    catalog lists bands near to far); communes are spread over the other bands. With
+    `provinces` > 1 a `province` column deals the units round-robin to the provinces (each gets
+    departments and communes alike)."""
+    lines = ["unit,distance_band,difficult_area" + (",province" if provinces > 1 else "")]
     far = list(bands[1:]) or list(bands)
-    for unit, _ in plan:
+    for i, (unit, _) in enumerate(plan):
         if unit.distance_rank is not None:
             band = bands[min(unit.distance_rank, len(bands) - 1)]
         else:
             band = bands[0] if unit.level == "tinh" else pick_one(rng, far)
-        lines.append(f"{csv_cell(unit.name)},{band},{bool_cell(unit.difficult_area)}")
+        province = f",{csv_cell(province_name(i % provinces))}" if provinces > 1 else ""
+        lines.append(f"{csv_cell(unit.name)},{band},{bool_cell(unit.difficult_area)}{province}")
     return "\n".join(lines) + "\n"
 
 

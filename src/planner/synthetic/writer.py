@@ -86,9 +86,12 @@ def generate_case(options: GeneratorOptions, out: Path | str) -> GeneratedCase:
         ),
     )
     bands = distance_bands(catalog, options.on)
+    if options.provinces > len(plan):
+        raise ValueError(f"{options.provinces} provinces but only {len(plan)} units")
     if bands:
         write_atomic(
-            out / "units.csv", units_table(plan, bands, random.Random(f"{options.seed}:units"))
+            out / "units.csv",
+            units_table(plan, bands, random.Random(f"{options.seed}:units"), options.provinces),
         )
     budget = options.budget
     if budget is None:
