@@ -44,6 +44,9 @@ def _register() -> None:
     from planner.cli import whatif_cmd
 
     cli.add_command(whatif_cmd.command)
+    from planner.cli import store_cmd  # the database (planner.store, the `store` extra)
+
+    cli.add_command(store_cmd.command)
 
 
 _register()
