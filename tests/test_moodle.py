@@ -146,3 +146,26 @@ def test_bad_scale_configuration_is_named() -> None:
     with pytest.raises(InputError, match="scale configuration") as caught:
         moodle_to_competencies(moodle, FIXTURE)
     assert caught.value.column == "Scale configuration" and caught.value.row == 8
+
+
+def test_moodle_cli_export_then_import(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    runner = CliRunner()
+    out = tmp_path / "framework.csv"
+    result = runner.invoke(cli, ["moodle", "export", "--on", "2026-01-15", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "11 năng lực" in result.output
+    moodle = read_moodle_csv(out.read_bytes(), out)
+    assert len(moodle.competencies) == 11
+    yml = tmp_path / "competencies.yaml"
+    result = runner.invoke(cli, ["moodle", "import", str(out), "-o", str(yml), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    ids = [c["id"] for c in yaml.safe_load(yml.read_text(encoding="utf-8"))["competencies"]]
+    assert ids == sorted(load_rules(bundled_dir("rules")).competencies)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Parent,Id\n")
+    result = runner.invoke(cli, ["moodle", "import", str(bad), "--lang", "en"])
+    assert result.exit_code == 2 and "too few columns" in result.output
