@@ -4,6 +4,7 @@ bundled examples, the parsed rows, runs' life cycle, edits with a version, and t
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from planner.store import (
     StaleCaseError,
     Store,
     StoreError,
+    core,
     create_store_engine,
     migrate,
     open_store,
@@ -209,3 +211,34 @@ def test_store_cli_init_import_list_export(url: str, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no case 9" in result.output
     result = runner.invoke(cli, ["store", "import", str(tmp_path / "missing"), *db])
     assert result.exit_code == 2 and "case folder not found" in result.output
+
+
+def test_a_case_naming_files_outside_its_folder_is_refused(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    for name, data in read_folder(ROOT / "examples" / "thoi-binh").items():
+        if name != "history.csv":
+            (folder / name).write_bytes(data)
+    (tmp_path / "history.csv").write_bytes((ROOT / "examples/thoi-binh/history.csv").read_bytes())
+    config = (folder / "case.yaml").read_text(encoding="utf-8")
+    config = config.replace("history: history.csv", "history: ../history.csv")
+    (folder / "case.yaml").write_text(config, encoding="utf-8")
+    with pytest.raises(InputError, match="outside the folder") as caught:
+        store.import_case(folder)
+    assert caught.value.field == "history" and caught.value.found == "../history.csv"
+    assert store.list_cases() == []
+
+
+def test_inputs_hash_follows_the_installed_law(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = store.import_case(ROOT / "examples" / "thoi-binh")
+    before = store.inputs_hash(case.id, "assessment", {})
+    assert store.get_run(store.save_run(case.id, "assessment").id).created_at.tzinfo is not None
+    newer = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", newer)
+    text = (newer / "parameters.yaml").read_text(encoding="utf-8")
+    (newer / "parameters.yaml").write_text(text + "\n# a later release\n", encoding="utf-8")
+    monkeypatch.setattr(core, "bundled_dir", lambda name: newer if name == "rules" else ROOT / name)
+    assert store.inputs_hash(case.id, "assessment", {}) != before  # no stale cache after upgrade
+    assert store.get_case(case.id).rules_hash == case.rules_hash  # the snapshot stays as stored

@@ -156,6 +156,7 @@ class Store:
         bytes, the rows parsed from them and a snapshot of the rules and catalog in force."""
         folder = Path(folder)
         case = load_case(folder)  # InputError naming file/row/field on bad input
+        _check_self_contained(case.folder)
         files = read_folder(case.folder)
         with self.session() as session:
             row = CaseRow(version=1)
@@ -306,11 +307,18 @@ class Store:
         """Hash of everything a run's output depends on: the case files, the rules and catalog
         snapshots, the kind and the settings (canonical JSON). Same hash, same output."""
         info = self.get_case(case_id)
+        # `bundled` law is the installed package's, which an upgrade may change: hash what a
+        # run would load now, not the snapshot taken at import (a folder inside the case is
+        # covered by files_hash already).
+        rules = _tree_hash(_law_files(bundled_dir("rules"))) if info.rules_ref == "bundled" else ""
+        catalog = (
+            _tree_hash(_law_files(bundled_dir("catalogs"))) if info.catalog_ref == "bundled" else ""
+        )
         payload = json.dumps(
             {
                 "files": info.files_hash,
-                "rules": info.rules_hash,
-                "catalog": info.catalog_hash,
+                "rules": rules or info.rules_hash,
+                "catalog": catalog or info.catalog_hash,
                 "kind": kind,
                 "settings": dict(settings or {}),
             },
@@ -749,8 +757,8 @@ class Store:
             history=int(history or 0),
             locked_by_run=row.locked_by_run,
             previous_case_id=row.previous_case_id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
+            created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
         )
 
     def _run_info(self, run: Run, with_output: bool) -> RunInfo:
@@ -765,14 +773,51 @@ class Store:
             progress=float(run.progress),
             message=run.message,
             cancel_requested=bool(run.cancel_requested),
-            created_at=run.created_at,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
+            created_at=_utc(run.created_at),
+            started_at=_utc_or_none(run.started_at),
+            finished_at=_utc_or_none(run.finished_at),
             time_s=run.time_s,
-            adopted_at=run.adopted_at,
+            adopted_at=_utc_or_none(run.adopted_at),
             output=run.output if with_output else None,
             error=run.error,
         )
+
+
+def _check_self_contained(folder: Path) -> None:
+    """The store keeps a case whole: every file case.yaml names must be inside its folder
+    (rules and catalog may also be `bundled`), or an export would not load."""
+    config = load_case_config(folder)
+    root = folder.resolve()
+    named = {
+        "officials": config.officials,
+        "history": config.history,
+        "units": config.units,
+        "indicators": config.indicators,
+        "rules": None if config.rules == "bundled" else config.rules,
+        "catalog": None if config.catalog == "bundled" else config.catalog,
+    }
+    for name, value in named.items():
+        if value is None:
+            continue
+        target = (root / value).resolve()
+        if target != root and root not in target.parents:
+            raise InputError(
+                "the store keeps a case folder whole: this file is outside the folder",
+                path=folder / "case.yaml",
+                field=name,
+                found=value,
+                expected="a path inside the case folder"
+                + (" or bundled" if name in ("rules", "catalog") else ""),
+            )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; every time the store returns is UTC-aware."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+
+
+def _utc_or_none(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else _utc(moment)
 
 
 def _load_as(folder: Path, label: str) -> Case:
