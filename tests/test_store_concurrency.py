@@ -125,3 +125,26 @@ def test_progress_and_cancel_from_two_connections(url: str) -> None:
     with open_store(url, upgrade=False) as store:
         assert store.update_run_progress(run.id, 1.0) is False
         assert store.finish_run(run.id, status="cancelled").status == "cancelled"
+
+
+def test_racing_workers_claim_each_queued_run_once(url: str) -> None:
+    with open_store(url) as store:
+        case = store.import_case(THOI_BINH)
+        queued = [store.save_run(case.id, "plan").id for _ in range(12)]
+        other = store.save_run(case.id, "assessment").id  # not a kind the workers take
+
+    def drain(store: Store, i: int) -> list[int]:
+        taken = []
+        while (run := store.claim_next_run(kinds=["plan"])) is not None:
+            assert run.status == "running"
+            taken.append(run.id)
+        return taken
+
+    claimed = _race(url, 4, drain)
+    for outcome in claimed:
+        assert not isinstance(outcome, Exception), outcome
+    every = [run for taken in claimed for run in taken]
+    assert sorted(every) == queued  # none lost, none taken twice
+    with open_store(url, upgrade=False) as store:
+        assert {r.status for r in store.list_runs(case.id, kind="plan")} == {"running"}
+        assert store.get_run(other).status == "queued"

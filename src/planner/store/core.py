@@ -389,6 +389,20 @@ class Store:
                 run.status, run.started_at = "running", _now()
             return not run.cancel_requested
 
+    def claim_next_run(self, kinds: Iterable[str] | None = None) -> RunInfo | None:
+        """For a pool of workers: take the oldest queued run (of `kinds`) and mark it running,
+        or None when none is queued. Each queued run goes to exactly one worker, however many
+        call at once (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time)."""
+        query = select(Run).where(Run.status == "queued").order_by(Run.id).limit(1)
+        if kinds is not None:
+            query = query.where(Run.kind.in_(list(kinds)))
+        with self.session() as session:
+            run = session.scalars(query.with_for_update(skip_locked=True)).first()
+            if run is None:
+                return None
+            run.status, run.started_at = "running", _now()
+            return self._run_info(run, False)
+
     def request_cancel(self, run_id: int) -> RunInfo:
         with self.session() as session:
             run = self._run_row(session, run_id, lock=True)
