@@ -72,6 +72,7 @@ def test_adopted_plan_becomes_next_years_history(store: Store, tmp_path: Path) -
 
     nxt = store.start_next_year(case.id)
     assert (nxt.reference_date, nxt.years, nxt.previous_case_id) == (NEXT_REFERENCE, (2027,), 1)
+    assert nxt.name == "Thới Bình 2027"
     assert {year for year, _, _ in nxt.budget} == {2027}
     folder = tmp_path / "next"
     store.export_case(nxt.id, folder)

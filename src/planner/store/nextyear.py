@@ -81,6 +81,12 @@ def history_csv(history: Sequence[Mapping[str, Any]], attended: Sequence[Attenda
     return out.getvalue().encode("utf-8")
 
 
+def _next_name(name: str, old: int, new: int) -> str:
+    """ "Thới Bình 2026" → "Thới Bình 2027"; a name without its year gets "→ 2027"."""
+    head, found, tail = name.rpartition(str(old))
+    return f"{head}{new}{tail}" if found else f"{name} → {new}"
+
+
 def next_year_files(
     files: Mapping[str, bytes],
     info: CaseInfo,
@@ -101,7 +107,7 @@ def next_year_files(
             for line in config.get("budget") or []
             if line["year"] == last
         )
-    config["name"] = name or f"{info.name} → {years[0]}"
+    config["name"] = name or _next_name(info.name, old_years[0], years[0])
     config["reference_date"] = new_reference
     config["years"] = years
     config["budget"] = budget
