@@ -26,11 +26,13 @@ LAYERS: dict[str, int] = {
     "domain": 1,
     "law": 1,
     "io": 2,
+    "interop": 2,  # other systems' formats (Moodle competency CSV) ↔ the law's data
     "assess": 3,
     "recommend": 4,
     "optimise": 5,
     "pipeline": 6,  # load → assess → recommend → build → solve, for every command and service
     "analysis": 7,
+    "store": 7,  # the database: loads cases through io, keeps the runs' JSON (issue 17)
     "report": 8,
     "i18n": 8,  # message catalogs: rendering text belongs to the edge (issue 12, item 2)
     "locales": 8,  # the catalogs' data

@@ -47,6 +47,12 @@ def _register() -> None:
     from planner.cli import rules_cmd
 
     cli.add_command(rules_cmd.command)
+    from planner.cli import store_cmd  # the database (planner.store, the `store` extra)
+
+    cli.add_command(store_cmd.command)
+    from planner.cli import moodle_cmd  # the competency framework as Moodle CSV
+
+    cli.add_command(moodle_cmd.command)
 
 
 _register()

@@ -1,0 +1,1 @@
+"""Other systems' formats: the competency framework as Moodle tool_lpimportcsv CSV."""
