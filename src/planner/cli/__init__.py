@@ -47,6 +47,9 @@ def _register() -> None:
     from planner.cli import store_cmd  # the database (planner.store, the `store` extra)
 
     cli.add_command(store_cmd.command)
+    from planner.cli import serve_cmd
+
+    cli.add_command(serve_cmd.command)
 
 
 _register()
