@@ -55,6 +55,7 @@ class JobRunner:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        threading.Thread(target=self._warm, name="planner-jobs-warm", daemon=True).start()
         self._recover()
         self._thread = threading.Thread(target=self._loop, name="planner-jobs", daemon=True)
         self._thread.start()
@@ -71,6 +72,14 @@ class JobRunner:
             for active in self._active.values():
                 active.process.join(timeout=5)
             self._active.clear()
+
+    def _warm(self) -> None:
+        try:
+            process = self._context.Process(target=work.warm, name="planner-warm")
+            process.start()
+            process.join(timeout=120)
+        except Exception:  # only a head start; the first job starts the server anyway
+            log.debug("forkserver warm-up failed", exc_info=True)
 
     def _recover(self) -> None:
         for run in reversed(self.store.list_runs(status="queued")):

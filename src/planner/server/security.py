@@ -16,10 +16,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher()  # Argon2id, RFC 9106 second recommendation (64 MiB, t=3)
 SESSION_COOKIE = "planner_session"
 SESSION_MAX_AGE_S = 12 * 3600  # a working day; then log in again
 TOKEN_PREFIX = "pl_"
+
+
+def configure_hasher(time_cost: int, memory_cost_kib: int) -> None:
+    """Other Argon2id costs for new hashes (existing hashes carry their own and still verify):
+    cheaper ones for tests, dearer ones for a server with cores to spare."""
+    global _HASHER
+    _HASHER = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=1)
 
 
 def hash_password(password: str) -> str:

@@ -54,6 +54,11 @@ class Cancelled(Exception):
     pass
 
 
+def warm() -> None:
+    """Nothing: started once so the forkserver (and its preloaded pipeline) is up before the
+    first real job."""
+
+
 def run_job(database_url: str, run_id: int) -> None:
     """The job's process entry: never raises (every ending is recorded in the run)."""
     from planner.server.db import ServerDB
