@@ -36,7 +36,7 @@ from planner.server.auth import (
 from planner.server.db import Principal
 from planner.server.security import SESSION_COOKIE, SESSION_MAX_AGE_S, same_token
 from planner.server.service import OfficialsRejected, dump_case_yaml
-from planner.server.text import tr
+from planner.server.text import known, tr
 from planner.server.uploads import MAX_UPLOAD_BYTES, Problem
 
 router = APIRouter(include_in_schema=False)
@@ -72,6 +72,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     html = _ENV.get_template(template).render(
         lang=lang,
         _=lambda key, **values: tr(lang, key, **values),
+        known=lambda prefix, text: known(lang, prefix, text),
         who=who,
         csrf=getattr(request.state, "csrf", ""),
         path=request.url.path,
@@ -437,7 +438,7 @@ def case_compare(
     session_start: Annotated[str, Form(max_length=10)] = "",
     session_days: Annotated[int, Form(ge=1, le=365)] = 2,
     seats: Annotated[int, Form(ge=1, le=10000)] = 30,
-    time_limit: Annotated[float, Form(ge=1, le=600)] = 5.0,
+    time_limit: Annotated[float, Form(ge=1, le=600)] = 10.0,
 ) -> Response:
     """A what-if of the budget moved by the slider and/or one more class, against the plan."""
     import tempfile

@@ -29,3 +29,12 @@ def tr(lang: str, key: str, /, **values: Any) -> str:
 
 def keys(lang: str) -> set[str]:
     return set(_catalog(lang))
+
+
+def known(lang: str, prefix: str, text: str | None) -> str:
+    """`text` (a loader's English phrase) in `lang` where the catalog has `prefix + text`,
+    else as it is."""
+    if not text:
+        return ""
+    lang = lang if lang in LANGUAGES else "vi"
+    return _catalog(lang).get(prefix + text) or text
