@@ -87,6 +87,13 @@ async def read_upload(upload: UploadFile, limit: int = MAX_UPLOAD_BYTES) -> byte
     return data
 
 
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored time with its zone (SQLite gives them back naive; they are UTC)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
 def case_out(request: Request, info: Any) -> CaseOut:
     scope = state(request).db.scope(info.id) or ("", None)
     return CaseOut(
@@ -102,7 +109,7 @@ def case_out(request: Request, info: Any) -> CaseOut:
         history=info.history,
         budget=[{"year": y, "source": s, "amount": a} for y, s, a in info.budget],
         files=list(info.files),
-        updated_at=info.updated_at,
+        updated_at=_utc(info.updated_at),
     )
 
 
@@ -119,11 +126,11 @@ def run_out(request: Request, run: Any) -> RunOut:
         progress=run.progress,
         message=run.message,
         settings=run.settings,
-        created_at=run.created_at,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
+        created_at=_utc(run.created_at),
+        started_at=_utc(run.started_at),
+        finished_at=_utc(run.finished_at),
         time_s=run.time_s,
-        adopted_at=run.adopted_at,
+        adopted_at=_utc(run.adopted_at),
         error=error,
         files=state(request).db.run_file_names(run.id),
     )
@@ -319,8 +326,9 @@ def validate(request: Request, case_id: int, who: Viewer, lang: Lang = "vi") -> 
 def _assessment(request: Request, case_id: int, on: dt.date | None) -> tuple[Any, Any]:
     from planner import pipeline
 
-    case = state(request).load(case_id)
-    return case, pipeline.assess(case, on)
+    app = state(request)
+    case = app.load(case_id)
+    return case, app.assessment(case_id) if on is None else pipeline.assess(case, on)
 
 
 @router.get(
@@ -553,14 +561,20 @@ def get_run(request: Request, run_id: int, who: Viewer) -> RunOut:
     responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
     tags=["runs"],
 )
-async def run_events(request: Request, run_id: int, who: Viewer) -> StreamingResponse:
-    """Server-sent events: the run as JSON at each change, until it ends."""
+async def run_events(
+    request: Request,
+    run_id: int,
+    who: Viewer,
+    timeout: Annotated[float, Query(ge=0.5, le=3600)] = 600,
+) -> StreamingResponse:
+    """Server-sent events: the run as JSON at each change, until it ends or `timeout` seconds
+    pass (then reconnect: the state is in the database)."""
     _run_for(request, who, run_id)
     app = state(request)
 
     async def stream() -> Any:
         last = None
-        for _ in range(36000):  # at most an hour of half-second polls
+        for _ in range(max(1, int(timeout * 2))):  # half-second polls
             run = await run_in_threadpool(app.store.get_run, run_id, with_output=False)
             data = run_out(request, run).model_dump_json()
             if data != last:

@@ -339,14 +339,13 @@ async def fix_upload(request: Request, upload_id: int, who: Planner) -> Response
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, case_id: int, who: Viewer) -> HTMLResponse:
-    from planner import pipeline
     from planner.server.api import case_out, run_out
 
     check_case(request, who, case_id)
     app = state(request)
     info = app.store.get_case(case_id)
     case = app.load(case_id)
-    assessment = pipeline.assess(case)
+    assessment = app.assessment(case_id)
     units = _needs_per_unit(case, assessment)
     runs = [run_out(request, r) for r in app.store.list_runs(case_id)]
     adopted = next((r for r in runs if r.adopted_at is not None), None)

@@ -55,6 +55,7 @@ class Service:
     runner: JobRunner
     database_url: str
     _cases: OrderedDict[tuple[int, int], Any] = field(default_factory=OrderedDict)
+    _assessments: OrderedDict[tuple[int, int], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- loaded cases -----------------------------------------------------------------------
@@ -73,6 +74,24 @@ class Service:
             while len(self._cases) > 16:
                 self._cases.popitem(last=False)
         return case
+
+    def assessment(self, case_id: int) -> Any:
+        """The case's assessment on its reference date, cached per (case, version): the case
+        page shows it to every visitor."""
+        from planner import pipeline
+
+        version = self.store.get_case(case_id).version
+        key = (case_id, version)
+        with self._lock:
+            if key in self._assessments:
+                self._assessments.move_to_end(key)
+                return self._assessments[key]
+        result = pipeline.assess(self.load(case_id))
+        with self._lock:
+            self._assessments[key] = result
+            while len(self._assessments) > 16:
+                self._assessments.popitem(last=False)
+        return result
 
     # -- officials --------------------------------------------------------------------------
 
