@@ -57,6 +57,13 @@ class Service:
     _cases: OrderedDict[tuple[int, int], Any] = field(default_factory=OrderedDict)
     _assessments: OrderedDict[tuple[int, int], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # One computation per (case, version) at a time: twenty visitors of a changed case wait for
+    # one load instead of making twenty.
+    _flights: dict[tuple[str, int, int], threading.Lock] = field(default_factory=dict)
+
+    def _flight(self, kind: str, key: tuple[int, int]) -> threading.Lock:
+        with self._lock:
+            return self._flights.setdefault((kind, *key), threading.Lock())
 
     # -- loaded cases -----------------------------------------------------------------------
 
@@ -68,11 +75,15 @@ class Service:
             if key in self._cases:
                 self._cases.move_to_end(key)
                 return self._cases[key]
-        case = self.store.load(case_id)
-        with self._lock:
-            self._cases[key] = case
-            while len(self._cases) > 16:
-                self._cases.popitem(last=False)
+        with self._flight("case", key):
+            with self._lock:
+                if key in self._cases:
+                    return self._cases[key]
+            case = self.store.load(case_id)
+            with self._lock:
+                self._cases[key] = case
+                while len(self._cases) > 16:
+                    self._cases.popitem(last=False)
         return case
 
     def assessment(self, case_id: int) -> Any:
@@ -86,11 +97,15 @@ class Service:
             if key in self._assessments:
                 self._assessments.move_to_end(key)
                 return self._assessments[key]
-        result = pipeline.assess(self.load(case_id))
-        with self._lock:
-            self._assessments[key] = result
-            while len(self._assessments) > 16:
-                self._assessments.popitem(last=False)
+        with self._flight("assessment", key):
+            with self._lock:
+                if key in self._assessments:
+                    return self._assessments[key]
+            result = pipeline.assess(self.load(case_id))
+            with self._lock:
+                self._assessments[key] = result
+                while len(self._assessments) > 16:
+                    self._assessments.popitem(last=False)
         return result
 
     # -- officials --------------------------------------------------------------------------
