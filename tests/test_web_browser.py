@@ -163,7 +163,7 @@ def test_upload_fix_plan_download_in_vietnamese(server: str, browser, tmp_path: 
     # Plan, with the progress bar, then the report in the page.
     time_limit = find(By.ID, "time_limit")
     time_limit.clear()
-    time_limit.send_keys("3")
+    time_limit.send_keys("2")
     find(By.ID, "run-plan").click()
     _wait(browser, lambda d: d.find_element(By.ID, "progress"))
     _wait(browser, lambda d: d.find_element(By.ID, "percent").text not in ("", "0"), 60)
@@ -196,6 +196,9 @@ def test_upload_fix_plan_download_in_vietnamese(server: str, browser, tmp_path: 
         "s.dispatchEvent(new Event('input'));"
     )
     assert find(By.ID, "budget-out").text == "50"
+    compare_limit = find(By.ID, "compare_time_limit")
+    compare_limit.clear()
+    compare_limit.send_keys("2")
     _shot(browser, "07-so-sanh")
     find(By.ID, "run-compare").click()
     _wait(browser, lambda d: d.find_elements(By.ID, "comparison"), 120)
