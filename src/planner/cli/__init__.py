@@ -47,7 +47,10 @@ def _register() -> None:
     from planner.cli import store_cmd  # the database (planner.store, the `store` extra)
 
     cli.add_command(store_cmd.command)
-    from planner.cli import serve_cmd
+    from planner.cli import moodle_cmd  # the competency framework as Moodle CSV
+
+    cli.add_command(moodle_cmd.command)
+    from planner.cli import serve_cmd  # the web service (planner.server, the `serve` extra)
 
     cli.add_command(serve_cmd.command)
 

@@ -210,7 +210,9 @@ def adopt(run_id: int, database: str | None, lang: str) -> None:
 
 @command.command("next-year")
 @click.argument("case_id", type=int)
-@click.option("--name", default=None, help="Name of the new case (default: old name → year).")
+@click.option(
+    "--name", default=None, help="Name of the new case (default: its name with the year moved on)."
+)
 @database_option
 @common.lang_option
 def next_year(case_id: int, name: str | None, database: str | None, lang: str) -> None:

@@ -156,6 +156,7 @@ class Store:
         bytes, the rows parsed from them and a snapshot of the rules and catalog in force."""
         folder = Path(folder)
         case = load_case(folder)  # InputError naming file/row/field on bad input
+        _check_self_contained(case.folder)
         files = read_folder(case.folder)
         with self.session() as session:
             row = CaseRow(version=1)
@@ -225,12 +226,17 @@ class Store:
         """Change some of a case's files (e.g. a new officials table), validate the whole case
         and re-derive its rows. `expected_version` is the version the caller read: if the case
         changed since, nothing is written and `StaleCaseError` is raised."""
+        if self.get_case(case_id).version != expected_version:  # fail fast; re-checked below
+            raise StaleCaseError(
+                f"case {case_id} changed since version {expected_version} was read; "
+                "read it again and retry"
+            )
         current = self.case_files(case_id)
         merged = {path: data for path, data in current.items() if path not in set(remove)}
         merged.update(files)
         with tempfile.TemporaryDirectory(prefix="planner-case-") as tmp:
             write_folder(Path(tmp), merged)
-            case = load_case(Path(tmp))
+            case = _load_as(Path(tmp), f"case {case_id}")
             with self.session() as session:
                 bumped = session.execute(
                     update(CaseRow)
@@ -260,7 +266,7 @@ class Store:
     def load(self, case_id: int) -> Case:
         """The case as `planner.pipeline.load` would load its folder."""
         with self.materialise(case_id) as folder:
-            return load_case(folder)
+            return _load_as(folder, f"case {case_id}")
 
     # -- concurrency ------------------------------------------------------------------------
 
@@ -301,11 +307,18 @@ class Store:
         """Hash of everything a run's output depends on: the case files, the rules and catalog
         snapshots, the kind and the settings (canonical JSON). Same hash, same output."""
         info = self.get_case(case_id)
+        # `bundled` law is the installed package's, which an upgrade may change: hash what a
+        # run would load now, not the snapshot taken at import (a folder inside the case is
+        # covered by files_hash already).
+        rules = _tree_hash(_law_files(bundled_dir("rules"))) if info.rules_ref == "bundled" else ""
+        catalog = (
+            _tree_hash(_law_files(bundled_dir("catalogs"))) if info.catalog_ref == "bundled" else ""
+        )
         payload = json.dumps(
             {
                 "files": info.files_hash,
-                "rules": info.rules_hash,
-                "catalog": info.catalog_hash,
+                "rules": rules or info.rules_hash,
+                "catalog": catalog or info.catalog_hash,
                 "kind": kind,
                 "settings": dict(settings or {}),
             },
@@ -375,6 +388,20 @@ class Store:
             if run.status == "queued":
                 run.status, run.started_at = "running", _now()
             return not run.cancel_requested
+
+    def claim_next_run(self, kinds: Iterable[str] | None = None) -> RunInfo | None:
+        """For a pool of workers: take the oldest queued run (of `kinds`) and mark it running,
+        or None when none is queued. Each queued run goes to exactly one worker, however many
+        call at once (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time)."""
+        query = select(Run).where(Run.status == "queued").order_by(Run.id).limit(1)
+        if kinds is not None:
+            query = query.where(Run.kind.in_(list(kinds)))
+        with self.session() as session:
+            run = session.scalars(query.with_for_update(skip_locked=True)).first()
+            if run is None:
+                return None
+            run.status, run.started_at = "running", _now()
+            return self._run_info(run, False)
 
     def request_cancel(self, run_id: int) -> RunInfo:
         with self.session() as session:
@@ -459,7 +486,15 @@ class Store:
                 f"run {run_id} planned version {run.case_version} of case {run.case_id}, "
                 f"which is now at version {info.version}: plan again before adopting"
             )
-        ends = self._session_ends(run.case_id)
+        assignments = run.output.get("assignments", [])
+        # The Plan JSON names each session's last day; the catalog only when it does not.
+        if all(item.get("end") for item in assignments):
+            ends = {
+                (str(i["course"]), str(i["session"])): dt.date.fromisoformat(str(i["end"]))
+                for i in assignments
+            }
+        else:
+            ends = self._session_ends(run.case_id)
         with self.session() as session:
             row = self._run_row(session, run_id, lock=True)
             other = session.scalars(
@@ -472,7 +507,7 @@ class Store:
             if row.adopted_at is not None:
                 raise RunStateError(f"run {run_id} is already adopted")
             row.adopted_at = _now()
-            for item in run.output.get("assignments", []):
+            for item in assignments:
                 key = (str(item["course"]), str(item["session"]))
                 if key not in ends:
                     raise StoreError(
@@ -547,6 +582,28 @@ class Store:
         with self.session() as session:
             return [_attendance_info(row) for row in session.scalars(query)]
 
+    def history(self, case_id: int) -> list[dict[str, Any]]:
+        """The case's training history as parsed at import, in the table's order."""
+        with self.session() as session:
+            self._case_row(session, case_id)
+            rows = session.scalars(
+                select(HistoryRow).where(HistoryRow.case_id == case_id).order_by(HistoryRow.id)
+            ).all()
+            return [
+                {
+                    "official_id": r.official_id,
+                    "course": r.course,
+                    "session": r.session,
+                    "completed_on": r.completed_on,
+                    "result": r.result,
+                    "feedback": r.feedback,
+                    "score": r.score,
+                    "competency_before": dict(r.competency_before or {}),
+                    "competency_after": dict(r.competency_after or {}),
+                }
+                for r in rows
+            ]
+
     def start_next_year(self, case_id: int, *, name: str | None = None) -> CaseInfo:
         """A new case one year on: reference date and years shifted by one year, the budget
         of a new year copied from the last year (edit it), and the history grown by the adopted
@@ -558,7 +615,11 @@ class Store:
         if not adopted:
             raise RunStateError(f"case {case_id} has no adopted plan; adopt one first")
         files = next_year_files(
-            self.case_files(case_id), self.load(case_id), self.attendance(case_id=case_id), name
+            self.case_files(case_id),
+            info,
+            self.history(case_id),
+            self.attendance(case_id=case_id),
+            name,
         )
         with tempfile.TemporaryDirectory(prefix="planner-next-") as tmp:
             write_folder(Path(tmp), files)
@@ -710,8 +771,8 @@ class Store:
             history=int(history or 0),
             locked_by_run=row.locked_by_run,
             previous_case_id=row.previous_case_id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
+            created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
         )
 
     def _run_info(self, run: Run, with_output: bool) -> RunInfo:
@@ -726,14 +787,72 @@ class Store:
             progress=float(run.progress),
             message=run.message,
             cancel_requested=bool(run.cancel_requested),
-            created_at=run.created_at,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
+            created_at=_utc(run.created_at),
+            started_at=_utc_or_none(run.started_at),
+            finished_at=_utc_or_none(run.finished_at),
             time_s=run.time_s,
-            adopted_at=run.adopted_at,
+            adopted_at=_utc_or_none(run.adopted_at),
             output=run.output if with_output else None,
             error=run.error,
         )
+
+
+def _check_self_contained(folder: Path) -> None:
+    """The store keeps a case whole: every file case.yaml names must be inside its folder
+    (rules and catalog may also be `bundled`), or an export would not load."""
+    config = load_case_config(folder)
+    root = folder.resolve()
+    named = {
+        "officials": config.officials,
+        "history": config.history,
+        "units": config.units,
+        "indicators": config.indicators,
+        "rules": None if config.rules == "bundled" else config.rules,
+        "catalog": None if config.catalog == "bundled" else config.catalog,
+    }
+    for name, value in named.items():
+        if value is None:
+            continue
+        target = (root / value).resolve()
+        if target != root and root not in target.parents:
+            raise InputError(
+                "the store keeps a case folder whole: this file is outside the folder",
+                path=folder / "case.yaml",
+                field=name,
+                found=value,
+                expected="a path inside the case folder"
+                + (" or bundled" if name in ("rules", "catalog") else ""),
+            )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; every time the store returns is UTC-aware."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+
+
+def _utc_or_none(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else _utc(moment)
+
+
+def _load_as(folder: Path, label: str) -> Case:
+    """`load_case` on a temporary copy, its errors naming the stored file (`case 3/officials.csv`)
+    instead of the temporary folder nobody can open."""
+    try:
+        return load_case(folder)
+    except InputError as exc:
+        if exc.path is None or not exc.path.startswith(str(folder)):
+            raise
+        relative = Path(exc.path).relative_to(folder).as_posix()
+        raise InputError(
+            exc.message,
+            path=f"{label}/{relative}",
+            line=exc.line,
+            row=exc.row,
+            column=exc.column,
+            field=exc.field,
+            found=exc.found,
+            expected=exc.expected,
+        ) from None
 
 
 def _attendance_info(row: Attendance) -> AttendanceInfo:
@@ -755,11 +874,21 @@ def _attendance_info(row: Attendance) -> AttendanceInfo:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN is turned off so that `_sqlite_begin` decides (see there).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # writers queue instead of failing at once
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers of other processes are not blocked
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # BEGIN IMMEDIATE takes SQLite's write lock at the start of every transaction, so a
+    # transaction that reads and then writes (progress, adopt) never meets SQLITE_BUSY midway:
+    # racing writers queue on busy_timeout and each sees the others' commits.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_store_engine(url: str | None = None) -> Engine:
@@ -770,7 +899,8 @@ def create_store_engine(url: str | None = None) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(resolved, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(resolved, pool_pre_ping=True)
 

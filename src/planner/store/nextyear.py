@@ -17,8 +17,7 @@ from typing import Any
 
 import yaml
 
-from planner.io.case import Case
-from planner.store.info import AttendanceInfo
+from planner.store.info import AttendanceInfo, CaseInfo
 
 HISTORY_FILE = "history.csv"
 
@@ -40,21 +39,10 @@ def _score(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def history_csv(case: Case, attended: Sequence[AttendanceInfo]) -> bytes:
+def history_csv(history: Sequence[Mapping[str, Any]], attended: Sequence[AttendanceInfo]) -> bytes:
     """The case's history and the attendance as one history table (DESIGN §4 columns)."""
     rows: list[dict[str, Any]] = [
-        {
-            "official_id": r.official_id,
-            "course": r.course,
-            "session": r.session,
-            "completed_on": r.completed_on,
-            "result": r.result,
-            "feedback": r.feedback,
-            "score": r.score,
-            "before": r.competency_before,
-            "after": r.competency_after,
-        }
-        for r in case.history
+        {**r, "before": r["competency_before"], "after": r["competency_after"]} for r in history
     ]
     rows += [
         {
@@ -93,25 +81,33 @@ def history_csv(case: Case, attended: Sequence[AttendanceInfo]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _next_name(name: str, old: int, new: int) -> str:
+    """ "Thới Bình 2026" → "Thới Bình 2027"; a name without its year gets "→ 2027"."""
+    head, found, tail = name.rpartition(str(old))
+    return f"{head}{new}{tail}" if found else f"{name} → {new}"
+
+
 def next_year_files(
     files: Mapping[str, bytes],
-    case: Case,
+    info: CaseInfo,
+    history: Sequence[Mapping[str, Any]],
     attendance: Sequence[AttendanceInfo],
     name: str | None = None,
 ) -> dict[str, bytes]:
     """The files of next year's case (see the module docstring)."""
     config = yaml.safe_load(files["case.yaml"].decode("utf-8"))
-    new_reference = _one_year_on(case.config.reference_date)
-    years = [year + 1 for year in case.config.years]
+    new_reference = _one_year_on(info.reference_date)
+    old_years = list(info.years)
+    years = [year + 1 for year in old_years]
     budget = [dict(line) for line in config.get("budget") or [] if line["year"] in years]
-    last = max(case.config.years)
-    if years[-1] not in case.config.years:  # a year new to the horizon: last year's lines
+    last = max(old_years)
+    if years[-1] not in old_years:  # a year new to the horizon: last year's lines
         budget.extend(
             {**line, "year": years[-1]}
             for line in config.get("budget") or []
             if line["year"] == last
         )
-    config["name"] = name or f"{case.config.name} → {years[0]}"
+    config["name"] = name or _next_name(info.name, old_years[0], years[0])
     config["reference_date"] = new_reference
     config["years"] = years
     config["budget"] = budget
@@ -120,9 +116,9 @@ def next_year_files(
     if config.get("history"):
         new_files.pop(str(config["history"]), None)
     config["history"] = HISTORY_FILE
-    new_files[HISTORY_FILE] = history_csv(case, attended)
+    new_files[HISTORY_FILE] = history_csv(history, attended)
     header = (
-        f"# Next year's case, made by the store from {case.config.name!r} and its adopted "
+        f"# Next year's case, made by the store from {info.name!r} and its adopted "
         f"plan ({len(attended)} attendances added to {HISTORY_FILE}).\n"
     )
     body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
