@@ -13,13 +13,15 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "thoi-binh"
 PASSWORD = "mật-khẩu-đủ-dài"
 
 
-def make_app(database: Path) -> Any:
+def make_app(database: Path | str) -> Any:
+    """The app over a SQLite file (a path) or a database URL (a string)."""
     from planner.server.app import create_app
     from planner.server.security import configure_hasher
 
     configure_hasher(1, 1024)  # still Argon2id, cheap: the tests log in many times
 
-    app = create_app(f"sqlite:///{database}", workers=2)
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    app = create_app(url, workers=2)
     db = app.state.planner.db
     db.create_account("admin", PASSWORD, "admin")
     db.create_account("camau", PASSWORD, "planner", "Cà Mau")
