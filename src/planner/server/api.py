@@ -28,6 +28,7 @@ from planner.server.schemas import (
     AccountIn,
     AccountOut,
     AttendanceOut,
+    BudgetLineOut,
     CaseOut,
     CaseSettingsIn,
     CheckOut,
@@ -107,9 +108,9 @@ def case_out(request: Request, info: Any) -> CaseOut:
         version=info.version,
         officials=info.officials,
         history=info.history,
-        budget=[{"year": y, "source": s, "amount": a} for y, s, a in info.budget],
+        budget=[BudgetLineOut(year=y, source=s, amount=a) for y, s, a in info.budget],
         files=list(info.files),
-        updated_at=_utc(info.updated_at),
+        updated_at=_utc(info.updated_at) or info.updated_at,
     )
 
 
@@ -126,7 +127,7 @@ def run_out(request: Request, run: Any) -> RunOut:
         progress=run.progress,
         message=run.message,
         settings=run.settings,
-        created_at=_utc(run.created_at),
+        created_at=_utc(run.created_at) or run.created_at,
         started_at=_utc(run.started_at),
         finished_at=_utc(run.finished_at),
         time_s=run.time_s,
@@ -635,7 +636,8 @@ def adopt(request: Request, run_id: int, who: Planner) -> AttendanceOut:
 
 @router.get("/mappings", response_model=list[str], tags=["mappings"])
 def list_mappings(request: Request, who: Viewer) -> list[str]:
-    return state(request).db.mappings(who.province or "")
+    names: list[str] = state(request).db.mappings(who.province or "")
+    return names
 
 
 @router.get("/mappings/{name}", response_model=MappingOut, tags=["mappings"])

@@ -46,9 +46,9 @@ def state(request: Request) -> Any:
 
 
 def optional_principal(request: Request) -> Principal | None:
-    cached = getattr(request.state, "principal", "unset")
-    if cached != "unset":
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
     app = state(request)
     principal: Principal | None = None
     header = request.headers.get("authorization", "")

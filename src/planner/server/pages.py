@@ -127,12 +127,12 @@ def login(
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
         return response
     cookie, _csrf = state(request).signer.dumps(found.account_id)
-    response = _redirect(_safe_next(next))
-    response.set_cookie(
+    redirect = _redirect(_safe_next(next))
+    redirect.set_cookie(
         SESSION_COOKIE, cookie, httponly=True, samesite="lax", max_age=SESSION_MAX_AGE_S
     )
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
+    redirect.delete_cookie(LOGIN_CSRF_COOKIE)
+    return redirect
 
 
 @router.post("/logout")
@@ -290,12 +290,13 @@ def _upload_page(request: Request, upload: Any, problems: list[Problem], status:
     shown = []
     for problem in problems:
         cells = rows[problem.row - 1] if problem.row and 1 < problem.row <= len(rows) else []
-        fixable = problem.row is not None and problem.row > 1 and problem.column in header
+        column = problem.column or ""
+        fixable = problem.row is not None and problem.row > 1 and column in header
         shown.append(
             {
                 "problem": problem,
                 "fixable": fixable,
-                "name": f"fix-{problem.row}-{header.index(problem.column)}" if fixable else "",
+                "name": f"fix-{problem.row}-{header.index(column)}" if fixable else "",
                 "value": problem.found or "",
                 "who": ", ".join(c for c in cells[:2] if c),
             }

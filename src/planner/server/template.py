@@ -59,9 +59,9 @@ def officials_template(
     lang: str, positions: Sequence[str], units: Sequence[str], leader_groups: Sequence[int]
 ) -> bytes:
     """The template workbook's bytes: sheet 1 the table (one example row), sheet 2 the lists."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -107,7 +107,7 @@ def read_raw(filename: str, content: bytes) -> tuple[list[str], list[list[object
         except csv.Error as exc:
             raise InputError(f"CSV syntax error: {exc}", path=filename) from None
     else:
-        import openpyxl
+        import openpyxl  # type: ignore[import-untyped]
 
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -106,7 +106,8 @@ def _finish(store: Any, run_id: int, status: str, **kwargs: Any) -> None:
         store.finish_run(run_id, status=status, **kwargs)
 
 
-def _execute(store: Any, run: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
+def _execute(store: Any, run: Any) -> Any:
+    """The run's output JSON and its report files."""
     from planner import pipeline
 
     settings = dict(run.settings)
