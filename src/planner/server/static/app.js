@@ -10,6 +10,10 @@
         var pct = Math.round((run.progress || 0) * 100);
         document.getElementById("progress").style.width = pct + "%";
         document.getElementById("percent").textContent = pct;
+        var label = job.getAttribute("data-text-" + run.status);
+        if (label) { document.getElementById("status").textContent = label; }
+        var phase = run.message && job.getAttribute("data-phase-" + run.message);
+        if (phase) { document.getElementById("phase").textContent = phase; }
         if (run.status === "finished" || run.status === "failed" || run.status === "cancelled") {
           window.location.reload();
         } else {
