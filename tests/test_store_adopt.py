@@ -147,6 +147,26 @@ def test_store_cli_plan_adopt_next_year_assess(tmp_path: Path) -> None:
     assert "run 1, status feasible" in result.output or "run 1, status optimal" in result.output
     result = runner.invoke(cli, ["store", "adopt", "1", *db])
     assert result.exit_code == 0 and "attendances recorded" in result.output, result.output
+    # the results come back as a table in the history format (e.g. from the LMS)
+    with open_store(db[1]) as store:
+        first, second = store.get_run(1).output["assignments"][:2]  # type: ignore[index]
+    table = tmp_path / "ket-qua.csv"
+    table.write_text(
+        "official_id,course,session,completed_on,result,feedback,score\n"
+        f"{first['official_id']},{first['course']},{first['session']},{first['end']},failed,2,\n"
+        f"{second['official_id']},{second['course']},{second['session']},{second['end']},passed,5,91\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["store", "attendance", "1", str(table), *db])
+    assert result.exit_code == 0 and "results of 2 attendances" in result.output, result.output
+    wrong = tmp_path / "sai.csv"
+    wrong.write_text(
+        "official_id,course,session,completed_on,result\n"
+        f"{first['official_id']},{first['course']},nope-2026,{first['end']},passed\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["store", "attendance", "1", str(wrong), *db])
+    assert result.exit_code == 2 and "sai.csv: row 2" in result.output, result.output
     result = runner.invoke(cli, ["store", "next-year", "1", *db])
     assert result.exit_code == 0 and "Created next year's case 2" in result.output, result.output
     out = tmp_path / "next"
@@ -155,5 +175,14 @@ def test_store_cli_plan_adopt_next_year_assess(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     needs = json.loads(result.output)
     assert needs["reference_date"] == "2027-01-15"
+    history = (out / "history.csv").read_text(encoding="utf-8")
+    assert (
+        f"{first['official_id']},{first['course']},{first['session']},{first['end']},failed,2,"
+        in history
+    )
+    assert (
+        f"{second['official_id']},{second['course']},{second['session']},{second['end']},passed,5,91"
+        in history
+    )
     result = runner.invoke(cli, ["store", "adopt", "1", *db])
     assert result.exit_code == 2 and "already" in result.output

@@ -208,6 +208,43 @@ def adopt(run_id: int, database: str | None, lang: str) -> None:
     click.echo(t(lang, "store.adopted", run=run_id, case=case_id, count=len(attended)))
 
 
+@command.command("attendance")
+@click.argument("run_id", type=int)
+@click.argument("table", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@database_option
+@common.lang_option
+def attendance(run_id: int, table: Path, database: str | None, lang: str) -> None:
+    """Ghi kết quả học và đánh giá sau đào tạo / record what happened in an adopted plan: a
+    table in the history format (official_id, course, session, completed_on, result, feedback,
+    score, competency_before:<id>, competency_after:<id>; CSV or XLSX)."""
+    from planner.io.history import load_history
+
+    with _open(database) as store:
+        run = store.get_run(run_id, with_output=False)
+        case = store.load(run.case_id)
+        records = load_history(table, {o.id for o in case.officials}, set(case.catalog.courses))
+        count = store.record_attendance(
+            run_id,
+            [
+                {
+                    "official_id": r.official_id,
+                    "course": r.course,
+                    "session": r.session,
+                    "result": r.result,
+                    "completed_on": r.completed_on,
+                    "feedback": r.feedback,
+                    "score": r.score,
+                    "competency_before": dict(r.competency_before) or None,
+                    "competency_after": dict(r.competency_after) or None,
+                    "row": r.row,
+                }
+                for r in records
+            ],
+            source=str(table),
+        )
+    click.echo(t(lang, "store.attendance", count=count, run=run_id))
+
+
 @command.command("next-year")
 @click.argument("case_id", type=int)
 @click.option(

@@ -531,13 +531,16 @@ class Store:
                 )
         return self.attendance(run_id=run_id)
 
-    def record_attendance(self, run_id: int, records: Iterable[Mapping[str, Any]]) -> int:
+    def record_attendance(
+        self, run_id: int, records: Iterable[Mapping[str, Any]], *, source: str | None = None
+    ) -> int:
         """Record what happened: each record names `official_id`, `course`, `session` and may
         give `result` (passed/failed/dropped), `completed_on`, `feedback` (1-5), `score`
         (0-100), `competency_before` / `competency_after` ({id: level}). Returns the count."""
         count = 0
         with self.session() as session:
-            for number, record in enumerate(records, start=1):
+            for index, record in enumerate(records, start=1):
+                number = int(record.get("row") or index)  # the table's row, when it has one
                 row = session.scalars(
                     select(Attendance).where(
                         Attendance.run_id == run_id,
@@ -548,7 +551,8 @@ class Store:
                 ).first()
                 if row is None:
                     raise InputError(
-                        "no such attendance in the adopted plan",
+                        f"no such attendance in the adopted plan of run {run_id}",
+                        path=source,
                         row=number,
                         field="official_id/course/session",
                         found=f"{record['official_id']}/{record['course']}/{record['session']}",
@@ -557,6 +561,7 @@ class Store:
                 if result not in ("passed", "failed", "dropped"):
                     raise InputError(
                         "unknown result",
+                        path=source,
                         row=number,
                         field="result",
                         found=result,
