@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "i18n": 8,  # message catalogs: rendering text belongs to the edge (issue 12, item 2)
     "locales": 8,  # the catalogs' data
     "cli": 9,
+    "server": 9,  # the web service beside the CLI (issue 17): parses, calls, renders
     "__main__": 9,
 }
 SYNTHETIC_MAY_NOT_IMPORT = {"cli", "__main__", "report", "i18n"}

@@ -53,6 +53,9 @@ def _register() -> None:
     from planner.cli import moodle_cmd  # the competency framework as Moodle CSV
 
     cli.add_command(moodle_cmd.command)
+    from planner.cli import serve_cmd  # the web service (planner.server, the `serve` extra)
+
+    cli.add_command(serve_cmd.command)
 
 
 _register()
