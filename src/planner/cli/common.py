@@ -101,10 +101,12 @@ class GuardedGroup(click.Group):
             click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
             ctx.exit(EXIT_INFEASIBLE)
         except PlannerError as exc:
-            click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
+            from planner.report.text import error_text  # words the error in the report language
+
+            click.echo(f"{t(_lang(ctx), 'cli.error')}: {error_text(exc, _lang(ctx))}", err=True)
             ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            click.echo(t(_lang(ctx), "cli.interrupted"), err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
             logging.getLogger("planner").debug("internal error", exc_info=True)
