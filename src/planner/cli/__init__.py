@@ -44,6 +44,10 @@ def _register() -> None:
     from planner.cli import whatif_cmd
 
     cli.add_command(whatif_cmd.command)
+    from planner.cli import codes_cmd, template_cmd
+
+    cli.add_command(codes_cmd.command)
+    cli.add_command(template_cmd.command)
 
 
 _register()

@@ -41,8 +41,14 @@ def load_case(location: str | Path) -> Case:
     if limits is not config.limits:
         config = config.model_copy(update={"limits": limits})
     catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
+    positions = framework.positions
     officials = load_officials(
-        folder / config.officials, set(framework.positions), set(framework.leader_groups)
+        folder / config.officials,
+        {
+            pid: (p.title.in_lang("vi"), p.title.in_lang("en"))
+            for pid, p in framework.positions.items()
+        },
+        set(framework.leader_groups),
     )
     history: list[TrainingRecord] = []
     if config.history:
