@@ -44,10 +44,8 @@ def load_case(location: str | Path) -> Case:
     positions = framework.positions
     officials = load_officials(
         folder / config.officials,
-        {
-            pid: (p.title.in_lang("vi"), p.title.in_lang("en"))
-            for pid, p in framework.positions.items()
-        },
+        # Positions with their titles: a cell may name the post by title (io/titles.py).
+        {pid: (p.title.in_lang("vi"), p.title.in_lang("en")) for pid, p in positions.items()},
         set(framework.leader_groups),
     )
     history: list[TrainingRecord] = []
