@@ -95,6 +95,14 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # Click's own frame ("Usage: …", "Error: …") is English; say it in the report
+            # language, with the command's help as the hint.
+            lang = _lang(ctx)
+            command = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            click.echo(f"{t(lang, 'cli.error')}: {exc.format_message()}", err=True)
+            click.echo(t(lang, "cli.usage_hint", command=command), err=True)
+            ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except InfeasiblePlanError as exc:
