@@ -10,6 +10,7 @@ from rich.table import Table
 
 from planner import pipeline
 from planner.cli import common
+from planner.cli.common import infer_format
 from planner.i18n import format_date, t
 from planner.report.assessment import (
     assessment_json,
@@ -21,6 +22,7 @@ from planner.report.assessment import (
     totals,
     totals_sheet,
 )
+from planner.report.names import set_case
 from planner.report.tabular import Sheet
 
 
@@ -32,7 +34,9 @@ from planner.report.tabular import Sheet
 @common.output_option
 def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
+    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
+    set_case(loaded)  # names, not ids, in every sentence
     assessment = pipeline.assess(loaded, on.date() if on else None)
     if fmt == "json":
         common.emit(assessment_json(assessment, lang), output, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import sys
@@ -93,6 +94,11 @@ class GuardedGroup(click.Group):
     traceback reaches a user (in the console script and under click's test runner alike)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Each command runs in a context of its own: what it sets for wording (the case's
+        # names, planner.report.names) ends with it.
+        return contextvars.copy_context().run(self._invoke, ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:

@@ -92,6 +92,12 @@ def current() -> Names | None:
     return _CURRENT.get()
 
 
+def set_case(case: Case) -> None:
+    """Word the ids of `case` as names from now on in this context (a CLI command runs in a
+    context of its own, `planner.cli.common.GuardedGroup`)."""
+    _CURRENT.set(Names.of(case))
+
+
 @contextmanager
 def using(names: Names | None) -> Iterator[None]:
     """Render ids as names of `names` while the block runs (the CLI sets it per command)."""
@@ -102,4 +108,4 @@ def using(names: Names | None) -> Iterator[None]:
         _CURRENT.reset(token)
 
 
-__all__ = ["Names", "current", "using"]
+__all__ = ["Names", "current", "set_case", "using"]

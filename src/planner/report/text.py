@@ -15,17 +15,44 @@ from typing import TYPE_CHECKING, Any
 from planner.domain.message import Day, Joined, Level, Message, Money
 from planner.i18n import format_date, format_vnd, has, level_label, t
 from planner.law.conditions import Condition
+from planner.report import names as naming
 from planner.types import QUALIFICATION_SCALES
 
 if TYPE_CHECKING:
     from planner.assess.needs import Need
 
 
+# Arguments that may hold need, course or position ids: worded as titles when the case's names
+# are set (`planner.report.names`).
+ID_ARGS = frozenset({"course", "need", "needs", "missing", "position", "other_course"})
+
+
+def _variant(message: Message) -> str:
+    """The locale key that words `message`: its own, or a variant for facts that its sentence
+    would word badly ("hiện mới có chưa có chứng chỉ", "khoảng 0 đ/người")."""
+    args = message.args
+    if message.key == "recommend.candidate":
+        cost = args.get("cost")
+        if isinstance(cost, Money) and cost.amount == 0:
+            return "recommend.candidate_free"
+    if message.key == "reason.qualification":
+        current = args.get("current")
+        if isinstance(current, Level) and current.level in (None, "none"):
+            return "reason.qualification_none"
+    return message.key
+
+
 def render(value: Any, lang: str) -> str:
     """`value` in words of `lang`: a `Message`, or any argument value a message may hold."""
     if isinstance(value, Message):
         if value.key:
-            text = t(lang, value.key, **{k: _argument(v, lang) for k, v in value.args.items()})
+            key = _variant(value)
+            names = naming.current()
+            args = {
+                k: names.words(v, lang) if names and k in ID_ARGS and isinstance(v, str) else v
+                for k, v in value.args.items()
+            }
+            text = t(lang, key, **{k: _argument(v, lang) for k, v in args.items()})
         else:
             text = str(value.args.get("text", ""))
         return text + "".join(render(m, lang) for m in value.then)
@@ -87,6 +114,9 @@ def _value(field: str, value: Any, lang: str) -> str:
         return t(lang, "yes" if value else "no")
     if field == "gender":
         return t(lang, f"gender.{value}")
+    names = naming.current()
+    if field in ("position", "planning_pool") and names is not None:
+        return names.position(str(value), lang)
     return str(value)
 
 
