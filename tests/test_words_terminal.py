@@ -68,3 +68,19 @@ def test_output_format_follows_the_extension(tmp_path):
     )
     assert result.exit_code == 2 and not refused.exists()
     assert "phần mở rộng của tệp là định dạng xlsx" in result.output
+
+
+def test_assess_prints_the_totals_by_default_and_every_need_with_details(tmp_path):
+    out = tmp_path / "needs.txt"
+    result = CliRunner().invoke(cli, ["assess", str(MINI), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert max(len(line) for line in lines) <= 80
+    text = "\n".join(lines)
+    assert "Nhu cầu theo đơn vị" in text and "--details" in text
+    case = pipeline.load(MINI)
+    assert not any(o.full_name in text for o in case.officials)
+    result = CliRunner().invoke(cli, ["assess", str(MINI), "--details", "-o", str(out)])
+    detailed = out.read_text(encoding="utf-8")
+    assert all(o.full_name in detailed for o in case.officials)
+    assert "Nhu cầu theo đơn vị" in detailed
