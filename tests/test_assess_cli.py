@@ -108,7 +108,7 @@ def test_assess_table_has_totals() -> None:
 
 def test_missing_case_folder_exits_2() -> None:
     code, out = _run("assess", "/nonexistent/case")
-    assert code == 2 and "not found" in out and "Traceback" not in out
+    assert code == 2 and "không tìm thấy thư mục hồ sơ" in out and "Traceback" not in out
 
 
 def test_xlsx_without_output_is_a_usage_error() -> None:

@@ -133,4 +133,4 @@ def test_bad_indicators_exit_2_with_the_row(tmp_path: Path) -> None:
         handle.write("Xã Không Có,2025,Tỷ lệ,1,higher\n")
     code, _, err = run(str(folder))
     assert code == 2
-    assert "unknown unit" in err and "row 50" in err
+    assert "đơn vị không có trong bảng cán bộ" in err and "dòng 50" in err  # vi by default

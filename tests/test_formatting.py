@@ -32,7 +32,7 @@ def test_numbers_and_percentages_use_the_language_separators() -> None:
     assert (format_int(-1234, "vi"), format_int(-1234, "en")) == ("-1.234", "-1,234")
     assert format_number(1234.5, "vi", 1) == "1.234,5"
     assert format_number(1234, "en") == "1,234"
-    assert (format_percent(0.04, "vi"), format_percent(0.04, "en")) == ("4,00%", "4.00%")
+    assert (format_percent(0.04, "vi"), format_percent(0.04, "en")) == ("4,00 %", "4.00%")
     assert format_percent(0.5, "en", 0) == "50%"
     assert format_decimal(9.658, "vi") == "9,7"
 

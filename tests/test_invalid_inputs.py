@@ -161,5 +161,9 @@ def test_cli_exits_2_without_traceback_on_bad_officials(tmp_path: Path, command:
     result = CliRunner().invoke(cli, [command, str(case)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert "officials.csv: row 3" in result.output
+    # Vietnamese by default (issue 14): row, message and expectation all worded in it.
+    assert "officials.csv: dòng 3" in result.output
+    assert "mã chức danh không xác định" in result.output
     assert "xa.giam_doc" in result.output
+    english = CliRunner().invoke(cli, [command, str(case), "--lang", "en"])
+    assert "officials.csv: row 3" in english.output and "unknown position id" in english.output

@@ -141,7 +141,11 @@ def test_reasons_are_facts_rendered_from_the_locale() -> None:
     vi_texts = [render(m, "vi") for m in reasons]
     en_texts = [render(m, "en") for m in reasons]
     assert all("Khóa" in s for s in vi_texts) and all("Course" in s for s in en_texts)
-    assert all(" đ" in s for s in vi_texts) and all(" VND" in s for s in en_texts)
+    for message, vi, en in zip(reasons, vi_texts, en_texts, strict=True):
+        if message.args["cost"].amount:  # an amount, or "free" rather than "about 0 VND"
+            assert " đ/người" in vi and " VND per participant" in en
+        else:
+            assert "không thu phí" in vi and "free of charge" in en and " 0 " not in en
 
 
 def test_overlaps_flag_courses_delivering_the_same_content() -> None:

@@ -86,9 +86,13 @@ def format_decimal(value: float, lang: str, digits: int = 1) -> str:
     return _number(float(value), lang, digits)
 
 
+# Vietnamese writes a space before the percent sign ("96,2 %"), English none ("96.2%").
+_PERCENT = {"vi": " %", "en": "%"}
+
+
 def format_percent(share: float, lang: str, digits: int = 2) -> str:
-    """0.04 → '4,00%' (vi) or '4.00%' (en)."""
-    return _number(float(share) * 100, lang, digits) + "%"
+    """0.04 → '4,00 %' (vi) or '4.00%' (en)."""
+    return _number(float(share) * 100, lang, digits) + _PERCENT.get(lang, "%")
 
 
 def format_vnd(amount: int, lang: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.assess.targets import CompetencyNeed, NeedTarget, ProgrammeNeed, QualificationNeed
 from planner.domain.catalog import Catalog
-from planner.domain.message import Joined, Level, Message
+from planner.domain.message import Day, Joined, Level, Message
 from planner.io.case import Case
 from planner.law.framework import CompetencyTarget, Framework, QualificationTarget, Target
 from planner.recommend.candidates import closes
@@ -99,7 +99,7 @@ def catalog_warnings(catalog: Catalog, framework: Framework) -> list[Message]:
                 warnings.append(
                     Message(
                         "coverage.no_norms",
-                        {"course": title, "session": session.id, "date": session.start.isoformat()},
+                        {"course": title, "session": session.id, "date": Day(session.start)},
                     )
                 )
                 break  # one per course is enough to point at the gap

@@ -56,6 +56,10 @@ def _register() -> None:
     from planner.cli import serve_cmd  # the web service (planner.server, the `serve` extra)
 
     cli.add_command(serve_cmd.command)
+    from planner.cli import codes_cmd, template_cmd
+
+    cli.add_command(codes_cmd.command)
+    cli.add_command(template_cmd.command)
 
 
 _register()

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from planner import pipeline
 from planner.cli import common
+from planner.cli.common import infer_format
 from planner.i18n import format_date, t
 from planner.report.assessment import (
     assessment_json,
@@ -21,18 +22,29 @@ from planner.report.assessment import (
     totals,
     totals_sheet,
 )
+from planner.report.names import set_case
 from planner.report.tabular import Sheet
 
 
 @click.command("assess")
 @common.case_argument
 @common.on_option("Assess on this date (YYYY-MM-DD) instead of the case's reference_date.")
+@click.option(
+    "--details",
+    is_flag=True,
+    default=False,
+    help="Table format: also list every need (the default is the totals).",
+)
 @common.format_option(("table", "json", "csv", "xlsx", "html"))
 @common.lang_option
 @common.output_option
-def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Path | None) -> int:
+def command(
+    case: Path, on: dt.datetime | None, details: bool, fmt: str, lang: str, output: Path | None
+) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
+    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
+    set_case(loaded)  # names, not ids, in every sentence
     assessment = pipeline.assess(loaded, on.date() if on else None)
     if fmt == "json":
         common.emit(assessment_json(assessment, lang), output, lang)
@@ -58,12 +70,25 @@ def command(case: Path, on: dt.datetime | None, fmt: str, lang: str, output: Pat
         write_assessment_html(output, loaded, assessment, lang)
         common.say_written(output, lang)
     else:
-        _print_table(loaded, assessment, lang, output)
+        _print_table(loaded, assessment, lang, output, details)
     return 0
 
 
-def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  # type: ignore[no-untyped-def]
-    console = common.table_console(output, 160)
+def _print_table(loaded, assessment, lang: str, output: Path | None, details: bool) -> None:  # type: ignore[no-untyped-def]
+    """The totals per unit and kind by default (they fit the terminal); `details` first lists
+    every need."""
+    console = common.table_console(output, 160 if details else 80)
+    if details:
+        _print_needs(console, loaded, assessment, lang)
+    tot = totals(assessment, loaded.officials)
+    for sheet in (totals_sheet(tot, lang), kinds_sheet(tot, lang)):
+        console.print(_rich_table(sheet))
+    if not details:
+        console.print(t(lang, "assess.details_hint"))
+    common.save_console(console, output, lang)
+
+
+def _print_needs(console, loaded, assessment, lang: str) -> None:  # type: ignore[no-untyped-def]
     names = {o.id: o for o in loaded.officials}
     table = common.case_table(
         lang, "table.assess.title", loaded.config.name, assessment.reference_date
@@ -92,10 +117,6 @@ def _print_table(loaded, assessment, lang: str, output: Path | None) -> None:  #
             need.reference.title,
         )
     console.print(table)
-    tot = totals(assessment, loaded.officials)
-    for sheet in (totals_sheet(tot, lang), kinds_sheet(tot, lang)):
-        console.print(_rich_table(sheet))
-    common.save_console(console, output, lang)
 
 
 def _rich_table(sheet: Sheet) -> Table:

@@ -12,6 +12,7 @@ from planner.analysis.evaluate import case_effectiveness
 from planner.cli.common import case_argument, lang_option
 from planner.errors import InputError
 from planner.i18n import format_int, t
+from planner.report.names import set_case
 from planner.report.plan_text import violation_text
 
 
@@ -38,6 +39,7 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
     prepared = pipeline.prepare(
         pipeline.load(case, [int(y) for y in years] if isinstance(years, list) else None)
     )
+    set_case(prepared.case)  # names, not ids, in every sentence
     effectiveness = None
     if isinstance(data.get("options"), dict) and data["options"].get("weight_by_effectiveness"):
         effectiveness = case_effectiveness(prepared.case)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import sys
@@ -93,18 +94,33 @@ class GuardedGroup(click.Group):
     traceback reaches a user (in the console script and under click's test runner alike)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Each command runs in a context of its own: what it sets for wording (the case's
+        # names, planner.report.names) ends with it.
+        return contextvars.copy_context().run(self._invoke, ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # Click's own frame ("Usage: …", "Error: …") is English; say it in the report
+            # language, with the command's help as the hint.
+            lang = _lang(ctx)
+            command = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            click.echo(f"{t(lang, 'cli.error')}: {exc.format_message()}", err=True)
+            click.echo(t(lang, "cli.usage_hint", command=command), err=True)
+            ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except InfeasiblePlanError as exc:
             click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
             ctx.exit(EXIT_INFEASIBLE)
         except PlannerError as exc:
-            click.echo(f"{t(_lang(ctx), 'cli.error')}: {exc}", err=True)
+            from planner.report.text import error_text  # words the error in the report language
+
+            click.echo(f"{t(_lang(ctx), 'cli.error')}: {error_text(exc, _lang(ctx))}", err=True)
             ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            click.echo(t(_lang(ctx), "cli.interrupted"), err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
             logging.getLogger("planner").debug("internal error", exc_info=True)
@@ -132,10 +148,48 @@ def _lang_from_argv(argv: list[str]) -> str:
     return "vi"
 
 
+# What a file's extension says it holds: the `--format` it takes.
+_EXTENSION_FORMATS = {
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+    ".pdf": "pdf",
+    ".txt": "table",
+}
+
+
+def infer_format(path: Path | None, requested: str) -> str:
+    """The format to write: `requested` when `--format` was given (refused when the extension of
+    `-o` says another one, so a text table never lands in a `.xlsx`), else the one the extension
+    names, else the command's default."""
+    ctx = click.get_current_context()
+    param = next((p for p in ctx.command.params if p.name == "fmt"), None)
+    choices = tuple(getattr(param.type, "choices", ())) if param is not None else ()
+    named = _EXTENSION_FORMATS.get(path.suffix.lower()) if path is not None else None
+    explicit = ctx.get_parameter_source("fmt") not in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+        None,
+    )
+    if named is None:
+        return requested
+    if explicit and named != requested:
+        raise click.UsageError(
+            t(_lang(ctx), "cli.format_mismatch", path=path, fmt=requested, named=named)
+        )
+    if named not in choices:
+        raise click.UsageError(
+            t(_lang(ctx), "cli.format_unknown", path=path, choices=", ".join(choices))
+        )
+    return named
+
+
 def require_output(output: Path | None, fmt: str) -> Path:
     """Binary and page formats go to a file, never to the terminal."""
     if output is None:
-        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+        raise click.UsageError(t(_lang(click.get_current_context()), "cli.needs_output", fmt=fmt))
     return output
 
 

@@ -12,6 +12,7 @@ import click
 from planner import pipeline
 from planner.analysis.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.cli import common
+from planner.cli.common import infer_format
 from planner.i18n import t
 from planner.report.evaluation import (
     all_sheets,
@@ -24,6 +25,7 @@ from planner.report.evaluation import (
     title,
 )
 from planner.report.html import write_page
+from planner.report.names import set_case
 
 _DEFAULTS = EvaluationSettings()
 
@@ -67,7 +69,9 @@ def command(
     output: Path | None,
 ) -> int:
     """Đánh giá sau đào tạo, bồi dưỡng / evaluate training after it took place."""
+    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
+    set_case(loaded)  # names, not ids, in every sentence
     settings = EvaluationSettings(
         min_share_reaching_target=threshold, min_measured_to_flag=min_measured
     )

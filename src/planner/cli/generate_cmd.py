@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from planner.cli import common
+from planner.i18n import format_decimal, format_int, t
 from planner.synthetic.generate import (
     NEEDS_MODES,
     PRESETS,
@@ -122,8 +124,15 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     "output",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder to write the case into.",
+    help="Folder to write the case into (refused if it holds files, unless --force).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Write into a folder that already holds files (files of the same name are replaced).",
+)
+@common.lang_option
 def command(
     officials: int | None,
     years: tuple[int, ...] | None,
@@ -139,8 +148,12 @@ def command(
     provinces: int | None,
     preset: str | None,
     output: Path,
+    force: bool,
+    lang: str,
 ) -> int:
     """Tạo hồ sơ kế hoạch tổng hợp / write a synthetic case folder."""
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise click.UsageError(t(lang, "generate.not_empty", path=output))
     given: dict[str, Any] = {
         "officials": officials,
         "years": years,
@@ -162,7 +175,7 @@ def command(
         else:
             for required in ("officials", "years"):
                 if required not in overrides:
-                    raise click.UsageError(f"--{required} is required unless --preset is given")
+                    raise click.UsageError(t(lang, "generate.required", option=required))
             options = replace(
                 GeneratorOptions(
                     officials=overrides.pop("officials"), years=overrides.pop("years")
@@ -177,7 +190,14 @@ def command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(
-        f"{result.officials} officials, {result.history_rows} history rows, "
-        f"{result.units} units → {result.folder} ({time.perf_counter() - started:.1f} s)"
+        t(
+            lang,
+            "generate.done",
+            officials=format_int(result.officials, lang),
+            history=format_int(result.history_rows, lang),
+            units=format_int(result.units, lang),
+            folder=result.folder,
+            time=format_decimal(time.perf_counter() - started, lang),
+        )
     )
     return 0

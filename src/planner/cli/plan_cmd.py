@@ -7,18 +7,23 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from planner import pipeline
 from planner.analysis.evaluate import case_effectiveness
 from planner.cli import common
 from planner.errors import InfeasiblePlanError
 from planner.i18n import format_decimal, format_int, format_percent, t
+from planner.io.case import Case
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import SolveConfig
-from planner.report.plan import infeasible_dict, plan_json, plan_sheets
+from planner.report.names import Names, using
+from planner.report.plan import infeasible_dict, plan_json
+from planner.report.plan_terminal import detail_sheets, summary_sheets
 from planner.report.plan_text import infeasible_text
 from planner.report.schemas import PlanOut, to_json
+
+# Above this gap the terminal says the plan may be far from the best one (issue 14, item 3).
+GAP_NOTE = 0.01
 
 
 @click.command("plan")
@@ -70,6 +75,12 @@ from planner.report.schemas import PlanOut, to_json
     metavar="tcp://HOST:PORT|local",
     help="With --blocks: solve the provinces as tasks on this Dask scheduler (or `local`).",
 )
+@click.option(
+    "--details",
+    is_flag=True,
+    default=False,
+    help="Table format: also list every assignment and unmet need (the default is a summary).",
+)
 @common.format_option(("table", "json", "xlsx", "html"))
 @common.lang_option
 @common.output_option
@@ -87,8 +98,10 @@ def command(
     fmt: str,
     lang: str,
     output: Path | None,
+    details: bool,
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
+    fmt = common.infer_format(output, fmt)
     prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
     started = time.monotonic()
     console = Console(stderr=True)
@@ -137,18 +150,19 @@ def command(
             common.emit(to_json(PlanOut, data), output, lang)
         click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
         raise click.exceptions.Exit(1) from None
-    if fmt == "json":
-        common.emit(plan_json(plan, lang), output, lang)
-    elif fmt in ("xlsx", "html"):
-        output = common.require_output(output, fmt)
-        # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
-        from planner.report.plan_report import write_plan_html, write_plan_xlsx
+    with using(Names.of(prepared.case)):  # titles instead of ids in every sentence
+        if fmt == "json":
+            common.emit(plan_json(plan, lang), output, lang)
+        elif fmt in ("xlsx", "html"):
+            output = common.require_output(output, fmt)
+            # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
+            from planner.report.plan_report import write_plan_html, write_plan_xlsx
 
-        write = write_plan_xlsx if fmt == "xlsx" else write_plan_html
-        write(output, prepared.case, plan, prepared.assessment, lang)
-        common.say_written(output, lang)
-    else:
-        _print_table(plan, lang, output)
+            write = write_plan_xlsx if fmt == "xlsx" else write_plan_html
+            write(output, prepared.case, plan, prepared.assessment, lang)
+            common.say_written(output, lang)
+        else:
+            print_plan(plan, prepared.case, lang, output, details)
     return 0
 
 
@@ -196,37 +210,39 @@ def parse_years(text: str) -> list[int]:
     return years
 
 
-def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
-    console = common.table_console(output, 200)
+def print_plan(plan: PlanResult, case: Case, lang: str, output: Path | None, details: bool) -> None:
+    """The plan on the terminal: a summary that fits the terminal (80 columns into a file), and
+    with `details` every assignment and unmet need, by name (report/plan_terminal.py)."""
+    console = common.table_console(output, 80)
     console.print(
         t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}"))
+    )
+    # Two short lines rather than one that a narrow terminal would break mid-phrase.
+    console.print(
+        t(
+            lang,
+            "plan.term.objective",
+            objective=format_int(plan.objective, lang),
+            bound=format_int(plan.bound, lang),
+            gap=format_percent(plan.gap, lang),
+        )
     )
     console.print(
         t(
             lang,
-            "plan.summary",
-            objective=format_int(plan.objective, lang),
-            bound=format_int(plan.bound, lang),
-            gap=format_percent(plan.gap, lang),
+            "plan.term.run",
             engine=plan.engine,
             seed=plan.seed,
             time=format_decimal(plan.time_s, lang),
         )
     )
-    for sheet in plan_sheets(plan, lang):
-        table = Table(title=sheet.title)
-        for column in sheet.columns:
-            table.add_column(
-                column.header, justify="right" if column.kind in ("int", "vnd") else "left"
-            )
-        for row in sheet.rows:
-            table.add_row(
-                *[
-                    format_int(v, lang)
-                    if isinstance(v, int) and not isinstance(v, bool)
-                    else str(v)
-                    for v in row
-                ]
-            )
-        console.print(table)
+    if plan.gap > GAP_NOTE:
+        console.print(t(lang, "plan.term.gap_note", gap=format_percent(plan.gap, lang, 1)))
+    sheets = summary_sheets(plan, case, lang)
+    if details:
+        sheets += detail_sheets(plan, case, lang)
+    for sheet in sheets:
+        console.print(common.sheet_table(sheet, lang))
+    if not details:
+        console.print(t(lang, "plan.term.details_hint"))
     common.save_console(console, output, lang)

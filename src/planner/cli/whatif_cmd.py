@@ -20,8 +20,10 @@ from planner import pipeline
 from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, load_scenario
 from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
 from planner.cli import common
+from planner.cli.common import infer_format
 from planner.i18n import format_decimal, t
 from planner.report.html import format_number
+from planner.report.names import set_case
 
 
 @click.command("whatif")
@@ -104,11 +106,13 @@ def command(
     output: Path | None,
 ) -> int:
     """Kịch bản giả định / what-if: plan changed copies of the case and compare them."""
+    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     if not scenarios and not budget_scale:
         raise click.UsageError(t(lang, "whatif.cli.nothing"))
     if fmt in ("xlsx", "html"):
         output = common.require_output(output, fmt)
     loaded = pipeline.load(case)
+    set_case(loaded)  # names, not ids, in every sentence
     files = [(load_scenario(path), str(path)) for path in scenarios]
     for scenario, path in files:
         apply_scenario(loaded, scenario, path)  # a broken scenario stops here, before any solve

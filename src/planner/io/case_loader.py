@@ -41,8 +41,12 @@ def load_case(location: str | Path) -> Case:
     if limits is not config.limits:
         config = config.model_copy(update={"limits": limits})
     catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
+    positions = framework.positions
     officials = load_officials(
-        folder / config.officials, set(framework.positions), set(framework.leader_groups)
+        folder / config.officials,
+        # Positions with their titles: a cell may name the post by title (io/titles.py).
+        {pid: (p.title.in_lang("vi"), p.title.in_lang("en")) for pid, p in positions.items()},
+        set(framework.leader_groups),
     )
     history: list[TrainingRecord] = []
     if config.history:

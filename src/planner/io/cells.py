@@ -242,7 +242,7 @@ def check_columns(
         raise InputError(
             "missing required column",
             path=table.path,
-            row=1,
+            row=table.header_row,
             field=missing[0],
             found=", ".join(table.headers.values()),
             expected=f"columns {', '.join(required)}",
@@ -253,7 +253,7 @@ def check_columns(
             raise InputError(
                 "unknown column",
                 path=table.path,
-                row=1,
+                row=table.header_row,
                 column=table.headers[column],
                 field=column,
                 expected="a column of DESIGN §4 (or a Vietnamese alias)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from planner.io.columns import (
     table_columns,
 )
 from planner.io.tables import open_table
+from planner.io.titles import TitleError, TitleIndex
 
 OFFICIAL_ALIASES: dict[str, str] = {
     "ma": "id",
@@ -118,6 +119,10 @@ def iter_officials(
     )
     levels = table_columns(table, level_spec({"competency": "competencies"}))
     seen: set[str] = set()
+    # Positions given as {id: titles}: a cell may hold the title instead of the id.
+    titles = (
+        TitleIndex.of("position", known_positions) if isinstance(known_positions, Mapping) else None
+    )
     groups_expected = (
         f"one of {', '.join(map(str, sorted(leader_groups)))} (leader_groups in rules/)"
         if leader_groups is not None
@@ -135,6 +140,13 @@ def iter_officials(
             )
         seen.add(values["id"])
         for column in ("position", "planning_pool"):
+            if titles is not None and values.get(column) is not None:
+                try:
+                    values[column] = titles.resolve(values[column])
+                except TitleError as exc:
+                    raise row_error(
+                        table, number, column, exc.message, values[column], exc.expected
+                    ) from None
             check_known(
                 table,
                 number,

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.io.header_row import find_header
 
 
 @lru_cache(maxsize=8192)  # table cells repeat the same few codes thousands of times
@@ -41,6 +42,7 @@ class Table:
     # (row number, cells in column order) of every non-blank row, checked against the header;
     # read it or `rows`, once: both draw on the same stream.
     values: Iterator[tuple[int, list[object]]]
+    header_row: int = 1  # where the header was found (title rows above it are skipped)
 
     @property
     def rows(self) -> Iterator[TableRow]:
@@ -60,24 +62,38 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
         raise InputError("file not found", path=path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, raw_rows = _xlsx_rows(path)
+        all_rows = _xlsx_rows(path)
     elif suffix in (".csv", ".txt"):
-        header, raw_rows = _csv_rows(path)
+        all_rows = _csv_rows(path)
     else:
         raise InputError(
             "unsupported table format", path=path, found=suffix, expected=".csv or .xlsx"
         )
+    names = set(aliases) | set(aliases.values())
+
+    def known(text: str) -> bool:
+        folded = fold(text)
+        return folded in names or any(folded.startswith(p) for p in prefixed)
+
+    found = find_header(all_rows, known)
+    if found is None:
+        raise InputError("empty table: no header row", path=path, row=1)
+    header_row, header, raw_rows = found
+    while header and header[-1] is None:
+        header = header[:-1]
     columns: list[str] = []
     headers: dict[str, str] = {}
     for index, raw in enumerate(header):
         name = _canonical(str(raw) if raw is not None else "", aliases, prefixed)
         if not name:
-            raise InputError("empty column header", path=path, row=1, column=_letter(index))
+            raise InputError(
+                "empty column header", path=path, row=header_row, column=_letter(index)
+            )
         if name in headers:
             raise InputError(
                 "duplicate column",
                 path=path,
-                row=1,
+                row=header_row,
                 column=str(raw),
                 field=name,
                 expected="each column once",
@@ -101,7 +117,7 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
                 )
             yield number, values
 
-    return Table(path, columns, headers, checked())
+    return Table(path, columns, headers, checked(), header_row)
 
 
 def _blank(values: list[object]) -> bool:
@@ -118,19 +134,21 @@ def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -
     return folded
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    """Every row of a CSV file with its line number, the header among them."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
         reader = csv.reader(handle)
-        header = next(reader, None)
+        first = next(reader, None)
     except UnicodeDecodeError:
         raise InputError("file is not UTF-8 text", path=path, expected="CSV in UTF-8") from None
-    if header is None:
+    if first is None:
         handle.close()
         raise InputError("empty table: no header row", path=path, row=1)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         with handle:
+            yield reader.line_num, list(first)
             try:
                 for values in reader:
                     yield reader.line_num, values  # csv makes a new list per row
@@ -143,10 +161,12 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
                     f"CSV syntax error: {exc}", path=path, row=reader.line_num
                 ) from None
 
-    return header, rows()
+    return rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    """Every row of the first sheet with its number, the header among them (a merged title
+    cell reads as its text in the first cell and empty cells after it)."""
     import openpyxl  # only needed for XLSX input
 
     try:
@@ -154,22 +174,15 @@ def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, list[objec
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise InputError(f"cannot read the workbook: {exc}", path=path) from None
     sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    if header is None:
-        book.close()
-        raise InputError("empty table: no header row", path=path, row=1)
-    while header and header[-1] is None:
-        header = header[:-1]
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         try:
-            for number, values in enumerate(iterator, start=2):
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, [_xlsx_value(v) for v in values]
         finally:
             book.close()
 
-    return list(header), rows()
+    return rows()
 
 
 def _xlsx_value(value: object) -> object:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from planner.domain.message import Day, Joined, Message, Money
 from planner.i18n import has, t
 from planner.optimise.result import PlanResult
-from planner.report import text
+from planner.report import names as naming, text
 
 if TYPE_CHECKING:
     from planner.optimise.check import CheckedViolation
@@ -28,6 +28,8 @@ class Infeasible(Protocol):
 
 
 MONEY_KEYS = frozenset({"missing", "cost", "value", "spent", "budget"})
+# Arguments that hold need or course ids: worded as titles when the case's names are set.
+ID_KEYS = frozenset({"needs", "need", "course"})
 DATE_KEYS = frozenset({"start", "end", "deadline"})
 
 
@@ -40,6 +42,7 @@ def render(lang: str, message: Message) -> str:
 
 def _typed(lang: str, message: Message) -> Message:
     values: dict[str, Any] = {}
+    names = naming.current()
     for name, value in message.args.items():
         if isinstance(value, Message):
             values[name] = _typed(lang, value)
@@ -49,8 +52,12 @@ def _typed(lang: str, message: Message) -> Message:
             values[name] = Money(value)
         elif name in DATE_KEYS and isinstance(value, str) and value:
             values[name] = Day(dt.date.fromisoformat(value))
-        elif name == "source" and has(lang, f"source.{value}"):
-            values[name] = t(lang, f"source.{value}")
+        elif name == "source" and isinstance(value, str) and has(lang, f"funding.{value}"):
+            values[name] = t(lang, f"funding.{value}")
+        elif name in ID_KEYS and names is not None and isinstance(value, str):
+            values[name] = names.words(value, lang)
+        elif name in ID_KEYS and names is not None and isinstance(value, tuple):
+            values[name] = ", ".join(names.words(str(v), lang) for v in value)
         else:
             values[name] = value
     return Message(message.key, values, tuple(_typed(lang, m) for m in message.then))

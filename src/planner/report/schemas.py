@@ -141,6 +141,57 @@ class InfeasibleOut(Out):
     message: str
 
 
+class PlanNeedsMetOut(Out):
+    met: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class PlanTotalsOut(Out):
+    """The plan's totals. Further keys are allowed (so a report may add one without breaking a
+    reader); tests check that every key the output carries is declared here."""
+
+    model_config = ConfigDict(extra="allow")
+    cost: dict[str, dict[FundingSource, int]] = Field(
+        default_factory=dict, description="VND spent per year (a string) and funding source"
+    )
+    budget: dict[str, dict[FundingSource, int]] = Field(
+        default_factory=dict, description="VND budgeted per year and funding source"
+    )
+    cost_total: int = Field(default=0, ge=0, description="VND spent in all")
+    seats: dict[str, int] = Field(
+        default_factory=dict, description="seats used per running session id"
+    )
+    sessions_running: int = Field(default=0, ge=0)
+    needs: dict[str, PlanNeedsMetOut] = Field(
+        default_factory=dict,
+        description="needs met / total per kind (qualification, competency, mandatory) and all",
+    )
+    officials_trained: int = Field(default=0, ge=0, description="officials with an assignment")
+
+
+class PlanMethodOut(Out):
+    """How `--engine` found the plan."""
+
+    model_config = ConfigDict(extra="allow")
+    method: Literal["cohort", "transport", "colgen", "monolithic", "greedy"] | None = Field(
+        default=None,
+        description="cohort: aggregated model over cohorts of identical officials; transport: "
+        "LP bound and greedy construction; colgen: column generation over each official's plan; "
+        "monolithic: the exact model; greedy: construction only",
+    )
+    cohorts: int | None = Field(default=None, ge=0, description="cohorts the model counted")
+    officials: int | None = Field(default=None, ge=0, description="officials in the case")
+
+
+class PlanOptionsOut(Out):
+    """Settings that change the objective."""
+
+    model_config = ConfigDict(extra="allow")
+    weight_by_effectiveness: bool = Field(
+        default=False, description="needs valued by the course's measured effectiveness"
+    )
+
+
 class PlanOut(Out):
     name: str = ""
     status: Status
@@ -154,16 +205,16 @@ class PlanOut(Out):
     years: list[int] = Field(default_factory=list)
     assignments: list[AssignmentOut]
     unmet: list[UnmetOut]
-    totals: dict[str, Any] = Field(
+    totals: PlanTotalsOut = Field(
         description="cost per year and funding source, seats used per session, needs met / "
         "total per kind"
     )
-    method: dict[str, Any] = Field(
-        default_factory=dict,
+    method: PlanMethodOut = Field(
+        default_factory=PlanMethodOut,
         description="the method `--engine auto` chose (`method`) and the sizes it worked on",
     )
-    options: dict[str, Any] = Field(
-        default_factory=dict, description="settings that change the objective"
+    options: PlanOptionsOut = Field(
+        default_factory=PlanOptionsOut, description="settings that change the objective"
     )
     infeasible: InfeasibleOut | None = None
 

@@ -346,7 +346,7 @@ def marginal_label(m: Marginal, w: WhatIf, lang: str) -> str:
             amount=format_vnd(m.added, lang),
         )
     names = m.label.split(" → ")
-    by_name = {o.variant.name: o for o in w.variants}
+    by_name = {o.variant.name: o for o in (*w.variants, *w.probes)}  # probes named in words too
     labels = [variant_label(by_name[n], lang) if n in by_name else n for n in names]
     return " → ".join(labels)
 
