@@ -94,7 +94,7 @@ CASES: list[tuple[str, Callable[[Path], object], list[str]]] = [
     (
         "rules/duplicate_key.yaml",
         load_rules,
-        ["duplicate_key.yaml:3", "duplicate key", "field 'id'"],
+        ["duplicate_key.yaml:3", "duplicate key", "field 'rules.0.id'"],
     ),
     ("rules/unknown_key.yaml", load_rules, ["unknown_key.yaml:6", "unknown key", "severity"]),
     (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from planner.domain.profile import TrainingRecord
 from planner.errors import InputError
+from planner.io.boundary import check_file
 from planner.io.bundled import bundled_dir
 from planner.io.case import Case, CaseConfig
 from planner.io.catalog_loader import load_catalog
@@ -24,17 +27,26 @@ def _resolve(folder: Path, value: str, bundled: str) -> Path:
     return path if path.is_absolute() else folder / path
 
 
+def _is_dir(location: Path) -> bool:
+    """Whether `location` is a folder; a missing path, a loop or a too-long name is an error."""
+    try:
+        return stat.S_ISDIR(os.stat(location).st_mode)
+    except FileNotFoundError:
+        raise InputError("case folder not found", path=location) from None
+    except OSError:
+        check_file(location, "case folder or case.yaml")
+        raise
+
+
 def load_case_config(folder: Path) -> CaseConfig:
-    path = folder / "case.yaml" if folder.is_dir() else folder
+    path = folder / "case.yaml" if _is_dir(folder) else folder
     return load_model(CaseConfig, path)
 
 
 def load_case(location: str | Path) -> Case:
     """Load and cross-check a case folder (or its case.yaml)."""
     location = Path(location)
-    if not location.exists():
-        raise InputError("case folder not found", path=location)
-    folder = location if location.is_dir() else location.parent
+    folder = location if _is_dir(location) else location.parent
     config = load_case_config(location)
     framework = load_rules(_resolve(folder, config.rules, "rules"))
     limits = config.limits.with_defaults(framework, config.reference_date)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.io.boundary import TextError, check_file, read_text
+from planner.io.limits import limits
 
 
 @lru_cache(maxsize=8192)  # table cells repeat the same few codes thousands of times
@@ -56,8 +58,7 @@ class Table:
 def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) -> Table:
     """Open `path` and map its headers: `aliases` maps folded header → canonical name;
     `prefixed` maps a folded prefix (e.g. 'nang_luc:') → canonical prefix ('competency:')."""
-    if not path.exists():
-        raise InputError("file not found", path=path)
+    check_file(path, "table file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         header, raw_rows = _xlsx_rows(path)
@@ -119,43 +120,114 @@ def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """The header and the numbered records of a CSV file read through the input boundary.
+
+    A record is numbered as a spreadsheet shows it (header = 1, a blank line is a row too), so
+    a quoted name over two lines does not shift the rows after it."""
+    text = _csv_text(path)
+    delimiter = _sniff_delimiter(text)
+    cell_limit = limits().cell_chars
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    csv.field_size_limit(cell_limit)
+    number = 0
+
+    def syntax_error(exc: csv.Error) -> InputError:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            return InputError(
+                "cell too long",
+                path=path,
+                row=number + 1,
+                expected=f"at most {cell_limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
+            )
+        return InputError(
+            f"CSV syntax error: {message}",
+            path=path,
+            row=number + 1,
+            expected=f"CSV separated by {_DELIMITER_NAMES[delimiter]}",
+        )
+
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.reader(handle)
         header = next(reader, None)
-    except UnicodeDecodeError:
-        raise InputError("file is not UTF-8 text", path=path, expected="CSV in UTF-8") from None
+    except csv.Error as exc:
+        raise syntax_error(exc) from None
+    number = 1
     if header is None:
-        handle.close()
         raise InputError("empty table: no header row", path=path, row=1)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        with handle:
-            try:
-                for values in reader:
-                    yield reader.line_num, values  # csv makes a new list per row
-            except UnicodeDecodeError:
-                raise InputError(
-                    "file is not UTF-8 text", path=path, row=reader.line_num + 1
-                ) from None
-            except csv.Error as exc:
-                raise InputError(
-                    f"CSV syntax error: {exc}", path=path, row=reader.line_num
-                ) from None
+        nonlocal number
+        try:
+            for values in reader:
+                number += 1
+                yield number, values  # csv makes a new list per row
+        except csv.Error as exc:
+            raise syntax_error(exc) from None
 
     return header, rows()
+
+
+_DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs"}
+
+
+def _csv_text(path: Path) -> str:
+    try:
+        return read_text(path, limits().table_bytes, "table file")
+    except TextError as exc:
+        # The line of a bad byte is not its row: count the logical records before it.
+        row = _records_in(exc.prefix)
+        raise InputError(
+            exc.message, path=path, row=row, found=exc.found, expected=exc.expected
+        ) from None
+
+
+def _records_in(prefix: str) -> int:
+    """The 1-based record of the character just after `prefix` (quoted newlines respected)."""
+    try:
+        return sum(1 for _ in csv.reader(_lines(prefix + "x")))
+    except csv.Error:
+        return prefix.count("\n") + 1  # broken quoting: the line is the best guess
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, without copying it into a list."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def _sniff_delimiter(text: str) -> str:
+    """`;` when the header has semicolons and no commas (Excel in a Vietnamese or European
+    locale writes them), a tab likewise; else `,`."""
+    end = text.find("\n")
+    first = text[: end if end >= 0 else 4096]
+    commas = first.count(",")
+    for candidate in (";", "\t"):
+        if first.count(candidate) > commas:
+            return candidate
+    return ","
 
 
 def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
     import openpyxl  # only needed for XLSX input
 
+    from planner.io.xlsx_guard import check_workbook
+
+    sheet_name = check_workbook(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header = next(iterator, None)
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(f"cannot read the workbook: {exc}", path=path) from None
-    sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
+        raise InputError(f"cannot read the workbook: {_short(exc)}", path=path) from None
     if header is None:
         book.close()
         raise InputError("empty table: no header row", path=path, row=1)
@@ -163,13 +235,25 @@ def _xlsx_rows(path: Path) -> tuple[list[object], Iterator[tuple[int, list[objec
         header = header[:-1]
 
     def rows() -> Iterator[tuple[int, list[object]]]:
+        number = 1
         try:
             for number, values in enumerate(iterator, start=2):
                 yield number, [_xlsx_value(v) for v in values]
+        except InputError:
+            raise
+        except Exception as exc:  # a part broken further down the sheet
+            raise InputError(
+                f"cannot read the workbook: {_short(exc)}", path=path, row=number + 1
+            ) from None
         finally:
             book.close()
 
     return list(header), rows()
+
+
+def _short(exc: Exception) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _xlsx_value(value: object) -> object:
