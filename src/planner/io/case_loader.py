@@ -17,7 +17,7 @@ from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.officials import load_officials
 from planner.io.rules_loader import load_rules
 from planner.io.units import load_units
-from planner.io.yamlio import load_model
+from planner.io.yamlio import item_line, parse_model, read_yaml
 
 
 def _resolve(folder: Path, value: str, bundled: str) -> Path:
@@ -40,7 +40,19 @@ def _is_dir(location: Path) -> bool:
 
 def load_case_config(folder: Path) -> CaseConfig:
     path = folder / "case.yaml" if _is_dir(folder) else folder
-    return load_model(CaseConfig, path)
+    raw = read_yaml(path)
+    config = parse_model(CaseConfig, raw, path)
+    for index, line in enumerate(config.budget):
+        if line.year not in config.years:  # money for a year never planned is a typo
+            raise InputError(
+                "budget year outside the planning years",
+                path=path,
+                line=item_line(raw, "budget", index),
+                field=f"budget.{index}.year",
+                found=line.year,
+                expected=f"one of the years {config.years}",
+            )
+    return config
 
 
 def load_case(location: str | Path) -> Case:
