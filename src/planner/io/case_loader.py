@@ -10,7 +10,7 @@ from planner.domain.profile import TrainingRecord
 from planner.errors import InputError
 from planner.io.boundary import check_file
 from planner.io.bundled import bundled_dir
-from planner.io.case import Case, CaseConfig
+from planner.io.case import Case, CaseConfig, UnitInfo
 from planner.io.catalog_loader import load_catalog
 from planner.io.history import load_history
 from planner.io.indicators import IndicatorValue, load_indicators
@@ -55,6 +55,19 @@ def load_case_config(folder: Path) -> CaseConfig:
     return config
 
 
+def _check_units_match(path: Path, units: dict[str, UnitInfo], used: set[str]) -> None:
+    """A units table none of whose units an official belongs to was written for other data
+    (or with other spellings): refuse it rather than plan as if every unit were unknown."""
+    if units and used and not any(unit in used for unit in units):
+        raise InputError(
+            "no unit of the units table matches a unit of the officials",
+            path=path,
+            field="unit",
+            found=", ".join(sorted(units)[:3]),
+            expected=f"units as the officials table writes them, e.g. {sorted(used)[:3]}",
+        )
+
+
 def load_case(location: str | Path) -> Case:
     """Load and cross-check a case folder (or its case.yaml)."""
     location = Path(location)
@@ -68,12 +81,26 @@ def load_case(location: str | Path) -> Case:
     officials = load_officials(
         folder / config.officials, set(framework.positions), set(framework.leader_groups)
     )
+    born_late = next((o for o in officials if o.birth_date > config.reference_date), None)
+    if born_late is not None:
+        raise InputError(
+            "birth date after the reference date",
+            path=folder / config.officials,
+            field=f"birth_date of official {born_late.id}",
+            found=str(born_late.birth_date),
+            expected=f"a date before the case's reference_date {config.reference_date}",
+        )
     history: list[TrainingRecord] = []
     if config.history:
         history = load_history(
             folder / config.history, {o.id for o in officials}, set(catalog.courses)
         )
-    units = load_units(folder / config.units) if config.units else {}
+    units = {}
+    if config.units:
+        norms = catalog.norms_on(config.reference_date)
+        bands = {b.band for b in norms.bands} if norms is not None else None
+        units = load_units(folder / config.units, bands)
+        _check_units_match(folder / config.units, units, {o.unit for o in officials})
     indicators: tuple[IndicatorValue, ...] = ()
     if config.indicators:
         indicators = load_indicators(folder / config.indicators, {o.unit for o in officials})

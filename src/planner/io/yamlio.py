@@ -222,6 +222,14 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> object
 
 def _construct_str(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
     text = str(loader.construct_scalar(node))
+    if len(text) > limits().cell_chars:  # a 10 MB name is a broken file, not a name
+        raise InputError(
+            "text too long",
+            path=loader.name,
+            line=node.start_mark.line + 1,
+            found=f"{len(text):,} characters",
+            expected=f"at most {limits().cell_chars:,} (PLANNER_LIMIT_CELL_CHARS)",
+        )
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
