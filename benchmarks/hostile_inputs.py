@@ -365,7 +365,7 @@ def scenario_family() -> Iterator[Run]:
     ]:
         yield (
             f"scenario {body.splitlines()[-1][:40]!r}",
-            ["whatif", "--scenario", "{case}/s.yaml", "--time-limit", "1"],
+            ["whatif", "{case}", "--scenario", "{case}/s.yaml", "--time-limit", "1"],
             scenario(body),
         )
 
