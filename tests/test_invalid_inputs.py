@@ -297,3 +297,43 @@ def test_nfd_unit_names_match_nfc_officials(tmp_path: Path) -> None:
     loaded = load_case(case)
     assert {o.unit for o in loaded.officials} >= set(loaded.units)
     assert loaded.units["Xã A"].difficult_area
+
+
+def test_internal_error_is_one_line_and_a_log_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner import pipeline
+
+    def broken(*_args: object, **_kw: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "load", broken)
+    monkeypatch.setenv("PLANNER_LOG_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli, ["validate", str(MINI), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "report" in lines[0] and "RuntimeError: a bug" in lines[0]
+    logs = list(tmp_path.glob("planner-error-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in lines[0]
+    assert "Traceback" in logs[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["plan", "--years", "2026-999999999"], "1900-2200"),
+        (["plan", "--years", "0"], "1900-2200"),
+        (["plan", "--seed", "99999999999999999999999"], "--seed"),
+        (["plan", "--time-limit", "1e308"], "0.1 to 604800"),
+        (["plan", "--time-limit", "nan"], "0.1 to 604800"),
+        (["assess", "--on", "0001-01-01"], "1900-01-01"),
+        (["whatif", "--budget-scale", "0:1:0.0000001"], "at most 1,000 variants"),
+        (["whatif", "--budget-scale", "nan:1:0.1"], "finite"),
+    ],
+)
+def test_options_out_of_range_exit_2_with_the_range(args: list[str], fragment: str) -> None:
+    result = CliRunner().invoke(cli, [args[0], str(MINI), *args[1:], "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output, result.output
+    assert "Traceback" not in result.output

@@ -198,6 +198,7 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     except ValueError:
         raise InputError(
             "invalid --budget-scale",
+            path="--budget-scale",
             field="budget-scale",
             found=spec,
             expected="START:STOP:STEP, e.g. 0.5:1.5:0.1",
@@ -207,6 +208,7 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     ):
         raise InputError(
             "invalid --budget-scale",
+            path="--budget-scale",
             field="budget-scale",
             found=spec,
             expected=f"0 ≤ START ≤ STOP ≤ {MAX_BUDGET_SCALE:g} and STEP > 0, finite numbers",
@@ -215,6 +217,7 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     if count > MAX_VARIANTS:
         raise InputError(
             "--budget-scale makes too many variants",
+            path="--budget-scale",
             field="budget-scale",
             found=f"{spec} ({count:,} variants)",
             expected=f"at most {MAX_VARIANTS:,} variants: a larger STEP",

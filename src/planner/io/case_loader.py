@@ -68,6 +68,24 @@ def _check_units_match(path: Path, units: dict[str, UnitInfo], used: set[str]) -
         )
 
 
+def _named(folder: Path, location: Path, value: str, key: str) -> Path:
+    """The table file case.yaml names under `key`: a missing or special file is an error that
+    says which key of which case.yaml named it."""
+    path = folder / value
+    try:
+        check_file(path, "table file")
+    except InputError as exc:
+        case_yaml = folder / "case.yaml" if location.is_dir() else location
+        raise InputError(
+            f"{exc.message} (named by {case_yaml.name} key '{key}')",
+            path=path,
+            field=key,
+            found=value,
+            expected="a CSV or XLSX file, relative to the case folder",
+        ) from None
+    return path
+
+
 def load_case(location: str | Path) -> Case:
     """Load and cross-check a case folder (or its case.yaml)."""
     location = Path(location)
@@ -79,7 +97,9 @@ def load_case(location: str | Path) -> Case:
         config = config.model_copy(update={"limits": limits})
     catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
     officials = load_officials(
-        folder / config.officials, set(framework.positions), set(framework.leader_groups)
+        _named(folder, location, config.officials, "officials"),
+        set(framework.positions),
+        set(framework.leader_groups),
     )
     born_late = next((o for o in officials if o.birth_date > config.reference_date), None)
     if born_late is not None:
@@ -93,15 +113,19 @@ def load_case(location: str | Path) -> Case:
     history: list[TrainingRecord] = []
     if config.history:
         history = load_history(
-            folder / config.history, {o.id for o in officials}, set(catalog.courses)
+            _named(folder, location, config.history, "history"),
+            {o.id for o in officials},
+            set(catalog.courses),
         )
     units = {}
     if config.units:
         norms = catalog.norms_on(config.reference_date)
         bands = {b.band for b in norms.bands} if norms is not None else None
-        units = load_units(folder / config.units, bands)
+        units = load_units(_named(folder, location, config.units, "units"), bands)
         _check_units_match(folder / config.units, units, {o.unit for o in officials})
     indicators: tuple[IndicatorValue, ...] = ()
     if config.indicators:
-        indicators = load_indicators(folder / config.indicators, {o.unit for o in officials})
+        indicators = load_indicators(
+            _named(folder, location, config.indicators, "indicators"), {o.unit for o in officials}
+        )
     return Case(folder, config, framework, catalog, officials, history, units, indicators)

@@ -327,6 +327,8 @@ def validation_to_input_error(exc: ValidationError, data: Any, source: Path | st
     found = err.get("input")
     if isinstance(found, (dict, list)):
         found = None  # a whole mapping says nothing useful; the line points at it
+    elif isinstance(found, str) and len(found) > 80:
+        found = found[:77] + "..."  # a short excerpt, never a whole file
     message = err["msg"]
     if err["type"] == "extra_forbidden":
         message = "unknown key"
