@@ -337,3 +337,86 @@ def test_options_out_of_range_exit_2_with_the_range(args: list[str], fragment: s
     assert result.exit_code == 2, result.output
     assert fragment in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def _xlsx(path: Path, edit: Callable[[object], None]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in (MINI / "officials.csv").read_text(encoding="utf-8").splitlines():
+        sheet.append(line.split(","))
+    edit(book)
+    book.save(path)
+    return path
+
+
+def _hide_first(book: object) -> None:
+    first = book.active  # type: ignore[attr-defined]
+    book.create_sheet("other")  # type: ignore[attr-defined]
+    first.sheet_state = "hidden"
+
+
+def _formula(book: object) -> None:
+    book.active["B3"] = "=A1&A2"  # type: ignore[attr-defined]  # openpyxl saves no cached value
+
+
+def _merge(book: object) -> None:
+    book.active.merge_cells("D2:D3")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("edit", "env", "fragments"),
+    [
+        (_hide_first, {}, ["first sheet is hidden", "'Sheet'"]),
+        (_formula, {}, ["formula saved without its value", "row 3", "B3"]),
+        (_merge, {}, ["merged cells", "row 2", "D2:D3"]),
+        (lambda b: None, {"PLANNER_LIMIT_XLSX_ROWS": "3"}, ["sheet too large", "at most 3 rows"]),
+        (lambda b: None, {"PLANNER_LIMIT_XLSX_SHARED_STRINGS": "5"}, ["too many distinct texts"]),
+    ],
+    ids=["hidden", "formula", "merged", "rows", "shared_strings"],
+)
+def test_workbook_checked_before_loading(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[object], None],
+    env: dict[str, str],
+    fragments: list[str],
+) -> None:
+    path = _xlsx(tmp_path / "officials.xlsx", edit)
+    if "PLANNER_LIMIT_XLSX_SHARED_STRINGS" in env:  # openpyxl writes inline strings: add a table
+        import zipfile
+
+        with zipfile.ZipFile(path, "a") as book:
+            book.writestr(
+                "xl/sharedStrings.xml",
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'count="20000000" uniqueCount="20000000"></sst>',
+            )
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(InputError) as info:
+        _officials(path)
+    message = str(info.value)
+    assert "officials.xlsx" in message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_yaml_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
+    """10^7 nodes through aliases: refused while composing, before anything is built."""
+    import resource
+    import time
+
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [{','.join(['*' + p] * 10)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    path = tmp_path / "case.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    with pytest.raises(InputError, match="aliases are expanded"):
+        load_case_config(path)
+    assert time.monotonic() - started < 30  # generous: it takes milliseconds
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB

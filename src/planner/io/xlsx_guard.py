@@ -155,7 +155,8 @@ def _check_sheet(book: zipfile.ZipFile, part: str, path: Path, sheet: str) -> No
                 if data is not None:
                     data.clear()  # rows done with: memory stays flat on a long sheet
             elif tag == f"{_NS}c":
-                if element.find(f"{_NS}f") is not None and element.find(f"{_NS}v") is None:
+                value = element.find(f"{_NS}v")
+                if element.find(f"{_NS}f") is not None and (value is None or not value.text):
                     ref = element.get("r", "?")
                     raise InputError(
                         "formula saved without its value",
