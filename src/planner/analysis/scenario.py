@@ -23,9 +23,11 @@ to every variant. Applying a scenario is pure: the baseline case is never modifi
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from planner.domain.catalog import Catalog, Course, Session
 from planner.errors import InputError
@@ -41,9 +43,9 @@ class BudgetChange(StrictModel):
 
     year: int | None = None
     source: FundingSource | None = None
-    scale: float | None = Field(default=None, ge=0)
-    amount: Money | None = Field(default=None, ge=0)
-    add: Money | None = None
+    scale: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
+    amount: Money | None = Field(default=None, ge=0, le=10**15, strict=True)
+    add: Money | None = Field(default=None, ge=-(10**15), le=10**15, strict=True)
 
     @model_validator(mode="after")
     def _one_change(self) -> BudgetChange:
@@ -59,8 +61,8 @@ class SeatChange(StrictModel):
 
     course: str
     session: str | None = None
-    seats: int | None = Field(default=None, ge=0)
-    add: int | None = None
+    seats: int | None = Field(default=None, ge=0, le=1_000_000, strict=True)
+    add: int | None = Field(default=None, ge=-1_000_000, le=1_000_000, strict=True)
 
     @model_validator(mode="after")
     def _one_change(self) -> SeatChange:
@@ -83,7 +85,9 @@ class Scenario(StrictModel):
     add_sessions: list[SessionAddition] = Field(default_factory=list)
     reference_date: dt.date | None = None
     parameters: dict[str, int | float | str] = Field(default_factory=dict)
-    years: list[int] | None = Field(default=None, min_length=1)
+    years: list[Annotated[int, Field(strict=True, ge=1900, le=2200)]] | None = Field(
+        default=None, min_length=1, max_length=50
+    )
     # Where the scenario came from, so that an id the case lacks is reported as file:line.
     _path: str | None = PrivateAttr(default=None)
     _lines: dict[tuple[str, int], int] = PrivateAttr(default_factory=dict)
@@ -91,6 +95,20 @@ class Scenario(StrictModel):
     @property
     def path(self) -> str | None:
         return self._path
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _plausible_parameters(cls, value: object) -> object:
+        # Every rules parameter is a count, a duration, a share or an amount: never negative,
+        # never infinite, never a yes/no (true would be read as 1).
+        for name, number in value.items() if isinstance(value, dict) else ():
+            if isinstance(number, bool):
+                raise ValueError(f"parameter {name}: a number, not {number}")
+            if isinstance(number, (int, float)) and not (
+                math.isfinite(number) and 0 <= number <= 10**15
+            ):
+                raise ValueError(f"parameter {name}: {number} is not a number from 0 to 10^15")
+        return value
 
     def line_of(self, section: str, index: int | None = None) -> int | None:
         """The line of item `index` of a list section (or of the section's key)."""
@@ -167,6 +185,12 @@ class _Where:
         return InputError(message, path=self.path, line=line, field=field, **kw)  # type: ignore[arg-type]
 
 
+# A sweep scales the budget at most 1000-fold and plans at most this many variants: each is a
+# full solve, so a million (0:1000:0.001) is a typo, not a study.
+MAX_BUDGET_SCALE = 1000.0
+MAX_VARIANTS = 1000
+
+
 def budget_scale_scenarios(spec: str) -> list[Scenario]:
     """'0.5:1.5:0.25' → scenarios scaling every budget line by 0.5, 0.75, …, 1.5."""
     try:
@@ -174,18 +198,30 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
     except ValueError:
         raise InputError(
             "invalid --budget-scale",
+            path="--budget-scale",
             field="budget-scale",
             found=spec,
             expected="START:STOP:STEP, e.g. 0.5:1.5:0.1",
         ) from None
-    if step <= 0 or start < 0 or stop < start:
+    if not all(math.isfinite(x) for x in (start, stop, step)) or not (
+        step > 0 and 0 <= start <= stop <= MAX_BUDGET_SCALE
+    ):
         raise InputError(
             "invalid --budget-scale",
+            path="--budget-scale",
             field="budget-scale",
             found=spec,
-            expected="0 ≤ START ≤ STOP and STEP > 0",
+            expected=f"0 ≤ START ≤ STOP ≤ {MAX_BUDGET_SCALE:g} and STEP > 0, finite numbers",
         )
-    count = int(round((stop - start) / step)) + 1
+    count = int(round((stop - start) / step)) + 1  # counted before any variant is built
+    if count > MAX_VARIANTS:
+        raise InputError(
+            "--budget-scale makes too many variants",
+            path="--budget-scale",
+            field="budget-scale",
+            found=f"{spec} ({count:,} variants)",
+            expected=f"at most {MAX_VARIANTS:,} variants: a larger STEP",
+        )
     scales = [round(start + i * step, 6) for i in range(count)]
     return [Scenario(name=f"×{scale:g}", budget=[BudgetChange(scale=scale)]) for scale in scales]
 

@@ -64,10 +64,79 @@ def case_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("case", type=click.Path(path_type=Path))(func)
 
 
+# The ranges every numeric option is checked against where it is parsed; the message states
+# the range. Years and dates: a planning horizon or a reference date a case can mean.
+YEAR_MIN, YEAR_MAX = 1900, 2200
+MAX_YEARS = 50  # one --years range (a term is 5 years; 50 covers any long-range plan)
+SEED_MAX = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+TIME_LIMIT_MAX = 7 * 24 * 3600.0  # a week of solver time
+JOBS_MAX = 1024
+
+
+class FiniteFloat(click.ParamType):
+    """A float in [low, high]: `nan` and `inf` are refused (click's FloatRange lets nan by)."""
+
+    name = "float"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not self.low <= number <= self.high:  # False for nan
+            self.fail(f"{value!r} is not in the range {self.low:g} to {self.high:g}", param, ctx)
+        return number
+
+
+def year_range(param: str = "--years") -> Callable[[str], list[int]]:
+    """A parser of `Y` or `Y1-Y2` with both years in the allowed range and at most MAX_YEARS."""
+
+    def parse(text: str) -> list[int]:
+        first, _, last = text.strip().partition("-")
+        try:
+            start, stop = int(first), int(last or first)
+        except ValueError:
+            raise click.BadParameter(
+                f"{text!r}: expected a year or a range such as 2026-2030", param_hint=param
+            ) from None
+        for year in (start, stop):
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise click.BadParameter(
+                    f"{text!r}: year {year} outside {YEAR_MIN}-{YEAR_MAX}", param_hint=param
+                )
+        if stop < start:
+            raise click.BadParameter(f"{text!r}: the range ends before it starts", param_hint=param)
+        if stop - start + 1 > MAX_YEARS:
+            raise click.BadParameter(
+                f"{text!r}: {stop - start + 1} years, at most {MAX_YEARS}", param_hint=param
+            )
+        return list(range(start, stop + 1))
+
+    return parse
+
+
+def _on_date(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise click.BadParameter(
+            f"{value.date()}: outside {YEAR_MIN}-01-01 to {YEAR_MAX}-12-31", param_hint="--on"
+        )
+    return value
+
+
 def on_option(help: str) -> Callable[..., Any]:
     """`--on YYYY-MM-DD`: the date a command looks from instead of the case's reference_date."""
     return click.option(
-        "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help
+        "--on",
+        "on",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        callback=_on_date,
+        help=help,
     )
 
 
@@ -81,17 +150,34 @@ def engine_option(help: str | None = None) -> Callable[..., Any]:
 
 def time_limit_option(help: str) -> Callable[..., Any]:
     return click.option(
-        "--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help=help
+        "--time-limit",
+        type=FiniteFloat(0.1, TIME_LIMIT_MAX),
+        default=10.0,
+        show_default=True,
+        help=help,
     )
 
 
 def seed_option(help: str | None = None) -> Callable[..., Any]:
-    return click.option("--seed", type=int, default=0, show_default=True, help=help)
+    return click.option(
+        "--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help=help
+    )
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every atomic write removes its temporary file."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 class GuardedGroup(click.Group):
     """A click group that turns planner's errors into exit codes and one message, so no
-    traceback reaches a user (in the console script and under click's test runner alike)."""
+    traceback reaches a user (in the console script and under click's test runner alike).
+
+    An input error (PlannerError, or the operating system refusing a path) is exit 2. Anything
+    else is a bug: one line asks to report it and names the log file holding the traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         # Each command runs in a context of its own: what it sets for wording (the case's
@@ -99,6 +185,7 @@ class GuardedGroup(click.Group):
         return contextvars.copy_context().run(self._invoke, ctx)
 
     def _invoke(self, ctx: click.Context) -> Any:
+        previous = _install_sigterm()
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -119,15 +206,68 @@ class GuardedGroup(click.Group):
 
             click.echo(f"{t(_lang(ctx), 'cli.error')}: {error_text(exc, _lang(ctx))}", err=True)
             ctx.exit(EXIT_INPUT)
+        except OSError as exc:  # a path the system refuses (read-only, full, too long…)
+            from planner.io.boundary import output_error
+
+            where = exc.filename if exc.filename is not None else "<input>"
+            click.echo(f"{t(_lang(ctx), 'cli.error')}: {output_error(exc, where)}", err=True)
+            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo(t(_lang(ctx), "cli.interrupted"), err=True)
             ctx.exit(130)
+        except Terminated:
+            click.echo(t(_lang(ctx), "cli.interrupted"), err=True)
+            ctx.exit(143)
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on a planner
             logging.getLogger("planner").debug("internal error", exc_info=True)
+            log = _write_crash_log(exc)
             click.echo(
-                t(_lang(ctx), "cli.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True
+                t(
+                    _lang(ctx),
+                    "cli.internal_error_log",
+                    error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    log=log,
+                ),
+                err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+        finally:
+            _restore_sigterm(previous)
+
+
+def _install_sigterm() -> object:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _restore_sigterm(previous: object) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def _write_crash_log(exc: BaseException) -> str:
+    """The traceback of `exc` in a log file (PLANNER_LOG_DIR, else the temp folder); its path."""
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    folder = Path(os.environ.get("PLANNER_LOG_DIR") or tempfile.gettempdir())
+    name = f"planner-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_text(f"planner {' '.join(sys.argv[1:])}\n{text}", encoding="utf-8")
+        return str(path)
+    except OSError:
+        return "(the log could not be written)"
 
 
 def _lang(ctx: click.Context) -> str:

@@ -34,7 +34,7 @@ _DEFAULTS = EvaluationSettings()
 @common.case_argument
 @click.option(
     "--year",
-    type=int,
+    type=click.IntRange(common.YEAR_MIN, common.YEAR_MAX),
     default=None,
     help="Evaluate only the training completed in this year (default: all history up "
     "to the reference date).",
@@ -50,7 +50,7 @@ _DEFAULTS = EvaluationSettings()
 )
 @click.option(
     "--min-measured",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 10**7),
     default=_DEFAULTS.min_measured_to_flag,
     show_default=True,
     help="Fewest measured participants before a course is flagged.",

@@ -29,10 +29,23 @@ from planner.synthetic.generate import (
 def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
     if value is None:
         return None
+    from planner.cli.common import MAX_YEARS, YEAR_MAX, YEAR_MIN
+
+    if len(value) > 200:
+        raise click.BadParameter("too long: expected YYYY, YYYY-YYYY or YYYY,YYYY")
+    first, _, last = value.partition("-")
+    digits = last and first.strip().isdigit() and last.strip().isdigit()
+    if digits and int(last) - int(first) + 1 > MAX_YEARS:  # checked before the range is built
+        raise click.BadParameter(f"{value!r}: more than {MAX_YEARS} years")
     try:
-        return parse_years(value)
+        years = parse_years(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    if not years or not all(YEAR_MIN <= y <= YEAR_MAX for y in years) or len(years) > MAX_YEARS:
+        raise click.BadParameter(
+            f"{value!r}: years from {YEAR_MIN} to {YEAR_MAX}, at most {MAX_YEARS} of them"
+        )
+    return years
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -57,7 +70,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     default=None,
     help="Planning horizon: 2026, 2026-2030 or 2026,2027 (required unless --preset).",
 )
-@click.option("--seed", type=int, default=None, help="Random seed (same seed, same files).")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=None,
+    help="Random seed (same seed, same files).",
+)
 @click.option(
     "--needs",
     type=click.Choice(NEEDS_MODES),

@@ -33,7 +33,7 @@ GAP_NOTE = 0.01
 @common.seed_option("Random seed (same seed, same plan).")
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, common.JOBS_MAX),
     default=1,
     show_default=True,
     help="Solver threads (CP-SAT stays deterministic).",
@@ -198,16 +198,7 @@ def _plan_by_blocks(
 
 
 def parse_years(text: str) -> list[int]:
-    try:
-        first, _, last = text.partition("-")
-        years = list(range(int(first), int(last or first) + 1))
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r}: expected a year or a range such as 2026-2030", param_hint="--years"
-        ) from None
-    if not years:
-        raise click.BadParameter(f"{text!r}: empty range", param_hint="--years")
-    return years
+    return common.year_range("--years")(text)
 
 
 def print_plan(plan: PlanResult, case: Case, lang: str, output: Path | None, details: bool) -> None:

@@ -46,20 +46,20 @@ from planner.report.names import set_case
 @common.seed_option()
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, common.JOBS_MAX),
     default=None,
     help="Variants solved at once (default: min(cores, variants)); 1 = one after another.",
 )
 @click.option(
     "--probes",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, 1000),
     default=6,
     show_default=True,
     help="Budget lines probed for what one more million buys (0: none).",
 )
 @click.option(
     "--probe-amount",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 10**15),
     default=None,
     help="VND added to a probed line (default: enough for one more need, ≥10 % of the line).",
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from planner.domain.catalog import Catalog
 from planner.domain.profile import Official, TrainingRecord
@@ -40,9 +40,10 @@ class Term(StrictModel):
 
 
 class BudgetLine(StrictModel):
-    year: int
+    year: int = Field(ge=1900, le=2200, strict=True)
     source: FundingSource
-    amount: Money = Field(ge=0)
+    # strict: `amount: true` is not 1 VND, and 5e7 written as a float is not money either
+    amount: Money = Field(ge=0, le=10**15, strict=True)
 
 
 # Limits a case may leave out: each is then the `rules/` parameter of the same name in force on
@@ -86,9 +87,12 @@ class Limits(StrictModel):
 
 
 class CaseConfig(StrictModel):
-    name: str
-    reference_date: dt.date
-    years: list[int] = Field(min_length=1)
+    name: str = Field(max_length=1000)
+    # strict: a number (1768435200) is not read as Unix time, nor a text as a date
+    reference_date: dt.date = Field(strict=True)
+    years: list[Annotated[int, Field(strict=True, ge=1900, le=2200)]] = Field(
+        min_length=1, max_length=50
+    )
     term: Term
     officials: str
     history: str | None = None
@@ -103,16 +107,28 @@ class CaseConfig(StrictModel):
     budget: list[BudgetLine] = Field(default_factory=list)
     limits: Limits = Field(default_factory=Limits)
 
-    @model_validator(mode="after")
-    def _years(self) -> CaseConfig:
-        if sorted(set(self.years)) != self.years:
-            raise ValueError(f"years must be increasing and distinct, found {self.years}")
-        seen: set[tuple[int, str]] = set()
-        for line in self.budget:
-            if (line.year, line.source) in seen:
-                raise ValueError(f"budget: year {line.year} source {line.source} appears twice")
-            seen.add((line.year, line.source))
-        return self
+    # Whole-list checks as field validators, so an error points at the `years:` or `budget:`
+    # key (its line and field), not at the top of the file.
+    @field_validator("years")
+    @classmethod
+    def _years(cls, years: list[int]) -> list[int]:
+        if sorted(set(years)) != years:
+            raise ValueError(f"years must be increasing and distinct, found {years}")
+        return years
+
+    @field_validator("budget")
+    @classmethod
+    def _budget_once(cls, budget: list[BudgetLine]) -> list[BudgetLine]:
+        seen: dict[tuple[int, str], int] = {}
+        for index, line in enumerate(budget):
+            key = (line.year, line.source)
+            if key in seen:
+                raise ValueError(
+                    f"budget items {seen[key]} and {index}: year {line.year} source "
+                    f"{line.source} appears twice"
+                )
+            seen[key] = index
+        return budget
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from planner.domain.profile import TrainingRecord
 from planner.errors import InputError
+from planner.io.boundary import check_file
 from planner.io.bundled import bundled_dir
-from planner.io.case import Case, CaseConfig
+from planner.io.case import Case, CaseConfig, UnitInfo
 from planner.io.catalog_loader import load_catalog
 from planner.io.history import load_history
 from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.officials import load_officials
 from planner.io.rules_loader import load_rules
 from planner.io.units import load_units
-from planner.io.yamlio import load_model
+from planner.io.yamlio import item_line, parse_model, read_yaml
 
 
 def _resolve(folder: Path, value: str, bundled: str) -> Path:
@@ -24,17 +27,69 @@ def _resolve(folder: Path, value: str, bundled: str) -> Path:
     return path if path.is_absolute() else folder / path
 
 
+def _is_dir(location: Path) -> bool:
+    """Whether `location` is a folder; a missing path, a loop or a too-long name is an error."""
+    try:
+        return stat.S_ISDIR(os.stat(location).st_mode)
+    except FileNotFoundError:
+        raise InputError("case folder not found", path=location) from None
+    except OSError:
+        check_file(location, "case folder or case.yaml")
+        raise
+
+
 def load_case_config(folder: Path) -> CaseConfig:
-    path = folder / "case.yaml" if folder.is_dir() else folder
-    return load_model(CaseConfig, path)
+    path = folder / "case.yaml" if _is_dir(folder) else folder
+    raw = read_yaml(path)
+    config = parse_model(CaseConfig, raw, path)
+    for index, line in enumerate(config.budget):
+        if line.year not in config.years:  # money for a year never planned is a typo
+            raise InputError(
+                "budget year outside the planning years",
+                path=path,
+                line=item_line(raw, "budget", index),
+                field=f"budget.{index}.year",
+                found=line.year,
+                expected=f"one of the years {config.years}",
+            )
+    return config
+
+
+def _check_units_match(path: Path, units: dict[str, UnitInfo], used: set[str]) -> None:
+    """A units table none of whose units an official belongs to was written for other data
+    (or with other spellings): refuse it rather than plan as if every unit were unknown."""
+    if units and used and not any(unit in used for unit in units):
+        raise InputError(
+            "no unit of the units table matches a unit of the officials",
+            path=path,
+            field="unit",
+            found=", ".join(sorted(units)[:3]),
+            expected=f"units as the officials table writes them, e.g. {sorted(used)[:3]}",
+        )
+
+
+def _named(folder: Path, location: Path, value: str, key: str) -> Path:
+    """The table file case.yaml names under `key`: a missing or special file is an error that
+    says which key of which case.yaml named it."""
+    path = folder / value
+    try:
+        check_file(path, "table file")
+    except InputError as exc:
+        case_yaml = folder / "case.yaml" if location.is_dir() else location
+        raise InputError(
+            f"{exc.message} (named by {case_yaml.name} key '{key}')",
+            path=path,
+            field=key,
+            found=value,
+            expected="a CSV or XLSX file, relative to the case folder",
+        ) from None
+    return path
 
 
 def load_case(location: str | Path) -> Case:
     """Load and cross-check a case folder (or its case.yaml)."""
     location = Path(location)
-    if not location.exists():
-        raise InputError("case folder not found", path=location)
-    folder = location if location.is_dir() else location.parent
+    folder = location if _is_dir(location) else location.parent
     config = load_case_config(location)
     framework = load_rules(_resolve(folder, config.rules, "rules"))
     limits = config.limits.with_defaults(framework, config.reference_date)
@@ -43,18 +98,36 @@ def load_case(location: str | Path) -> Case:
     catalog = load_catalog(_resolve(folder, config.catalog, "catalogs"), framework)
     positions = framework.positions
     officials = load_officials(
-        folder / config.officials,
+        _named(folder, location, config.officials, "officials"),
         # Positions with their titles: a cell may name the post by title (io/titles.py).
         {pid: (p.title.in_lang("vi"), p.title.in_lang("en")) for pid, p in positions.items()},
         set(framework.leader_groups),
     )
+    born_late = next((o for o in officials if o.birth_date > config.reference_date), None)
+    if born_late is not None:
+        raise InputError(
+            "birth date after the reference date",
+            path=folder / config.officials,
+            field=f"birth_date of official {born_late.id}",
+            found=str(born_late.birth_date),
+            expected=f"a date before the case's reference_date {config.reference_date}",
+        )
     history: list[TrainingRecord] = []
     if config.history:
         history = load_history(
-            folder / config.history, {o.id for o in officials}, set(catalog.courses)
+            _named(folder, location, config.history, "history"),
+            {o.id for o in officials},
+            set(catalog.courses),
         )
-    units = load_units(folder / config.units) if config.units else {}
+    units = {}
+    if config.units:
+        norms = catalog.norms_on(config.reference_date)
+        bands = {b.band for b in norms.bands} if norms is not None else None
+        units = load_units(_named(folder, location, config.units, "units"), bands)
+        _check_units_match(folder / config.units, units, {o.unit for o in officials})
     indicators: tuple[IndicatorValue, ...] = ()
     if config.indicators:
-        indicators = load_indicators(folder / config.indicators, {o.unit for o in officials})
+        indicators = load_indicators(
+            _named(folder, location, config.indicators, "indicators"), {o.unit for o in officials}
+        )
     return Case(folder, config, framework, catalog, officials, history, units, indicators)

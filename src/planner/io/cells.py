@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from typing import Any
@@ -86,8 +87,11 @@ class CellError(ValueError):
 
 
 def cell_text(value: object) -> str | None:
-    if isinstance(value, str):  # every CSV cell
-        return value.strip() or None
+    if isinstance(value, str):  # every CSV cell (already NFC: the boundary normalised the file)
+        text = value.strip()
+        if not text.isascii():  # an XLSX text may be NFD: compare names in one form
+            text = unicodedata.normalize("NFC", text)
+        return text or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -110,15 +114,24 @@ def parse_bool(value: object) -> bool | None:
     raise CellError("true/false, 1/0 or có/không")
 
 
+# Dates a table row can mean: a birth from 1900 to a course in 2200. 0001-01-01 or 9999-12-31
+# are placeholders, and would overflow the date arithmetic further on.
+DATE_WINDOW = (dt.date(1900, 1, 1), dt.date(2200, 12, 31))
+
+
 def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    if text is None:
-        return None
-    return _date_from_text(text)
+        day = value
+    else:
+        text = cell_text(value)
+        if text is None:
+            return None
+        day = _date_from_text(text)
+    if not DATE_WINDOW[0] <= day <= DATE_WINDOW[1]:
+        raise CellError(f"a date from {DATE_WINDOW[0]} to {DATE_WINDOW[1]}")
+    return day
 
 
 @lru_cache(maxsize=1 << 16)  # birth, appointment and course dates repeat: parse each text once

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.io.boundary import TextError, check_file, read_text
 from planner.io.header_row import find_header
+from planner.io.limits import limits
 
 
 @lru_cache(maxsize=8192)  # table cells repeat the same few codes thousands of times
@@ -58,13 +61,13 @@ class Table:
 def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) -> Table:
     """Open `path` and map its headers: `aliases` maps folded header → canonical name;
     `prefixed` maps a folded prefix (e.g. 'nang_luc:') → canonical prefix ('competency:')."""
-    if not path.exists():
-        raise InputError("file not found", path=path)
+    check_file(path, "table file")
     suffix = path.suffix.lower()
+    merged: list[tuple[str, int]] = []
     if suffix in (".xlsx", ".xlsm"):
-        all_rows = _xlsx_rows(path)
+        first, raw_rows, merged = _xlsx_rows(path)
     elif suffix in (".csv", ".txt"):
-        all_rows = _csv_rows(path)
+        first, raw_rows = _csv_rows(path)
     else:
         raise InputError(
             "unsupported table format", path=path, found=suffix, expected=".csv or .xlsx"
@@ -75,10 +78,20 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
         folded = fold(text)
         return folded in names or any(folded.startswith(p) for p in prefixed)
 
-    found = find_header(all_rows, known)
+    # Office forms put title rows above the header (io/header_row.py finds it).
+    found = find_header(itertools.chain([(1, list(first))], raw_rows), known)
     if found is None:
         raise InputError("empty table: no header row", path=path, row=1)
     header_row, header, raw_rows = found
+    for ref, last_row in merged:
+        if last_row >= header_row:  # a merge above the header is a title; below, it hides values
+            raise InputError(
+                "merged cells: only the first cell of a merged range holds the value",
+                path=path,
+                row=max(header_row, _first_row(ref)),
+                column=ref,
+                expected="one value per cell (unmerge the cells and fill them in)",
+            )
     while header and header[-1] is None:
         header = header[:-1]
     columns: list[str] = []
@@ -134,55 +147,149 @@ def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -
     return folded
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    """Every row of a CSV file with its line number, the header among them."""
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """The header and the numbered records of a CSV file read through the input boundary.
+
+    A record is numbered as a spreadsheet shows it (header = 1, a blank line is a row too), so
+    a quoted name over two lines does not shift the rows after it."""
+    text = _csv_text(path)
+    delimiter = _sniff_delimiter(text)
+    cell_limit = limits().cell_chars
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    csv.field_size_limit(cell_limit)
+    number = 0
+
+    def syntax_error(exc: csv.Error) -> InputError:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            return InputError(
+                "cell too long",
+                path=path,
+                row=number + 1,
+                expected=f"at most {cell_limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
+            )
+        return InputError(
+            f"CSV syntax error: {message}",
+            path=path,
+            row=number + 1,
+            expected=f"CSV separated by {_DELIMITER_NAMES[delimiter]}",
+        )
+
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.reader(handle)
-        first = next(reader, None)
-    except UnicodeDecodeError:
-        raise InputError("file is not UTF-8 text", path=path, expected="CSV in UTF-8") from None
-    if first is None:
-        handle.close()
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise syntax_error(exc) from None
+    number = 1
+    if header is None:
         raise InputError("empty table: no header row", path=path, row=1)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        with handle:
-            yield reader.line_num, list(first)
-            try:
-                for values in reader:
-                    yield reader.line_num, values  # csv makes a new list per row
-            except UnicodeDecodeError:
-                raise InputError(
-                    "file is not UTF-8 text", path=path, row=reader.line_num + 1
-                ) from None
-            except csv.Error as exc:
-                raise InputError(
-                    f"CSV syntax error: {exc}", path=path, row=reader.line_num
-                ) from None
+        nonlocal number
+        try:
+            for values in reader:
+                number += 1
+                yield number, values  # csv makes a new list per row
+        except csv.Error as exc:
+            raise syntax_error(exc) from None
 
-    return rows()
+    return header, rows()
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    """Every row of the first sheet with its number, the header among them (a merged title
-    cell reads as its text in the first cell and empty cells after it)."""
+_DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs"}
+
+
+def _csv_text(path: Path) -> str:
+    try:
+        return read_text(path, limits().table_bytes, "table file")
+    except TextError as exc:
+        # The line of a bad byte is not its row: count the logical records before it.
+        row = _records_in(exc.prefix)
+        raise InputError(
+            exc.message, path=path, row=row, found=exc.found, expected=exc.expected
+        ) from None
+
+
+def _records_in(prefix: str) -> int:
+    """The 1-based record of the character just after `prefix` (quoted newlines respected)."""
+    try:
+        return sum(1 for _ in csv.reader(_lines(prefix + "x")))
+    except csv.Error:
+        return prefix.count("\n") + 1  # broken quoting: the line is the best guess
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, without copying it into a list."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def _sniff_delimiter(text: str) -> str:
+    """`;` when the header has semicolons and no commas (Excel in a Vietnamese or European
+    locale writes them), a tab likewise; else `,`."""
+    end = text.find("\n")
+    first = text[: end if end >= 0 else 4096]
+    commas = first.count(",")
+    for candidate in (";", "\t"):
+        if first.count(candidate) > commas:
+            return candidate
+    return ","
+
+
+def _xlsx_rows(
+    path: Path,
+) -> tuple[list[object], Iterator[tuple[int, list[object]]], list[tuple[str, int]]]:
+    """The first row, the numbered rows after it and the sheet's merged ranges."""
     import openpyxl  # only needed for XLSX input
 
+    from planner.io.xlsx_guard import check_workbook
+
+    sheet_name, merged = check_workbook(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header = next(iterator, None)
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(f"cannot read the workbook: {exc}", path=path) from None
-    sheet = book.worksheets[0]
+        raise InputError(f"cannot read the workbook: {_short(exc)}", path=path) from None
+    if header is None:
+        book.close()
+        raise InputError("empty table: no header row", path=path, row=1)
+    while header and header[-1] is None:
+        header = header[:-1]
 
     def rows() -> Iterator[tuple[int, list[object]]]:
+        number = 1
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(iterator, start=2):
                 yield number, [_xlsx_value(v) for v in values]
+        except InputError:
+            raise
+        except Exception as exc:  # a part broken further down the sheet
+            raise InputError(
+                f"cannot read the workbook: {_short(exc)}", path=path, row=number + 1
+            ) from None
         finally:
             book.close()
 
-    return rows()
+    return list(header), rows(), merged
+
+
+def _first_row(ref: str) -> int:
+    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
+    return int(digits) if digits else 1
+
+
+def _short(exc: Exception) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _xlsx_value(value: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from planner.errors import InputError
@@ -17,7 +18,9 @@ UNIT_ALIASES = {
 }
 
 
-def load_units(path: Path) -> dict[str, UnitInfo]:
+def load_units(path: Path, bands: Collection[str] | None = None) -> dict[str, UnitInfo]:
+    """The units table; `bands`, when given, are the distance bands the catalog's cost norms
+    know (a band they lack would otherwise fail only in `plan`, without a row)."""
     table = open_table(path, UNIT_ALIASES, {})
     check_columns(table, ("unit",), ("unit", "distance_band", "difficult_area", "province"), ())
     units: dict[str, UnitInfo] = {}
@@ -32,6 +35,16 @@ def load_units(path: Path) -> dict[str, UnitInfo]:
             if "distance_band" in table.columns
             else None
         )
+        if bands is not None and band is not None and band not in bands:
+            raise InputError(
+                "unknown distance band",
+                path=path,
+                row=row.number,
+                column=table.headers.get("distance_band", "distance_band"),
+                field="distance_band",
+                found=band,
+                expected=f"one of {sorted(bands)}",
+            )
         hard = (
             parse_cell(table, row, "difficult_area", parse_bool)
             if "difficult_area" in table.columns

@@ -3,6 +3,11 @@ pydantic validation error can be reported as `file:line: field ...`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
+import stat
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +16,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError
+from planner.io.boundary import check_file, read_text
+from planner.io.limits import limits
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -28,17 +35,99 @@ class LineList(list):  # type: ignore[type-arg]
 
 
 class _StrictLoader(yaml.SafeLoader):
-    pass
+    """SafeLoader with limits: nesting depth, alias uses and the size aliases expand to are
+    checked while composing, before any object is built (an alias bomb stops in milliseconds)."""
+
+    depth = 0
+    aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > limits().yaml_aliases:
+                raise _limit_error(self, "too many aliases (*name)", limits().yaml_aliases)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        self.depth += 1
+        try:
+            if self.depth > limits().yaml_depth:
+                raise _limit_error(self, "nesting too deep", limits().yaml_depth)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+
+def _limit_error(loader: _StrictLoader, message: str, limit: int) -> InputError:
+    mark = loader.peek_event().start_mark
+    return InputError(
+        message,
+        path=loader.name,
+        line=mark.line + 1,
+        expected=f"at most {limit:,} (PLANNER_LIMIT_YAML_* raises it)",
+    )
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes `root` stands for once every alias is expanded (stops past `limit`)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if done or not children:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[id(node)] = total
+            if total > limit:
+                return total
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes.get(id(root), 1)
+
+
+def _key_text(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDict:
+    own = [
+        k
+        for k, _ in node.value
+        if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge"
+    ]
     loader.flatten_mapping(node)
+    # flatten_mapping puts the pairs of `<<:` merges first; a key of the mapping itself then
+    # overrides a merged one (YAML merge semantics), which is not a duplicate.
+    merged = len(node.value) - len(own)
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    for key_node, value_node in node.value:
+    from_merge: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise InputError(
+                "a key must be plain text or a number",
+                path=loader.name,
+                line=key_node.start_mark.line + 1,
+                found="a list or mapping used as a key",
+                expected="key: value",
+            )
         key = loader.construct_object(key_node, deep=True)
-        if key in result:
+        try:
+            hash(key)
+        except TypeError:
+            raise InputError(
+                "a key must be plain text or a number",
+                path=loader.name,
+                line=key_node.start_mark.line + 1,
+                expected="key: value",
+            ) from None
+        if key in result and key not in from_merge:
             raise InputError(
                 "duplicate key",
                 path=loader.name,
@@ -46,16 +135,24 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
                 field=str(key),
                 expected="each key once per mapping",
             )
+        if index < merged:
+            from_merge.add(key)
+        else:
+            from_merge.discard(key)
         try:
             result[key] = loader.construct_object(value_node, deep=True)
         except InputError as exc:
             if exc.field is not None:
-                raise
+                if exc.field.split(".")[0] == str(key) or exc.path != loader.name:
+                    raise
+                field = f"{key}.{exc.field}"
+            else:
+                field = str(key)
             raise InputError(
                 exc.message,
                 path=exc.path,
                 line=exc.line,
-                field=str(key),
+                field=field,
                 found=exc.found,
                 expected=exc.expected,
             ) from None
@@ -64,15 +161,45 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
 
 
 def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items = []
+    index = 0
+    try:
+        for index, child in enumerate(node.value):  # noqa: B007 - index names the item
+            items.append(loader.construct_object(child, deep=True))
+    except InputError as exc:
+        if exc.path != loader.name:
+            raise
+        field = str(index) if exc.field is None else f"{index}.{exc.field}"
+        raise InputError(
+            exc.message,
+            path=exc.path,
+            line=exc.line,
+            field=field,
+            found=exc.found,
+            expected=exc.expected,
+        ) from None
+    result = LineList(items)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
+# A date written without leading zeros (2026-1-5) is clearly meant as a date; YAML 1.1 reads
+# it as text, so it gets its own resolver.
+_SHORT_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# Dates a planning case can mean: a birth in 1900 to a term end in 2200. Year 1 or 9999 is a
+# placeholder or a typo, and would overflow date arithmetic further on.
+DATE_WINDOW = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+
+
 def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> object:
+    match = _SHORT_DATE.match(node.value)
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        if match:
+            year, month, day = (int(p) for p in node.value.split("-"))
+            value: object = dt.date(year, month, day)
+        else:
+            value = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise InputError(
             f"invalid date: {exc}",
@@ -81,29 +208,76 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> object
             found=node.value,
             expected="a real date YYYY-MM-DD",
         ) from None
+    day_value = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day_value, dt.date) and not DATE_WINDOW[0] <= day_value <= DATE_WINDOW[1]:
+        raise InputError(
+            "date outside the plausible window",
+            path=loader.name,
+            line=node.start_mark.line + 1,
+            found=node.value,
+            expected=f"a date from {DATE_WINDOW[0]} to {DATE_WINDOW[1]}",
+        )
+    return value
+
+
+def _construct_str(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+    text = str(loader.construct_scalar(node))
+    if len(text) > limits().cell_chars:  # a 10 MB name is a broken file, not a name
+        raise InputError(
+            "text too long",
+            path=loader.name,
+            line=node.start_mark.line + 1,
+            found=f"{len(text):,} characters",
+            expected=f"at most {limits().cell_chars:,} (PLANNER_LIMIT_CELL_CHARS)",
+        )
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _refuse(loader: _StrictLoader, node: yaml.Node) -> object:
+    raise InputError(
+        "unsupported YAML tag",
+        path=loader.name,
+        line=node.start_mark.line + 1,
+        found=node.tag,
+        expected="plain values (text, numbers, dates, lists, mappings)",
+    )
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+_StrictLoader.add_constructor(None, _refuse)  # any other tag (!foo, !!python/…)
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:timestamp", _SHORT_DATE, list("0123456789"))
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse `path` strictly: a syntax error or duplicate key is an InputError with the line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError("file is not UTF-8 text", path=path, found=str(exc)) from None
+    """Parse `path` strictly: a syntax error, duplicate key, control character, bad encoding or
+    a limit passed is an InputError with the line."""
+    text = read_text(path, limits().yaml_bytes, "YAML file", allow_declared=True)
     loader = _StrictLoader(text)
     loader.name = str(path)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, limits().yaml_nodes)
+        if size > limits().yaml_nodes:
+            raise InputError(
+                "document too large once aliases are expanded",
+                path=path,
+                found=f"more than {limits().yaml_nodes:,} nodes",
+                expected="a smaller file or fewer aliases (*name)",
+            )
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError(f"YAML syntax error: {exc.problem or exc}", path=path, line=line) from None
+    except yaml.YAMLError as exc:  # a ReaderError (a character YAML does not allow) or other
+        raise InputError(f"YAML error: {str(exc).splitlines()[0]}", path=path) from None
     finally:
         loader.dispose()
 
@@ -153,6 +327,8 @@ def validation_to_input_error(exc: ValidationError, data: Any, source: Path | st
     found = err.get("input")
     if isinstance(found, (dict, list)):
         found = None  # a whole mapping says nothing useful; the line points at it
+    elif isinstance(found, str) and len(found) > 80:
+        found = found[:77] + "..."  # a short excerpt, never a whole file
     message = err["msg"]
     if err["type"] == "extra_forbidden":
         message = "unknown key"
@@ -174,10 +350,17 @@ def load_model(model: type[ModelT], path: Path) -> ModelT:
 
 
 def yaml_files(folder: Path) -> list[Path]:
-    if folder.is_file():
+    try:
+        mode = os.stat(folder).st_mode
+    except FileNotFoundError:
+        raise InputError("folder not found", path=folder) from None
+    except OSError:
+        check_file(folder)  # raises the reason (a loop, a too-long name…)
+        raise
+    if stat.S_ISREG(mode):
         return [folder]
-    if not folder.is_dir():
-        raise InputError("folder not found", path=folder)
+    if not stat.S_ISDIR(mode):
+        check_file(folder)
     files = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
     if not files:
         raise InputError("no YAML files", path=folder, expected="*.yaml files")

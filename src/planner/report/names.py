@@ -60,6 +60,8 @@ class Names:
             return self.programmes[target].get(lang, need_id)
         if kind == "qualification" and has(lang, f"need.{target}"):
             return t(lang, f"need.{target}")
+        if kind == "standard" and has(lang, f"need.{target}"):  # a title's standard not met
+            return t(lang, "need.standard", need=t(lang, f"need.{target}"))
         return need_id
 
     def course(self, course_id: str, lang: str) -> str:

@@ -37,9 +37,13 @@ class Sheet:
 def to_csv(sheet: Sheet) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in sheet.columns])
-    for row in sheet.rows:
-        writer.writerow([_csv_value(v) for v in row])
+    # csv quotes a field holding "\n" but not one holding only "\r", which a reader then splits
+    # into two records: a row with a CR quotes every text cell (numbers stay numbers).
+    quoting = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    for values in ([c.header for c in sheet.columns], *sheet.rows):
+        cells = [_csv_value(v) for v in values]
+        has_cr = any(isinstance(c, str) and "\r" in c for c in cells)
+        (quoting if has_cr else writer).writerow(cells)
     return buffer.getvalue()
 
 
@@ -48,7 +52,14 @@ def _csv_value(value: Any) -> Any:
         return value.isoformat()
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(_CSV_FORMULA_START):
+        # OWASP CSV injection rule: a text a spreadsheet would run as a formula gets a leading
+        # apostrophe (shown as text); numbers are not strings and stay numbers.
+        return "'" + value
     return value
+
+
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_csv(path: Path, sheet: Sheet) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.errors import InputError
@@ -914,13 +915,21 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     """Open the store at `url` (default: PLANNER_DATABASE_URL or the user's SQLite file).
     With `upgrade` (default) the schema is brought to the newest migration first."""
     engine = create_store_engine(url)
-    if upgrade:
-        migrate.upgrade(engine)
-    else:
-        with engine.connect() as connection:
-            if migrate.current(connection) != migrate.head():
-                raise StoreError(
-                    f"the database at {engine.url.render_as_string(hide_password=True)} is not "
-                    "initialised or is out of date: run `planner store init`"
-                )
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        if upgrade:
+            migrate.upgrade(engine)
+        else:
+            with engine.connect() as connection:
+                if migrate.current(connection) != migrate.head():
+                    raise StoreError(
+                        f"the database at {where} is not initialised or is out of date: run "
+                        "`planner store init`"
+                    )
+    except OperationalError as exc:
+        # A server that is down, a wrong host or password, a file that cannot be opened: the
+        # user's setting, not a bug — say which database, without the password.
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0][:200] if exc.orig else type(exc).__name__
+        raise StoreError(f"cannot open the database at {where}: {reason}") from None
     return Store(engine)
