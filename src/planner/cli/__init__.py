@@ -44,6 +44,9 @@ def _register() -> None:
     from planner.cli import whatif_cmd
 
     cli.add_command(whatif_cmd.command)
+    from planner.cli import report_cmd
+
+    cli.add_command(report_cmd.command)
 
 
 _register()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.domain.message import Day, Joined, Message, Money
-from planner.i18n import has, t
+from planner.i18n import format_number, has, t
 from planner.optimise.result import PlanResult
 from planner.report import text
 
@@ -49,6 +49,9 @@ def _typed(lang: str, message: Message) -> Message:
             values[name] = Money(value)
         elif name in DATE_KEYS and isinstance(value, str) and value:
             values[name] = Day(dt.date.fromisoformat(value))
+        elif name == "gap" and isinstance(value, float):
+            # a percentage with one decimal, in the separators of `lang` (4,0 in Vietnamese)
+            values[name] = format_number(value, lang, 1)
         elif name == "source" and has(lang, f"source.{value}"):
             values[name] = t(lang, f"source.{value}")
         else:
