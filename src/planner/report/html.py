@@ -106,6 +106,7 @@ def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
         "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
         "rows": cells(sheet.rows),
         "footer": cells(sheet.footer),
+        "warnings": list(sheet.warnings),
         "notes": list(sheet.notes),
         # wide tables print in a smaller type so that every column fits the A4 width
         "wide": len(sheet.columns) > 8,

@@ -376,7 +376,7 @@ def summary_sheet(r: PlanReport) -> Sheet:
             Column(t(lang, "plan.table.value"), width=60),
         ],
         [list(row) for row in summary_rows(r)],
-        notes=[r.gap_warning] if r.gap_warning else [],
+        warnings=[r.gap_warning] if r.gap_warning else [],
     )
 
 
@@ -478,7 +478,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
         columns,
         rows,
         footer=footer,
-        notes=[r.gap_warning] if r.gap_warning else [],
+        warnings=[r.gap_warning] if r.gap_warning else [],
     )
 
 
@@ -553,7 +553,7 @@ def unmet_sheet(r: PlanReport) -> Sheet:
         t(lang, "report.plan.sheet.unmet"),
         columns,
         rows,
-        notes=[r.gap_warning] if r.gap_warning else [],
+        warnings=[r.gap_warning] if r.gap_warning else [],
     )
 
 

@@ -38,8 +38,9 @@ class Sheet:
     rows: list[Sequence[Any]] = field(default_factory=list)
     # Total rows under the data (bold in Excel, <tfoot> in HTML, never sorted or filtered).
     footer: list[Sequence[Any]] = field(default_factory=list)
-    # Lines above the header (a warning such as the solver's gap); in Excel they push the
-    # header down, in HTML they precede the table.
+    # Lines above the header: warnings (the solver's gap; red, bold) then notes (how to read
+    # the sheet); in Excel they push the header down, in HTML they precede the table.
+    warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # A sheet laid out by hand (the signable summary): no header row, filter or freeze.
     plain: bool = False
@@ -102,18 +103,18 @@ def _table_sheet(ws: Any, sheet: Sheet) -> None:
     from openpyxl.utils import get_column_letter
 
     widths = [c.width or _auto_width(sheet, i) for i, c in enumerate(sheet.columns)]
-    for note in sheet.notes:
+    for note, warn in [(w, True) for w in sheet.warnings] + [(n, False) for n in sheet.notes]:
         # merged over the table's width and wrapped: a long line would widen the printed page
         ws.append([note])
         r = ws.max_row
         cell = ws.cell(r, 1)
-        cell.font = Font(bold=True, color="C62828")
+        cell.font = Font(bold=True, color="C62828") if warn else Font(italic=True, color="5B6B7A")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if len(sheet.columns) > 1:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(sheet.columns))
         lines = -(-int(len(note) * 1.15) // max(10, sum(widths)))
         ws.row_dimensions[r].height = 15 * max(1, lines)
-    header_row = len(sheet.notes) + 1
+    header_row = len(sheet.warnings) + len(sheet.notes) + 1
     ws.append([c.header for c in sheet.columns])
     for cell in ws[header_row]:
         cell.font = Font(bold=True, color="FFFFFF")
