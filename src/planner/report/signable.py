@@ -46,7 +46,8 @@ class Summary:
     subtitle: str
     facts: list[tuple[str, str]]
     budget_head: list[str]
-    budget: list[list[str]]
+    budget_unit: str  # "" (whole đồng) or the unit the table is in ("triệu đồng")
+    budget: list[list[str]]  # the first two cells are text, the others amounts; last: total
     kinds_head: list[str]
     kinds: list[list[str]]
     leaders: str
@@ -71,6 +72,65 @@ def _place_date(lang: str, header: Header) -> str:
         month=f"{d.month:02d}",
         year=d.year,
     )
+
+
+def _budget_table(r: PlanReport) -> tuple[list[str], list[list[str]], str]:
+    """Funding by year and source. One year: a line per source (budget, used, left, in đồng).
+    Several years: sources down, years across, in millions, two lines per source (budget and
+    used), so that a five-year term still fits the page."""
+    lang = r.lang
+    lines = [(y, s, b, c) for y, s, b, c in r.budget_rows if b or c]
+    years = sorted({y for y, _, _, _ in lines})
+    budget = sum(b for _, _, b, _ in lines)
+    spent = sum(c for _, _, _, c in lines)
+    if len(years) <= 1:
+        head = [
+            t(lang, "plan.table.year"),
+            t(lang, "plan.table.source"),
+            t(lang, "report.col.budget"),
+            t(lang, "report.col.used"),
+            t(lang, "report.col.left"),
+        ]
+        rows = [
+            [str(y), r.source(s), format_vnd(b, lang), format_vnd(c, lang), format_vnd(b - c, lang)]
+            for y, s, b, c in lines
+        ]
+        total = [
+            format_vnd(budget, lang),
+            format_vnd(spent, lang),
+            format_vnd(budget - spent, lang),
+        ]
+        return head, [*rows, [t(lang, "table.total"), "", *total]], ""
+
+    def million(amount: int) -> str:
+        return format_number(amount / 1e6, lang, 1)
+
+    sources = sorted({s for _, s, _, _ in lines})
+    cell = {(y, s): (b, c) for y, s, b, c in lines}
+    head = [t(lang, "plan.table.source"), "", *map(str, years), t(lang, "table.total")]
+    rows = []
+    for source in sources:
+        for i, label in ((0, "sign.budget_line"), (1, "report.col.used")):
+            values = [cell.get((y, source), (0, 0))[i] for y in years]
+            rows.append(
+                [
+                    r.source(source) if i == 0 else "",
+                    t(lang, label),
+                    *map(million, values),
+                    million(sum(values)),
+                ]
+            )
+    for i, label in ((0, "sign.budget_line"), (1, "report.col.used")):
+        values = [sum(cell.get((y, s), (0, 0))[i] for s in sources) for y in years]
+        rows.append(
+            [
+                t(lang, "table.total") if i == 0 else "",
+                t(lang, label),
+                *map(million, values),
+                million(sum(values)),
+            ]
+        )
+    return head, rows, t(lang, "sign.unit_million")
 
 
 def leaders_coverage(r: PlanReport) -> tuple[int, int]:
@@ -100,22 +160,8 @@ def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
     period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     name = plan.name or r.case.config.name
     needs = plan.totals.get("needs", {})
-    budget_rows = [
-        [str(y), r.source(s), format_vnd(b, lang), format_vnd(c, lang), format_vnd(b - c, lang)]
-        for y, s, b, c in r.budget_rows
-        if b or c
-    ]
-    budget = sum(b for _, _, b, _ in r.budget_rows)
+    budget_head, budget_rows, budget_unit = _budget_table(r)
     spent = sum(c for _, _, _, c in r.budget_rows)
-    budget_rows.append(
-        [
-            t(lang, "table.total"),
-            "",
-            format_vnd(budget, lang),
-            format_vnd(spent, lang),
-            format_vnd(budget - spent, lang),
-        ]
-    )
     kinds = [
         [
             t(lang, f"kind.{k}"),
@@ -139,7 +185,7 @@ def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
         title=t(lang, "sign.title"),
         # "Thới Bình 2026" already says its year: no "Thới Bình 2026, 2026"
         subtitle=t(lang, "sign.subtitle", name=name, period=period)
-        if period not in name
+        if period not in name and period.replace("–", "-") not in name
         else t(lang, "sign.subtitle_named", name=name),
         facts=[
             (t(lang, "report.plan.officials"), format_number(len(r.case.officials), lang)),
@@ -156,13 +202,8 @@ def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
             ),
             (t(lang, "report.plan.cost"), format_vnd(spent, lang)),
         ],
-        budget_head=[
-            t(lang, "plan.table.year"),
-            t(lang, "plan.table.source"),
-            t(lang, "report.col.budget"),
-            t(lang, "report.col.used"),
-            t(lang, "report.col.left"),
-        ],
+        budget_head=budget_head,
+        budget_unit=budget_unit,
         budget=budget_rows,
         kinds_head=[
             t(lang, "table.kind"),
@@ -199,63 +240,67 @@ def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
 
 
 def signable_sheet(r: PlanReport, header: Header | None = None) -> Sheet:
+    """The summary as a workbook sheet: the left block over two columns, the right block over
+    the rest; as many columns as the budget table needs (years across for a term)."""
     s = summary_of(r, header)
     lang = r.lang
-    bold = {"bold": True}
+    n = max(5, len(s.budget_head))
+    right = n - 2
+
+    def line(text: Any, **style: Any) -> list[Any]:
+        return [Styled(text, span=n, **style)]
+
+    def pair(left: Any, other: Any) -> list[Any]:
+        return [left, None, other]
+
     rows: list[list[Any]] = [
-        [
+        pair(
             Styled(s.issuer, bold=True, align="center", span=2),
-            None,
-            Styled(s.national, bold=True, align="center", span=3),
-        ],
-        [
+            Styled(s.national, bold=True, align="center", span=right),
+        ),
+        pair(
             Styled(s.number, align="center", span=2),
-            None,
-            Styled(s.motto, bold=True, align="center", span=3),
-        ],
-        [None, None, Styled(s.place_date, italic=True, align="center", span=3)],
+            Styled(s.motto, bold=True, align="center", span=right),
+        ),
+        pair(None, Styled(s.place_date, italic=True, align="center", span=right)),
         [],
-        [Styled(s.title, bold=True, size=14, align="center", span=5)],
-        [Styled(s.subtitle, bold=True, align="center", span=5)],
+        line(s.title, bold=True, size=14, align="center"),
+        line(s.subtitle, bold=True, align="center"),
         [],
     ]
     if s.warning:
-        rows.append([Styled("⚠ " + s.warning, bold=True, span=5)])
-        rows.append([])
-    rows.append([Styled(t(lang, "sign.section.facts"), **bold, span=5)])
-    for label, value in s.facts:
-        rows.append([Styled(label, span=3), None, None, Styled(value, align="right", span=2)])
-    rows.append([])
-    rows.append([Styled(t(lang, "sign.section.budget"), **bold, span=5)])
+        rows += [line("⚠ " + s.warning, bold=True), []]
+    rows.append(line(t(lang, "sign.section.facts"), bold=True))
+    rows.extend(
+        [Styled(label, span=n - 2), *([None] * (n - 3)), Styled(value, align="right", span=2)]
+        for label, value in s.facts
+    )
+    rows += [[], line(t(lang, "sign.section.budget"), bold=True)]
+    if s.budget_unit:
+        rows.append(line(s.budget_unit, italic=True, align="right"))
     rows.append([Styled(h, bold=True, align="center") for h in s.budget_head])
     rows.extend([x[0], x[1], *(Styled(v, align="right") for v in x[2:])] for x in s.budget)
-    rows.append([])
-    rows.append([Styled(t(lang, "sign.section.kinds"), **bold, span=5)])
+    rows += [[], line(t(lang, "sign.section.kinds"), bold=True)]
     rows.append([Styled(h, bold=True, align="center") for h in s.kinds_head])
     rows.extend([x[0], *(Styled(v, align="right") for v in x[1:])] for x in s.kinds)
-    rows.append([])
-    rows.append([Styled(t(lang, "sign.section.leaders"), **bold, span=5)])
-    rows.append([Styled(s.leaders, span=5)])
-    rows.append([])
+    rows += [[], line(t(lang, "sign.section.leaders"), bold=True), line(s.leaders), []]
     rows.append(
-        [
+        pair(
             Styled(s.recipients[0], bold=True, italic=True, span=2),
-            None,
-            Styled(s.signer, bold=True, align="center", span=3),
-        ]
+            Styled(s.signer, bold=True, align="center", span=right),
+        )
     )
     rows.append(
-        [
+        pair(
             Styled(s.recipients[1], span=2),
-            None,
-            Styled(s.sign_note, italic=True, align="center", span=3),
-        ]
+            Styled(s.sign_note, italic=True, align="center", span=right),
+        )
     )
-    rows.append([Styled(s.recipients[2], span=2)])
-    rows.extend([[], [], []])
-    rows.append([None, None, Styled(s.maker, align="center", span=3)])
-    rows.append([Styled(n, italic=True, span=5) for n in s.notes])
-    columns = [Column("", width=w) for w in (12, 30, 20, 20, 20)]
+    rows += [[Styled(s.recipients[2], span=2)], [], [], []]
+    rows.append(pair(None, Styled(s.maker, align="center", span=right)))
+    rows.extend(line(note, italic=True) for note in s.notes)
+    widths = (22, 24, 18, 18, 18) if n == 5 else (20, 14, *([11] * (n - 2)))
+    columns = [Column("", width=w) for w in widths]
     return Sheet(t(lang, "report.plan.sheet.signable"), columns, rows, plain=True)
 
 

@@ -106,7 +106,7 @@ def _table_sheet(ws: Any, sheet: Sheet) -> None:
     for note, warn in [(w, True) for w in sheet.warnings] + [(n, False) for n in sheet.notes]:
         # merged over the table's width and wrapped: a long line would widen the printed page
         ws.append([note])
-        r = ws.max_row
+        r = int(ws._current_row)
         cell = ws.cell(r, 1)
         cell.font = Font(bold=True, color="C62828") if warn else Font(italic=True, color="5B6B7A")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -116,7 +116,8 @@ def _table_sheet(ws: Any, sheet: Sheet) -> None:
         ws.row_dimensions[r].height = 15 * max(1, lines)
     header_row = len(sheet.warnings) + len(sheet.notes) + 1
     ws.append([c.header for c in sheet.columns])
-    for cell in ws[header_row]:
+    for index in range(1, len(sheet.columns) + 1):
+        cell = ws.cell(header_row, index)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -125,9 +126,9 @@ def _table_sheet(ws: Any, sheet: Sheet) -> None:
         _append(ws, sheet, row, wrap)
     bold = Font(bold=True)
     for row in sheet.footer:
-        _append(ws, sheet, row, wrap)
-        for cell in ws[ws.max_row]:
-            cell.font = bold
+        r = _append(ws, sheet, row, wrap)
+        for index in range(1, len(sheet.columns) + 1):
+            ws.cell(r, index).font = bold
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width or _auto_width(
             sheet, index - 1
@@ -139,10 +140,14 @@ def _table_sheet(ws: Any, sheet: Sheet) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _append(ws: Any, sheet: Sheet, row: Sequence[Any], wrap: Any) -> None:
+def _append(ws: Any, sheet: Sheet, row: Sequence[Any], wrap: Any) -> int:
+    """Append `row` formatted by its columns; the row's number."""
     ws.append([_xlsx_value(v, c.kind) for v, c in zip(row, sheet.columns, strict=False)])
+    # ws.max_row scans every cell: on a sheet of thousands of rows, keep the number instead
+    r = int(ws._current_row)
     lines = 1
-    for cell, column in zip(ws[ws.max_row], sheet.columns, strict=False):
+    for index, column in enumerate(sheet.columns[: len(row)], start=1):
+        cell = ws.cell(r, index)
         if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
             # openpyxl stores a leading '=' as a formula; force a plain string.
             cell.data_type = "s"
@@ -155,7 +160,8 @@ def _append(ws: Any, sheet: Sheet, row: Sequence[Any], wrap: Any) -> None:
     if lines > 1:
         # Excel and LibreOffice do not grow a row for wrapped text written by a program:
         # without a height the wrapped lines print over the next row.
-        ws.row_dimensions[ws.max_row].height = 15 * min(lines, 12)
+        ws.row_dimensions[r].height = 15 * min(lines, 12)
+    return r
 
 
 def _plain_sheet(ws: Any, sheet: Sheet) -> None:
@@ -165,7 +171,7 @@ def _plain_sheet(ws: Any, sheet: Sheet) -> None:
 
     for row in sheet.rows:
         ws.append([v.text if isinstance(v, Styled) else _xlsx_value(v, "text") for v in row])
-        r = ws.max_row
+        r = int(ws._current_row)
         for index, value in enumerate(row, start=1):
             if not isinstance(value, Styled):
                 continue
