@@ -119,7 +119,7 @@ def command(
         click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
         raise click.exceptions.Exit(1) from None
     if fmt == "json":
-        common.emit(plan_json(plan, lang, case), output, lang)
+        common.emit(plan_json(plan, lang, case, (prepared.case, prepared.assessment)), output, lang)
     elif fmt in ("xlsx", "html"):
         output = common.require_output(output, fmt)
         # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).

@@ -23,12 +23,18 @@ from planner.report.schemas import PlanOut, to_json
 from planner.report.tabular import Column, Sheet
 
 
-def plan_json(plan: PlanResult, lang: str, case: Path | None = None) -> str:
-    """The Plan JSON; with `case`, the folder it was made for (so `planner report` finds it).
+def plan_json(
+    plan: PlanResult, lang: str, case: Path | None = None, named: tuple[Any, Any] | None = None
+) -> str:
+    """The Plan JSON; with `case`, the folder it was made for (so `planner report` finds it);
+    with `named` (the case and assessment), reasons name courses and needs instead of ids.
     Needs left by a search stopped far from its bound carry the cause `solver_stopped`."""
-    from planner.report.plan_report import with_true_causes
+    from planner.report.plan_report import with_names, with_true_causes
 
-    data = plan_dict(with_true_causes(plan), lang)
+    plan = with_true_causes(plan)
+    if named is not None:
+        plan = with_names(plan, named[0], named[1], lang)
+    data = plan_dict(plan, lang)
     if case is not None:
         data["case"] = Path(case).resolve().as_posix()
     return to_json(PlanOut, data)

@@ -57,7 +57,9 @@ class PlanReport:
 
     @classmethod
     def of(cls, case: Case, plan: PlanResult, assessment: Assessment, lang: str) -> PlanReport:
-        return cls(case, with_true_causes(plan), assessment, lang)
+        return cls(
+            case, with_names(with_true_causes(plan), case, assessment, lang), assessment, lang
+        )
 
     @cached_property
     def catalog_sessions(self) -> dict[str, tuple[Any, Any]]:
@@ -225,6 +227,44 @@ def with_true_causes(plan: PlanResult) -> PlanResult:
 
     unmet = stopped_early(plan.unmet, plan.gap)
     return plan if unmet is plan.unmet else replace(plan, unmet=unmet)
+
+
+def with_names(plan: PlanResult, case: Case, assessment: Assessment, lang: str) -> PlanResult:
+    """The plan with course ids and need ids inside its reasons and causes replaced by course
+    titles and need names (the optimiser's facts name ids; a reader wants names)."""
+    from dataclasses import replace
+
+    from planner.domain.message import Message
+    from planner.report.assessment import describe_need
+
+    titles = {cid: c.title.in_lang(lang) for cid, c in case.catalog.courses.items()}
+    names = {
+        (n.official_id, n.need): describe_need(n, case.framework, lang) for n in assessment.needs
+    }
+
+    def fix(m: Message, who: str) -> Message:
+        args: dict[str, Any] = {}
+        for key, value in m.args.items():
+            if isinstance(value, Message):
+                value = fix(value, who)
+            elif isinstance(value, tuple) and all(isinstance(v, Message) for v in value):
+                value = tuple(fix(v, who) for v in value)
+            elif key == "course" and isinstance(value, str) and value in titles:
+                value = f"«{titles[value]}»"
+            elif key == "need" and isinstance(value, str):
+                value = names.get((who, value), value)
+            elif key == "source" and isinstance(value, str):
+                value = funding_label(value, lang)
+            elif key == "needs" and isinstance(value, str):
+                value = "; ".join(names.get((who, v.strip()), v.strip()) for v in value.split(","))
+            args[key] = value
+        return Message(m.key, args, tuple(fix(x, who) for x in m.then))
+
+    return replace(
+        plan,
+        assignments=[replace(a, reason=fix(a.reason, a.official_id)) for a in plan.assignments],
+        unmet=[replace(u, detail=fix(u.detail, u.official_id)) for u in plan.unmet],
+    )
 
 
 def suggested_time(plan: PlanResult) -> int:
