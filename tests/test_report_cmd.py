@@ -205,3 +205,24 @@ def test_pdf_summary_is_one_page_with_the_national_title(saved: Path, tmp_path: 
             assert words in text, words
         data = json.loads(saved.read_text(encoding="utf-8"))
         assert format_vnd(data["totals"]["cost_total"], "vi") in text
+
+
+def test_a_plan_far_from_its_bound_says_so_at_the_top_of_every_output(
+    saved: Path, tmp_path: Path
+) -> None:
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["gap"] > 0.01  # greedy on the mini case: not proved
+    words = "chưa được chứng minh là tốt nhất"
+    for name in ("p.xlsx", "p.html", "p.txt"):
+        assert _run("report", str(saved), "-o", str(tmp_path / name)).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    for sheet in ("Tổng hợp", "Kế hoạch", "Chưa đáp ứng"):
+        assert words in str(book[sheet]["A1"].value), sheet
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    body = html[html.index("<main>") :]
+    assert body.index(words) < body.index("<section")
+    assert words in (tmp_path / "p.txt").read_text(encoding="utf-8").split("\n", 1)[0]
+    # and the plan command's own table
+    out = tmp_path / "plan.txt"
+    assert _run("plan", str(MINI), "--engine", "greedy", "-o", str(out)).exit_code == 0
+    assert words in out.read_text(encoding="utf-8").split("\n", 1)[0]

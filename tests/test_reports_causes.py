@@ -198,3 +198,10 @@ def test_history_dates_are_dates() -> None:
     # the already_passed check compares dates: the history loader must give dates
     case = pipeline.load(EXAMPLES / "thoi-binh")
     assert all(isinstance(h.completed_on, dt.date) for h in case.history)
+
+
+def test_no_warning_when_the_plan_is_proved(tight_mini) -> None:
+    from planner.report.plan_report import gap_warning, suggested_time
+
+    _, plan = tight_mini
+    assert gap_warning(plan, "vi") == "" and suggested_time(plan) == 0

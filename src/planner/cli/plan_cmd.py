@@ -147,7 +147,11 @@ def parse_years(text: str) -> list[int]:
 
 
 def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
+    from planner.report.plan_report import gap_warning
+
     console = common.table_console(output, 200)
+    if warning := gap_warning(plan, lang):  # the solver stopped far from its bound: say so first
+        console.print(f"[bold red]⚠ {warning}[/]")
     console.print(
         t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}"))
     )

@@ -283,11 +283,12 @@ def suggested_time(plan: PlanResult) -> int:
 
 
 def gap_warning(plan: PlanResult, lang: str) -> str:
-    from planner.optimise.explain import GAP_WARNING
+    from planner.optimise.explain import COUPLED_CAUSES, GAP_WARNING
 
     if plan.gap is None or plan.gap <= GAP_WARNING:
         return ""
-    stopped = sum(1 for u in plan.unmet if u.cause == "solver_stopped")
+    # before or after `with_true_causes`: the same needs
+    stopped = sum(1 for u in plan.unmet if u.cause in COUPLED_CAUSES | {"solver_stopped"})
     return t(
         lang,
         "report.plan.gap_warning",
@@ -428,9 +429,10 @@ def needs_sheet(r: PlanReport) -> Sheet:
         Column(t(lang, "report.col.need_id")),
         *need_detail_columns(lang),
         Column(t(lang, "report.col.in_plan")),
-        Column(t(lang, "report.col.planned_session")),
-        Column(t(lang, "table.reason"), width=80),
-        Column(t(lang, "table.reference"), width=40),
+        # wrapped columns of moderate width: the sheet prints one page wide, and readable
+        Column(t(lang, "report.col.planned_session"), width=36),
+        Column(t(lang, "table.reason"), width=60),
+        Column(t(lang, "table.reference"), width=36),
     ]
     rows = []
     for need in r.assessment.needs:
