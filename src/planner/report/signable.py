@@ -15,15 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.i18n import format_date, format_number, format_vnd, t
 from planner.report.tabular import Column, Sheet, Styled
 
-if TYPE_CHECKING:
-    from planner.report.plan_report import PlanReport
+# `r` below is a `planner.report.plan_report.PlanReport` (not imported: plan_report imports
+# this module for its workbook, and modules of a package never import each other in a cycle).
+PlanReport = Any
 
 DOTS = "……………"
+KINDS = ("qualification", "competency", "mandatory")  # the order plan_report shows them in
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ def _budget_table(r: PlanReport) -> tuple[list[str], list[list[str]], str]:
     return head, rows, t(lang, "sign.unit_million")
 
 
+def _percent(part: int, whole: int, lang: str) -> str:
+    return f"{format_number(100 * part / whole, lang, 1)}%" if whole else ""
+
+
 def leaders_coverage(r: PlanReport) -> tuple[int, int]:
     """Officials with a knowledge update due over the term (QĐ 145: once per term): how many
     the plan covers in full, of how many."""
@@ -152,8 +158,6 @@ def leaders_coverage(r: PlanReport) -> tuple[int, int]:
 
 
 def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
-    from planner.report.plan_report import KINDS, _share_text
-
     header = header or Header()
     lang, plan = r.lang, r.plan
     years = plan.years or tuple(r.case.config.years)
@@ -167,7 +171,7 @@ def summary_of(r: PlanReport, header: Header | None = None) -> Summary:
             t(lang, f"kind.{k}"),
             format_number(needs[k]["met"], lang),
             format_number(needs[k]["total"], lang),
-            _share_text(needs[k]["met"], needs[k]["total"], lang).split(" ", 1)[-1].strip("()"),
+            _percent(needs[k]["met"], needs[k]["total"], lang),
         ]
         for k in (*KINDS, "all")
         if k in needs
