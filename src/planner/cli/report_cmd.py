@@ -111,8 +111,10 @@ def _plan(report: Any, header: Any, fmt: str, lang: str, output: Path | None) ->
         from planner.report.tabular import write_xlsx
 
         assert output is not None
-        sheets = plan_workbook_sheets(report)
-        sheets[1] = signable_sheet(report, header)
+        # the summary for signature with the header given on the command line
+        sheets = [
+            signable_sheet(report, header) if s.plain else s for s in plan_workbook_sheets(report)
+        ]
         write_xlsx(output, sheets)
     elif fmt == "html":
         from planner.report.html import write_page
