@@ -58,7 +58,7 @@ def test_min_class_a_session_below_minimum_does_not_run_or_spend(engine):
     result = plan(two(seats=5, min=3, class_cost=5_000_000), engine)
     assert result.assignments == [] and result.totals["cost_total"] == 0
     # only 2 could ever attend a class that needs 3: no session can run (not a seat shortage)
-    assert set(causes(result).values()) == {"no_course"}
+    assert set(causes(result).values()) == {"below_minimum"}
     assert "3" in render("en", result.unmet[0].detail)
     assert len(plan(two(seats=5, min=2, class_cost=5_000_000), engine).assignments) == 2
 
@@ -196,7 +196,7 @@ def test_no_double_content_and_no_overlap_in_time(engine):
     )
     result = plan(overlap, engine)
     assert [a.session for a in result.assignments] == ["a1"]
-    assert causes(result) == {("A", "n2"): "no_course"}
+    assert causes(result) == {("A", "n2"): "content_held"}
     clash = make(
         needs=[{"id": "n1", "weight": 50}, {"id": "n2", "weight": 40}],
         courses=[{"id": "a"}, {"id": "b"}],
@@ -207,7 +207,7 @@ def test_no_double_content_and_no_overlap_in_time(engine):
         options=[{"session": "a1", "needs": ["n1"]}, {"session": "b1", "needs": ["n2"]}],
     )
     result = plan(clash, engine)
-    assert causes(result) == {("A", "n2"): "time_limit_per_official"}
+    assert causes(result) == {("A", "n2"): "time_clash"}
     once = make(
         needs=[{"id": "n1"}],
         courses=[{"id": "a"}, {"id": "b"}],

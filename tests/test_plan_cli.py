@@ -21,6 +21,13 @@ CAUSES = {
     "time_limit_per_official",
     "unit_share",
     "term",
+    # finer causes (issue 14), appended to the contract's list
+    "not_opened",
+    "below_minimum",
+    "content_held",
+    "already_passed",
+    "time_clash",
+    "solver_stopped",
 }
 
 

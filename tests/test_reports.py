@@ -48,8 +48,14 @@ def mini_vi():  # type: ignore[no-untyped-def]
 
 
 def _sheet_dicts(ws) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The data rows of a table sheet as dicts: the header is the row above the frozen pane
+    (notes may stand above it), the data ends where the filter ends (total rows follow)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    header = int(ws.freeze_panes[1:]) - 1
     rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    last = range_boundaries(ws.auto_filter.ref)[3] if ws.auto_filter.ref else header
+    return [dict(zip(rows[header - 1], row, strict=True)) for row in rows[header:last]]
 
 
 def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path, mini_vi) -> None:
@@ -59,18 +65,27 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
         "Tổng hợp",
+        "Trình ký",
         "Nhu cầu",
         "Kế hoạch",
+        "Chi phí theo lớp",
         "Chưa đáp ứng",
         "Kinh phí",
         "Theo đơn vị",
         "Các lớp",
     ]
     for ws in book.worksheets:
-        assert ws.freeze_panes == "A2"
-        assert ws["A1"].font.bold
-        if ws.max_row > 1:
-            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        if ws.title == "Trình ký":
+            assert ws.page_setup.orientation == "portrait" and ws.page_setup.fitToHeight == 1
+            continue
+        assert ws.page_setup.orientation == "landscape"
+        header = int(ws.freeze_panes[1:]) - 1
+        assert ws.cell(header, 1).font.bold
+        assert ws.print_title_rows == f"${header}:${header}"
+        if ws.max_row > header + 1 and ws.auto_filter.ref:
+            assert ws.auto_filter.ref.startswith(f"A{header}:")
     # Plan: one row per assignment, with names, units, dates as dates and VND as numbers.
     rows = _sheet_dicts(book["Kế hoạch"])
     assert len(rows) == len(plan.assignments) > 0
@@ -110,7 +125,8 @@ def test_plan_workbook_has_every_sheet_formatted_and_matching_the_plan(tmp_path,
     units = _sheet_dicts(book["Theo đơn vị"])
     assert {u["Đơn vị"] for u in units} == {"Xã A", "Xã B"}
     assert sum(u["Đã đáp ứng"] for u in units) == plan.totals["needs"]["all"]["met"]
-    assert sum(u["Chi phí (đồng)"] for u in units) == sum(a.cost for a in plan.assignments)
+    assert sum(u["Chi phí học viên (đồng)"] for u in units) == sum(a.cost for a in plan.assignments)
+    assert sum(u["Tổng cộng (đồng)"] for u in units) == plan.totals["cost_total"]
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path) -> None:

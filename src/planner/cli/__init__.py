@@ -60,6 +60,9 @@ def _register() -> None:
 
     cli.add_command(codes_cmd.command)
     cli.add_command(template_cmd.command)
+    from planner.cli import report_cmd
+
+    cli.add_command(report_cmd.command)
 
 
 _register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -47,17 +48,66 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[..., Any]:
+    """`--format`; without it, `-o FILE` picks the format from the file's extension, and an
+    extension that contradicts an explicit `--format` is refused (exit 2)."""
+
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def inferred(*args: Any, **kwargs: Any) -> Any:
+            if "fmt" in kwargs and "output" in kwargs:
+                kwargs["fmt"] = resolve_format(kwargs["fmt"], kwargs["output"], choices)
+            return func(*args, **kwargs)
+
         return click.option(
             "--format",
             "fmt",
             type=click.Choice(choices),
             default=default,
             show_default=True,
-            help="Output format.",
-        )(func)
+            help="Output format (default: from the extension of -o, else " + default + ").",
+        )(inferred)
 
     return decorate
+
+
+# The format a file's extension names.
+FORMAT_OF_SUFFIX = {
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+    ".pdf": "pdf",
+    ".txt": "table",
+}
+
+
+def resolve_format(fmt: str, output: Path | None, choices: Sequence[str]) -> str:
+    """The output format: `--format` when given (refused when `-o`'s extension names another),
+    else the one the extension of `-o` names, else the default."""
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    named = FORMAT_OF_SUFFIX.get(suffix)
+    if named is None:
+        return fmt
+    ctx = click.get_current_context(silent=True)
+    explicit = ctx is not None and ctx.get_parameter_source("fmt") not in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+        None,
+    )
+    if explicit:
+        if named != fmt:
+            raise click.UsageError(
+                f"-o {output}: the extension {suffix} names the format {named}, "
+                f"but --format {fmt} was given"
+            )
+        return fmt
+    if named not in choices:
+        raise click.UsageError(
+            f"-o {output}: this command cannot write {named}; --format is one of "
+            + ", ".join(choices)
+        )
+    return named
 
 
 def case_argument(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -23,7 +23,6 @@ from planner.report.plan_text import infeasible_text
 from planner.report.schemas import PlanOut, to_json
 
 # Above this gap the terminal says the plan may be far from the best one (issue 14, item 3).
-GAP_NOTE = 0.01
 
 
 @click.command("plan")
@@ -152,7 +151,9 @@ def command(
         raise click.exceptions.Exit(1) from None
     with using(Names.of(prepared.case)):  # titles instead of ids in every sentence
         if fmt == "json":
-            common.emit(plan_json(plan, lang), output, lang)
+            common.emit(
+                plan_json(plan, lang, case, (prepared.case, prepared.assessment)), output, lang
+            )
         elif fmt in ("xlsx", "html"):
             output = common.require_output(output, fmt)
             # The reports a planner hands on: names, needs, budget, units (report/plan_report.py).
@@ -205,6 +206,10 @@ def print_plan(plan: PlanResult, case: Case, lang: str, output: Path | None, det
     """The plan on the terminal: a summary that fits the terminal (80 columns into a file), and
     with `details` every assignment and unmet need, by name (report/plan_terminal.py)."""
     console = common.table_console(output, 80)
+    from planner.report.plan_report import gap_warning
+
+    if warning := gap_warning(plan, lang):  # the solver stopped far from its bound: say so first
+        console.print(f"[bold red]⚠ {warning}[/]")
     console.print(
         t(lang, "plan.title", name=plan.name, status=t(lang, f"plan.status.{plan.status}"))
     )
@@ -227,8 +232,6 @@ def print_plan(plan: PlanResult, case: Case, lang: str, output: Path | None, det
             time=format_decimal(plan.time_s, lang),
         )
     )
-    if plan.gap > GAP_NOTE:
-        console.print(t(lang, "plan.term.gap_note", gap=format_percent(plan.gap, lang, 1)))
     sheets = summary_sheets(plan, case, lang)
     if details:
         sheets += detail_sheets(plan, case, lang)

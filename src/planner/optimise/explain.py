@@ -27,6 +27,57 @@ from planner.optimise.state import Block, PlanState
 
 log = logging.getLogger("planner")
 
+# The precise cause of an unmet need, from the fact (the locale key of the detail) a rule or
+# the recommendation gave: several rules share a coarse cause (min_class said "seats" for a
+# class that simply did not open, no_double_content "no_course" for content already held), and
+# the reader must know which one it is. Keys not listed keep the rule's own cause.
+_CAUSE_BY_KEY = {
+    "plan.unmet.min_class": "not_opened",
+    "plan.unmet.min_class_never": "below_minimum",
+    "plan.unmet.min_class_budget": "budget",
+    "plan.unmet.conflict_course": "content_held",
+    "plan.unmet.conflict_content": "content_held",
+    "plan.unmet.need_closed": "content_held",
+    "plan.unmet.conflict_time": "time_clash",
+    "plan.unmet.seats": "seats",
+    "plan.unmet.budget": "budget",
+    "plan.unmet.time_away": "time_limit_per_official",
+    "recommend.excluded.passed": "already_passed",
+    "recommend.excluded.holds": "content_held",
+    "recommend.excluded.competent": "content_held",
+}
+
+# Causes that depend on how the plan shares seats, classes and money among officials: a plan
+# the solver did not prove near-best may leave such a need unmet only because the search
+# stopped. Causes of one official alone (eligibility, history, days away) stay true in any plan.
+COUPLED_CAUSES = frozenset({"not_opened", "seats", "budget", "unit_share"})
+# Above this gap the plan is not proved near-best: reports say so at the top.
+GAP_WARNING = 0.01
+
+
+def precise_cause(cause: str, detail: Message | None) -> str:
+    """The cause the fact `detail` names, or `cause` when the fact is not a finer one."""
+    if detail is None:
+        return cause
+    return _CAUSE_BY_KEY.get(detail.key, cause)
+
+
+def stopped_early(unmet_needs: list[Unmet], gap: float | None) -> list[Unmet]:
+    """When the solver stopped more than `GAP_WARNING` from its bound, needs left unmet by a
+    shared resource (seats, a class, a budget line, the unit's share away) get the cause
+    `solver_stopped`: a longer run may meet them. The fact the plan shows is kept after it."""
+    if gap is None or gap <= GAP_WARNING:
+        return unmet_needs
+    out = []
+    for u in unmet_needs:
+        if u.cause in COUPLED_CAUSES:
+            detail = Message("plan.unmet.solver_stopped", {"gap": round(100 * gap, 1)}).plus(
+                u.detail
+            )
+            u = Unmet(u.official_id, u.need, "solver_stopped", detail, u.kind, u.priority)
+        out.append(u)
+    return out
+
 
 def of_block(block: Block) -> Message:
     return Message(block.key, block.args)
@@ -141,9 +192,8 @@ def explain_need(
                 "plan.unmet.term_later",
                 {"first": inst.years[0], "last": inst.years[-1], "term_end": inst.term[1]},
             )
-        cause = need.cause or "no_course"
         detail = need.detail or Message("plan.unmet.no_course")
-        return cause, detail
+        return precise_cause(need.cause or "no_course", detail), detail
     ordered = sorted(
         (o for o in options if o not in state.chosen),
         key=lambda o: (inst.sessions[inst.options[o].session].start, o),
@@ -181,7 +231,7 @@ def explain_need(
         return "no_course", Message("plan.unmet.unexplained")
     o, block = blocks[0]
     detail = of_block(block)
-    others = Counter(b.cause for _, b in blocks[1:])
+    others = Counter(precise_cause(b.cause, of_block(b)) for _, b in blocks[1:])
     if others:
         causes = tuple(
             Message(f"optimise.cause.{c}").plus(Message("", {"text": f" × {k}"}))
@@ -194,7 +244,7 @@ def explain_need(
         detail = detail.plus(
             Message("plan.unmet.progress", {"done": state.closed[n], "required": need.required})
         )
-    return block.cause, detail
+    return precise_cause(block.cause, of_block(block)), detail
 
 
 # -- totals ---------------------------------------------------------------------------------------

@@ -21,6 +21,13 @@ UNMET_CAUSES = (
     "time_limit_per_official",
     "unit_share",
     "term",
+    # finer causes (explain.precise_cause), appended: the ones above keep their meaning
+    "not_opened",
+    "below_minimum",
+    "content_held",
+    "already_passed",
+    "time_clash",
+    "solver_stopped",
 )
 STATUSES = ("optimal", "feasible", "infeasible")
 

@@ -98,11 +98,11 @@ def needs_sheet(
     by_id = {o.id: o for o in officials}
     text = Renderer(lang)
     columns = [
-        *official_columns(lang, "id"),
+        *official_columns(lang, t(lang, "report.col.official_id")),
         Column(t(lang, "table.need")),
-        Column("need"),
+        Column(t(lang, "report.col.need_id")),
         *need_detail_columns(lang),
-        Column("rule"),
+        Column(t(lang, "report.col.rule_id")),
         Column(t(lang, "table.reference"), width=40),
         Column(t(lang, "table.reason"), width=80),
     ]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 Tone = Literal["neutral", "good", "warn", "bad"]
-_NUMERIC = frozenset({"int", "vnd", "float"})
+_NUMERIC = frozenset({"int", "vnd", "float", "pct"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class Page:
     cards: Sequence[Card] = ()
     sections: Sequence[Section] = ()
     notes: Sequence[str] = field(default_factory=tuple)
+    # Shown in a banner above everything (e.g. the solver stopped far from its bound).
+    warnings: Sequence[str] = field(default_factory=tuple)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +71,11 @@ def format_cell(value: Any, column: Column, lang: str) -> tuple[str, str]:
         return t(lang, "yes") if value else t(lang, "no"), str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return format_date(value, lang), value.isoformat()
+    if column.kind == "year" and isinstance(value, (int, str)):
+        return str(value), str(value)  # a year is a name, not an amount: never "2.026"
     if isinstance(value, (int, float)):
+        if column.kind == "pct":
+            return format_number(100 * float(value), lang, 1) + "%", repr(float(value))
         if column.kind == "vnd":
             return format_vnd(int(value), lang), repr(value)
         if column.kind == "float" or isinstance(value, float):
@@ -82,10 +88,9 @@ def format_cell(value: Any, column: Column, lang: str) -> tuple[str, str]:
 
 def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
     numeric = _NUMERIC
-    return {
-        "title": sheet.title,
-        "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
-        "rows": [
+
+    def cells(rows: Sequence[Sequence[Any]]) -> list[list[dict[str, Any]]]:
+        return [
             [
                 dict(
                     zip(("text", "key"), format_cell(v, c, lang), strict=True),
@@ -93,8 +98,18 @@ def _table_context(sheet: Sheet, lang: str) -> dict[str, Any]:
                 )
                 for v, c in zip(row, sheet.columns, strict=True)
             ]
-            for row in sheet.rows
-        ],
+            for row in rows
+        ]
+
+    return {
+        "title": sheet.title,
+        "headers": [{"text": c.header, "numeric": c.kind in numeric} for c in sheet.columns],
+        "rows": cells(sheet.rows),
+        "footer": cells(sheet.footer),
+        "warnings": list(sheet.warnings),
+        "notes": list(sheet.notes),
+        # wide tables print in a smaller type so that every column fits the A4 width
+        "wide": len(sheet.columns) > 8,
     }
 
 

@@ -1,19 +1,111 @@
-"""Plan outputs: the Plan JSON (DESIGN §4), Excel sheets and the terminal tables."""
+"""Plan outputs: the Plan JSON (DESIGN §4), Excel sheets and the terminal tables; and the plan
+read back from its JSON (`plan_from_json`) for `planner report`, which renders a saved plan to
+every format without solving again.
+
+The Plan JSON names the case folder it was made for (`case`, an absolute path): the report
+reloads that case for what the JSON does not carry (names, course titles, sessions, the
+assessment's needs with their references), never to solve. Reasons and causes are read as the
+JSON has them, already in the language the plan was saved in.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from planner.errors import InfeasiblePlanError
+from planner.domain.message import Message
+from planner.errors import InfeasiblePlanError, PlannerError
 from planner.i18n import format_decimal, format_int, format_percent, t
-from planner.optimise.result import PlanResult
+from planner.optimise.result import Assignment, PlanResult, Unmet
 from planner.report.plan_text import infeasible_facts, plan_dict, render
 from planner.report.schemas import PlanOut, to_json
 from planner.report.tabular import Column, Sheet
 
 
-def plan_json(plan: PlanResult, lang: str) -> str:
-    return to_json(PlanOut, plan_dict(plan, lang))
+def plan_json(
+    plan: PlanResult, lang: str, case: Path | None = None, named: tuple[Any, Any] | None = None
+) -> str:
+    """The Plan JSON; with `case`, the folder it was made for (so `planner report` finds it);
+    with `named` (the case and assessment), reasons name courses and needs instead of ids.
+    Needs left by a search stopped far from its bound carry the cause `solver_stopped`."""
+    from planner.report.plan_report import with_names, with_true_causes
+
+    plan = with_true_causes(plan)
+    if named is not None:
+        plan = with_names(plan, named[0], named[1], lang)
+    data = plan_dict(plan, lang)
+    if case is not None:
+        data["case"] = Path(case).resolve().as_posix()
+    return to_json(PlanOut, data)
+
+
+def _text(value: str) -> Message:
+    """A sentence already rendered (in the saved plan's language), as a message."""
+    return Message("", {"text": value})
+
+
+def plan_from_dict(data: dict[str, Any], source: str = "plan") -> PlanResult:
+    """The `PlanResult` a Plan JSON describes (checked against the Plan JSON schema)."""
+    from pydantic import ValidationError
+
+    try:
+        out = PlanOut.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        raise PlannerError(f"{source}: not a Plan JSON ({where}: {first.get('msg')})") from None
+    if out.status == "infeasible" or out.objective is None or out.bound is None:
+        raise PlannerError(f"{source}: the plan is infeasible; there is no plan to report")
+    return PlanResult(
+        status=out.status,
+        objective=out.objective,
+        bound=out.bound,
+        gap=out.gap or 0.0,
+        engine=out.engine,
+        seed=out.seed,
+        time_s=out.time_s,
+        assignments=[
+            Assignment(
+                official_id=a.official_id,
+                course=a.course,
+                session=a.session,
+                year=a.year,
+                cost=a.cost,
+                funding_source=a.funding_source,
+                needs=tuple(a.needs),
+                reason=_text(a.reason),
+                start=a.start,
+                end=a.end,
+            )
+            for a in out.assignments
+        ],
+        unmet=[
+            Unmet(u.official_id, u.need, u.cause, _text(u.detail), u.kind, u.priority)
+            for u in out.unmet
+        ],
+        totals=dict(out.totals),
+        mode=out.mode,
+        name=out.name,
+        years=tuple(out.years),
+        method=dict(out.method),
+        options=dict(out.options),
+    )
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A saved JSON output, with a clear error naming the file and line when it is not JSON."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise PlannerError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise PlannerError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise PlannerError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise PlannerError(f"{path}: expected a JSON object")
+    return data
 
 
 def infeasible_dict(

@@ -62,7 +62,67 @@ class PlanReport:
 
     @classmethod
     def of(cls, case: Case, plan: PlanResult, assessment: Assessment, lang: str) -> PlanReport:
-        return cls(case, plan, assessment, lang)
+        return cls(
+            case, with_names(with_true_causes(plan), case, assessment, lang), assessment, lang
+        )
+
+    @cached_property
+    def catalog_sessions(self) -> dict[str, tuple[Any, Any]]:
+        """session id → (course, session) of the catalog."""
+        return {s.id: (c, s) for c in self.case.catalog.courses.values() for s in c.sessions}
+
+    @cached_property
+    def class_costs(self) -> list[ClassCost]:
+        """One line per session the plan runs: its participants, what they cost, and the fixed
+        cost of the class (spent once when the session runs, whoever attends)."""
+        from planner.recommend.cost import class_cost
+
+        people: Counter[str] = Counter()
+        paid: Counter[str] = Counter()
+        first: dict[str, Any] = {}
+        for a in self.plan.assignments:
+            people[a.session] += 1
+            paid[a.session] += a.cost
+            first.setdefault(a.session, a)
+        out = []
+        for sid in sorted(people, key=lambda x: (first[x].start, x)):
+            a = first[sid]
+            course, session = self.catalog_sessions.get(sid, (None, None))
+            fixed = int(class_cost(course, session)) if course is not None else 0
+            out.append(
+                ClassCost(sid, a.course, a.year, a.funding_source, people[sid], paid[sid], fixed)
+            )
+        return out
+
+    @cached_property
+    def participant_cost(self) -> int:
+        return sum(a.cost for a in self.plan.assignments)
+
+    @cached_property
+    def class_cost_total(self) -> int:
+        return sum(c.fixed for c in self.class_costs)
+
+    @cached_property
+    def cost_total(self) -> int:
+        """What the plan spends: participants' costs plus the classes' fixed costs."""
+        return self.participant_cost + self.class_cost_total
+
+    @cached_property
+    def unit_class_share(self) -> Counter[str]:
+        """Each class's fixed cost shared among the units by their number of participants
+        (largest remainder, so that the shares add up to the class cost to the đồng)."""
+        by_session: dict[str, Counter[str]] = defaultdict(Counter)
+        for a in self.plan.assignments:
+            by_session[a.session][self.unit(a.official_id)] += 1
+        share: Counter[str] = Counter()
+        for line in self.class_costs:
+            share.update(split_by_count(line.fixed, by_session[line.session]))
+        return share
+
+    @cached_property
+    def gap_warning(self) -> str:
+        """The warning at the top of every output when the plan is not proved near-best."""
+        return gap_warning(self.plan, self.lang)
 
     @cached_property
     def officials(self) -> dict[str, Any]:
@@ -134,6 +194,116 @@ class PlanReport:
         return out
 
 
+@dataclass(frozen=True)
+class ClassCost:
+    session: str
+    course: str
+    year: int
+    source: str
+    participants: int
+    participant_cost: int
+    fixed: int
+
+    @property
+    def total(self) -> int:
+        return self.participant_cost + self.fixed
+
+
+def split_by_count(amount: int, counts: Counter[str]) -> Counter[str]:
+    """`amount` shared in proportion to `counts`, in whole đồng, adding up exactly."""
+    whole = sum(counts.values())
+    if not whole or not amount:
+        return Counter()
+    parts = {k: amount * n // whole for k, n in counts.items()}
+    rest = amount - sum(parts.values())
+    # the đồng left over go to the largest remainders (ties: by name, deterministic)
+    order = sorted(counts, key=lambda k: (-(amount * counts[k] % whole), k))
+    for k in order[:rest]:
+        parts[k] += 1
+    return Counter(parts)
+
+
+def with_true_causes(plan: PlanResult) -> PlanResult:
+    """The plan with needs left by a search stopped far from its bound marked so
+    (`explain.stopped_early`); the same plan otherwise."""
+    from dataclasses import replace
+
+    from planner.optimise.explain import stopped_early
+
+    unmet = stopped_early(plan.unmet, plan.gap)
+    return plan if unmet is plan.unmet else replace(plan, unmet=unmet)
+
+
+def with_names(plan: PlanResult, case: Case, assessment: Assessment, lang: str) -> PlanResult:
+    """The plan with course ids and need ids inside its reasons and causes replaced by course
+    titles and need names (the optimiser's facts name ids; a reader wants names)."""
+    from dataclasses import replace
+
+    from planner.domain.message import Message
+    from planner.report.assessment import describe_need
+
+    titles = {cid: c.title.in_lang(lang) for cid, c in case.catalog.courses.items()}
+    names = {
+        (n.official_id, n.need): describe_need(n, case.framework, lang) for n in assessment.needs
+    }
+
+    def fix(m: Message, who: str) -> Message:
+        args: dict[str, Any] = {}
+        for key, value in m.args.items():
+            if isinstance(value, Message):
+                value = fix(value, who)
+            elif isinstance(value, tuple) and all(isinstance(v, Message) for v in value):
+                value = tuple(fix(v, who) for v in value)
+            elif key == "course" and isinstance(value, str) and value in titles:
+                value = f"«{titles[value]}»"
+            elif key == "need" and isinstance(value, str):
+                value = names.get((who, value), value)
+            elif key == "source" and isinstance(value, str):
+                value = funding_label(value, lang)
+            elif key == "needs" and isinstance(value, str):
+                value = "; ".join(names.get((who, v.strip()), v.strip()) for v in value.split(","))
+            args[key] = value
+        return Message(m.key, args, tuple(fix(x, who) for x in m.then))
+
+    return replace(
+        plan,
+        assignments=[replace(a, reason=fix(a.reason, a.official_id)) for a in plan.assignments],
+        unmet=[replace(u, detail=fix(u.detail, u.official_id)) for u in plan.unmet],
+    )
+
+
+def suggested_time(plan: PlanResult) -> int:
+    """A likely time limit (s) to bring the gap under 1 %: the run time scaled by how far the
+    gap is above 1 %, rounded up to ten seconds. A rule of thumb measured on the bundled
+    examples (the gap roughly halves when the time doubles), not a promise."""
+    import math
+
+    from planner.optimise.explain import GAP_WARNING
+
+    if plan.gap is None or plan.gap <= GAP_WARNING:
+        return 0
+    doublings = math.log2(plan.gap / GAP_WARNING)
+    seconds = max(plan.time_s, 1.0) * 2**doublings
+    return int(math.ceil(seconds / 10) * 10)
+
+
+def gap_warning(plan: PlanResult, lang: str) -> str:
+    from planner.optimise.explain import COUPLED_CAUSES, GAP_WARNING
+
+    if plan.gap is None or plan.gap <= GAP_WARNING:
+        return ""
+    # before or after `with_true_causes`: the same needs
+    stopped = sum(1 for u in plan.unmet if u.cause in COUPLED_CAUSES | {"solver_stopped"})
+    return t(
+        lang,
+        "report.plan.gap_warning",
+        gap=format_number(100 * plan.gap, lang, 1),
+        time=format_number(plan.time_s, lang, 1),
+        count=format_number(stopped, lang),
+        suggest=suggested_time(plan),
+    )
+
+
 def funding_label(source: str, lang: str) -> str:
     key = f"funding.{source}"
     text = t(lang, key)
@@ -190,6 +360,11 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
         if kind in needs
     )
     rows += [
+        (t(lang, "report.plan.cost_participants"), format_vnd(r.participant_cost, lang)),
+        (
+            t(lang, "report.plan.cost_classes", count=format_number(len(r.class_costs), lang)),
+            format_vnd(r.class_cost_total, lang),
+        ),
         (t(lang, "report.plan.cost"), format_vnd(cost_total, lang)),
         (t(lang, "report.plan.budget"), format_vnd(budget_total, lang)),
         (t(lang, "report.plan.left"), format_vnd(budget_total - cost_total, lang)),
@@ -210,12 +385,18 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
     ]
     if with_run:
         rows.append((t(lang, "report.plan.engine"), f"{plan.engine}, seed {plan.seed}"))
+        rows.append(
+            (
+                t(lang, "report.plan.time"),
+                t(lang, "report.seconds", value=format_number(plan.time_s, lang, 1)),
+            )
+        )
     return rows
 
 
 def _share_text(part: int, whole: int, lang: str) -> str:
     share = _pct(part, whole)
-    pct = "" if share is None else f" ({format_number(share, lang, 1)}%)"
+    pct = "" if share is None else f" ({format_number(share, lang, 1)}%)"  # 96,2% in vi
     return f"{format_number(part, lang)}/{format_number(whole, lang)}{pct}"
 
 
@@ -241,6 +422,7 @@ def summary_sheet(r: PlanReport) -> Sheet:
             Column(t(lang, "plan.table.value"), width=60),
         ],
         [list(row) for row in summary_rows(r)],
+        warnings=[r.gap_warning] if r.gap_warning else [],
     )
 
 
@@ -252,9 +434,10 @@ def needs_sheet(r: PlanReport) -> Sheet:
         Column(t(lang, "report.col.need_id")),
         *need_detail_columns(lang),
         Column(t(lang, "report.col.in_plan")),
-        Column(t(lang, "report.col.planned_session")),
-        Column(t(lang, "table.reason"), width=80),
-        Column(t(lang, "table.reference"), width=40),
+        # wrapped columns of moderate width: the sheet prints one page wide, and readable
+        Column(t(lang, "report.col.planned_session"), width=36),
+        Column(t(lang, "table.reason"), width=60),
+        Column(t(lang, "table.reference"), width=36),
     ]
     rows = []
     for need in r.assessment.needs:
@@ -286,7 +469,7 @@ def assignments_sheet(r: PlanReport) -> Sheet:
         Column(t(lang, "table.course"), width=44),
         Column(t(lang, "report.col.course_id")),
         Column(t(lang, "plan.table.session")),
-        Column(t(lang, "plan.table.year")),
+        Column(t(lang, "plan.table.year"), "year"),
         Column(t(lang, "plan.table.start"), "date"),
         Column(t(lang, "plan.table.end"), "date"),
         Column(t(lang, "report.col.location")),
@@ -314,7 +497,77 @@ def assignments_sheet(r: PlanReport) -> Sheet:
                 render(lang, a.reason),
             ]
         )
-    return Sheet(t(lang, "report.plan.sheet.plan"), columns, rows)
+    # The plan's cost in full under its rows: participants, then the classes' fixed costs
+    # (itemised per session on their own sheet), then the sum, which the summary repeats.
+    label_at = 1  # the name column
+    cost_at = next(i for i, c in enumerate(columns) if c.kind == "vnd")
+
+    def total(label: str, amount: int) -> list[Any]:
+        row: list[Any] = [None] * len(columns)
+        row[label_at], row[cost_at] = label, amount
+        return row
+
+    footer = [
+        total(t(lang, "report.plan.cost_participants"), r.participant_cost),
+        total(
+            t(
+                lang,
+                "report.plan.cost_classes_see",
+                count=format_number(len(r.class_costs), lang),
+                sheet=t(lang, "report.plan.sheet.classes"),
+            ),
+            r.class_cost_total,
+        ),
+        total(t(lang, "report.plan.cost"), r.cost_total),
+    ]
+    return Sheet(
+        t(lang, "report.plan.sheet.plan"),
+        columns,
+        rows,
+        footer=footer,
+        warnings=[r.gap_warning] if r.gap_warning else [],
+    )
+
+
+def classes_sheet(r: PlanReport) -> Sheet:
+    """Per-class costs itemised: one row per session the plan runs."""
+    lang = r.lang
+    columns = [
+        Column(t(lang, "table.course"), width=44),
+        Column(t(lang, "plan.table.session")),
+        Column(t(lang, "plan.table.year"), "year"),
+        Column(t(lang, "plan.table.source"), width=26),
+        Column(t(lang, "report.col.seats_used"), "int"),
+        Column(t(lang, "report.col.cost_participants"), "vnd"),
+        Column(t(lang, "report.col.cost_class"), "vnd"),
+        Column(t(lang, "report.col.cost_total"), "vnd"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            r.course_title(c.course),
+            c.session,
+            c.year,
+            r.source(c.source),
+            c.participants,
+            c.participant_cost,
+            c.fixed,
+            c.total,
+        ]
+        for c in r.class_costs
+    ]
+    footer = [
+        [
+            t(lang, "table.total"),
+            None,
+            None,
+            None,
+            sum(c.participants for c in r.class_costs),
+            r.participant_cost,
+            r.class_cost_total,
+            r.cost_total,
+        ]
+    ]
+    return Sheet(t(lang, "report.plan.sheet.classes"), columns, rows, footer=footer)
 
 
 def unmet_sheet(r: PlanReport) -> Sheet:
@@ -343,27 +596,35 @@ def unmet_sheet(r: PlanReport) -> Sheet:
                 render(lang, u.detail),
             ]
         )
-    return Sheet(t(lang, "report.plan.sheet.unmet"), columns, rows)
+    return Sheet(
+        t(lang, "report.plan.sheet.unmet"),
+        columns,
+        rows,
+        warnings=[r.gap_warning] if r.gap_warning else [],
+    )
 
 
 def budget_sheet(r: PlanReport) -> Sheet:
     lang = r.lang
     columns = [
-        Column(t(lang, "plan.table.year")),
+        Column(t(lang, "plan.table.year"), "year"),
         Column(t(lang, "plan.table.source"), width=28),
         Column(t(lang, "report.col.budget"), "vnd"),
         Column(t(lang, "report.col.used"), "vnd"),
         Column(t(lang, "report.col.left"), "vnd"),
-        Column(t(lang, "report.col.used_pct"), "float"),
+        Column(t(lang, "report.col.used_pct"), "pct"),
     ]
-    # Years as text: a number column would print 2026 as "2.026" in Vietnamese.
     rows: list[list[Any]] = [
-        [str(y), r.source(s), b, c, b - c, _pct(c, b)] for y, s, b, c in r.budget_rows
+        [y, r.source(s), b, c, b - c, _share(c, b)] for y, s, b, c in r.budget_rows
     ]
     budget = sum(b for _, _, b, _ in r.budget_rows)
     cost = sum(c for _, _, _, c in r.budget_rows)
-    rows.append([None, t(lang, "table.total"), budget, cost, budget - cost, _pct(cost, budget)])
-    return Sheet(t(lang, "report.plan.sheet.budget"), columns, rows)
+    footer = [[None, t(lang, "table.total"), budget, cost, budget - cost, _share(cost, budget)]]
+    return Sheet(t(lang, "report.plan.sheet.budget"), columns, rows, footer=footer)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 @dataclass(frozen=True)
@@ -373,8 +634,13 @@ class UnitLine:
     trained: int
     needs: int
     met: int
-    cost: int
+    cost: int  # participants' costs
+    class_share: int  # the unit's share of the classes' fixed costs, by its participants
     by_kind: dict[str, tuple[int, int]]  # kind → (met, total)
+
+    @property
+    def total_cost(self) -> int:
+        return self.cost + self.class_share
 
 
 def unit_lines(r: PlanReport) -> list[UnitLine]:
@@ -401,10 +667,16 @@ def unit_lines(r: PlanReport) -> list[UnitLine]:
                 sum(v[1] for v in by_kind.values()),
                 sum(v[0] for v in by_kind.values()),
                 cost[unit],
+                r.unit_class_share.get(unit, 0),
                 by_kind,
             )
         )
     return out
+
+
+def _kind_total(lines: list[UnitLine], kind: str) -> str:
+    met = sum(x.by_kind.get(kind, (0, 0))[0] for x in lines)
+    return f"{met}/{sum(x.by_kind.get(kind, (0, 0))[1] for x in lines)}"
 
 
 def units_sheet(r: PlanReport) -> Sheet:
@@ -416,10 +688,13 @@ def units_sheet(r: PlanReport) -> Sheet:
         Column(t(lang, "report.col.needs"), "int"),
         Column(t(lang, "report.col.met"), "int"),
         Column(t(lang, "report.col.open"), "int"),
-        Column(t(lang, "report.col.met_pct"), "float"),
+        Column(t(lang, "report.col.met_pct"), "pct"),
         *[Column(t(lang, "report.col.met_kind", kind=t(lang, f"kind.{k}"))) for k in KINDS],
-        Column(t(lang, "report.col.cost"), "vnd"),
+        Column(t(lang, "report.col.cost_participants"), "vnd"),
+        Column(t(lang, "report.col.cost_class_share"), "vnd"),
+        Column(t(lang, "report.col.cost_total"), "vnd"),
     ]
+    lines = unit_lines(r)
     rows = [
         [
             line.unit,
@@ -428,16 +703,41 @@ def units_sheet(r: PlanReport) -> Sheet:
             line.needs,
             line.met,
             line.needs - line.met,
-            _pct(line.met, line.needs),
+            _share(line.met, line.needs),
             *[
                 f"{line.by_kind[k][0]}/{line.by_kind[k][1]}" if k in line.by_kind else ""
                 for k in KINDS
             ],
             line.cost,
+            line.class_share,
+            line.total_cost,
         ]
-        for line in unit_lines(r)
+        for line in lines
     ]
-    return Sheet(t(lang, "report.plan.sheet.units"), columns, rows)
+    needs = sum(x.needs for x in lines)
+    met = sum(x.met for x in lines)
+    footer = [
+        [
+            t(lang, "table.total"),
+            sum(x.officials for x in lines),
+            sum(x.trained for x in lines),
+            needs,
+            met,
+            needs - met,
+            _share(met, needs),
+            *[_kind_total(lines, k) for k in KINDS],
+            sum(x.cost for x in lines),
+            sum(x.class_share for x in lines),
+            sum(x.total_cost for x in lines),
+        ]
+    ]
+    return Sheet(
+        t(lang, "report.plan.sheet.units"),
+        columns,
+        rows,
+        footer=footer,
+        notes=[t(lang, "report.plan.units_cost_note")],
+    )
 
 
 def sessions_sheet(r: PlanReport) -> Sheet:
@@ -450,7 +750,7 @@ def sessions_sheet(r: PlanReport) -> Sheet:
         Column(t(lang, "report.col.location")),
         Column(t(lang, "report.col.seats"), "int"),
         Column(t(lang, "report.col.seats_used"), "int"),
-        Column(t(lang, "report.col.fill_pct"), "float"),
+        Column(t(lang, "report.col.fill_pct"), "pct"),
     ]
     rows = [
         [
@@ -461,7 +761,7 @@ def sessions_sheet(r: PlanReport) -> Sheet:
             session.location,
             session.seats,
             used,
-            _pct(used, session.seats),
+            _share(used, session.seats),
         ]
         for course, session, used in r.sessions
     ]
@@ -469,10 +769,14 @@ def sessions_sheet(r: PlanReport) -> Sheet:
 
 
 def plan_workbook_sheets(r: PlanReport) -> list[Sheet]:
+    from planner.report.signable import signable_sheet
+
     return [
         summary_sheet(r),
+        signable_sheet(r),
         needs_sheet(r),
         assignments_sheet(r),
+        classes_sheet(r),
         unmet_sheet(r),
         budget_sheet(r),
         units_sheet(r),
@@ -663,7 +967,7 @@ def plan_cards(r: PlanReport) -> list[Card]:
     everything = plan.totals.get("needs", {}).get("all", {"met": 0, "total": 0})
     share = _pct(everything["met"], everything["total"]) or 0.0
     budget = sum(b for _, _, b, _ in r.budget_rows)
-    cost = sum(c for _, _, _, c in r.budget_rows)
+    cost = r.cost_total
     return [
         Card(
             t(lang, "report.plan.needs_met"),
@@ -733,6 +1037,11 @@ def plan_page(r: PlanReport) -> Page:
             table=assignments_sheet(r),
         ),
         Section(
+            t(lang, "report.plan.section.classes"),
+            t(lang, "report.plan.section.classes_intro"),
+            table=classes_sheet(r),
+        ),
+        Section(
             t(lang, "report.plan.section.unmet"),
             t(lang, "report.plan.section.unmet_intro"),
             figure=causes_figure(r),
@@ -753,6 +1062,7 @@ def plan_page(r: PlanReport) -> Page:
         ),
         cards=plan_cards(r),
         sections=sections,
+        warnings=[r.gap_warning] if r.gap_warning else [],
         notes=[t(lang, "report.plan.note.objective"), t(lang, "report.note.sort")],
     )
 

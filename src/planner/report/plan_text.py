@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.domain.message import Day, Joined, Message, Money
-from planner.i18n import has, t
+from planner.i18n import format_number, has, t
 from planner.optimise.result import PlanResult
 from planner.report import names as naming, text
 
@@ -58,6 +58,9 @@ def _typed(lang: str, message: Message) -> Message:
             values[name] = names.words(value, lang)
         elif name in ID_KEYS and names is not None and isinstance(value, tuple):
             values[name] = ", ".join(names.words(str(v), lang) for v in value)
+        elif name == "gap" and isinstance(value, float):
+            # a percentage with one decimal, in the separators of `lang` (4,0 in Vietnamese)
+            values[name] = format_number(value, lang, 1)
         else:
             values[name] = value
     return Message(message.key, values, tuple(_typed(lang, m) for m in message.then))

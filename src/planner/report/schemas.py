@@ -217,6 +217,11 @@ class PlanOut(Out):
         default_factory=PlanOptionsOut, description="settings that change the objective"
     )
     infeasible: InfeasibleOut | None = None
+    case: str = Field(
+        default="",
+        description="the case folder the plan was made for (absolute path); `planner report` "
+        "reloads it for names and the catalog, never to solve",
+    )
 
 
 # -- what-if --------------------------------------------------------------------------------------
