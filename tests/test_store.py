@@ -97,7 +97,16 @@ def test_import_stores_the_parsed_rows_and_the_law_in_force(store: Store) -> Non
     assert info.history == len(case.history)
     assert info.budget == tuple(sorted((b.year, b.source, b.amount) for b in case.config.budget))
     assert info.limits["max_share_away"] == 0.3
-    assert info.files == ("README.md", "case.yaml", "history.csv", "officials.csv", "units.csv")
+    assert info.files == (
+        "README.md",
+        "case.yaml",
+        "history.csv",
+        "officials.csv",
+        "scenarios/cut.yaml",
+        "scenarios/example.yaml",
+        "scenarios/more-seats.yaml",
+        "units.csv",
+    )
     rules = store.law_files(info.rules_hash)
     assert rules["positions.yaml"] == (ROOT / "rules" / "positions.yaml").read_bytes()
     assert set(rules) == {
@@ -115,6 +124,7 @@ def test_a_bad_case_is_refused_with_its_file_and_row(store: Store, tmp_path: Pat
     folder = tmp_path / "bad"
     folder.mkdir()
     for name, data in read_folder(ROOT / "examples" / "thoi-binh").items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     text = (folder / "officials.csv").read_text(encoding="utf-8").splitlines()
     text[3] = text[3].replace("xa.", "nowhere.", 1)
@@ -200,17 +210,23 @@ def test_store_cli_init_import_list_export(url: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(cli, ["store", "export", "1", str(out), *db, "--lang", "en"])
     assert result.exit_code == 0, result.output
-    digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+    digest = {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
     source = ROOT / "examples" / "thoi-binh"
     assert digest == {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(source.iterdir())
+        p.relative_to(source).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(source.rglob("*"))
+        if p.is_file()
     }
     result = runner.invoke(cli, ["store", "export", "1", str(out), *db, "--lang", "en"])
     assert result.exit_code == 2 and "not empty" in result.output
     result = runner.invoke(cli, ["store", "export", "9", str(tmp_path / "x"), *db])
     assert result.exit_code == 2 and "no case 9" in result.output
     result = runner.invoke(cli, ["store", "import", str(tmp_path / "missing"), *db])
-    assert result.exit_code == 2 and "case folder not found" in result.output
+    assert result.exit_code == 2 and "không tìm thấy thư mục hồ sơ" in result.output
 
 
 def test_a_case_naming_files_outside_its_folder_is_refused(store: Store, tmp_path: Path) -> None:
@@ -218,6 +234,7 @@ def test_a_case_naming_files_outside_its_folder_is_refused(store: Store, tmp_pat
     folder.mkdir()
     for name, data in read_folder(ROOT / "examples" / "thoi-binh").items():
         if name != "history.csv":
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     (tmp_path / "history.csv").write_bytes((ROOT / "examples/thoi-binh/history.csv").read_bytes())
     config = (folder / "case.yaml").read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from planner import pipeline
 from planner.cli import common
-from planner.cli.common import infer_format
 from planner.i18n import format_date, t
 from planner.report.assessment import (
     assessment_json,
@@ -42,7 +41,6 @@ def command(
     case: Path, on: dt.datetime | None, details: bool, fmt: str, lang: str, output: Path | None
 ) -> int:
     """Đánh giá nhu cầu đào tạo, bồi dưỡng / assess training needs."""
-    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
     set_case(loaded)  # names, not ids, in every sentence
     assessment = pipeline.assess(loaded, on.date() if on else None)

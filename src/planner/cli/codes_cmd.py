@@ -26,7 +26,6 @@ def command(kind: str, case: Path | None, fmt: str, lang: str, output: Path | No
     """Liệt kê mã và tên được chấp nhận / list the accepted codes and titles."""
     from planner.report.codes import code_sheet
 
-    fmt = common.infer_format(output, fmt)
     if case is not None:
         from planner import pipeline
 

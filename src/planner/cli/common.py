@@ -95,17 +95,16 @@ def resolve_format(fmt: str, output: Path | None, choices: Sequence[str]) -> str
         click.core.ParameterSource.DEFAULT_MAP,
         None,
     )
+    lang = _lang(ctx) if ctx is not None else "vi"
     if explicit:
-        if named != fmt:
+        if named != fmt:  # a text table must never land in a .xlsx
             raise click.UsageError(
-                f"-o {output}: the extension {suffix} names the format {named}, "
-                f"but --format {fmt} was given"
+                t(lang, "cli.format_mismatch", path=output, fmt=fmt, named=named)
             )
         return fmt
     if named not in choices:
         raise click.UsageError(
-            f"-o {output}: this command cannot write {named}; --format is one of "
-            + ", ".join(choices)
+            t(lang, "cli.format_unknown", path=output, choices=", ".join(choices))
         )
     return named
 
@@ -336,44 +335,6 @@ def _lang_from_argv(argv: list[str]) -> str:
         if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
             return arg.split("=", 1)[1]
     return "vi"
-
-
-# What a file's extension says it holds: the `--format` it takes.
-_EXTENSION_FORMATS = {
-    ".xlsx": "xlsx",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-    ".csv": "csv",
-    ".pdf": "pdf",
-    ".txt": "table",
-}
-
-
-def infer_format(path: Path | None, requested: str) -> str:
-    """The format to write: `requested` when `--format` was given (refused when the extension of
-    `-o` says another one, so a text table never lands in a `.xlsx`), else the one the extension
-    names, else the command's default."""
-    ctx = click.get_current_context()
-    param = next((p for p in ctx.command.params if p.name == "fmt"), None)
-    choices = tuple(getattr(param.type, "choices", ())) if param is not None else ()
-    named = _EXTENSION_FORMATS.get(path.suffix.lower()) if path is not None else None
-    explicit = ctx.get_parameter_source("fmt") not in (
-        click.core.ParameterSource.DEFAULT,
-        click.core.ParameterSource.DEFAULT_MAP,
-        None,
-    )
-    if named is None:
-        return requested
-    if explicit and named != requested:
-        raise click.UsageError(
-            t(_lang(ctx), "cli.format_mismatch", path=path, fmt=requested, named=named)
-        )
-    if named not in choices:
-        raise click.UsageError(
-            t(_lang(ctx), "cli.format_unknown", path=path, choices=", ".join(choices))
-        )
-    return named
 
 
 def require_output(output: Path | None, fmt: str) -> Path:

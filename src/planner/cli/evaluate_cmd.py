@@ -12,7 +12,6 @@ import click
 from planner import pipeline
 from planner.analysis.evaluate import Evaluation, EvaluationSettings, evaluate_case
 from planner.cli import common
-from planner.cli.common import infer_format
 from planner.i18n import t
 from planner.report.evaluation import (
     all_sheets,
@@ -69,7 +68,6 @@ def command(
     output: Path | None,
 ) -> int:
     """Đánh giá sau đào tạo, bồi dưỡng / evaluate training after it took place."""
-    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
     set_case(loaded)  # names, not ids, in every sentence
     settings = EvaluationSettings(

@@ -100,7 +100,6 @@ def command(
     details: bool,
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
-    fmt = common.infer_format(output, fmt)
     prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
     started = time.monotonic()
     console = Console(stderr=True)

@@ -9,7 +9,6 @@ import click
 from planner import pipeline
 from planner.assess.needs import Assessment
 from planner.cli import common
-from planner.cli.common import infer_format
 from planner.i18n import t
 from planner.io.case import Case
 from planner.recommend.candidates import Recommendations
@@ -32,7 +31,6 @@ from planner.report.recommendation import (
 @common.output_option
 def command(case: Path, official_id: str | None, fmt: str, lang: str, output: Path | None) -> int:
     """Đề xuất khóa học theo nhu cầu / recommend courses for each need."""
-    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     loaded = pipeline.load(case)
     set_case(loaded)  # names, not ids, in every sentence
     assessment = pipeline.assess(loaded)

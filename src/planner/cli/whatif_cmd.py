@@ -20,7 +20,6 @@ from planner import pipeline
 from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, load_scenario
 from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
 from planner.cli import common
-from planner.cli.common import infer_format
 from planner.i18n import format_decimal, t
 from planner.report.html import format_number
 from planner.report.names import set_case
@@ -106,7 +105,6 @@ def command(
     output: Path | None,
 ) -> int:
     """Kịch bản giả định / what-if: plan changed copies of the case and compare them."""
-    fmt = infer_format(output, fmt)  # -o FILE.xlsx means xlsx
     if not scenarios and not budget_scale:
         raise click.UsageError(t(lang, "whatif.cli.nothing"))
     if fmt in ("xlsx", "html"):

@@ -269,7 +269,7 @@ def check_columns(
                 row=table.header_row,
                 column=table.headers[column],
                 field=column,
-                expected="a column of DESIGN §4 (or a Vietnamese alias)",
+                expected="a column of the officials template (or its Vietnamese header)",
             )
 
 

@@ -84,12 +84,13 @@ def plan_from_dict(data: dict[str, Any], source: str = "plan") -> PlanResult:
             Unmet(u.official_id, u.need, u.cause, _text(u.detail), u.kind, u.priority)
             for u in out.unmet
         ],
-        totals=dict(out.totals),
+        # As saved (validated above): the typed models would turn nested totals into objects.
+        totals=dict(data.get("totals") or {}),
         mode=out.mode,
         name=out.name,
         years=tuple(out.years),
-        method=dict(out.method),
-        options=dict(out.options),
+        method=dict(data.get("method") or {}),
+        options=dict(data.get("options") or {}),
     )
 
 

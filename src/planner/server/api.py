@@ -198,7 +198,7 @@ def list_cases(request: Request, who: Viewer) -> list[CaseOut]:
 async def create_case(
     request: Request,
     who: Planner,
-    case_yaml: Annotated[UploadFile, File(description="case.yaml (DESIGN §4)")],
+    case_yaml: Annotated[UploadFile, File(description="case.yaml (the case settings)")],
     officials: Annotated[UploadFile, File(description="officials table, .csv or .xlsx")],
     history: Annotated[UploadFile | None, File()] = None,
     units: Annotated[UploadFile | None, File()] = None,

@@ -3,9 +3,27 @@ private temporary folder (never a path the client names)."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+from planner.report.names import Names, using
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _with_names(render: _F) -> _F:
+    """Render with the case's names and titles instead of ids in every sentence, as the CLI
+    does (its commands set them for their case): the same bytes over HTTP as from the CLI."""
+
+    @functools.wraps(render)
+    def named(case: Any, *args: Any, **kwargs: Any) -> Any:
+        with using(Names.of(case)):
+            return render(case, *args, **kwargs)
+
+    return named  # type: ignore[return-value]
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -23,6 +41,7 @@ def rendered(writer: Callable[[Path], object], suffix: str) -> bytes:
         return path.read_bytes()
 
 
+@_with_names
 def assessment_file(case, assessment, fmt: str, lang: str) -> bytes:  # type: ignore[no-untyped-def]
     from planner.report.assessment import (
         assessment_json,
@@ -49,6 +68,7 @@ def assessment_file(case, assessment, fmt: str, lang: str) -> bytes:  # type: ig
     return rendered(lambda p: write_assessment_html(p, case, assessment, lang), "html")
 
 
+@_with_names
 def recommendation_file(case, recs, fmt: str, lang: str) -> bytes:  # type: ignore[no-untyped-def]
     from planner.report.recommendation import (
         overlaps_sheet,
@@ -86,6 +106,7 @@ def evaluation_file(evaluation, fmt: str, lang: str) -> bytes:  # type: ignore[n
     return rendered(lambda p: write_page(p, evaluation_page(evaluation, lang)), "html")
 
 
+@_with_names
 def plan_files(case, plan, assessment, lang: str) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """plan.json, plan.xlsx and plan.html of a plan, as `planner plan --format …` writes them."""
     from planner.report.plan import plan_json

@@ -240,7 +240,7 @@ def parse_case_yaml(data: bytes) -> dict[str, Any]:
             "case.yaml is not valid YAML",
             path="case.yaml",
             line=line + 1 if line is not None else None,
-            expected="the settings of DESIGN §4",
+            expected="the settings of case.yaml described in README",
         ) from None
     if not isinstance(settings, dict):
         raise InputError(
