@@ -17,7 +17,7 @@ from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import SolveConfig
 from planner.report.plan import infeasible_dict, plan_json, plan_sheets
-from planner.report.plan_text import infeasible_text
+from planner.report.plan_text import infeasible_text, shortfall_lines
 from planner.report.schemas import PlanOut, to_json
 
 
@@ -99,6 +99,7 @@ def command(
         weight_by_effectiveness=weight_by_effectiveness,
         effectiveness=case_effectiveness(prepared.case) if weight_by_effectiveness else None,
     )
+    infeasible: InfeasiblePlanError | None = None
     try:
         if status is not None:
             with status:
@@ -106,18 +107,22 @@ def command(
         else:
             plan = pipeline.plan(prepared, config)
     except InfeasiblePlanError as error:
-        if fmt == "json":
-            data = infeasible_dict(
-                error,
-                lang,
-                engine=engine,
-                seed=seed,
-                mode=mode,
-                time_s=round(time.monotonic() - started, 3),
-            )
-            common.emit(to_json(PlanOut, data), output, lang)
-        click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
-        raise click.exceptions.Exit(1) from None
+        best = getattr(error, "plan", None)
+        if best is None:  # no plan at all (best effort off): the infeasibility alone
+            if fmt == "json":
+                data = infeasible_dict(
+                    error,
+                    lang,
+                    engine=engine,
+                    seed=seed,
+                    mode=mode,
+                    time_s=round(time.monotonic() - started, 3),
+                )
+                common.emit(to_json(PlanOut, data), output, lang)
+            click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
+            raise click.exceptions.Exit(1) from None
+        # status infeasible_rules: every output written, then exit 1 so scripts notice
+        plan, infeasible = best, error
     if fmt == "json":
         common.emit(plan_json(plan, lang), output, lang)
     elif fmt in ("xlsx", "html"):
@@ -130,6 +135,9 @@ def command(
         common.say_written(output, lang)
     else:
         _print_table(plan, lang, output)
+    if infeasible is not None:
+        click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, infeasible)}", err=True)
+        raise click.exceptions.Exit(1)
     return 0
 
 
@@ -163,6 +171,8 @@ def _print_table(plan: PlanResult, lang: str, output: Path | None) -> None:
             time=format_decimal(plan.time_s, lang),
         )
     )
+    for line in shortfall_lines(lang, plan):  # status infeasible_rules: first
+        console.print(line)
     for sheet in plan_sheets(plan, lang):
         table = Table(title=sheet.title)
         for column in sheet.columns:

@@ -111,6 +111,9 @@ class SolveConfig:
     # branch-and-bound nodes; `highs` at most this many nodes. The time limit then only guards
     # against runaway solves (set it generously). None: the clock alone.
     work_limit: int | None = None
+    # When the hard rules cannot all hold: make the best plan anyway (status `infeasible_rules`,
+    # attached to the raised `Infeasible` as `.plan`); False: raise at once (no plan).
+    best_effort: bool = True
 
     def __post_init__(self) -> None:
         for name, kind in (("engine", Engine), ("mode", Mode)):  # strings accepted (CLI, JSON)
@@ -161,27 +164,85 @@ def solve(
     objective = Objective(
         inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
     )
+    found = Found()
+    try:
+        found = _run(inst, objective, config, deadline)
+        plan = _finish(inst, objective, config, found, started)
+    except Infeasible as error:
+        if not config.best_effort:
+            raise
+        raise _best_effort(inst, objective, config, error, found.plans, started) from None
+    if progress is not None:
+        progress(float(plan.objective), float(plan.bound), plan.time_s)
+    return plan
+
+
+def _run(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> Found:
     if config.engine is Engine.AUTO:
         cohorts = aggregate.group(inst)
         if (
             len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
-            found = _cohort_method(inst, objective, config, deadline, cohorts)
-        elif _colgen_shape(inst):  # individual needs, few options each: column generation
-            found = _colgen_method(inst, objective, config, deadline)
-        else:  # cohorts too varied: the transport relaxation, then the exact model when small
-            found = _transport_method(inst, objective, config, deadline, cohorts)
-    elif config.engine in (Engine.HIGHS, Engine.CPSAT):
-        found = _monolithic(inst, objective, config, deadline)
-    elif config.engine is Engine.COLGEN:
-        found = _colgen_method(inst, objective, config, deadline)
-    else:
-        found = _greedy_method(inst, objective, config, deadline)
-    plan = _finish(inst, objective, config, found, started)
-    if progress is not None:
-        progress(float(plan.objective), float(plan.bound), plan.time_s)
-    return plan
+            return _cohort_method(inst, objective, config, deadline, cohorts)
+        if _colgen_shape(inst):  # individual needs, few options each: column generation
+            return _colgen_method(inst, objective, config, deadline)
+        # cohorts too varied: the transport relaxation, then the exact model when small
+        return _transport_method(inst, objective, config, deadline, cohorts)
+    if config.engine in (Engine.HIGHS, Engine.CPSAT):
+        return _monolithic(inst, objective, config, deadline)
+    if config.engine is Engine.COLGEN:
+        return _colgen_method(inst, objective, config, deadline)
+    return _greedy_method(inst, objective, config, deadline)
+
+
+def _best_effort(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    error: Infeasible,
+    candidates: list[set[int]],
+    started: float,
+) -> Infeasible:
+    """The hard rules cannot all hold (or no plan meeting them was found in time): the best
+    plan anyway, status `infeasible_rules`, with its shortfalls and remedy (`shortfall.py`),
+    attached to the error that is raised."""
+    from planner.optimise import shortfall
+
+    chosen = shortfall.best_plan(
+        inst,
+        objective,
+        candidates,
+        deadline=started + config.time_limit,
+        seed=config.seed,
+        workers=config.workers,
+        deterministic=config.work_limit is not None,
+    )
+    remedy = error.facts
+    if remedy.key != "plan.remedy.least":  # not proved least: complete the plan found
+        completed = shortfall.completion_remedy(inst, chosen)
+        if completed.key != "plan.remedy.structural" or remedy.key != "plan.remedy.enough":
+            remedy = completed
+    state = PlanState(inst, chosen)
+    info: dict[str, object] = {"method": "shortfall", "officials": len(inst.officials)}
+    plan = _result(inst, objective, config, chosen, _trivial_bound(inst, objective), info)
+    forced = {
+        (inst.officials[inst.needs[n].official].id, inst.needs[n].id): n
+        for n in term_coverage.forced(inst)
+    }
+    causes = {
+        forced[(u.official_id, u.need)]: u.cause
+        for u in plan.unmet
+        if (u.official_id, u.need) in forced
+    }
+    plan.shortfalls = tuple(shortfall.shortfalls(inst, state, remedy, causes))
+    plan.status = "infeasible_rules"
+    plan.time_s = round(time.monotonic() - started, 3)
+    officials = list(plan.shortfalls[0].officials) if plan.shortfalls else error.officials
+    raised = Infeasible(officials, remedy, rule=error.rule)
+    raised.plan = plan
+    log.info("plan: %s", plan.summary())
+    return raised
 
 
 def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | None:
@@ -617,24 +678,50 @@ def _finish(
 ) -> PlanResult:
     info = found.info
     valid = [p for p in found.plans if not violations_of(inst, p)]
-    if len(valid) < len(found.plans):
+    if len(valid) < len(found.plans) and any(
+        v.rule != term_coverage.NAME for p in found.plans for v in violations_of(inst, p)
+    ):
         log.warning("a plan breaking a rule was dropped")
     if not valid:
+        forced = term_coverage.forced(inst)
+        if forced and (
+            len(inst.options) > LP_GREEDY_MAX_OPTIONS
+            or time.monotonic() > started + config.time_limit
+        ):
+            # no plan meeting the hard term needs, and no time (or too big a model) to search
+            # for one: not proved impossible, the best plan anyway (`_best_effort`)
+            officials = sorted({inst.officials[inst.needs[n].official].id for n in forced})
+            raise Infeasible(officials, Message("plan.remedy.not_found", {"changes": ()}))
         info["overrun"] = "greedy fallback"
         valid = [_legacy_plan(inst, objective, config, started + config.time_limit)]
     chosen = max(valid, key=lambda p: (objective.combined(PlanState(inst, p)), -len(p)))
     chosen = repair(inst, objective, chosen)
-    state = PlanState(inst, chosen)
-    value = objective.reported(state)
     bound = found.bound
     if bound is None:
         bound = _trivial_bound(inst, objective)
+    plan = _result(inst, objective, config, chosen, bound, info)
+    plan.time_s = round(time.monotonic() - started, 3)
+    log.info("plan: %s", plan.summary())
+    return plan
+
+
+def _result(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    chosen: set[int],
+    bound: int,
+    info: dict[str, object],
+) -> PlanResult:
+    """The plan of `chosen` with its explanations and totals (`time_s` left to the caller)."""
+    state = PlanState(inst, chosen)
+    value = objective.reported(state)
     if bound < value:
         log.warning(
             "bound %d below objective %d (numerical tolerance); using the objective", bound, value
         )
         bound = value
-    plan = PlanResult(
+    return PlanResult(
         status="optimal" if bound == value else "feasible",
         objective=value,
         bound=bound,
@@ -653,9 +740,6 @@ def _finish(
         method={k: info[k] for k in ("method", "cohorts", "officials") if k in info},
         options={"weight_by_effectiveness": bool(config.weight_by_effectiveness)},
     )
-    plan.time_s = round(time.monotonic() - started, 3)
-    log.info("plan: %s", plan.summary())
-    return plan
 
 
 def _trivial_bound(inst: Instance, objective: Objective) -> int:

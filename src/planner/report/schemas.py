@@ -141,6 +141,18 @@ class InfeasibleOut(Out):
     message: str
 
 
+class ShortfallOut(Out):
+    rule: str = Field(description="the hard rule the plan does not meet (term_coverage)")
+    officials: list[str] = Field(description="who falls short")
+    count: int = Field(ge=1, description="needs short under the rule")
+    remedy: str = Field(
+        description="the least (or a sufficient) change found, in the report language"
+    )
+    causes: dict[str, int] = Field(
+        default_factory=dict, description="short needs per cause (the rule that blocks them)"
+    )
+
+
 class PlanOut(Out):
     name: str = ""
     status: Status
@@ -166,6 +178,11 @@ class PlanOut(Out):
         default_factory=dict, description="settings that change the objective"
     )
     infeasible: InfeasibleOut | None = None
+    shortfalls: list[ShortfallOut] = Field(
+        default_factory=list,
+        description="status infeasible_rules: the hard rules this (complete, checkable) plan "
+        "does not meet, whom, and the remedy found",
+    )
 
 
 # -- what-if --------------------------------------------------------------------------------------
