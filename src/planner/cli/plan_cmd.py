@@ -72,8 +72,20 @@ def command(
     output: Path | None,
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
+    started = time.monotonic()  # the time limit is a promise end to end: loading counts
     prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
-    started = time.monotonic()
+    share = pipeline.budget(time_limit, time.monotonic() - started, prepared, fmt)
+    if share.over:  # said before solving, so the wait is not a surprise
+        click.echo(
+            t(
+                lang,
+                "plan.budget.over",
+                spent=format_decimal(share.spent, lang),
+                limit=format_decimal(time_limit, lang),
+                solve=format_decimal(share.solve, lang),
+            ),
+            err=True,
+        )
     console = Console(stderr=True)
     live = console.is_terminal and fmt == "table" or (console.is_terminal and output is not None)
     status = console.status(t(lang, "plan.progress", best="-", bound="-", time=0)) if live else None
@@ -92,7 +104,7 @@ def command(
 
     config = SolveConfig(
         engine=engine,
-        time_limit=time_limit,
+        time_limit=share.solve,
         seed=seed,
         workers=workers,
         mode=mode,

@@ -33,9 +33,11 @@ def infeasible_error(
     seed: int,
     hint: set[int] | None = None,
     proved: bool = True,
+    wall: float | None = None,
 ) -> Infeasible | set[int]:
     """The error to raise, or — when the elastic solve needs no slack at all — a plan meeting
-    every hard rule (the engines had not found one in time). `exact`: the individual model."""
+    every hard rule (the engines had not found one in time). `exact`: the individual model.
+    Out of time before any solution: `plan.remedy.not_found` without changes (nothing proved)."""
     inst, model = exact.inst, exact.model
     forced = term_coverage.forced(inst)
     officials = sorted({inst.officials[inst.needs[n].official].id for n in forced})
@@ -82,7 +84,10 @@ def infeasible_error(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = max(1.0, time_limit)
-    solver.parameters.max_time_in_seconds = 3 * max(1.0, time_limit) + 5
+    # `wall`: the seconds left of the plan's time limit; None: a guard only (deterministic runs)
+    solver.parameters.max_time_in_seconds = (
+        wall if wall is not None else 3 * max(1.0, time_limit) + 5
+    )
     solver.parameters.linearization_level = 2
     status = solver.solve(cp)
     if status == cp_model.INFEASIBLE:

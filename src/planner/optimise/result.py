@@ -37,6 +37,7 @@ class Infeasible(InfeasiblePlanError):
         self.facts = remedy
         # The best plan anyway (status `infeasible_rules`, `optimise.shortfall`), when made.
         self.plan: PlanResult | None = None
+        self.proved = True  # False: only not met within the time limit, not shown impossible
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,10 @@ def solve(
     except Infeasible as error:
         if not config.best_effort:
             raise
-        raise _best_effort(inst, objective, config, error, found.plans, started) from None
+        result = _best_effort(inst, objective, config, error, found.plans, started)
+        if isinstance(result, Infeasible):
+            raise result from None
+        plan = result
     if progress is not None:
         progress(float(plan.objective), float(plan.bound), plan.time_s)
     return plan
@@ -203,10 +206,11 @@ def _best_effort(
     error: Infeasible,
     candidates: list[set[int]],
     started: float,
-) -> Infeasible:
+) -> Infeasible | PlanResult:
     """The hard rules cannot all hold (or no plan meeting them was found in time): the best
     plan anyway, status `infeasible_rules`, with its shortfalls and remedy (`shortfall.py`),
-    attached to the error that is raised."""
+    attached to the error that is raised (or, when the remedy's search finds a plan meeting
+    every rule after all, that plan)."""
     from planner.optimise import shortfall
 
     chosen = shortfall.best_plan(
@@ -218,11 +222,11 @@ def _best_effort(
         workers=config.workers,
         deterministic=config.work_limit is not None,
     )
-    remedy = error.facts
-    if remedy.key != "plan.remedy.least":  # not proved least: complete the plan found
-        completed = shortfall.completion_remedy(inst, chosen)
-        if completed.key != "plan.remedy.structural" or remedy.key != "plan.remedy.enough":
-            remedy = completed
+    remedy = _best_remedy(inst, objective, config, error, chosen, started)
+    if isinstance(remedy, set):  # the elastic solve met every rule with no slack: a plan
+        return _finish(
+            inst, objective, config, Found([remedy], info={"method": "elastic"}), started
+        )
     state = PlanState(inst, chosen)
     info: dict[str, object] = {"method": "shortfall", "officials": len(inst.officials)}
     plan = _result(inst, objective, config, chosen, _trivial_bound(inst, objective), info)
@@ -243,6 +247,50 @@ def _best_effort(
     raised.plan = plan
     log.info("plan: %s", plan.summary())
     return raised
+
+
+def _best_remedy(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    error: Infeasible,
+    chosen: set[int],
+    started: float,
+) -> Message | set[int]:
+    """The least change (elastic solve, in the time left), else a sufficient one from
+    completing the plan (`shortfall.completion_remedy`); a plan when the elastic solve needs
+    no change at all."""
+    from planner.optimise import shortfall
+    from planner.optimise.remedy import infeasible_error
+
+    proved = getattr(error, "proved", True)
+    if error.facts.key != "plan.remedy.not_found":  # best effort off or a remedy given already
+        return error.facts
+    deterministic = config.work_limit is not None
+    left = started + config.time_limit - time.monotonic()
+    elastic: Message | None = None
+    if len(inst.options) <= shortfall.CPSAT_MAX_OPTIONS:
+        found = infeasible_error(
+            _individual(inst, objective),
+            time_limit=min(config.time_limit, 10.0) if deterministic else max(1.0, left),
+            seed=config.seed,
+            hint=chosen,
+            proved=proved,
+            wall=None if deterministic else max(1.0, left),
+        )
+        if isinstance(found, set):
+            if not violations_of(inst, found):
+                return found
+        elif found.facts.key == "plan.remedy.least":
+            return found.facts
+        else:
+            elastic = found.facts
+    completed = shortfall.completion_remedy(inst, chosen)
+    if completed.key == "plan.remedy.structural":
+        if elastic is not None and elastic.key == "plan.remedy.enough":
+            return elastic
+        return completed if proved else Message("plan.remedy.not_found", {"changes": ()})
+    return completed if proved else Message("plan.remedy.not_found", completed.args)
 
 
 def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | None:
@@ -666,6 +714,8 @@ def _legacy_plan(
         return plan
     rescued = _meet_forced(inst, objective, plan, config, max(deadline, time.monotonic() + 2))
     if rescued is None:
+        if config.best_effort:
+            raise _pending(inst, proved=False)
         found = _remedy(inst, objective, config, hint=plan, proved=False)
         if isinstance(found, Infeasible):
             raise found
@@ -690,8 +740,7 @@ def _finish(
         ):
             # no plan meeting the hard term needs, and no time (or too big a model) to search
             # for one: not proved impossible, the best plan anyway (`_best_effort`)
-            officials = sorted({inst.officials[inst.needs[n].official].id for n in forced})
-            raise Infeasible(officials, Message("plan.remedy.not_found", {"changes": ()}))
+            raise _pending(inst, proved=False)
         info["overrun"] = "greedy fallback"
         valid = [_legacy_plan(inst, objective, config, started + config.time_limit)]
     chosen = max(valid, key=lambda p: (objective.combined(PlanState(inst, p)), -len(p)))
@@ -820,10 +869,23 @@ def _remedy(
     )
 
 
+def _pending(inst: Instance, proved: bool) -> Infeasible:
+    """The hard rules do not all hold (`proved`: shown impossible, else only not met in time);
+    the shortfall and the remedy are `_best_effort`'s."""
+    forced = term_coverage.forced(inst)
+    officials = sorted({inst.officials[inst.needs[n].official].id for n in forced})
+    error = Infeasible(officials, Message("plan.remedy.not_found", {"changes": ()}))
+    error.proved = proved
+    return error
+
+
 def _infeasible(
     inst: Instance, objective: Objective, config: SolveConfig, hint: set[int] | None = None
 ) -> Infeasible:
-    """The error for a model an engine proved infeasible."""
+    """The error for a model an engine proved infeasible (with best effort on, its remedy is
+    found after the best plan, in the time left: `_best_effort`)."""
+    if config.best_effort:
+        return _pending(inst, proved=True)
     found = _remedy(inst, objective, config, hint)
     if isinstance(found, Infeasible):
         return found
