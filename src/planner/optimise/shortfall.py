@@ -83,11 +83,17 @@ def best_plan(
     `candidates` and the greedy orders (and CP-SAT on the model with the term rule soft when it
     is small enough and time is left), made maximal by `repair`."""
     from planner.optimise.greedy import build_in_order, greedy, repair
+    from planner.optimise.solve import GREEDY_PER_QUICK_BUILD
 
     points = np.asarray(objective.option_points, dtype=float)
     plans = [p for p in candidates if breaks_only_term(inst, p)]
+    built = time.monotonic()
     plans.append(set(build_in_order(inst, objective, points).chosen))
-    if len(inst.options) <= CPSAT_MAX_OPTIONS:
+    quick_s = time.monotonic() - built
+    # the full greedy (not interruptible) only when it fits in the time left
+    if len(inst.options) <= CPSAT_MAX_OPTIONS and (
+        deterministic or GREEDY_PER_QUICK_BUILD * quick_s <= deadline - time.monotonic()
+    ):
         plans.append(greedy(inst, objective))
     plans = [p for p in plans if breaks_only_term(inst, p)]
 
