@@ -180,6 +180,33 @@ def solve(
     return plan
 
 
+def carry(
+    inst: Instance, config: SolveConfig, assignments: list[tuple[str, str, str]], bound: int | None
+) -> PlanResult | None:
+    """A plan made for another variant of the case, carried into `inst` (a what-if variant that
+    only loosens that one: more money, seats or sessions): its assignments (official, course,
+    session) as options here, made maximal by `repair` and explained; `bound`: this instance's
+    own proved bound (None: the trivial one). None when an assignment is no option here or the
+    plan breaks a rule here (the variant did not only loosen it)."""
+    started = time.monotonic()
+    objective = Objective(
+        inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
+    )
+    chosen = set()
+    for key in assignments:
+        o = inst.option_index.get(key)
+        if o is None:
+            return None
+        chosen.add(o)
+    if violations_of(inst, chosen):
+        return None
+    chosen = repair(inst, objective, chosen)
+    found = bound if bound is not None else _trivial_bound(inst, objective)
+    plan = _result(inst, objective, config, chosen, found, {"method": "carried"})
+    plan.time_s = round(time.monotonic() - started, 3)
+    return plan
+
+
 def _run(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> Found:
     if config.engine is Engine.AUTO:
         cohorts = aggregate.group(inst)
