@@ -96,6 +96,22 @@ WRITE_S_PER_NEED = {"json": 4e-5, "table": 1e-4, "xlsx": 2.5e-4, "html": 2.5e-4}
 MIN_SOLVE_S = 1.0
 
 
+def process_age() -> float | None:
+    """Seconds since this process started (interpreter start-up and imports included), from
+    Linux's /proc; None elsewhere. The time limit is a promise from the moment the user ran
+    the command."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        import os
+
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @dataclass(frozen=True)
 class Budget:
     """The time limit as a promise end to end: what loading, assessing and building took
@@ -135,6 +151,7 @@ __all__ = [
     "Budget",
     "Prepared",
     "budget",
+    "process_age",
     "assess",
     "build",
     "check",
