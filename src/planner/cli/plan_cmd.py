@@ -73,10 +73,10 @@ def command(
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
     # the time limit is a promise end to end: start-up, imports and loading count
-    started = time.monotonic() - (pipeline.process_age() or 0.0)
+    started = common.command_started()
     prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
     share = pipeline.budget(time_limit, time.monotonic() - started, prepared, fmt)
-    if share.over:  # said before solving, so the wait is not a surprise
+    if share.spent > time_limit:  # said before solving, so the wait is not a surprise
         click.echo(
             t(
                 lang,
