@@ -18,6 +18,11 @@ as what they are:
 Both are differences between two solver runs within a time limit: when the runs are not proved
 optimal, part of a difference can be solver noise; each entry carries the two gaps.
 
+A variant that only loosens another (a higher budget sweep point, the baseline being ×1; a
+probe, which adds money to the baseline) never shows fewer priority points met: when its own
+solve fell short, the tighter plan is carried into it (`keep_monotone`), checked against every
+rule there, made maximal and explained again.
+
 Parallel runs are deterministic: every variant is solved with one solver worker and the same
 seed, in its own process, so a parallel sweep gives exactly the plans a sequential one gives
 (CP-SAT stops on deterministic time; HiGHS only when it finishes within its wall-clock limit).

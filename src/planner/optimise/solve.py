@@ -32,6 +32,13 @@ Every plan then goes through `repair` (add whatever no rule blocks), the explana
 totals. The bound is always valid for the individual problem: aggregated rows are sums of
 individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
 
+When the hard rules cannot all hold (an engine proves it, or no plan meeting them is found in
+time), `solve` still makes the best plan (`shortfall.py`: most hard term needs met, then the
+priorities, inside the time limit), with status `infeasible_rules`, its shortfalls per rule
+(who, how many, by cause) and the remedy (`remedy.py`'s least change when the elastic solve
+proves it in the time left, else a sufficient change from completing the plan), and raises the
+`Infeasible` error carrying it as `.plan` (`SolveConfig.best_effort=False`: no plan, as before).
+
 Time limit: model building, bound, engine, split, repair and explanations all run inside
 `config.time_limit` (a reserve proportional to the number of options is kept for the work after
 the engine); only last resorts (no engine plan at all, hard term needs still unmet) may overrun,
