@@ -255,6 +255,7 @@ def _best_effort(
         seed=config.seed,
         workers=config.workers,
         deterministic=config.work_limit is not None,
+        greedy_per_quick_build=GREEDY_PER_QUICK_BUILD,
     )
     remedy = _best_remedy(inst, objective, config, error, chosen, started)
     if isinstance(remedy, set):  # the elastic solve met every rule with no slack: a plan
