@@ -1,4 +1,8 @@
-"""`planner check CASE PLAN.json`: re-verify a plan against every hard rule, without a solver."""
+"""`planner check CASE PLAN.json`: re-verify a plan against every hard rule, without a solver.
+
+A plan of status `infeasible_rules` declares its shortfalls: the check lists exactly those when
+they are all it finds (exit 1: the plan still does not meet every hard rule), and says so when
+the plan declares other shortfalls than it finds."""
 
 from __future__ import annotations
 
