@@ -69,8 +69,13 @@ def run(case: str, limit: float, fmt: str, out_dir: Path) -> dict:
         "load": round(load, 1),
         "said_over": "time limit" in done.stderr or "giới hạn" in done.stderr,
         "command": shlex.join(command),
-        "error": done.stderr.strip().splitlines()[-1][:300] if done.returncode >= 2 and done.stderr.strip() else "",
+        "error": _last_line(done.stderr) if done.returncode >= 2 else "",
     }
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1][:300] if lines else ""
 
 
 def table(rows: list[dict]) -> str:
