@@ -132,10 +132,12 @@ def test_term_coverage_is_hard_when_the_horizon_reaches_the_term_end(engine):
     assert info.value.rule == "term_coverage"
     assert info.value.officials and "seat" in remedy_text("en", info.value)
     # the remedy is facts: the least change, one more seat in the only session
-    seat = Message("plan.remedy.seats", {"extra": 1, "session": "ku-1"})
+    seat = Message(
+        "plan.remedy.seats", {"extra": 1, "session": "ku-1", "course": "ku", "year": 2030}
+    )
     assert info.value.facts == Message("plan.remedy.least", {"changes": (seat,)})
     assert remedy_text("en", info.value) == (
-        "Least change that makes it feasible: 1 more seat(s) in session ku-1."
+        "Least change that makes it feasible: 1 more seat(s) in session ku-1 (ku, 2030)."
     )
 
 

@@ -18,6 +18,11 @@ as what they are:
 Both are differences between two solver runs within a time limit: when the runs are not proved
 optimal, part of a difference can be solver noise; each entry carries the two gaps.
 
+A variant that only loosens another (a higher budget sweep point, the baseline being ×1; a
+probe, which adds money to the baseline) never shows fewer priority points met: when its own
+solve fell short, the tighter plan is carried into it (`keep_monotone`), checked against every
+rule there, made maximal and explained again.
+
 Parallel runs are deterministic: every variant is solved with one solver worker and the same
 seed, in its own process, so a parallel sweep gives exactly the plans a sequential one gives
 (CP-SAT stops on deterministic time; HiGHS only when it finishes within its wall-clock limit).
@@ -422,6 +427,7 @@ def run_whatif(
         replace(baseline, variant=v) if same else next(solved)
         for v, same in zip(variants, same_as_baseline, strict=True)
     ]
+    baseline, results, probes = keep_monotone(case, settings, baseline, results, probes)
     changes = {o.variant.name: compare(baseline, o) for o in results}
     marginal = sweep_marginals(baseline, results) + probe_marginals(baseline, probes)
     return WhatIf(
@@ -502,6 +508,100 @@ class _Runner:
                 results[futures[future]] = future.result()
                 note(future.result())
         return [r for r in results if r is not None]
+
+
+# -- monotone: a looser variant never meets fewer priority points --------------------------------
+
+
+def keep_monotone(
+    case: Case,
+    settings: WhatIfSettings,
+    baseline: Outcome,
+    variants: list[Outcome],
+    probes: list[Outcome],
+) -> tuple[Outcome, list[Outcome], list[Outcome]]:
+    """A variant that only loosens another (a budget sweep point over a lower one, the baseline
+    being ×1; a probe, which adds money to the baseline) keeps the other's plan when its own
+    solve met fewer priority points: that plan breaks no rule in the looser case (checked, not
+    assumed), is made maximal there and explained again. The solver runs stay independent
+    (any executor, any order), and the comparison cannot say "more money, fewer needs met"."""
+    chain = sorted(
+        [(1.0, -1)]
+        + [
+            (o.variant.scale, i)
+            for i, o in enumerate(variants)
+            if o.variant.kind == "sweep" and o.variant.scale is not None
+        ]
+    )
+    variants = list(variants)
+
+    def get(i: int) -> Outcome:
+        return baseline if i < 0 else variants[i]
+
+    def put(i: int, o: Outcome) -> None:
+        nonlocal baseline
+        if i < 0:
+            baseline = o
+        else:
+            variants[i] = o
+
+    best: Outcome | None = None
+    for _, i in chain:
+        current = get(i)
+        if best is not None and _points(best) > _points(current):
+            carried = carry_outcome(case, settings, current, best)
+            if carried is not None:
+                put(i, carried)
+                current = carried
+        if best is None or _points(current) > _points(best):
+            best = current
+    probes = [
+        (carry_outcome(case, settings, p, baseline) or p) if _points(baseline) > _points(p) else p
+        for p in probes
+    ]
+    return baseline, variants, probes
+
+
+def _points(outcome: Outcome) -> tuple[int, int]:
+    """Priority points met, then the objective (an infeasible run meets none)."""
+    if outcome.plan is None:
+        return (-1, 0)
+    return (outcome.priority[0], outcome.plan.objective)
+
+
+def carry_outcome(
+    case: Case, settings: WhatIfSettings, target: Outcome, source: Outcome
+) -> Outcome | None:
+    """`source`'s plan carried into `target`'s case (`optimise.solve.carry`), or None when it
+    does not fit there."""
+    from planner import pipeline
+    from planner.optimise.solve import SolveConfig, carry
+
+    if source.plan is None:
+        return None
+    started = time.monotonic()
+    prepared = pipeline.prepare(changed_case(case, target.variant))
+    config = SolveConfig(
+        engine=settings.engine,
+        time_limit=settings.time_limit,
+        seed=settings.seed,
+        mode=settings.mode,
+    )
+    keys = [(a.official_id, a.course, a.session) for a in source.plan.assignments]
+    bound = target.plan.bound if target.plan is not None else None
+    plan = carry(prepared.instance, config, keys, bound)
+    if plan is None:
+        return None
+    plan.info["carried_from"] = source.variant.name
+    budget_lines = {(b.year, b.source): b.amount for b in prepared.case.config.budget}
+    return _outcome(
+        target.variant,
+        prepared.instance,
+        plan,
+        None,
+        budget_lines,
+        round(target.time_s + time.monotonic() - started, 3),
+    )
 
 
 # -- comparisons ----------------------------------------------------------------------------------

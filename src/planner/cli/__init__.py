@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from planner.cli import common
 from planner.cli.common import GuardedGroup
 
 
@@ -70,4 +71,5 @@ _register()
 
 def main() -> None:
     # Click's own usage errors exit 2 already; GuardedGroup maps planner's errors.
+    common.started_as_command()  # the time limit counts from the process start
     cli(prog_name="planner")

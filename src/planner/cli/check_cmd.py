@@ -1,4 +1,8 @@
-"""`planner check CASE PLAN.json`: re-verify a plan against every hard rule, without a solver."""
+"""`planner check CASE PLAN.json`: re-verify a plan against every hard rule, without a solver.
+
+A plan of status `infeasible_rules` declares its shortfalls: the check lists exactly those when
+they are all it finds (exit 1: the plan still does not meet every hard rule), and says so when
+the plan declares other shortfalls than it finds."""
 
 from __future__ import annotations
 
@@ -33,9 +37,25 @@ def command(case: Path, plan_file: Path, lang: str) -> int:
     if isinstance(data.get("options"), dict) and data["options"].get("weight_by_effectiveness"):
         effectiveness = case_effectiveness(prepared.case)
     report = pipeline.check(prepared, data, effectiveness)
-    if report.ok:
+    if report.ok and not report.declared:
         click.echo(t(lang, "plan.check.clean", objective=format_int(report.objective, lang)))
         return 0
+    if report.ok:  # status infeasible_rules: exactly the shortfalls it declares (still exit 1)
+        click.echo(t(lang, "plan.check.shortfalls", count=report.declared))
+        for violation in report.shortfalls:
+            click.echo(f"  {violation_text(lang, violation)}")
+        raise click.exceptions.Exit(1)
+    if len(report.shortfalls) != report.declared:
+        click.echo(
+            t(
+                lang,
+                "plan.check.shortfalls_differ",
+                declared=report.declared,
+                found=len(report.shortfalls),
+            )
+        )
+        for violation in report.shortfalls:
+            click.echo(f"  {violation_text(lang, violation)}")
     click.echo(t(lang, "plan.check.found", count=len(report.violations)))
     for violation in report.violations:
         click.echo(f"  {violation_text(lang, violation)}")

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -419,3 +420,21 @@ def sheet_table(sheet: Sheet, lang: str, keep: Sequence[int] | None = None) -> T
     for row in sheet.rows:
         table.add_row(*[format_cell(row[i], sheet.columns[i], lang)[0] for i in keep])
     return table
+
+
+# When `planner` runs as a command (not under a test runner or another program): the monotonic
+# time its process started, so a time limit counts interpreter start-up and imports too.
+_PROCESS_STARTED: float | None = None
+
+
+def started_as_command() -> None:
+    global _PROCESS_STARTED
+    from planner.pipeline import process_age
+
+    age = process_age()
+    _PROCESS_STARTED = time.monotonic() - age if age is not None else None
+
+
+def command_started() -> float:
+    """When the user's command started: the process start for the `planner` command, else now."""
+    return _PROCESS_STARTED if _PROCESS_STARTED is not None else time.monotonic()

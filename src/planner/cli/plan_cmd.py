@@ -19,7 +19,7 @@ from planner.optimise.solve import SolveConfig
 from planner.report.names import Names, using
 from planner.report.plan import infeasible_dict, plan_json
 from planner.report.plan_terminal import detail_sheets, summary_sheets
-from planner.report.plan_text import infeasible_text
+from planner.report.plan_text import infeasible_text, shortfall_lines
 from planner.report.schemas import PlanOut, to_json
 
 # Above this gap the terminal says the plan may be far from the best one (issue 14, item 3).
@@ -100,8 +100,21 @@ def command(
     details: bool,
 ) -> int:
     """Lập kế hoạch đào tạo, bồi dưỡng tối ưu / plan who attends which session."""
+    # the time limit is a promise end to end: start-up, imports and loading count
+    started = common.command_started()
     prepared = pipeline.prepare(pipeline.load(case, parse_years(years) if years else None))
-    started = time.monotonic()
+    share = pipeline.budget(time_limit, time.monotonic() - started, prepared, fmt)
+    if share.spent > time_limit:  # said before solving, so the wait is not a surprise
+        click.echo(
+            t(
+                lang,
+                "plan.budget.over",
+                spent=format_decimal(share.spent, lang),
+                limit=format_decimal(time_limit, lang),
+                solve=format_decimal(share.solve, lang),
+            ),
+            err=True,
+        )
     console = Console(stderr=True)
     live = console.is_terminal and fmt == "table" or (console.is_terminal and output is not None)
     status = console.status(t(lang, "plan.progress", best="-", bound="-", time=0)) if live else None
@@ -120,13 +133,14 @@ def command(
 
     config = SolveConfig(
         engine=engine,
-        time_limit=time_limit,
+        time_limit=share.solve,
         seed=seed,
         workers=workers,
         mode=mode,
         weight_by_effectiveness=weight_by_effectiveness,
         effectiveness=case_effectiveness(prepared.case) if weight_by_effectiveness else None,
     )
+    infeasible: InfeasiblePlanError | None = None
     try:
         if blocks is not None:
             plan = _plan_by_blocks(prepared, config, (scheduler or "").strip() or None, lang)
@@ -136,18 +150,22 @@ def command(
         else:
             plan = pipeline.plan(prepared, config)
     except InfeasiblePlanError as error:
-        if fmt == "json":
-            data = infeasible_dict(
-                error,
-                lang,
-                engine=engine,
-                seed=seed,
-                mode=mode,
-                time_s=round(time.monotonic() - started, 3),
-            )
-            common.emit(to_json(PlanOut, data), output, lang)
-        click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
-        raise click.exceptions.Exit(1) from None
+        best = getattr(error, "plan", None)
+        if best is None:  # no plan at all (best effort off): the infeasibility alone
+            if fmt == "json":
+                data = infeasible_dict(
+                    error,
+                    lang,
+                    engine=engine,
+                    seed=seed,
+                    mode=mode,
+                    time_s=round(time.monotonic() - started, 3),
+                )
+                common.emit(to_json(PlanOut, data), output, lang)
+            click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, error)}", err=True)
+            raise click.exceptions.Exit(1) from None
+        # status infeasible_rules: every output written, then exit 1 so scripts notice
+        plan, infeasible = best, error
     with using(Names.of(prepared.case)):  # titles instead of ids in every sentence
         if fmt == "json":
             common.emit(
@@ -163,6 +181,9 @@ def command(
             common.say_written(output, lang)
         else:
             print_plan(plan, prepared.case, lang, output, details)
+    if infeasible is not None:
+        click.echo(f"{t(lang, 'cli.error')}: {infeasible_text(lang, infeasible)}", err=True)
+        raise click.exceptions.Exit(1)
     return 0
 
 
@@ -231,6 +252,8 @@ def print_plan(plan: PlanResult, case: Case, lang: str, output: Path | None, det
             time=format_decimal(plan.time_s, lang),
         )
     )
+    for line in shortfall_lines(lang, plan):  # status infeasible_rules: before the tables
+        console.print(line)
     sheets = summary_sheets(plan, case, lang)
     if details:
         sheets += detail_sheets(plan, case, lang)

@@ -34,10 +34,17 @@ class CheckReport:
     violations: list[CheckedViolation] = field(default_factory=list)
     objective: int = 0
     claimed_objective: int | None = None
+    # A plan of status `infeasible_rules` declares its shortfalls (rule, official): the broken
+    # hard rules the check finds among them are listed here, not as violations; `declared` is
+    # the number of short needs the plan declares (0 for any other plan).
+    shortfalls: list[CheckedViolation] = field(default_factory=list)
+    declared: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.violations
+        """No violation, and exactly the declared shortfalls (none for a plan that claims to meet
+        every rule)."""
+        return not self.violations and len(self.shortfalls) == self.declared
 
 
 def check_plan(
@@ -105,10 +112,27 @@ def check_plan(
                 {"claimed": value, "actual": report.objective},
             )
         )
-    report.violations = [
+    checked = [
         CheckedViolation(rule, off, ses, Message(key, args)) for rule, off, ses, key, args in found
     ]
+    declared = _declared(data)
+    report.declared = sum(count for _, _, count in declared)
+    short = {(rule, official) for rule, officials, _ in declared for official in officials}
+    report.shortfalls = [v for v in checked if (v.rule, v.official_id) in short]
+    report.violations = [v for v in checked if (v.rule, v.official_id) not in short]
     return report
+
+
+def _declared(data: Mapping[str, Any]) -> list[tuple[str, list[str], int]]:
+    """(rule, officials, count) of each shortfall an `infeasible_rules` plan declares."""
+    if data.get("status") != "infeasible_rules":
+        return []
+    out = []
+    for entry in data.get("shortfalls") or []:
+        if isinstance(entry, Mapping):
+            officials = [str(o) for o in entry.get("officials") or []]
+            out.append((str(entry.get("rule")), officials, int(entry.get("count") or 0)))
+    return out
 
 
 __all__ = ["CheckReport", "CheckedViolation", "Violation", "check_plan"]

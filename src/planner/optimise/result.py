@@ -29,7 +29,7 @@ UNMET_CAUSES = (
     "time_clash",
     "solver_stopped",
 )
-STATUSES = ("optimal", "feasible", "infeasible")
+STATUSES = ("optimal", "feasible", "infeasible", "infeasible_rules")
 
 
 Render = Callable[[Message], str]
@@ -42,6 +42,9 @@ class Infeasible(InfeasiblePlanError):
     def __init__(self, officials: list[str], remedy: Message, rule: str = "term_coverage") -> None:
         super().__init__(remedy.key, rule=rule, officials=officials, remedy=remedy.key)
         self.facts = remedy
+        # The best plan anyway (status `infeasible_rules`, `optimise.shortfall`), when made.
+        self.plan: PlanResult | None = None
+        self.proved = True  # False: only not met within the time limit, not shown impossible
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class PlanResult:
     # "cohorts": n, "officials": n}; and the plan options ({"weight_by_effectiveness": bool}).
     method: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    # status `infeasible_rules`: the hard rules the plan does not meet (`shortfall.Shortfall`)
+    shortfalls: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -142,6 +147,16 @@ class PlanResult:
             "totals": self.totals,
             "method": self.method,
             "options": self.options,
+            "shortfalls": [
+                {
+                    "rule": f.rule,
+                    "officials": list(f.officials),
+                    "count": f.count,
+                    "remedy": render(f.remedy),
+                    "causes": dict(f.causes),
+                }
+                for f in self.shortfalls
+            ],
         }
 
     def summary(self) -> str:

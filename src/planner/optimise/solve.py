@@ -32,6 +32,13 @@ Every plan then goes through `repair` (add whatever no rule blocks), the explana
 totals. The bound is always valid for the individual problem: aggregated rows are sums of
 individual rows, so the aggregated LP/MIP/dual bounds are relaxations.
 
+When the hard rules cannot all hold (an engine proves it, or no plan meeting them is found in
+time), `solve` still makes the best plan (`shortfall.py`: most hard term needs met, then the
+priorities, inside the time limit), with status `infeasible_rules`, its shortfalls per rule
+(who, how many, by cause) and the remedy (`remedy.py`'s least change when the elastic solve
+proves it in the time left, else a sufficient change from completing the plan), and raises the
+`Infeasible` error carrying it as `.plan` (`SolveConfig.best_effort=False`: no plan, as before).
+
 Time limit: model building, bound, engine, split, repair and explanations all run inside
 `config.time_limit` (a reserve proportional to the number of options is kept for the work after
 the engine); only last resorts (no engine plan at all, hard term needs still unmet) may overrun,
@@ -111,6 +118,9 @@ class SolveConfig:
     # branch-and-bound nodes; `highs` at most this many nodes. The time limit then only guards
     # against runaway solves (set it generously). None: the clock alone.
     work_limit: int | None = None
+    # When the hard rules cannot all hold: make the best plan anyway (status `infeasible_rules`,
+    # attached to the raised `Infeasible` as `.plan`); False: raise at once (no plan).
+    best_effort: bool = True
 
     def __post_init__(self) -> None:
         for name, kind in (("engine", Engine), ("mode", Mode)):  # strings accepted (CLI, JSON)
@@ -161,27 +171,161 @@ def solve(
     objective = Objective(
         inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
     )
+    found = Found()
+    try:
+        found = _run(inst, objective, config, deadline)
+        plan = _finish(inst, objective, config, found, started)
+    except Infeasible as error:
+        if not config.best_effort:
+            raise
+        result = _best_effort(inst, objective, config, error, found.plans, started)
+        if isinstance(result, Infeasible):
+            raise result from None
+        plan = result
+    if progress is not None:
+        progress(float(plan.objective), float(plan.bound), plan.time_s)
+    return plan
+
+
+def carry(
+    inst: Instance, config: SolveConfig, assignments: list[tuple[str, str, str]], bound: int | None
+) -> PlanResult | None:
+    """A plan made for another variant of the case, carried into `inst` (a what-if variant that
+    only loosens that one: more money, seats or sessions): its assignments (official, course,
+    session) as options here, made maximal by `repair` and explained; `bound`: this instance's
+    own proved bound (None: the trivial one). None when an assignment is no option here or the
+    plan breaks a rule here (the variant did not only loosen it)."""
+    started = time.monotonic()
+    objective = Objective(
+        inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
+    )
+    chosen = set()
+    for key in assignments:
+        o = inst.option_index.get(key)
+        if o is None:
+            return None
+        chosen.add(o)
+    if violations_of(inst, chosen):
+        return None
+    chosen = repair(inst, objective, chosen)
+    found = bound if bound is not None else _trivial_bound(inst, objective)
+    plan = _result(inst, objective, config, chosen, found, {"method": "carried"})
+    plan.time_s = round(time.monotonic() - started, 3)
+    return plan
+
+
+def _run(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> Found:
     if config.engine is Engine.AUTO:
         cohorts = aggregate.group(inst)
         if (
             len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
-            found = _cohort_method(inst, objective, config, deadline, cohorts)
-        elif _colgen_shape(inst):  # individual needs, few options each: column generation
-            found = _colgen_method(inst, objective, config, deadline)
-        else:  # cohorts too varied: the transport relaxation, then the exact model when small
-            found = _transport_method(inst, objective, config, deadline, cohorts)
-    elif config.engine in (Engine.HIGHS, Engine.CPSAT):
-        found = _monolithic(inst, objective, config, deadline)
-    elif config.engine is Engine.COLGEN:
-        found = _colgen_method(inst, objective, config, deadline)
-    else:
-        found = _greedy_method(inst, objective, config, deadline)
-    plan = _finish(inst, objective, config, found, started)
-    if progress is not None:
-        progress(float(plan.objective), float(plan.bound), plan.time_s)
-    return plan
+            return _cohort_method(inst, objective, config, deadline, cohorts)
+        if _colgen_shape(inst):  # individual needs, few options each: column generation
+            return _colgen_method(inst, objective, config, deadline)
+        # cohorts too varied: the transport relaxation, then the exact model when small
+        return _transport_method(inst, objective, config, deadline, cohorts)
+    if config.engine in (Engine.HIGHS, Engine.CPSAT):
+        return _monolithic(inst, objective, config, deadline)
+    if config.engine is Engine.COLGEN:
+        return _colgen_method(inst, objective, config, deadline)
+    return _greedy_method(inst, objective, config, deadline)
+
+
+def _best_effort(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    error: Infeasible,
+    candidates: list[set[int]],
+    started: float,
+) -> Infeasible | PlanResult:
+    """The hard rules cannot all hold (or no plan meeting them was found in time): the best
+    plan anyway, status `infeasible_rules`, with its shortfalls and remedy (`shortfall.py`),
+    attached to the error that is raised (or, when the remedy's search finds a plan meeting
+    every rule after all, that plan)."""
+    from planner.optimise import shortfall
+
+    chosen = shortfall.best_plan(
+        inst,
+        objective,
+        candidates,
+        deadline=started + config.time_limit,
+        seed=config.seed,
+        workers=config.workers,
+        deterministic=config.work_limit is not None,
+        greedy_per_quick_build=GREEDY_PER_QUICK_BUILD,
+    )
+    remedy = _best_remedy(inst, objective, config, error, chosen, started)
+    if isinstance(remedy, set):  # the elastic solve met every rule with no slack: a plan
+        return _finish(
+            inst, objective, config, Found([remedy], info={"method": "elastic"}), started
+        )
+    state = PlanState(inst, chosen)
+    info: dict[str, object] = {"method": "shortfall", "officials": len(inst.officials)}
+    plan = _result(inst, objective, config, chosen, _trivial_bound(inst, objective), info)
+    forced = {
+        (inst.officials[inst.needs[n].official].id, inst.needs[n].id): n
+        for n in term_coverage.forced(inst)
+    }
+    causes = {
+        forced[(u.official_id, u.need)]: u.cause
+        for u in plan.unmet
+        if (u.official_id, u.need) in forced
+    }
+    plan.shortfalls = tuple(shortfall.shortfalls(inst, state, remedy, causes))
+    plan.status = "infeasible_rules"
+    plan.time_s = round(time.monotonic() - started, 3)
+    officials = list(plan.shortfalls[0].officials) if plan.shortfalls else error.officials
+    raised = Infeasible(officials, remedy, rule=error.rule)
+    raised.plan = plan
+    log.info("plan: %s", plan.summary())
+    return raised
+
+
+def _best_remedy(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    error: Infeasible,
+    chosen: set[int],
+    started: float,
+) -> Message | set[int]:
+    """The least change (elastic solve, in the time left), else a sufficient one from
+    completing the plan (`shortfall.completion_remedy`); a plan when the elastic solve needs
+    no change at all."""
+    from planner.optimise import shortfall
+    from planner.optimise.remedy import infeasible_error
+
+    proved = getattr(error, "proved", True)
+    if error.facts.key != "plan.remedy.not_found":  # best effort off or a remedy given already
+        return error.facts
+    deterministic = config.work_limit is not None
+    left = started + config.time_limit - time.monotonic()
+    elastic: Message | None = None
+    if len(inst.options) <= shortfall.CPSAT_MAX_OPTIONS:
+        found = infeasible_error(
+            _individual(inst, objective),
+            time_limit=min(config.time_limit, 10.0) if deterministic else max(1.0, left),
+            seed=config.seed,
+            hint=chosen,
+            proved=proved,
+            wall=None if deterministic else max(1.0, left),
+        )
+        if isinstance(found, set):
+            if not violations_of(inst, found):
+                return found
+        elif found.facts.key == "plan.remedy.least":
+            return found.facts
+        else:
+            elastic = found.facts
+    completed = shortfall.completion_remedy(inst, chosen)
+    if completed.key == "plan.remedy.structural":
+        if elastic is not None and elastic.key == "plan.remedy.enough":
+            return elastic
+        return completed if proved else Message("plan.remedy.not_found", {"changes": ()})
+    return completed if proved else Message("plan.remedy.not_found", completed.args)
 
 
 def _effectiveness(inst: Instance, config: SolveConfig) -> tuple[float, ...] | None:
@@ -605,6 +749,8 @@ def _legacy_plan(
         return plan
     rescued = _meet_forced(inst, objective, plan, config, max(deadline, time.monotonic() + 2))
     if rescued is None:
+        if config.best_effort:
+            raise _pending(inst, proved=False)
         found = _remedy(inst, objective, config, hint=plan, proved=False)
         if isinstance(found, Infeasible):
             raise found
@@ -617,24 +763,49 @@ def _finish(
 ) -> PlanResult:
     info = found.info
     valid = [p for p in found.plans if not violations_of(inst, p)]
-    if len(valid) < len(found.plans):
+    if len(valid) < len(found.plans) and any(
+        v.rule != term_coverage.NAME for p in found.plans for v in violations_of(inst, p)
+    ):
         log.warning("a plan breaking a rule was dropped")
     if not valid:
+        forced = term_coverage.forced(inst)
+        if forced and (
+            len(inst.options) > LP_GREEDY_MAX_OPTIONS
+            or time.monotonic() > started + config.time_limit
+        ):
+            # no plan meeting the hard term needs, and no time (or too big a model) to search
+            # for one: not proved impossible, the best plan anyway (`_best_effort`)
+            raise _pending(inst, proved=False)
         info["overrun"] = "greedy fallback"
         valid = [_legacy_plan(inst, objective, config, started + config.time_limit)]
     chosen = max(valid, key=lambda p: (objective.combined(PlanState(inst, p)), -len(p)))
     chosen = repair(inst, objective, chosen)
-    state = PlanState(inst, chosen)
-    value = objective.reported(state)
     bound = found.bound
     if bound is None:
         bound = _trivial_bound(inst, objective)
+    plan = _result(inst, objective, config, chosen, bound, info)
+    plan.time_s = round(time.monotonic() - started, 3)
+    log.info("plan: %s", plan.summary())
+    return plan
+
+
+def _result(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    chosen: set[int],
+    bound: int,
+    info: dict[str, object],
+) -> PlanResult:
+    """The plan of `chosen` with its explanations and totals (`time_s` left to the caller)."""
+    state = PlanState(inst, chosen)
+    value = objective.reported(state)
     if bound < value:
         log.warning(
             "bound %d below objective %d (numerical tolerance); using the objective", bound, value
         )
         bound = value
-    plan = PlanResult(
+    return PlanResult(
         status="optimal" if bound == value else "feasible",
         objective=value,
         bound=bound,
@@ -653,9 +824,6 @@ def _finish(
         method={k: info[k] for k in ("method", "cohorts", "officials") if k in info},
         options={"weight_by_effectiveness": bool(config.weight_by_effectiveness)},
     )
-    plan.time_s = round(time.monotonic() - started, 3)
-    log.info("plan: %s", plan.summary())
-    return plan
 
 
 def _trivial_bound(inst: Instance, objective: Objective) -> int:
@@ -736,10 +904,23 @@ def _remedy(
     )
 
 
+def _pending(inst: Instance, proved: bool) -> Infeasible:
+    """The hard rules do not all hold (`proved`: shown impossible, else only not met in time);
+    the shortfall and the remedy are `_best_effort`'s."""
+    forced = term_coverage.forced(inst)
+    officials = sorted({inst.officials[inst.needs[n].official].id for n in forced})
+    error = Infeasible(officials, Message("plan.remedy.not_found", {"changes": ()}))
+    error.proved = proved
+    return error
+
+
 def _infeasible(
     inst: Instance, objective: Objective, config: SolveConfig, hint: set[int] | None = None
 ) -> Infeasible:
-    """The error for a model an engine proved infeasible."""
+    """The error for a model an engine proved infeasible (with best effort on, its remedy is
+    found after the best plan, in the time left: `_best_effort`)."""
+    if config.best_effort:
+        return _pending(inst, proved=True)
     found = _remedy(inst, objective, config, hint)
     if isinstance(found, Infeasible):
         return found

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from planner.i18n import format_date, format_vnd, t
 from planner.report.assessment import need_detail_cells, need_detail_columns, official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
-from planner.report.plan_text import render
+from planner.report.plan_text import render, shortfall_lines
 from planner.report.tabular import Column, Sheet, write_xlsx
 from planner.report.text import need_reason
 
@@ -335,6 +335,8 @@ def summary_rows(r: PlanReport, with_run: bool = True) -> list[tuple[str, str]]:
             f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
         ),
         (t(lang, "report.plan.status"), t(lang, f"plan.status.{plan.status}")),
+        # status infeasible_rules: what falls short and the remedy, at the top
+        *[(t(lang, "plan.shortfall.who"), line) for line in shortfall_lines(lang, plan)[1:]],
         (t(lang, "report.plan.officials"), format_number(len(r.case.officials), lang)),
         (
             t(lang, "report.plan.trained"),
@@ -1049,6 +1051,9 @@ def plan_page(r: PlanReport) -> Page:
         ),
     ]
     sections = [s for s in sections if s.figure is not None or (s.table and s.table.rows)]
+    short = shortfall_lines(lang, r.plan)
+    if short:  # status infeasible_rules: the shortfalls and their remedy come first
+        sections.insert(0, Section(short[0], " ".join(short[1:])))
     return Page(
         title=t(lang, "report.plan.title", name=r.plan.name or r.case.config.name),
         lang=lang,

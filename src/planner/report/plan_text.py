@@ -67,8 +67,50 @@ def _typed(lang: str, message: Message) -> Message:
 
 
 def plan_dict(plan: PlanResult, lang: str) -> dict[str, Any]:
-    """The Plan JSON (DESIGN §4), reasons and details in `lang`."""
-    return plan.to_dict(lambda m: render(lang, m))
+    """The Plan JSON (DESIGN §4), reasons and details in `lang`; a plan of status
+    `infeasible_rules` also carries the `infeasible` object of its first shortfall."""
+    data = plan.to_dict(lambda m: render(lang, m))
+    for entry, f in zip(data["shortfalls"], plan.shortfalls, strict=True):
+        entry["remedy"] = remedy_text(
+            lang, _Short(f.rule, f.remedy.key, list(f.officials), f.remedy)
+        )
+    if plan.shortfalls:
+        first = plan.shortfalls[0]
+        data["infeasible"] = infeasible_facts(
+            lang, _Short(first.rule, first.remedy.key, list(first.officials), first.remedy)
+        )
+    return data
+
+
+class _Short:
+    """A shortfall seen as an `Infeasible` (rule, whom, remedy facts)."""
+
+    def __init__(self, rule: str, remedy: str, officials: list[str], facts: Message) -> None:
+        self.rule, self.remedy, self.officials, self.facts = rule, remedy, officials, facts
+
+
+def shortfall_lines(lang: str, plan: PlanResult) -> list[str]:
+    """The top of every report of an `infeasible_rules` plan: the title, then one line per rule
+    (how many, of how many officials, by cause, and the remedy found)."""
+    if not plan.shortfalls:
+        return []
+    lines = [t(lang, "plan.shortfall.title")]
+    for f in plan.shortfalls:
+        causes = ", ".join(
+            f"{t(lang, f'optimise.cause.{c}')}: {n}" for c, n in sorted(f.causes.items())
+        )
+        lines.append(
+            t(
+                lang,
+                "plan.shortfall.line",
+                rule=t(lang, f"optimise.rule.{f.rule}"),
+                count=f.count,
+                officials=len(f.officials),
+                causes=causes,
+                remedy=remedy_text(lang, _Short(f.rule, f.remedy.key, list(f.officials), f.remedy)),
+            )
+        )
+    return lines
 
 
 def violation_text(lang: str, violation: CheckedViolation) -> str:

@@ -195,6 +195,18 @@ class PlanOptionsOut(Out):
     )
 
 
+class ShortfallOut(Out):
+    rule: str = Field(description="the hard rule the plan does not meet (term_coverage)")
+    officials: list[str] = Field(description="who falls short")
+    count: int = Field(ge=1, description="needs short under the rule")
+    remedy: str = Field(
+        description="the least (or a sufficient) change found, in the report language"
+    )
+    causes: dict[str, int] = Field(
+        default_factory=dict, description="short needs per cause (the rule that blocks them)"
+    )
+
+
 class PlanOut(Out):
     name: str = ""
     status: Status
@@ -224,6 +236,11 @@ class PlanOut(Out):
         default="",
         description="the case folder the plan was made for (absolute path); `planner report` "
         "reloads it for names and the catalog, never to solve",
+    )
+    shortfalls: list[ShortfallOut] = Field(
+        default_factory=list,
+        description="status infeasible_rules: the hard rules this (complete, checkable) plan "
+        "does not meet, whom, and the remedy found",
     )
 
 

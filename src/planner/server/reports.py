@@ -25,6 +25,7 @@ def _with_names(render: _F) -> _F:
 
     return named  # type: ignore[return-value]
 
+
 MEDIA_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
