@@ -173,14 +173,26 @@ class PlanMethodOut(Out):
     """How `--engine` found the plan."""
 
     model_config = ConfigDict(extra="allow")
-    method: Literal["cohort", "transport", "colgen", "monolithic", "greedy", "blocks"] | None = (
-        Field(
-            default=None,
-            description="cohort: aggregated model over cohorts of identical officials; transport: "
-            "LP bound and greedy construction; colgen: column generation over each official's "
-            "plan; monolithic: the exact model; greedy: construction only; blocks: province "
-            "blocks sharing seats and budget lines through a master",
-        )
+    method: (
+        Literal[
+            "cohort",
+            "transport",
+            "colgen",
+            "monolithic",
+            "greedy",
+            "blocks",
+            "shortfall",
+            "carried",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="cohort: aggregated model over cohorts of identical officials; transport: "
+        "LP bound and greedy construction; colgen: column generation over each official's "
+        "plan; monolithic: the exact model; greedy: construction only; blocks: province "
+        "blocks sharing seats and budget lines through a master; shortfall: the best plan "
+        "when the hard rules cannot all hold (status infeasible_rules); carried: a what-if "
+        "variant's plan carried over from the tighter variant it loosens",
     )
     cohorts: int | None = Field(default=None, ge=0, description="cohorts the model counted")
     officials: int | None = Field(default=None, ge=0, description="officials in the case")
