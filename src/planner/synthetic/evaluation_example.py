@@ -42,7 +42,7 @@ COMMUNES: tuple[str, ...] = (
     "Xã Trí Lực",
     "Xã Thới Bình Đông",
 )
-# One commune's staff in the example (a subset of the ~41 of LEGAL_NOTES §8, enough to show the
+# One commune's staff in the example (a subset of the ~41 of docs/legal.md §8, enough to show the
 # evaluation): position id → how many.
 STAFF: tuple[tuple[str, int], ...] = (
     ("xa.bi_thu", 1),

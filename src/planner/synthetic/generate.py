@@ -5,7 +5,7 @@ options (string seeds are hashed with SHA-512 by `random`, so the output does no
 PYTHONHASHSEED or the platform). The same options give byte-identical files.
 
 The position structure follows the two-level local government of 1 July 2025 (a commune has
-about 41 cadres and civil servants, LEGAL_NOTES §8) plus provincial departments (sở). Rows are
+about 41 cadres and civil servants, docs/legal.md §8) plus provincial departments (sở). Rows are
 streamed to CSV, so 300,000 officials need no more memory than their position plan.
 
 Profiles are synthetic. Their distributions are data (`synthetic/data/*.yaml`), each value noting
