@@ -13,15 +13,16 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "thoi-binh"
 PASSWORD = "mật-khẩu-đủ-dài"
 
 
-def make_app(database: Path | str) -> Any:
-    """The app over a SQLite file (a path) or a database URL (a string)."""
+def make_app(database: Path | str, scheduler: str | None = None) -> Any:
+    """The app over a SQLite file (a path) or a database URL (a string); what-if variants on
+    `scheduler` when given."""
     from planner.server.app import create_app
     from planner.server.security import configure_hasher
 
     configure_hasher(1, 1024)  # still Argon2id, cheap: the tests log in many times
 
     url = database if isinstance(database, str) else f"sqlite:///{database}"
-    app = create_app(url, workers=2)
+    app = create_app(url, workers=2, scheduler=scheduler)
     db = app.state.planner.db
     db.create_account("admin", PASSWORD, "admin")
     db.create_account("camau", PASSWORD, "planner", "Cà Mau")

@@ -25,13 +25,21 @@ import click
     show_default=True,
     help="Plans and what-ifs run at once (background processes).",
 )
-def command(host: str, port: int, database: str | None, jobs: int) -> None:
+@click.option(
+    "--scheduler",
+    envvar="PLANNER_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:PORT|local",
+    help="Run what-if variants on this Dask scheduler (or a LocalCluster with `local`); "
+    "default: in each job's own process.",
+)
+def command(host: str, port: int, database: str | None, jobs: int, scheduler: str | None) -> None:
     """Trang web và API / serve the web pages and the HTTP API."""
     import uvicorn
 
     from planner.server.app import create_app
 
-    app = create_app(database, workers=jobs)
+    app = create_app(database, workers=jobs, scheduler=(scheduler or "").strip() or None)
     service = app.state.planner
     if service.db.count_accounts() == 0:
         # The first start: one administrator, password from the environment or made here.

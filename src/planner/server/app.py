@@ -27,17 +27,24 @@ log = logging.getLogger("planner.server")
 
 
 def create_app(
-    database_url: str | None = None, *, workers: int = 2, start_jobs: bool = True
+    database_url: str | None = None,
+    *,
+    workers: int = 2,
+    start_jobs: bool = True,
+    scheduler: str | None = None,
 ) -> FastAPI:
     """The application over the database at `database_url` (default: PLANNER_DATABASE_URL or
-    the user's SQLite file). `workers`: background jobs at once."""
+    the user's SQLite file). `workers`: background jobs at once. `scheduler`: a Dask scheduler
+    address (or `local`) on which what-if jobs run their variants; None: in the job's process."""
     from planner.store import open_store, resolve_url
 
     url = resolve_url(database_url)
     store = open_store(url)
     upgrade(store.engine)
     db = ServerDB(store.engine)
-    service = Service(store, db, SessionSigner(db.secret()), JobRunner(store, url, workers), url)
+    service = Service(
+        store, db, SessionSigner(db.secret()), JobRunner(store, url, workers, scheduler), url
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

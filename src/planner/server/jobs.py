@@ -7,9 +7,10 @@ the run marked cancelled) and a crash cannot take the server down. On start the 
 the runs a previous server left queued, and re-queues as new runs those it left running, so no
 job is lost.
 
-Executors: `local` (this module's process pool). A Dask scheduler (`PLANNER_DASK_SCHEDULER`)
-would plug in at `_launch`: the job function `planner.server.work.run_job(url, run_id)` needs
-only the database URL and the run id, so it can run on any worker that reaches the database.
+Executors: each job is a process of this module's pool. With a Dask scheduler (`planner serve
+--scheduler ADDRESS` or PLANNER_SCHEDULER), a what-if job sends its variants to the cluster as
+`planner whatif --scheduler` does (planner.analysis.distributed): the case once, one task per
+variant, retried when a worker dies; an unreachable scheduler fails the run with its address.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ class _Active:
 
 
 class JobRunner:
-    def __init__(self, store: Any, database_url: str, workers: int = 2) -> None:
+    def __init__(
+        self, store: Any, database_url: str, workers: int = 2, scheduler: str | None = None
+    ) -> None:
         self.store = store
+        self.scheduler = scheduler
         self.database_url = database_url
         self.workers = max(1, workers)
         self._queue: deque[int] = deque()
@@ -175,7 +179,9 @@ class JobRunner:
 
     def _launch(self, run_id: int, case_id: int) -> None:
         process = self._context.Process(
-            target=work.run_job, args=(self.database_url, run_id), name=f"planner-run-{run_id}"
+            target=work.run_job,
+            args=(self.database_url, run_id, self.scheduler),
+            name=f"planner-run-{run_id}",
         )
         process.start()
         with self._lock:

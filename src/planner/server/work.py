@@ -59,8 +59,9 @@ def warm() -> None:
     first real job."""
 
 
-def run_job(database_url: str, run_id: int) -> None:
-    """The job's process entry: never raises (every ending is recorded in the run)."""
+def run_job(database_url: str, run_id: int, scheduler: str | None = None) -> None:
+    """The job's process entry: never raises (every ending is recorded in the run).
+    `scheduler`: where a what-if's variants run (a Dask address or `local`; None: here)."""
     from planner.server.db import ServerDB
     from planner.store import RunStateError, open_store
 
@@ -72,7 +73,7 @@ def run_job(database_url: str, run_id: int) -> None:
             run = store.start_run(run_id)
         except RunStateError:
             return  # cancelled before it started
-        output, files = _execute(store, run)
+        output, files = _execute(store, run, scheduler)
         for name, content in files.items():
             from planner.server.reports import media_type
 
@@ -106,7 +107,7 @@ def _finish(store: Any, run_id: int, status: str, **kwargs: Any) -> None:
         store.finish_run(run_id, status=status, **kwargs)
 
 
-def _execute(store: Any, run: Any) -> Any:
+def _execute(store: Any, run: Any, scheduler: str | None = None) -> Any:
     """The run's output JSON and its report files."""
     from planner import pipeline
 
@@ -131,7 +132,7 @@ def _execute(store: Any, run: Any) -> Any:
         if run.kind == "plan":
             return _plan(store, run, case, settings, lang)
         if run.kind == "whatif":
-            return _whatif(store, run, case, folder, settings, lang)
+            return _whatif(store, run, case, folder, settings, lang, scheduler)
     raise InputError("this run kind is not a background job", field="kind", found=run.kind)
 
 
@@ -181,7 +182,13 @@ def _plan(store: Any, run: Any, case: Any, settings: dict[str, Any], lang: str) 
 
 
 def _whatif(
-    store: Any, run: Any, case: Any, folder: Path, settings: dict[str, Any], lang: str
+    store: Any,
+    run: Any,
+    case: Any,
+    folder: Path,
+    settings: dict[str, Any],
+    lang: str,
+    scheduler: str | None = None,
 ) -> Any:
     from planner.analysis.scenario import budget_scale_scenarios
     from planner.analysis.whatif import WhatIfSettings, run_whatif, variants_from
@@ -202,7 +209,12 @@ def _whatif(
     ticker = Ticker(store, run.id, 0.05, 0.85, whatif.time_limit * total)
     ticker.start()
     try:
-        result = run_whatif(case, variants, whatif)
+        if scheduler:
+            from planner.analysis.distributed import run_whatif_on
+
+            result = run_whatif_on(case, variants, whatif, scheduler=scheduler)
+        else:
+            result = run_whatif(case, variants, whatif)
     finally:
         ticker.stop.set()
     if ticker.cancelled.is_set():
