@@ -77,7 +77,7 @@ def test_csv_to_stdout_and_to_a_file(tmp_path: Path) -> None:
     code, out, _ = run(str(EXAMPLE), "--format", "csv")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("course,Khóa học,")
+    assert lines[0].startswith("Mã khóa học,Khóa học,")
     assert len(lines) == 1 + 9
     target = tmp_path / "eval.csv"
     code, _, err = run(str(EXAMPLE), "--format", "csv", "-o", str(target))

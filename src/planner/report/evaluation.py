@@ -129,7 +129,7 @@ def _verdict(effect: IndicatorEffect) -> str:
 def courses_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     evaluation = rendered(evaluation, lang)
     columns = [
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "table.course"), width=45),
         Column(t(lang, "evaluate.col.participants"), "int"),
         Column(t(lang, "evaluate.col.data")),
@@ -166,7 +166,7 @@ def overview_sheet(evaluation: Evaluation, lang: str) -> Sheet:
 
 def sessions_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     columns = [
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "evaluate.col.session")),
         Column(t(lang, "evaluate.col.from"), "date"),
         Column(t(lang, "evaluate.col.to"), "date"),
@@ -196,7 +196,7 @@ def _group_label(group: GroupEvaluation, lang: str) -> str:
 
 def competencies_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     columns = [
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "evaluate.col.competency")),
         Column(t(lang, "evaluate.col.target"), "int"),
         Column(t(lang, "evaluate.col.measured"), "int"),
@@ -229,7 +229,7 @@ def competencies_sheet(evaluation: Evaluation, lang: str) -> Sheet:
 
 def results_sheet(evaluation: Evaluation, lang: str) -> Sheet:
     columns = [
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "evaluate.col.indicator"), width=40),
         Column(t(lang, "evaluate.col.better")),
         Column(t(lang, "evaluate.col.years")),

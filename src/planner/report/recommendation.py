@@ -42,7 +42,7 @@ def recommendations_sheet(
     columns = [
         *official_columns(lang, "id"),
         Column(t(lang, "table.need")),
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "table.course"), width=50),
         Column(t(lang, "table.score"), "int"),
         Column(t(lang, "table.sessions"), width=30),
@@ -87,9 +87,9 @@ def recommendations_sheet(
 
 def overlaps_sheet(recs: Recommendations, catalog: Catalog, lang: str) -> Sheet:
     columns = [
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "table.course"), width=50),
-        Column("course"),
+        Column(t(lang, "report.col.course_id")),
         Column(t(lang, "table.course"), width=50),
     ]
     rows = [[a, _title(catalog, a, lang), b, _title(catalog, b, lang)] for a, b in recs.overlaps]
