@@ -178,3 +178,21 @@ def test_codes_units_reads_the_case():
     assert result.exit_code == 0, result.output
     assert "Xã A,Xã A" in result.output.splitlines()
     assert CliRunner().invoke(cli, ["codes", "units"]).exit_code == 2
+
+
+def test_degrees_and_levels_as_office_sheets_write_them():
+    """A level followed by its field ("Đại học Luật", "Trung cấp lý luận chính trị") is that
+    level; a misspelt one is an error naming the closest levels."""
+    from planner.io.cells import CellError, parse_qualification
+
+    education = parse_qualification("education")
+    theory = parse_qualification("political_theory")
+    assert education("Đại học Luật") == "dai_hoc"
+    assert education("Thạc sĩ Quản lý công") == "thac_si"
+    assert education("Cử nhân Kinh tế") == "dai_hoc"
+    assert education("Trung học phổ thông") == "thpt"
+    assert theory("Trung cấp lý luận chính trị") == "trung_cap"
+    assert theory("Cao cấp LLCT") == "cao_cap"
+    with pytest.raises(CellError) as caught:
+        education("Daihoc")
+    assert "closest: dai_hoc" in str(caught.value.expected)

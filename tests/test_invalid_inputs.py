@@ -53,7 +53,7 @@ CASES: list[tuple[str, Callable[[Path], object], list[str]]] = [
     (
         "officials/unknown_qualification.csv",
         _officials,
-        ["row 2", "column 'education'", "tien_si_khoa_hoc", "dai_hoc"],
+        ["row 2", "column 'education'", "bac_si_noi_tru", "dai_hoc"],
     ),
     ("officials/duplicate_id.csv", _officials, ["row 3", "duplicate official id", "'A1'"]),
     (

@@ -83,3 +83,14 @@ def test_every_report_is_written_with_the_shortfall_at_the_top(short_case, tmp_p
     first = t("en", "plan.table.totals") if fmt == "table" else t("en", "report.plan.section.units")
     if fmt != "xlsx":
         assert text.index("Hard rules not met") < text.index(first)
+
+
+def test_a_saved_plan_with_a_shortfall_reports_it_without_solving(short_case, tmp_path):
+    saved = tmp_path / "plan.json"
+    assert _plan(short_case, saved, "json").exit_code == 1
+    remedy = json.loads(saved.read_text(encoding="utf-8"))["shortfalls"][0]["remedy"]
+    page = tmp_path / "again.html"
+    result = CliRunner().invoke(cli, ["report", str(saved), "-o", str(page), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert "Hard rules not met" in text and remedy.split(":")[-1].strip().rstrip(".") in text

@@ -4,6 +4,7 @@ raise: a bad cell becomes an InputError naming file, row, column, what was found
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -207,15 +208,25 @@ def parse_qualification(field: str) -> Callable[[object], str | None]:
     scale = QUALIFICATION_SCALES[field]
     aliases = _QUALIFICATION_ALIASES[field]
 
+    names = {**{level: level for level in scale}, **aliases}  # every accepted writing → level
+
     def parse(value: object) -> str | None:
         text = cell_text(value)
         if text is None:
             return None
         key = fold(text)
-        key = aliases.get(key, key)
-        if key not in scale:
-            raise CellError(f"one of {', '.join(scale)}")
-        return key
+        if key in names:
+            return names[key]
+        # Office sheets add the field after the level: "Đại học Luật", "Thạc sĩ Quản lý công",
+        # "Trung cấp lý luận chính trị". The longest level (or alias) the value begins with.
+        starts = [name for name in names if key.startswith(name + "_")]
+        if starts:
+            return names[max(starts, key=len)]
+        closest = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+        hint = (
+            f"; closest: {', '.join(dict.fromkeys(names[c] for c in closest))}" if closest else ""
+        )
+        raise CellError(f"one of {', '.join(scale)}{hint}")
 
     return parse
 

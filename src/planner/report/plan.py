@@ -18,6 +18,7 @@ from planner.domain.message import Message
 from planner.errors import InfeasiblePlanError, PlannerError
 from planner.i18n import format_decimal, format_int, format_percent, t
 from planner.optimise.result import Assignment, PlanResult, Unmet
+from planner.optimise.shortfall import Shortfall
 from planner.report.plan_text import infeasible_facts, plan_dict, render
 from planner.report.schemas import PlanOut, to_json
 from planner.report.tabular import Column, Sheet
@@ -91,6 +92,11 @@ def plan_from_dict(data: dict[str, Any], source: str = "plan") -> PlanResult:
         years=tuple(out.years),
         method=dict(data.get("method") or {}),
         options=dict(data.get("options") or {}),
+        # status infeasible_rules: the rules the plan does not meet, with the remedy as saved
+        shortfalls=tuple(
+            Shortfall(f.rule, tuple(f.officials), f.count, _text(f.remedy), dict(f.causes))
+            for f in out.shortfalls
+        ),
     )
 
 
