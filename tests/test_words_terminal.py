@@ -84,3 +84,24 @@ def test_assess_prints_the_totals_by_default_and_every_need_with_details(tmp_pat
     detailed = out.read_text(encoding="utf-8")
     assert all(o.full_name in detailed for o in case.officials)
     assert "Nhu cầu theo đơn vị" in detailed
+
+
+def test_recommend_prints_a_summary_per_need_and_the_lists_behind_details(tmp_path):
+    example = Path(__file__).resolve().parents[1] / "examples" / "thoi-binh"
+    case = pipeline.load(example)
+    summary, details = tmp_path / "summary.txt", tmp_path / "details.txt"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["recommend", str(example), "-o", str(summary)]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["recommend", str(example), "-o", str(details), "--details"]).exit_code
+        == 0
+    )
+    short = summary.read_text(encoding="utf-8")
+    assert max(len(line) for line in short.splitlines()) <= 80
+    assert len(short.splitlines()) < 150  # one block per need, not one per official
+    assert not any(o.id in short for o in case.officials)
+    assert "--details" in short
+    assert "competency:" not in short and "qualification:" not in short  # need names, not ids
+    full = details.read_text(encoding="utf-8")
+    assert all(o.id in full for o in case.officials[:5])
+    assert "(96,4 %)" in short  # the Vietnamese percent

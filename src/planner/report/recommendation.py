@@ -7,7 +7,7 @@ from typing import Any
 
 from planner.domain.catalog import Catalog
 from planner.domain.profile import Official
-from planner.i18n import t
+from planner.i18n import format_percent, t
 from planner.recommend.candidates import Recommendations
 from planner.report.assessment import official_columns
 from planner.report.schemas import RecommendationsOut, to_json
@@ -27,7 +27,7 @@ def recommendation_json(recs: Recommendations, lang: str) -> str:
 def summary_line(recs: Recommendations, lang: str) -> str:
     total = len(recs.recommendations)
     with_candidates = sum(1 for r in recs.recommendations if r.candidates)
-    share = round(100 * recs.share_with_candidates(), 1)
+    share = format_percent(recs.share_with_candidates(), lang, 1)  # 96,4 % in Vietnamese
     return t(
         lang, "table.recommend.summary", with_candidates=with_candidates, needs=total, share=share
     )

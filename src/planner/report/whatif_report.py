@@ -837,8 +837,9 @@ def console_sheet(w: WhatIf, lang: str) -> Sheet:
     """The comparison narrowed to what fits a terminal: the full one is in xlsx/html/json."""
     columns = [
         Column(t(lang, "whatif.col.variant")),
-        Column(t(lang, "whatif.col.budget"), "vnd"),
-        Column(t(lang, "whatif.col.cost"), "vnd"),
+        # millions: a full đồng amount does not fit an 80-column terminal without breaking
+        Column(t(lang, "whatif.col.budget_m"), "float"),
+        Column(t(lang, "whatif.col.cost_m"), "float"),
         Column(t(lang, "whatif.col.needs_met")),
         Column(t(lang, "whatif.col.leaders_short")),
         Column(t(lang, "whatif.col.points"), "int"),
@@ -850,8 +851,8 @@ def console_sheet(w: WhatIf, lang: str) -> Sheet:
         rows.append(
             [
                 variant_label(o, lang),
-                o.budget_total,
-                o.cost_total,
+                round(o.budget_total / 1e6, 1),
+                round(o.cost_total / 1e6, 1),
                 f"{met}/{total} ({format_number(_pct(met, total) or 0, lang, 1)}%)"
                 if o.feasible
                 else t(lang, "plan.status.infeasible"),
