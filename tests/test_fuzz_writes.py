@@ -196,3 +196,68 @@ def test_csv_quotes_a_carriage_return() -> None:
     text = to_csv(sheet)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["name", "n"], ["a\rb", "3"], ["'=x", "-4"]]
+
+
+# A real small or read-only file system (a tmpfs this test mounts as root), not a simulated one:
+# the full and read-only disks the issue names. Skipped where mounting is not allowed.
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "thoi-binh"
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def _planner(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args, "--lang", "en"], capture_output=True, text=True
+    )
+
+
+def test_a_full_disk_is_exit_2_naming_the_path_and_keeps_the_old_output(tiny_disk: Path) -> None:
+    out = tiny_disk / "needs.xlsx"
+    out.write_bytes(b"old")
+    (tiny_disk / "filler").write_bytes(b"x" * 40_000)  # what is left cannot hold the workbook
+    result = _planner("assess", str(EXAMPLE), "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert str(out) in result.stderr and "Traceback" not in result.stderr
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "needs.xlsx"]
+
+
+def test_a_read_only_disk_is_exit_2_naming_the_path_and_keeps_the_old_output(
+    tiny_disk: Path,
+) -> None:
+    out = tiny_disk / "needs.json"
+    out.write_bytes(b"old")
+    remount = subprocess.run(
+        ["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True, text=True
+    )
+    if remount.returncode != 0:
+        pytest.skip(f"cannot remount read-only: {remount.stderr.strip()}")
+    result = _planner("assess", str(EXAMPLE), "--format", "json", "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert str(out) in result.stderr and "Traceback" not in result.stderr
+    assert out.read_bytes() == b"old"
+
+
+def test_two_runs_writing_the_same_output_end_with_one_complete_file(tmp_path: Path) -> None:
+    out = tmp_path / "needs.json"
+    command = [sys.executable, "-m", "planner", "assess", str(EXAMPLE), "--format", "json"]
+    runs = [subprocess.Popen([*command, "-o", str(out)]) for _ in range(2)]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    alone = subprocess.run(command, capture_output=True, check=True).stdout
+    assert out.read_bytes() == alone  # one complete file, byte for byte, not a mix of two
+    assert [p.name for p in tmp_path.iterdir()] == ["needs.json"]  # no temporary file left

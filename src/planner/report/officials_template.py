@@ -10,10 +10,11 @@ titles the loader maps back to codes; the long position list lives on a second s
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.io.atomic import write_atomic_with
+from planner.io.atomic import write_atomic
 from planner.report.codes import accepted_label
 from planner.types import COMPETENCY_LEVELS, QUALIFICATION_SCALES
 
@@ -138,7 +139,11 @@ def write_officials_template(path: Path, framework: Framework) -> None:
             validation.showErrorMessage = True
             sheet.add_data_validation(validation)
             validation.add(cells)
-    write_atomic_with(path, lambda tmp: book.save(tmp))
+    # Built in memory, then written: a disk that fills up mid-save then fails one plain write
+    # (exit 2 naming the path), not a half-closed zip whose finaliser prints a traceback.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 __all__ = ["HEADERS", "HEADER_ROW", "template_columns", "write_officials_template"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from planner.io.atomic import write_atomic, write_atomic_with
+from planner.io.atomic import write_atomic
 
 # "pct": a share (0.962), shown as a percentage; "year": a year, always shown as text (a number
 # format would print 2026 as "2.026" in Vietnamese).
@@ -106,7 +106,11 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
         else:
             _table_sheet(ws, sheet)
         _print_setup(ws, sheet)
-    write_atomic_with(path, lambda tmp: book.save(tmp))
+    # Built in memory, then written: a disk that fills up mid-save then fails one plain write
+    # (exit 2 naming the path), not a half-closed zip whose finaliser prints a traceback.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 def _table_sheet(ws: Any, sheet: Sheet) -> None:
