@@ -6,10 +6,26 @@ These are the fixed code lists of the contracts, not law: which level a post req
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
-Money = int
-"""An amount in integer VND (the contracts forbid floats for money)."""
+from pydantic import BeforeValidator, Field
+
+# A plausibility bound, not law: ten trillion đồng is far above any training budget, and an
+# amount above it is a typing error (or an overflow attack) that must not reach the optimiser.
+MAX_VND: Final = 10**13
+MAX_SEATS: Final = 100_000  # seats of one session: far above any class a venue can hold
+
+
+def _not_bool(value: object) -> object:
+    # YAML reads `true` as a bool and pydantic would take it as 1: say so instead.
+    if isinstance(value, bool):
+        raise ValueError("a whole number is expected, not true/false")
+    return value
+
+
+Money = Annotated[int, BeforeValidator(_not_bool), Field(le=MAX_VND)]
+"""An amount in integer VND (the contracts forbid floats for money), at most MAX_VND."""
+Seats = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=MAX_SEATS)]
 
 OfficialId = str
 PositionId = str

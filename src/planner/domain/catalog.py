@@ -21,6 +21,7 @@ from planner.types import (
     FundingSource,
     Money,
     QualificationField,
+    Seats,
 )
 
 # Sanity bounds of a session date, not law: a date outside them is a typo (2062 for 2026) and
@@ -121,7 +122,7 @@ class Session(StrictModel):
     start: dt.date
     end: dt.date
     location: str
-    seats: int = Field(ge=0)
+    seats: Seats
     min_participants: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
