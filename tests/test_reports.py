@@ -193,8 +193,12 @@ def test_an_interrupted_write_leaves_the_old_report_whole(tmp_path, mini_vi, mon
     write_plan_xlsx(path, case, plan, assess_case(case), "vi")
     before = path.read_bytes()
 
-    def interrupted(self, filename):  # type: ignore[no-untyped-def]
-        Path(filename).write_bytes(b"PK half a workbook")
+    def interrupted(self, target):  # type: ignore[no-untyped-def]
+        # half a workbook, into whatever the writer saves to (a buffer, then the file)
+        if hasattr(target, "write"):
+            target.write(b"PK half a workbook")
+        else:
+            Path(target).write_bytes(b"PK half a workbook")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(openpyxl.Workbook, "save", interrupted)
