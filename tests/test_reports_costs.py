@@ -197,3 +197,19 @@ def test_signable_pdf_prints_the_same_totals(example, tmp_path: Path) -> None:  
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     for amount in (data["totals"]["cost_total"], report.participant_cost, report.class_cost_total):
         assert format_vnd(amount, "vi") in text
+
+
+def test_signable_needs_by_kind_add_up_to_all_needs(example) -> None:  # type: ignore[no-untyped-def]
+    """Every need kind has its row on the signable summary (the standards too), so the rows
+    add up to the total the plan met and counted."""
+    from planner.report.signable import summary_of
+
+    data, report, _ = example
+    summary = summary_of(report)
+    *kinds, total = summary.kinds
+    needs = data["totals"]["needs"]
+    assert len(kinds) == len([k for k in needs if k != "all"])
+    met = sum(_money(row[1]) for row in kinds)
+    counted = sum(_money(row[2]) for row in kinds)
+    assert (met, counted) == (needs["all"]["met"], needs["all"]["total"])
+    assert (_money(total[1]), _money(total[2])) == (met, counted)

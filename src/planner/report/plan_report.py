@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from planner.i18n import format_date, format_vnd, t
 from planner.report.assessment import need_detail_cells, need_detail_columns, official_columns
@@ -22,6 +22,7 @@ from planner.report.html import Card, Page, Section, format_number, write_page
 from planner.report.plan_text import render, shortfall_lines
 from planner.report.tabular import Column, Sheet, write_xlsx
 from planner.report.text import need_reason
+from planner.types import NeedKind
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from planner.io.case import Case
     from planner.optimise.result import PlanResult
 
-KINDS = ("standard", "qualification", "competency", "mandatory")
+KINDS: tuple[str, ...] = get_args(NeedKind)  # every kind, in the contract's order
 PALETTE_KINDS = {
     "standard": "#7b1f4e",
     "qualification": "#1f4e79",

@@ -8,19 +8,20 @@ Each table is a `Sheet`; the CLI draws it (`planner.cli.common.sheet_table`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from planner.i18n import format_percent, format_vnd, t
 from planner.io.tables import fold
 from planner.report.names import Names
 from planner.report.plan_text import render
 from planner.report.tabular import Column, Sheet
+from planner.types import NeedKind
 
 if TYPE_CHECKING:
     from planner.io.case import Case
     from planner.optimise.result import PlanResult
 
-KINDS = ("qualification", "competency", "mandatory")
+KINDS: tuple[str, ...] = get_args(NeedKind)  # every kind, in the contract's order
 
 
 def share(part: int, whole: int, lang: str) -> str:

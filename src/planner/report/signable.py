@@ -15,17 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, get_args
 
 from planner.i18n import format_date, format_number, format_vnd, t
 from planner.report.tabular import Column, Sheet, Styled
+from planner.types import NeedKind
 
 # `r` below is a `planner.report.plan_report.PlanReport` (not imported: plan_report imports
 # this module for its workbook, and modules of a package never import each other in a cycle).
 PlanReport = Any
 
 DOTS = "……………"
-KINDS = ("qualification", "competency", "mandatory")  # the order plan_report shows them in
+KINDS: tuple[str, ...] = get_args(NeedKind)  # every kind, in the contract's order
 
 
 @dataclass(frozen=True)
