@@ -85,3 +85,23 @@ def test_stuck_needs_and_idle_sessions_agree_with_the_recommendation():
             shown = [i for i in w.args["sessions"].items if isinstance(i, str)]
             assert shown and not set(shown) & offered
     assert all(render(w, "vi") for w in warnings)
+
+
+def test_a_unit_row_nobody_belongs_to_and_officials_of_unlisted_units_are_named(tmp_path):
+    case_dir = tmp_path / "case"
+    shutil.copytree(THOI_BINH, case_dir)
+    units = (case_dir / "units.csv").read_text(encoding="utf-8").splitlines()
+    units[1] = units[1].replace("Thị trấn Thới Bình", "Xã Không Có", 1)
+    (case_dir / "units.csv").write_text("\n".join(units) + "\n", encoding="utf-8")
+    from planner.analysis.validation import unit_warnings
+
+    case = pipeline.load(case_dir)
+    texts = [render(w, "vi") for w in unit_warnings(case)]
+    stranded = sum(1 for o in case.officials if o.unit == "Thị trấn Thới Bình")
+    assert texts == [
+        "Bảng đơn vị có đơn vị không có cán bộ nào trong danh sách: Xã Không Có (kiểm tra lại "
+        "tên đơn vị).",
+        f"{stranded} cán bộ thuộc đơn vị không có trong bảng đơn vị: Thị trấn Thới Bình; các "
+        "đơn vị này được tính theo vùng cự ly mặc định.",
+    ]
+    assert unit_warnings(pipeline.load(THOI_BINH)) == []  # the example's table is whole

@@ -35,6 +35,7 @@ def case_warnings(case: Case, deep: bool = True) -> list[Message]:
     from planner.analysis.coverage import coverage_warnings
 
     warnings = coverage_warnings(case)
+    warnings += unit_warnings(case)
     warnings += budget_warnings(case)
     if deep:
         from planner import pipeline
@@ -42,6 +43,25 @@ def case_warnings(case: Case, deep: bool = True) -> list[Message]:
         assessment = pipeline.assess(case)
         recommendations = pipeline.recommend(case, assessment)
         warnings += offer_warnings(case, assessment, recommendations)
+    return warnings
+
+
+def unit_warnings(case: Case) -> list[Message]:
+    """Rows of the units table no official belongs to (a misspelt unit name, most often), and
+    officials whose unit has no row there (their distance band is the default one)."""
+    if not case.units:
+        return []
+    staffed = {o.unit for o in case.officials}
+    warnings: list[Message] = []
+    empty = sorted(set(case.units) - staffed)
+    if empty:
+        warnings.append(Message("validate.unit_without_officials", {"units": _listed(empty)}))
+    missing = sorted(staffed - set(case.units))
+    if missing:
+        count = sum(1 for o in case.officials if o.unit not in case.units)
+        warnings.append(
+            Message("validate.unit_not_listed", {"units": _listed(missing), "count": count})
+        )
     return warnings
 
 
