@@ -48,6 +48,17 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def scheduler_option(help_text: str) -> Callable[..., Any]:
+    """`--scheduler tcp://HOST:PORT|local` (or PLANNER_SCHEDULER): a Dask scheduler to run on."""
+    return click.option(
+        "--scheduler",
+        envvar="PLANNER_SCHEDULER",
+        default=None,
+        metavar="tcp://HOST:PORT|local",
+        help=help_text,
+    )
+
+
 def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[..., Any]:
     """`--format`; without it, `-o FILE` picks the format from the file's extension, and an
     extension that contradicts an explicit `--format` is refused (exit 2)."""

@@ -67,12 +67,8 @@ from planner.report.schemas import PlanOut, to_json
     "academies' seats and the budget lines through a master; reports the gap to the national "
     "bound and checks the whole plan.",
 )
-@click.option(
-    "--scheduler",
-    envvar="PLANNER_SCHEDULER",
-    default=None,
-    metavar="tcp://HOST:PORT|local",
-    help="With --blocks: solve the provinces as tasks on this Dask scheduler (or `local`).",
+@common.scheduler_option(
+    "With --blocks: solve the provinces as tasks on this Dask scheduler (or `local`)."
 )
 @click.option(
     "--details",

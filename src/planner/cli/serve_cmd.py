@@ -7,6 +7,8 @@ import secrets
 
 import click
 
+from planner.cli import common
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -25,13 +27,9 @@ import click
     show_default=True,
     help="Plans and what-ifs run at once (background processes).",
 )
-@click.option(
-    "--scheduler",
-    envvar="PLANNER_SCHEDULER",
-    default=None,
-    metavar="tcp://HOST:PORT|local",
-    help="Run what-if variants on this Dask scheduler (or a LocalCluster with `local`); "
-    "default: in each job's own process.",
+@common.scheduler_option(
+    "Run what-if variants on this Dask scheduler (or a LocalCluster with `local`); "
+    "default: in each job's own process."
 )
 def command(host: str, port: int, database: str | None, jobs: int, scheduler: str | None) -> None:
     """Trang web và API / serve the web pages and the HTTP API."""

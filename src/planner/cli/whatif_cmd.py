@@ -62,13 +62,9 @@ from planner.report.names import set_case
     default=None,
     help="VND added to a probed line (default: enough for one more need, ≥10 % of the line).",
 )
-@click.option(
-    "--scheduler",
-    envvar="PLANNER_SCHEDULER",
-    default=None,
-    metavar="tcp://HOST:PORT|local",
-    help="Run the variants on a Dask cluster (`dask scheduler` / `dask worker`), or `local` "
-    "for a LocalCluster of --jobs workers; default: a local process pool. Env: PLANNER_SCHEDULER.",
+@common.scheduler_option(
+    "Run the variants on a Dask cluster (`dask scheduler` / `dask worker`), or `local` "
+    "for a LocalCluster of --jobs workers; default: a local process pool. Env: PLANNER_SCHEDULER."
 )
 @click.option(
     "--connect-timeout",

@@ -29,7 +29,7 @@ from planner.io.columns import (
     read_cells,
     table_columns,
 )
-from planner.io.tables import open_table
+from planner.io.tables import Table, open_table
 from planner.io.titles import TitleError, TitleIndex
 
 OFFICIAL_ALIASES: dict[str, str] = {
@@ -112,8 +112,27 @@ def iter_officials(
     """Stream officials from a CSV/XLSX table, validating every cell: one row at a time, parsed
     and checked straight into its Official (no other copy of the table is kept). Positions and
     leader groups are checked against `known_positions` and `leader_groups` (rules/) if given."""
+    table = open_officials_table(path)
+    read = official_reader(table, known_positions, leader_groups)
+    for number, cells in table.values:
+        yield read(number, cells)
+
+
+def open_officials_table(path: Path) -> Table:
+    """The officials table at `path` with its columns checked (an InputError on row 1)."""
     table = open_table(path, OFFICIAL_ALIASES, OFFICIAL_PREFIXES)
     check_columns(table, OFFICIAL_REQUIRED, _OFFICIAL_PARSERS, ("competency:",))
+    return table
+
+
+def official_reader(
+    table: Table,
+    known_positions: Collection[str] | None = None,
+    leader_groups: Collection[int] | None = None,
+) -> Callable[[int, list[object]], Official]:
+    """A function that reads one row of `table` into its Official, or raises the InputError of
+    its first bad cell. It remembers the ids it has read (a repeated id is an error), so the
+    loader can stop at the first bad row and the web upload can list every one."""
     fields = table_columns(
         table, field_spec(_OFFICIAL_PARSERS), unique=("id", "full_name", "birth_date")
     )
@@ -128,7 +147,8 @@ def iter_officials(
         if leader_groups is not None
         else ""
     )
-    for number, cells in table.values:
+
+    def read(number: int, cells: list[object]) -> Official:
         values: dict[str, Any] = {}
         read_cells(table, number, cells, fields, values)
         require(table, number, values, OFFICIAL_REQUIRED)
@@ -167,7 +187,9 @@ def iter_officials(
         )
         # Every cell went through its parser above, which enforces the model's constraints;
         # skipping a second validation keeps loading 300,000 officials fast.
-        yield build_official(values)
+        return build_official(values)
+
+    return read
 
 
 def load_officials(

@@ -38,18 +38,11 @@ from planner.server.security import SESSION_COOKIE, SESSION_MAX_AGE_S, same_toke
 from planner.server.service import OfficialsRejected, dump_case_yaml
 from planner.server.text import known, tr
 from planner.server.uploads import MAX_UPLOAD_BYTES, Problem
+from planner.types import FUNDING_SOURCES
 
 router = APIRouter(include_in_schema=False)
 LANG_COOKIE = "planner_lang"
 LOGIN_CSRF_COOKIE = "planner_login_csrf"
-FUNDING_SOURCES = (
-    "ngan_sach_trung_uong",
-    "ngan_sach_tinh",
-    "ngan_sach_xa",
-    "co_quan",
-    "ca_nhan",
-    "xa_hoi_hoa",
-)
 Viewer = Annotated[Principal, Depends(viewer)]
 Planner = Annotated[Principal, Depends(planner_role)]
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from planner.i18n import t
 from planner.io.cells import parse_qualification
 from planner.server.text import tr
+from planner.types import QUALIFICATION_SCALES
 
 # The columns of the template, in order: the DESIGN §4 fields a planner fills in by hand.
 TEMPLATE_FIELDS: tuple[str, ...] = (
@@ -30,11 +31,6 @@ TEMPLATE_FIELDS: tuple[str, ...] = (
     "ratings",
     "leader_group",
 )
-_QUALIFICATIONS = {
-    "education": ("thcs", "thpt", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"),
-    "political_theory": ("none", "so_cap", "trung_cap", "cao_cap", "cu_nhan"),
-    "state_management": ("none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"),
-}
 
 
 def qualification_choices(field: str, lang: str) -> list[str]:
@@ -42,7 +38,7 @@ def qualification_choices(field: str, lang: str) -> list[str]:
     loader reads it back as the code, else the code itself."""
     parse = parse_qualification(field)
     out = []
-    for code in _QUALIFICATIONS[field]:
+    for code in QUALIFICATION_SCALES[field]:
         label = t(lang, f"level.{field}.{code}")
         try:
             out.append(label if parse(label) == code else code)
@@ -76,7 +72,7 @@ def officials_template(
         "ethnic_minority": yes_no,
         "party_member": yes_no,
         "leader_group": [str(g) for g in leader_groups],
-        **{field: qualification_choices(field, lang) for field in _QUALIFICATIONS},
+        **{field: qualification_choices(field, lang) for field in QUALIFICATION_SCALES},
     }
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="1F4E79")

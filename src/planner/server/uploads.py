@@ -17,15 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError
-from planner.io.cells import check_columns, check_known, require, row_error
-from planner.io.columns import field_spec, level_spec, read_cells, table_columns
-from planner.io.officials import (
-    _OFFICIAL_PARSERS,
-    OFFICIAL_ALIASES,
-    OFFICIAL_PREFIXES,
-    OFFICIAL_REQUIRED,
-)
-from planner.io.tables import fold, open_table
+from planner.io.officials import OFFICIAL_ALIASES, official_reader, open_officials_table
+from planner.io.tables import fold
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a province's officials fit in a few MB
 MAX_ROWS = 200_000
@@ -192,48 +185,17 @@ def row_problems(
     message: the first bad cell of each row, duplicates, unknown positions and leader groups.
     A header problem is reported alone (row 1): no row can be read without it."""
     try:
-        table = open_table(path, OFFICIAL_ALIASES, OFFICIAL_PREFIXES)
-        check_columns(table, OFFICIAL_REQUIRED, _OFFICIAL_PARSERS, ("competency:",))
+        table = open_officials_table(path)
     except InputError as error:
         return [Problem.of(error, path, display)]
-    fields = table_columns(table, field_spec(_OFFICIAL_PARSERS))
-    levels = table_columns(table, level_spec({"competency": "competencies"}))
+    read = official_reader(table, known_positions, leader_groups)  # the loader's own checks
     problems: list[Problem] = []
-    seen: set[str] = set()
     rows = 0
     try:
         for number, cells in table.values:
             rows += 1
             try:
-                values: dict[str, Any] = {"competencies": {}}
-                read_cells(table, number, cells, fields, values)
-                require(table, number, values, OFFICIAL_REQUIRED)
-                read_cells(table, number, cells, levels, values)
-                if values["id"] in seen:
-                    raise row_error(
-                        table, number, "id", "duplicate official id", values["id"], "each id once"
-                    )
-                seen.add(values["id"])
-                for column in ("position", "planning_pool"):
-                    check_known(
-                        table,
-                        number,
-                        column,
-                        values.get(column),
-                        known_positions,
-                        "unknown position id",
-                        "a position id defined in rules/ (e.g. xa.chu_tich_ubnd)",
-                    )
-                groups = sorted(leader_groups) if leader_groups is not None else []
-                check_known(
-                    table,
-                    number,
-                    "leader_group",
-                    values.get("leader_group"),
-                    leader_groups,
-                    "unknown leader group",
-                    f"one of {', '.join(map(str, groups))} (leader_groups in rules/)",
-                )
+                read(number, cells)
             except InputError as error:
                 problems.append(Problem.of(error, path, display))
                 if len(problems) >= limit:
