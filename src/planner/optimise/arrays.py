@@ -75,6 +75,21 @@ class ArrayModel:
     row_ub: np.ndarray
     rule: list[str] = field(default_factory=list)
 
+    def without(self, *rules: str) -> ArrayModel:
+        """The same model without the rows of `rules` (valid when those rows are implied by the
+        others for integral columns, e.g. the seat links by the seats rows)."""
+        keep = np.flatnonzero(~np.isin(np.asarray(self.rule, dtype=object), list(rules)))
+        return ArrayModel(
+            self.lb,
+            self.ub,
+            self.integer,
+            self.obj,
+            self.A.tocsr()[keep],
+            self.row_lb[keep],
+            self.row_ub[keep],
+            [self.rule[i] for i in keep.tolist()],
+        )
+
     @classmethod
     def of(
         cls, lb: np.ndarray, ub: np.ndarray, integer: np.ndarray, obj: np.ndarray, rows: Rows

@@ -43,6 +43,7 @@ import scipy.sparse as sp
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.arrays import ArrayModel, solve_highs
 from planner.optimise.constraints import official_rules
+from planner.optimise.master import Master
 
 log = logging.getLogger("planner")
 
@@ -125,10 +126,10 @@ class ColGen:
     master_s: float = 0.0
     converged: bool = False
     trace: list[tuple[int, float, float]] = field(default_factory=list)  # (iter, master, bound)
-    artificial: set[int] = field(default_factory=set)
-    best_pi: np.ndarray | None = (
-        None  # the duals of the best bound  # plans breaking their official's rows
-    )
+    artificial: set[int] = field(default_factory=set)  # plans breaking their official's rows
+    best_pi: np.ndarray | None = None  # the duals of the best bound
+    seed: int = 0
+    master: Master | None = None  # the restricted master LP, kept between iterations
 
     def add(self, k: int, cols: np.ndarray, obj: float) -> bool:
         cols = np.sort(cols.astype(np.int64))
@@ -141,14 +142,15 @@ class ColGen:
         self.plan_obj.append(obj)
         return True
 
-    def incidence(self) -> sp.csc_matrix:
-        """Model column × plan (0/1)."""
+    def incidence(self, first: int = 0) -> sp.csc_matrix:
+        """Model column × plan (0/1), for the plans from `first` on."""
         n = self.blocks.exact.model.num_vars
-        lengths = [len(c) for c in self.plan_cols]
+        cols = self.plan_cols[first:]
+        lengths = [len(c) for c in cols]
         data = np.ones(sum(lengths))
-        idx = np.concatenate(self.plan_cols) if self.plan_cols else np.zeros(0, dtype=np.int64)
+        idx = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        return sp.csc_matrix((data, idx, ptr), shape=(n, len(self.plan_cols)))
+        return sp.csc_matrix((data, idx, ptr), shape=(n, len(cols)))
 
 
 def start(blocks: Blocks, initial: set[int] | None) -> ColGen:
@@ -209,63 +211,38 @@ def _by_official(blocks: Blocks, xs: np.ndarray) -> list[tuple[int, np.ndarray]]
     return out
 
 
-def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
-    """The restricted master LP: (λ, run values, π ≥ 0 on G ≤ h, μ per official, value)."""
-    from scipy.optimize import linprog
-
+def _master_lp(cg: ColGen) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The restricted master LP (`master.Master`, kept between iterations: the plans generated
+    since the last solve are added as columns and HiGHS starts from its last basis): (π ≥ 0 on
+    G ≤ h, μ per official, value)."""
     b = cg.blocks
     model = b.exact.model
-    X = cg.incidence()
-    GX = (b.G @ X).tocsc()
-    Gg = b.G[:, b.glob].tocsc()
-    P = X.shape[1]
-    ng = len(b.glob)
-    pos = {k: i for i, k in enumerate(cg.officials)}
-    E = sp.csr_matrix(
-        (np.ones(P), ([pos[k] for k in cg.plan_official], np.arange(P))),
-        shape=(len(cg.officials), P + ng),
-    )
-    c = -np.concatenate([np.asarray(cg.plan_obj), model.obj[b.glob]])
-    bounds = np.vstack(
-        [
-            np.column_stack([np.zeros(P), np.ones(P)]),
-            np.column_stack([model.lb[b.glob], model.ub[b.glob]]),
-        ]
-    )
-    if P + ng == 0:
+    if not cg.plan_cols and len(b.glob) == 0:
         return None
-    # rows no generated plan touches and the run columns alone cannot break: left out (dual 0)
-    glb, gub = model.lb[b.glob], model.ub[b.glob]
-    Ggr = Gg.tocsr()
-    pos_part = Ggr.maximum(0)
-    neg_part = Ggr.minimum(0)
-    run_max = pos_part @ gub + neg_part @ glb
-    keep = (GX.tocsr().getnnz(axis=1) > 0) | (run_max > b.h + 1e-9)
-    rows = np.flatnonzero(keep)
-    GX = GX.tocsr()[rows]
-    Gg = Ggr[rows]
-    h = b.h[rows]
-    has_rows = len(h) > 0
-    has_eq = len(cg.officials) > 0
-    res = linprog(
-        c,
-        A_ub=sp.hstack([GX, Gg]).tocsr() if has_rows else None,
-        b_ub=h if has_rows else None,
-        A_eq=E if has_eq else None,
-        b_eq=np.ones(len(cg.officials)) if has_eq else None,
-        bounds=bounds,
-        method="highs-ds",
-    )
-    if res.status != 0:
-        log.warning("column generation: master LP %s", res.message)
+    if cg.master is None:
+        cg.master = Master(
+            b.G[:, b.glob].tocsc(),
+            model.obj[b.glob],
+            model.lb[b.glob],
+            model.ub[b.glob],
+            b.h,
+            len(cg.officials),
+            seed=cg.seed,
+        )
+    master = cg.master
+    first = master.plans
+    if first < len(cg.plan_cols):
+        X = cg.incidence(first)
+        pos = {k: i for i, k in enumerate(cg.officials)}
+        owner = np.asarray([pos[k] for k in cg.plan_official[first:]], dtype=np.int64)
+        master.add_plans((b.G @ X).tocsc(), owner, np.asarray(cg.plan_obj[first:]))
+    out = master.solve()
+    if out is None:
+        log.warning("column generation: the master LP did not solve to optimality")
         return None
-    pi = np.zeros(len(b.h))
-    if has_rows:
-        pi[rows] = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))
-    mu = -np.asarray(res.eqlin.marginals) if has_eq else np.zeros(0)
-    cg.lp_plans = res.x[:P]
-    cg.lp_glob = res.x[P:]
-    return pi, mu, res.x, float(-res.fun)
+    cg.lp_plans = out.plans
+    cg.lp_glob = out.runs
+    return out.pi, out.mu, out.value
 
 
 def iterate(
@@ -284,6 +261,7 @@ def iterate(
     Gs = b.G[:, b.sub_cols].tocsc()
     Gg = b.G[:, b.glob].tocsc()
     pos = {k: i for i, k in enumerate(cg.officials)}
+    cg.seed = seed
     if sub.num_vars == 0 and len(b.glob) == 0:  # nothing to plan
         cg.bound, cg.master_value, cg.converged = 0.0, 0.0, True
         return
@@ -297,7 +275,7 @@ def iterate(
         cg.master_s += time.monotonic() - t0
         if out is None:
             return
-        pi, mu, _, value = out
+        pi, mu, value = out
         cg.master_value = value
         r_master = sub.obj - Gs.T @ pi
         new = 0

@@ -183,6 +183,7 @@ class PlanMethodOut(Out):
             "blocks",
             "shortfall",
             "carried",
+            "exact",
         ]
         | None
     ) = Field(
@@ -192,7 +193,8 @@ class PlanMethodOut(Out):
         "plan; monolithic: the exact model; greedy: construction only; blocks: province "
         "blocks sharing seats and budget lines through a master; shortfall: the best plan "
         "when the hard rules cannot all hold (status infeasible_rules); carried: a what-if "
-        "variant's plan carried over from the tighter variant it loosens",
+        "variant's plan carried over from the tighter variant it loosens; exact: branch-and-cut on "
+        "the exact individual model of a small case, from the greedy plan",
     )
     cohorts: int | None = Field(default=None, ge=0, description="cohorts the model counted")
     officials: int | None = Field(default=None, ge=0, description="officials in the case")
