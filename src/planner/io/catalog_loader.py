@@ -47,7 +47,8 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
         for index, pattern in enumerate(parsed.class_day_patterns):
             line = item_line(raw, "class_day_patterns", index)
             if pattern.id in patterns:
-                raise duplicate_id("class-day pattern", pattern.id, pattern_lines[pattern.id], path, line)
+                first = pattern_lines[pattern.id]
+                raise duplicate_id("class_day_patterns", pattern.id, first, path, line)
             patterns[pattern.id] = pattern
             pattern_lines[pattern.id] = (path, line)
     catalog = Catalog(
@@ -100,26 +101,26 @@ def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | Non
     )
 
 
-def check_class_day_patterns(
-    catalog: Catalog, lines: dict[str, tuple[Path, int | None]]
-) -> None:
+def check_class_day_patterns(catalog: Catalog, lines: dict[str, tuple[Path, int | None]]) -> None:
     """Every `class_days: {pattern: ID}` names a `class_day_patterns` entry of the catalog."""
     for course in catalog.courses.values():
-        named = [("class_days.pattern", course.class_days)]
-        named += [(f"sessions.{s.id}.class_days.pattern", s.class_days) for s in course.sessions]
+        named = [(f"{course.id}.class_days.pattern", course.class_days)]
+        named += [
+            (f"{course.id}.sessions.{s.id}.class_days.pattern", s.class_days)
+            for s in course.sessions
+        ]
         for field, days in named:
-            if days is not None and days.pattern is not None:
-                if days.pattern not in catalog.class_day_patterns:
-                    path, line = lines[course.id]
-                    raise InputError(
-                        f"course {course.id}: unknown class-day pattern",
-                        path=path,
-                        line=line,
-                        field=field,
-                        found=days.pattern,
-                        expected="an id of class_day_patterns: "
-                        + (", ".join(sorted(catalog.class_day_patterns)) or "(none defined)"),
-                    )
+            pattern = days.pattern if days is not None else None
+            if pattern is not None and pattern not in catalog.class_day_patterns:
+                path, line = lines[course.id]
+                raise InputError(
+                    "unknown class-day pattern",
+                    path=path,
+                    line=line,
+                    field=field,
+                    found=pattern,
+                    expected="an id of the catalog's class_day_patterns",
+                )
 
 
 def check_catalog_against_rules(

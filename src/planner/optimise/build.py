@@ -46,8 +46,8 @@ def build_instance(
     case: Case, assessment: Assessment, recommendations: Recommendations
 ) -> Instance:
     from planner.assess.needs import course_periods
-    from planner.domain.catalog import working_days
     from planner.assess.targets import ProgrammeNeed
+    from planner.domain.catalog import working_days
     from planner.recommend.candidates import closes
     from planner.recommend.cost import class_cost, participant_cost
 
@@ -121,9 +121,7 @@ def build_instance(
                     days=0 if course.kind in exempt_kinds else days,
                     away=course.mode != "online",
                     location=s.location,
-                    blocks=tuple(
-                        (b.start.toordinal(), b.end.toordinal()) for b in blocks or ()
-                    ),
+                    blocks=tuple((b.start.toordinal(), b.end.toordinal()) for b in blocks or ()),
                 )
             )
 
