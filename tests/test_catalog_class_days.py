@@ -5,14 +5,16 @@ data is an input error naming file, line and field (exit 2 on the command line).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from planner.cli import cli
-from planner.domain.catalog import ClassPattern, working_days
+from planner.domain.catalog import ClassDayPattern, ClassPattern, Session, working_days
 from planner.errors import InputError
 from planner.io.loading import bundled_dir, load_catalog, load_rules
 
@@ -220,3 +222,17 @@ def test_the_cli_plans_an_example_with_in_service_class_days(tmp_path):
     assert result.exit_code in (0, 1), result.output  # 1: hard rules short in 5 s
     checked = CliRunner().invoke(cli, ["check", str(EXAMPLE), str(out)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_the_readme_catalog_example_loads():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = next(
+        b
+        for lang, b in re.findall(r"```(\w+)\n(.*?)```", readme, flags=re.S)
+        if lang == "yaml" and "class_day_patterns" in b
+    )
+    data = yaml.safe_load(block)
+    pattern = ClassDayPattern.model_validate(data["class_day_patterns"][0])
+    sessions = [Session.model_validate(s) for s in data["courses"][0]["sessions"]]
+    assert len(pattern.expand(sessions[0].start, sessions[0].end)) == 18
+    assert sessions[1].class_days is not None and len(sessions[1].class_days.blocks or []) == 2
