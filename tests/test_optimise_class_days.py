@@ -1,7 +1,7 @@
 """In-service programmes hold class in blocks (issue 13 item 5): the rules that read a session's
 dates count its class days only. A short course between two blocks fits; one on a block day is
 refused (time clash, unit share); days away are the class days; random instances with class
-blocks go through every engine and the solver-free checker."""
+blocks go through every engine and the solver-free checker (tests/test_optimise_hypothesis.py)."""
 
 from __future__ import annotations
 
@@ -9,35 +9,17 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.optimise.factory import make
-from tests.optimise.strategies import finish
+from tests.test_optimise_rules import ENGINES, causes, plan
 
 from planner import pipeline
-from planner.optimise.check import check_plan
 from planner.optimise.instance import Limits, class_days_meet
-from planner.optimise.solve import SolveConfig, solve
-from planner.report.plan_text import violation_text
-
-ENGINES = ("cpsat", "highs", "greedy")
 
 # An in-service programme over February-April 2026, in class the first week of each month.
 BLOCKS = [("2026-02-02", "2026-02-06"), ("2026-03-02", "2026-03-06"), ("2026-04-06", "2026-04-10")]
 IN_SERVICE = {"id": "ip", "course": "llct", "start": "2026-02-02", "end": "2026-04-10"}
 BETWEEN = ("2026-03-09", "2026-03-13")  # the week after the March block
 ON_BLOCK = ("2026-03-04", "2026-03-06")  # inside the March block
-
-
-def plan(inst, engine):
-    result = solve(inst, SolveConfig(engine=engine, time_limit=5))
-    report = check_plan(inst, result)
-    assert report.ok, [violation_text("en", v) for v in report.violations]
-    assert report.objective == result.objective
-    return result
-
-
-def causes(result):
-    return {(u.official_id, u.need): u.cause for u in result.unmet}
 
 
 def one_official(short: tuple[str, str], blocks=BLOCKS):
@@ -158,61 +140,3 @@ def test_days_away_of_an_in_service_session_are_its_class_days(thoi_binh):
     assert by_id["cckt-2026-1"].days == 24 * 5  # = 120
     assert by_id["ths-2026-1"].days == 24 * 4  # 4 working days a month over 2 years
     assert by_id["tctt-2026-1"].days == 160  # full time: duration_days, unchanged
-
-
-# -- random instances with class blocks: every engine's plan passes the checker ------------------
-
-
-@st.composite
-def in_service_instances(draw):
-    n_off = draw(st.integers(1, 3))
-    officials = [(f"O{i}", f"u{draw(st.integers(0, 1))}") for i in range(n_off)]
-    courses = [{"id": f"c{i}"} for i in range(3)]
-    sessions = []
-    for i in range(draw(st.integers(1, 4))):
-        month = draw(st.integers(1, 9))
-        if draw(st.booleans()):  # in service: class the first `w` days of 1-3 months
-            w = draw(st.integers(1, 5))
-            months = draw(st.integers(1, 3))
-            blocks = [
-                (f"2026-{m:02d}-01", f"2026-{m:02d}-{w:02d}") for m in range(month, month + months)
-            ]
-            start, end = blocks[0][0], f"2026-{month + months - 1:02d}-28"
-        else:
-            day = draw(st.integers(1, 27))
-            start = f"2026-{month:02d}-{day:02d}"
-            end = f"2026-{month:02d}-{min(28, day + draw(st.integers(0, 4))):02d}"
-            blocks = []
-        sessions.append(
-            {
-                "id": f"s{i}",
-                "course": f"c{draw(st.integers(0, 2))}",
-                "start": start,
-                "end": end,
-                "blocks": blocks,
-                "seats": draw(st.integers(1, 3)),
-                "away": draw(st.booleans()),
-            }
-        )
-    needs = [
-        {"id": f"n{k}", "official": official, "weight": draw(st.integers(1, 90))}
-        for official, _ in officials
-        for k in range(draw(st.integers(0, 3)))
-    ]
-    return finish(draw, officials, needs, courses, sessions)
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(in_service_instances())
-def test_plans_with_class_blocks_pass_the_checker(inst):
-    best = {}
-    for engine in ENGINES:
-        result = solve(inst, SolveConfig(engine=engine, time_limit=5))
-        report = check_plan(inst, result)
-        assert report.ok, (engine, [violation_text("en", v) for v in report.violations])
-        assert report.objective == result.objective <= result.bound
-        best[engine] = result
-    # the model and the checker agree: an exact engine is never below the greedy plan
-    assert best["cpsat"].objective >= best["greedy"].objective
-    if best["cpsat"].status == "optimal" and best["highs"].status == "optimal":
-        assert best["cpsat"].objective == best["highs"].objective
