@@ -1,5 +1,6 @@
-"""Random small instances: every engine's plan passes the checker, and CP-SAT and HiGHS agree
-on the optimum whenever both prove optimality."""
+"""Random small instances (some sessions in service: class in blocks, work between): every
+engine's plan passes the checker, and CP-SAT and HiGHS agree on the optimum whenever both prove
+optimality."""
 
 from __future__ import annotations
 
@@ -24,12 +25,22 @@ def instances(draw):
     for i in range(draw(st.integers(1, 4))):
         month = draw(st.integers(1, 12))
         length = draw(st.integers(0, 3))
+        start, end, blocks = f"2026-{month:02d}-02", f"2026-{month:02d}-{2 + length:02d}", []
+        if month <= 10 and draw(st.booleans()):
+            # in service (issue 13 item 5): class days 2 to 2+length of 1-3 months, work between
+            months = draw(st.integers(1, 3))
+            blocks = [
+                (f"2026-{m:02d}-02", f"2026-{m:02d}-{2 + length:02d}")
+                for m in range(month, month + months)
+            ]
+            end = f"2026-{month + months - 1:02d}-28"
         sessions.append(
             {
                 "id": f"s{i}",
                 "course": f"c{draw(st.integers(0, n_courses - 1))}",
-                "start": f"2026-{month:02d}-02",
-                "end": f"2026-{month:02d}-{2 + length:02d}",
+                "start": start,
+                "end": end,
+                "blocks": blocks,
                 "seats": draw(st.integers(1, 4)),
                 "min": draw(st.sampled_from([0, 0, 2])),
                 "class_cost": draw(st.sampled_from([0, 1_000_000])),

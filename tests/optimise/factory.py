@@ -60,6 +60,8 @@ def make(
     for s in sessions:
         start = day(s["start"])
         end = day(s.get("end", s["start"]))
+        # class days of an in-service session: [(first, last), ...] ISO dates
+        blocks = tuple((day(a), day(b)) for a, b in s.get("blocks", ()))
         sess.append(
             Session(
                 id=s["id"],
@@ -71,8 +73,9 @@ def make(
                 min_participants=s.get("min", 0),
                 class_cost=s.get("class_cost", 0),
                 source=s.get("source", "ngan_sach_tinh"),
-                days=s.get("days", end - start + 1),
+                days=s.get("days", sum(b - a + 1 for a, b in blocks) or end - start + 1),
                 away=s.get("away", True),
+                blocks=blocks,
             )
         )
     sidx = {s.id: k for k, s in enumerate(sess)}

@@ -1,5 +1,6 @@
-"""Loading `catalogs/`: courses, sessions, cost norms and session limits, with the checks of the
-prerequisite graph and of the ids the courses name in `rules/`."""
+"""Loading `catalogs/`: courses, sessions, cost norms, session limits and class-day patterns, with
+the checks of the prerequisite graph, of the class-day patterns the courses name and of the ids
+the courses name in `rules/`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from planner.domain.catalog import Catalog, CatalogFile, Course
+from planner.domain.catalog import Catalog, CatalogFile, ClassDayPattern, Course
 from planner.errors import InputError
 from planner.io.yamlio import duplicate_id, item_line, parsed_files
 from planner.law.framework import Framework
@@ -19,6 +20,8 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
     lines: dict[str, tuple[Path, int | None]] = {}
     norms = []
     limits = []
+    patterns: dict[str, ClassDayPattern] = {}
+    pattern_lines: dict[str, tuple[Path, int | None]] = {}
     session_owner: dict[str, str] = {}
     for path, raw, parsed in parsed_files(location, CatalogFile):
         for index, course in enumerate(parsed.courses):
@@ -41,10 +44,22 @@ def load_catalog(location: Path, framework: Framework | None = None) -> Catalog:
                 session_owner[session.id] = course.id
         norms.extend(parsed.cost_norms)
         limits.extend(parsed.session_limits)
+        for index, pattern in enumerate(parsed.class_day_patterns):
+            line = item_line(raw, "class_day_patterns", index)
+            if pattern.id in patterns:
+                first = pattern_lines[pattern.id]
+                raise duplicate_id("class_day_patterns", pattern.id, first, path, line)
+            patterns[pattern.id] = pattern
+            pattern_lines[pattern.id] = (path, line)
     catalog = Catalog(
-        courses=courses, cost_norms=norms, session_limits=limits, source=str(location)
+        courses=courses,
+        cost_norms=norms,
+        session_limits=limits,
+        class_day_patterns=patterns,
+        source=str(location),
     )
     check_catalog_graph(catalog, lines)
+    check_class_day_patterns(catalog, lines)
     if framework is not None:
         check_catalog_against_rules(catalog, framework, lines)
     return catalog
@@ -84,6 +99,28 @@ def check_catalog_graph(catalog: Catalog, lines: dict[str, tuple[Path, int | Non
         found=chain,
         expected="no cycle",
     )
+
+
+def check_class_day_patterns(catalog: Catalog, lines: dict[str, tuple[Path, int | None]]) -> None:
+    """Every `class_days: {pattern: ID}` names a `class_day_patterns` entry of the catalog."""
+    for course in catalog.courses.values():
+        named = [(f"{course.id}.class_days.pattern", course.class_days)]
+        named += [
+            (f"{course.id}.sessions.{s.id}.class_days.pattern", s.class_days)
+            for s in course.sessions
+        ]
+        for field, days in named:
+            pattern = days.pattern if days is not None else None
+            if pattern is not None and pattern not in catalog.class_day_patterns:
+                path, line = lines[course.id]
+                raise InputError(
+                    "unknown class-day pattern",
+                    path=path,
+                    line=line,
+                    field=field,
+                    found=pattern,
+                    expected="an id of the catalog's class_day_patterns",
+                )
 
 
 def check_catalog_against_rules(

@@ -47,6 +47,7 @@ def build_instance(
 ) -> Instance:
     from planner.assess.needs import course_periods
     from planner.assess.targets import ProgrammeNeed
+    from planner.domain.catalog import working_days
     from planner.recommend.candidates import closes
     from planner.recommend.cost import class_cost, participant_cost
 
@@ -97,6 +98,11 @@ def build_instance(
         for s in sorted(course.sessions, key=lambda s: (s.start, s.id)):
             if s.start.year not in year_set or s.start < on:
                 continue
+            # In-service programmes hold class in blocks: the rules count those days only.
+            blocks = catalog.class_blocks(course, s)
+            days = course.duration_days
+            if blocks is not None:
+                days = sum(working_days(b.start, b.end) for b in blocks)
             session_index[(cid, s.id)] = len(sessions)
             sessions.append(
                 Session(
@@ -111,9 +117,11 @@ def build_instance(
                     source=course.funding_source,
                     # Long programmes sent by their own decision (LLCT, degrees) do not count
                     # against the yearly cap on days away, which is meant for short courses.
-                    days=0 if course.kind in exempt_kinds else course.duration_days,
+                    # Days away are the class days when the session gives them.
+                    days=0 if course.kind in exempt_kinds else days,
                     away=course.mode != "online",
                     location=s.location,
+                    blocks=tuple((b.start.toordinal(), b.end.toordinal()) for b in blocks or ()),
                 )
             )
 

@@ -5,6 +5,11 @@ options) so that engines, the greedy heuristic and the checker share one represe
 build stays O(options). Dates are proleptic ordinals (`datetime.date.toordinal()`), money is
 integer VND. Nothing here knows about YAML, the Case or any solver.
 
+A session's *class days* (`Session.blocks`, in-service programmes) are the one place where the
+rules that read a session's dates look: `class_days_meet` (two sessions clash), `session_weeks`
+(the unit share) and `holding_class` (the no-overlap cliques); `Session.days` already counts
+class days only (build).
+
 An *option* is one official × one candidate session: its participant cost (tuition plus travel
 and lodging support), the needs it would close (already filtered by the deadline rule) and the
 courses that must be taken earlier in the plan because the history does not already give them.
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -73,6 +78,21 @@ class Session:
     days: int = 1  # duration_days: days of working time it takes
     away: bool = True  # in person or blended: the official is away from the unit
     location: str = ""
+    # Class days of an in-service programme: runs (first, last ordinal) in date order, without
+    # overlap, within start..end; empty: class on every day of the span (a full-time session).
+    blocks: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def class_blocks(self) -> tuple[tuple[int, int], ...]:
+        """The runs of class days (the whole span when no blocks are given)."""
+        return self.blocks or ((self.start, self.end),)
+
+    def holds_class(self, day: int) -> bool:
+        """Whether the session holds class on `day` (a date ordinal)."""
+        if not self.blocks:
+            return self.start <= day <= self.end
+        k = bisect_right(self.blocks, (day, _LAST_DAY)) - 1
+        return k >= 0 and self.blocks[k][1] >= day
 
     @property
     def start_date(self) -> dt.date:
@@ -81,6 +101,29 @@ class Session:
     @property
     def end_date(self) -> dt.date:
         return dt.date.fromordinal(self.end)
+
+
+_LAST_DAY = dt.date.max.toordinal()
+
+
+def class_days_meet(a: Session, b: Session) -> bool:
+    """Whether two sessions hold class on a common day: one official cannot attend both. Spans
+    that do not meet never do; otherwise the runs of class days are compared (so a short course
+    between two blocks of an in-service programme does not clash with it)."""
+    if a.start > b.end or b.start > a.end:
+        return False
+    if not a.blocks and not b.blocks:
+        return True
+    x, y = a.class_blocks, b.class_blocks
+    i = j = 0
+    while i < len(x) and j < len(y):
+        if x[i][0] <= y[j][1] and y[j][0] <= x[i][1]:
+            return True
+        if x[i][1] < y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +308,29 @@ class Instance:
 
     @cached_property
     def session_weeks(self) -> tuple[tuple[int, ...], ...]:
-        """ISO weeks (isoyear*100+week) each session spans."""
-        return tuple(iso_weeks(s.start, s.end) for s in self.sessions)
+        """ISO weeks (isoyear*100+week) in which each session holds class: every week of its
+        span, or of its class blocks for an in-service programme (the unit share counts them)."""
+        return tuple(
+            iso_weeks(s.start, s.end)
+            if not s.blocks
+            else tuple(sorted({w for a, b in s.blocks for w in iso_weeks(a, b)}))
+            for s in self.sessions
+        )
+
+    @cached_property
+    def holding_class(self) -> dict[int, frozenset[int]]:
+        """For the first day of every run of class days: the sessions holding class that day
+        (the cliques of the no-overlap rule, computed once for all officials)."""
+        import numpy as np
+
+        sessions = self.sessions
+        first = np.asarray([s.start for s in sessions], dtype=np.int64)
+        last = np.asarray([s.end for s in sessions], dtype=np.int64)
+        out: dict[int, frozenset[int]] = {}
+        for day in sorted({start for s in sessions for start, _ in s.class_blocks}):
+            spanning = np.flatnonzero((first <= day) & (last >= day)).tolist()
+            out[day] = frozenset(k for k in spanning if sessions[k].holds_class(day))
+        return out
 
     @cached_property
     def year_rank(self) -> dict[int, int]:

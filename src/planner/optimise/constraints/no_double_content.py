@@ -1,14 +1,16 @@
 """No double content: a need is closed at most once (a need taking several sessions, at most
 that many; a need any course counts toward, such as annual training periods, is credited once
 but may be touched by several courses), and an official attends neither the same course twice,
-nor two courses that overlap in content, nor two sessions that overlap in time."""
+nor two courses that overlap in content, nor two sessions that overlap in time: that hold class
+on a common day (`instance.class_days_meet`; an in-service programme holds class only in its
+blocks, so a short course between two blocks is allowed)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from planner.optimise.instance import Instance
+from planner.optimise.instance import Instance, class_days_meet
 from planner.optimise.state import Block, PlanState, Violation
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ def need_rows(v: View, c: int, n: int, cols: list[int]) -> None:
 
 def rows(v: View, c: int, local: dict[int, int]) -> None:
     """Per member: a course at most once, two overlapping courses at most one of them, and one
-    session among those running on any day (interval cliques, one per session start)."""
+    session among those holding class on any day (cliques, one per start of a run of class days:
+    two sessions clash exactly when one holds class on the first day of a run of the other)."""
     inst = v.inst
     size = v.size(c)
     by_course: dict[int, list[int]] = defaultdict(list)
@@ -51,20 +54,16 @@ def rows(v: View, c: int, local: dict[int, int]) -> None:
                 if v.cap(both) > size:
                     v.rows.add(both, 1.0, ub=size, rule="course_once")
     seen: set[tuple[int, ...]] = set()
-    spans = [
-        (
-            inst.sessions[inst.options[o].session].start,
-            inst.sessions[inst.options[o].session].end,
-            a,
-        )
-        for o, a in local.items()
-    ]
-    for start, _, _ in spans:
-        clique = tuple(sorted(a for s0, e0, a in spans if s0 <= start <= e0))
-        if len(clique) > 1 and clique not in seen:
-            seen.add(clique)
-            if v.cap(list(clique)) > size:
-                v.rows.add(list(clique), 1.0, ub=size, rule="time_clique")
+    held = [(inst.options[o].session, a) for o, a in local.items()]
+    holding = inst.holding_class
+    for s, _ in held:
+        for start, _ in inst.sessions[s].class_blocks:
+            on = holding[start]
+            clique = tuple(sorted(a for t, a in held if t in on))
+            if len(clique) > 1 and clique not in seen:
+                seen.add(clique)
+                if v.cap(list(clique)) > size:
+                    v.rows.add(list(clique), 1.0, ub=size, rule="time_clique")
 
 
 def _conflict(inst: Instance, o: int, p: int) -> str | None:
@@ -75,7 +74,7 @@ def _conflict(inst: Instance, o: int, p: int) -> str | None:
         return "course"
     if b.course in inst.courses[a.course].overlaps:
         return "content"
-    if a.start <= b.end and b.start <= a.end:
+    if class_days_meet(a, b):
         return "time"
     return None
 

@@ -1,6 +1,8 @@
-"""Time away: an official spends at most `limits.max_days_away_per_year` days (the courses'
-`duration_days`) in training per year. Online courses count too: they take working time even
-though the official stays at the desk (they do not count toward the unit's share away)."""
+"""Time away: an official spends at most `limits.max_days_away_per_year` days (`Session.days`:
+the course's `duration_days`, or the working days among the session's class days when the catalog
+gives them, e.g. an in-service programme's blocks) in training per year, counted in the session's
+year like its cost. Online courses count too: they take working time even though the official
+stays at the desk (they do not count toward the unit's share away)."""
 
 from __future__ import annotations
 

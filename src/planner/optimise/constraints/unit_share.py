@@ -1,8 +1,9 @@
 """Unit share away: in any ISO week at most `limits.max_share_away` of a unit's staff (rounded
 down, but at least one person) are away on in-person or blended courses, so a commune keeps
-working. Online courses do not take people away from the unit and are not counted here.
-Counted per attendance: an official on two short sessions in one week counts twice (the safe
-side)."""
+working. A session counts in the weeks it holds class (`Instance.session_weeks`): an in-service
+programme only in the weeks of its class blocks, not over its whole span. Online courses do not
+take people away from the unit and are not counted here. Counted per attendance: an official on
+two short sessions in one week counts twice (the safe side)."""
 
 from __future__ import annotations
 
