@@ -96,7 +96,7 @@ def _per_campus(
 
 
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100)
+    return str(yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100))
 
 
 def regions_yaml(groups: Sequence[Campus]) -> list[str]:
