@@ -17,7 +17,8 @@ The method is Dantzig–Wolfe over province plans (`blocks_master`), in rounds o
    prices the shared rows (its duals: points per seat, per VND of a line); each province is
    solved with those prices in its objective and returns a new column; the Lagrangian bound of
    the round (sum of the priced province bounds plus the priced capacities) tightens the
-   national bound. Stops early when no column has a positive reduced cost.
+   national bound. The duals are smoothed toward the prices of the best bound so far
+   (Wentges). Stops early after two rounds without a column of positive reduced cost.
 3. Two candidates: the master's integer choice of one column per province within every shared
    row, and a restricted round of the province method within whole-seat, whole-VND shares of
    the master LP's combination (a shared session's class cost charged pro rata).
@@ -40,9 +41,11 @@ from typing import Any
 
 from planner.optimise.blocks_master import (
     Column,
+    Prices,
     PriceTask,
     SharedRows,
     allocate,
+    blend,
     integer_choice,
     lagrangian,
     master_lp,
@@ -65,6 +68,8 @@ from planner.optimise.state import PlanState
 
 # Priced rounds of the master after the relaxed one (each is one task per province).
 PRICE_ROUNDS = 5
+# Weight of the best bound's prices against the master's new duals (Wentges smoothing).
+SMOOTHING = 0.5
 
 # A map of a picklable function over items, in order: `serial_map` or a cluster's.
 MapFn = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -106,6 +111,7 @@ class BlockReport:
     restricted: list[BlockOutcome] = field(default_factory=list)
     rounds: list[dict[str, Any]] = field(default_factory=list)  # one per priced round
     bound: int = 0
+    relaxed_bound: int = 0  # the sum of the relaxed round's province bounds
     master_lp: float = 0.0  # the last restricted master LP's value
     assembled: dict[str, int] = field(default_factory=dict)  # per candidate, before repair
     dropped: dict[str, int] = field(default_factory=dict)  # per candidate, options repaired out
@@ -116,6 +122,7 @@ class BlockReport:
             "provinces": len(self.provinces),
             "shared_sessions": self.shared_sessions,
             "bound": self.bound,
+            "relaxed_bound": self.relaxed_bound,
             "master_lp": self.master_lp,
             "rounds": self.rounds,
             "assembled": self.assembled,
@@ -250,31 +257,29 @@ def plan_by_blocks(
     subs = {p: block_instance(inst, members[p], p, relaxed_rows, full_budget) for p in names}
     tasks = [BlockTask(p, subs[p][0], subs[p][1], config) for p in names]
     report.relaxed = list(map_fn(solve_block, tasks))
-    report.bound = sum(b.bound for b in report.relaxed)
+    report.bound = report.relaxed_bound = sum(b.bound for b in report.relaxed)
     columns = [Column(p, (), 0, {}, {}) for p in names]  # the empty plans: the master is feasible
     columns += [_outcome_column(b) for b in report.relaxed]
 
     # 2. priced rounds: the master LP's duals price the shared rows in each province.
     lagrange = float(report.bound)
+    center = Prices()  # the prices of the best bound so far (the relaxed round's: none)
     lp = master_lp(columns, names, rows)
+    stalled = 0
     for _ in range(rounds):
         if not rows.size:
             break
+        prices = blend(center, lp.prices, SMOOTHING)
         tasks_p = [
             PriceTask(
-                p,
-                subs[p][0],
-                subs[p][1],
-                lp.prices,
-                config.time_limit,
-                config.seed,
-                config.work_limit,
+                p, subs[p][0], subs[p][1], prices, config.time_limit, config.seed, config.work_limit
             )
             for p in names
         ]
         priced = list(map_fn(price_block, tasks_p))
-        bound = lagrangian([r.bound for r in priced], lp.prices, rows)
-        lagrange = min(lagrange, bound)
+        bound = lagrangian([r.bound for r in priced], prices, rows)
+        if bound < lagrange:
+            lagrange, center = bound, prices
         new = [r.column for r in priced if r.column is not None]
         improving = [c for c in new if reduced_cost(c, lp, rows) > 1e-6]
         columns += [c for c in new if c.chosen not in {k.chosen for k in columns}]
@@ -287,7 +292,9 @@ def plan_by_blocks(
             }
         )
         lp = master_lp(columns, names, rows)
-        if not improving:  # no new column would change the master: its prices are final
+        # Two rounds without a column the master wants (smoothed prices can miss one): stop.
+        stalled = 0 if improving else stalled + 1
+        if stalled == 2:
             break
     report.bound = min(report.bound, math.floor(lagrange + 1e-6))
     report.master_lp = round(lp.value, 3)

@@ -16,8 +16,10 @@ less π of its session and μ × its cost, solved by HiGHS) and returns a new co
 The bound: for any prices π, μ ≥ 0, Σ_p max_x (v_p(x) − π·a_p(x)) + π·b is at least the national
 optimum (Lagrangian relaxation of the shared rows); each province's term is bounded by its
 solver's dual bound, so the sum is a valid national bound whether or not the province solve
-finished. A province is solved with the shared sessions' minimum class and class cost dropped
-(both only restrict), so the bound stays valid. The tightest bound over the rounds is kept.
+finished. The prices of a round are the master's duals smoothed toward the prices of the best
+bound so far (`blend`, Wentges smoothing). A province is solved with the shared sessions'
+minimum class and class cost dropped (both only restrict), so the bound stays valid. The
+tightest bound over the rounds is kept.
 
 The master's integer choice (`integer_choice`) picks one column per province within the shared
 rows (a MIP over the generated columns, HiGHS); `shares` turns the LP's convex combination into
@@ -87,6 +89,20 @@ class Prices:
         )
         money = sum(self.money.get(k, 0.0) * b for k, b in zip(rows.lines, rows.money, strict=True))
         return seats + money
+
+
+def blend(center: Prices, duals: Prices, alpha: float) -> Prices:
+    """α·center + (1 − α)·duals (Wentges smoothing: the master's duals jump from round to
+    round; pricing nearer the prices of the best bound so far steadies the bound)."""
+    seat = {
+        s: alpha * center.seat.get(s, 0.0) + (1 - alpha) * duals.seat.get(s, 0.0)
+        for s in sorted(set(center.seat) | set(duals.seat))
+    }
+    money = {
+        k: alpha * center.money.get(k, 0.0) + (1 - alpha) * duals.money.get(k, 0.0)
+        for k in sorted(set(center.money) | set(duals.money))
+    }
+    return Prices(seat, money)
 
 
 @dataclass(frozen=True)
@@ -316,6 +332,7 @@ __all__ = [
     "Prices",
     "SharedRows",
     "allocate",
+    "blend",
     "column_of",
     "integer_choice",
     "lagrangian",
