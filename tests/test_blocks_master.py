@@ -22,8 +22,8 @@ from planner.cli import cli
 from planner.optimise.blocks import block_instance, plan_by_blocks, provinces_of, shared_sessions
 from planner.optimise.blocks_master import (
     Column,
-    PriceTask,
     Prices,
+    PriceTask,
     SharedRows,
     integer_choice,
     lagrangian,
@@ -180,7 +180,7 @@ def test_a_priced_province_bound_is_at_least_the_priced_value_of_its_plan(
         dict(inst.budgets),
     )
     lines = sorted(inst.budgets)
-    prices = Prices({s: 40.0 for s in shared}, {k: 1e-5 for k in lines})
+    prices = Prices(dict.fromkeys(shared, 40.0), dict.fromkeys(lines, 1e-05))
     task = PriceTask("Tỉnh 01", sub, options, prices, 30.0, 0, None)
     priced = price_block(task)
     assert priced.column is not None and priced.bound is not None
@@ -214,3 +214,39 @@ def test_master_lp_prices_integer_choice_and_shares_on_a_hand_example() -> None:
     assert sorted((c.province, c.value) for c in chosen) == [("a", 6), ("b", 0)]
     seats, money = shares(lp, columns, ["a", "b"], rows)
     assert seats == {0: {"a": 2, "b": 1}} and money == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda t: t.replace('sessions: ["cctt-2025-1-kv1"', 'sessions: ["no-such-session"'),
+            ["no-such-session", "regions.0.sessions", "unknown session"],
+        ),
+        (
+            lambda t: t.replace('provinces: ["Tỉnh 03"]', 'provinces: ["Tỉnh 99"]'),
+            ["Tỉnh 99", "regions.1.provinces", "unknown province"],
+        ),
+        (
+            lambda t: t.replace('sessions: ["cctt-2025-1-kv2"', 'sessions: ["cctt-2025-1-kv1"'),
+            ["regions", "cctt-2025-1-kv1", "two groups"],
+        ),
+    ],
+)
+def test_a_bad_province_group_is_exit_2_naming_case_yaml_and_the_field(
+    national: Path, tmp_path: Path, change: Any, words: list[str]
+) -> None:
+    import shutil
+
+    folder = tmp_path / "case"
+    shutil.copytree(national, folder)
+    case_yaml = folder / "case.yaml"
+    text = case_yaml.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text
+    case_yaml.write_text(changed, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "case.yaml" in result.output
+    for word in words:
+        assert word in result.output, (word, result.output)

@@ -51,29 +51,32 @@ def check_against_case(
     """Every session a group names is in the catalog and every province in the units table."""
     from planner.io.yamlio import item_line
 
+    no_provinces = "a units table with a `province` column (case.yaml key `units`)"
     for index, group in enumerate(groups):
-        line = item_line(raw, "regions", index)
-        for session in group.sessions:
-            if session not in sessions:
+        checks = (
+            (
+                "sessions",
+                group.sessions,
+                sessions,
+                "unknown session in a province group",
+                "a session id of the catalog",
+            ),
+            (
+                "provinces",
+                group.provinces,
+                provinces,
+                "unknown province in a province group",
+                "a province of the units table" if provinces else no_provinces,
+            ),
+        )
+        for key, values, known, message, expected in checks:
+            unknown = next((v for v in values if v not in known), None)
+            if unknown is not None:
                 raise InputError(
-                    "unknown session in a province group",
+                    message,
                     path=path,
-                    line=line,
-                    field=f"regions.{index}.sessions",
-                    found=session,
-                    expected="a session id of the catalog",
-                )
-        for province in group.provinces:
-            if province not in provinces:
-                raise InputError(
-                    "unknown province in a province group",
-                    path=path,
-                    line=line,
-                    field=f"regions.{index}.provinces",
-                    found=province,
-                    expected=(
-                        f"a province of the units table, e.g. {sorted(provinces)[:3]}"
-                        if provinces
-                        else "a units table with a `province` column (case.yaml key `units`)"
-                    ),
+                    line=item_line(raw, "regions", index),
+                    field=f"regions.{index}.{key}",
+                    found=unknown,
+                    expected=expected,
                 )
