@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from planner.domain.catalog import Catalog
 from planner.domain.profile import Official, TrainingRecord
 from planner.errors import InputError
+from planner.io.regions import RegionGroup, check_groups
 from planner.law.framework import Framework
 from planner.law.reference import StrictModel
 from planner.types import CourseKind, FundingSource, Money
@@ -106,6 +107,10 @@ class CaseConfig(StrictModel):
     catalog: str = "bundled"
     budget: list[BudgetLine] = Field(default_factory=list)
     limits: Limits = Field(default_factory=Limits)
+    regions: list[RegionGroup] = Field(
+        default_factory=list,
+        description="A national case: sessions open to a group of provinces only (io/regions.py)",
+    )
 
     # Whole-list checks as field validators, so an error points at the `years:` or `budget:`
     # key (its line and field), not at the top of the file.
@@ -129,6 +134,11 @@ class CaseConfig(StrictModel):
                 )
             seen[key] = index
         return budget
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, groups: list[RegionGroup]) -> list[RegionGroup]:
+        return check_groups(groups)
 
 
 @dataclass(frozen=True)

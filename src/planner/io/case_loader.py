@@ -15,6 +15,7 @@ from planner.io.catalog_loader import load_catalog
 from planner.io.history import load_history
 from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.officials import load_officials
+from planner.io.regions import check_against_case
 from planner.io.rules_loader import load_rules
 from planner.io.units import load_units
 from planner.io.yamlio import item_line, parse_model, read_yaml
@@ -125,6 +126,15 @@ def load_case(location: str | Path) -> Case:
         bands = {b.band for b in norms.bands} if norms is not None else None
         units = load_units(_named(folder, location, config.units, "units"), bands)
         _check_units_match(folder / config.units, units, {o.unit for o in officials})
+    if config.regions:
+        case_yaml = folder / "case.yaml" if location.is_dir() else location
+        check_against_case(
+            case_yaml,
+            read_yaml(case_yaml),
+            config.regions,
+            {s.id for c in catalog.courses.values() for s in c.sessions},
+            {u.province for u in units.values() if u.province},
+        )
     indicators: tuple[IndicatorValue, ...] = ()
     if config.indicators:
         indicators = load_indicators(

@@ -2,49 +2,74 @@
 map: in process or on a Dask cluster), coupled only through the rows provinces share.
 
 Shared rows: the seats (and minimum class, and class cost) of every session that officials of
-more than one province can attend (in a national case, the academies' classes), and every
-budget line (year, source), which is one national pool. Everything else (days away, the share
-of a unit away, prerequisites, term coverage, overlaps) concerns one official or one unit, and a
-unit lies in one province.
+more than one province can attend (national classes, and a regional campus's classes, which
+only its group of provinces may attend: case.yaml `regions`), and every budget line (year,
+source), which is one national pool. Everything else (days away, the share of a unit away,
+prerequisites, term coverage, overlaps) concerns one official or one unit, and a unit lies in
+one province.
 
-The method is a resource-directive decomposition (not Lagrangian, not Dantzig–Wolfe), two
-rounds of province tasks:
-1. Relaxed round: each province planned with every shared row to itself (all the seats, the
-   whole budget, no minimum class and no class cost on shared sessions). Each province's bound
-   is a bound on its part of any national plan, and the coverage objective is a sum over
-   officials, so the sum of the province bounds is a bound on the national optimum: the
-   reported bound, and the gap is measured against it. What each province used of each shared
-   row is its demand.
-2. Master: each shared row's capacity is divided among the provinces in proportion to their
-   demand (all of it when demand exceeds capacity, the slack too otherwise; whole seats and
-   VND by largest remainder, ties by province). A row whose demand exceeds its capacity is one
-   with a positive price; the proportional share is how the master prices it.
-3. Restricted round: each province planned within its quotas (a shared session's class cost
-   charged pro rata to the province's seats).
-4. Re-assembly: the union of the province plans (within every quota, so within every seat and
-   budget row but for class costs and minimum classes); sessions below their minimum class are
-   closed, an over-spent line loses its least valuable options, hard term needs are rescued,
-   and the plan is completed by `greedy.repair` across provinces (leftover seats and money);
-   `solve._finish` verifies every rule and writes the result.
+The method is Dantzig–Wolfe over province plans (`blocks_master`), in rounds of province tasks:
+1. Relaxed round: each province planned by the province method (`solve`) with every shared row
+   to itself (all the seats, the whole budget, no minimum class and no class cost on shared
+   sessions). The sum of the province bounds is a national bound (the coverage objective is a
+   sum over officials); each plan is a first column of the master.
+2. Priced rounds (`rounds`, default PRICE_ROUNDS): the restricted master LP over the columns
+   prices the shared rows (its duals: points per seat, per VND of a line); each province is
+   solved with those prices in its objective and returns a new column; the Lagrangian bound of
+   the round (sum of the priced province bounds plus the priced capacities) tightens the
+   national bound. The duals are smoothed toward the prices of the best bound so far
+   (Wentges). Stops early after two rounds without a column of positive reduced cost.
+3. Two candidates: the master's integer choice of one column per province within every shared
+   row, and a restricted round of the province method within whole-seat, whole-VND shares of
+   the master LP's combination (a shared session's class cost charged pro rata).
+4. Re-assembly: for each candidate the union of the province plans; sessions below their
+   minimum class are closed, an over-spent line loses its least valuable options, hard term
+   needs are rescued; `solve._finish` keeps the better candidate, completes it across provinces
+   with `greedy.repair` (leftover seats and money) and verifies every rule.
 Coverage mode only (the bound needs the separable objective). Deterministic for deterministic
-province solves (every order is total).
+province solves (every order is total; `SolveConfig.work_limit` makes them clock-free).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from planner.optimise.blocks_master import (
+    Column,
+    Prices,
+    PriceTask,
+    SharedRows,
+    allocate,
+    blend,
+    integer_choice,
+    lagrangian,
+    master_lp,
+    price_block,
+    reduced_cost,
+    shares,
+)
 from planner.optimise.constraints import term_coverage
-from planner.optimise.greedy import _prune_dangling, _prune_small_classes, rescue_forced
+from planner.optimise.greedy import (
+    _prune_dangling,
+    _prune_small_classes,
+    first_block,
+    rescue_forced,
+)
 from planner.optimise.instance import Instance, Need, Official, Option
 from planner.optimise.objective import Objective
 from planner.optimise.result import PlanResult
 from planner.optimise.solve import Found, SolveConfig, _finish, solve, violations_of
 from planner.optimise.state import PlanState
+
+# Priced rounds of the master after the relaxed one (each is one task per province).
+PRICE_ROUNDS = 5
+# Weight of the best bound's prices against the master's new duals (Wentges smoothing).
+SMOOTHING = 0.5
 
 # A map of a picklable function over items, in order: `serial_map` or a cluster's.
 MapFn = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -84,9 +109,12 @@ class BlockReport:
     shared_sessions: int
     relaxed: list[BlockOutcome] = field(default_factory=list)
     restricted: list[BlockOutcome] = field(default_factory=list)
+    rounds: list[dict[str, Any]] = field(default_factory=list)  # one per priced round
     bound: int = 0
-    assembled: int = 0  # objective of the plain union of the restricted plans
-    dropped: int = 0  # options removed while repairing shared rows
+    relaxed_bound: int = 0  # the sum of the relaxed round's province bounds
+    master_lp: float = 0.0  # the last restricted master LP's value
+    assembled: dict[str, int] = field(default_factory=dict)  # per candidate, before repair
+    dropped: dict[str, int] = field(default_factory=dict)  # per candidate, options repaired out
     wall_s: float = 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -94,6 +122,9 @@ class BlockReport:
             "provinces": len(self.provinces),
             "shared_sessions": self.shared_sessions,
             "bound": self.bound,
+            "relaxed_bound": self.relaxed_bound,
+            "master_lp": self.master_lp,
+            "rounds": self.rounds,
             "assembled": self.assembled,
             "dropped": self.dropped,
             "relaxed_s": [b.time_s for b in self.relaxed],
@@ -192,29 +223,15 @@ def solve_block(task: BlockTask) -> BlockOutcome:
     )
 
 
-def allocate(capacity: int, demand: Mapping[str, int], provinces: Sequence[str]) -> dict[str, int]:
-    """`capacity` divided among `provinces` in proportion to `demand` (equally when nobody
-    asks), in whole units by largest remainder, ties by province order."""
-    capacity = max(0, int(capacity))
-    weights = [max(0, int(demand.get(p, 0))) for p in provinces]
-    total = sum(weights)
-    if total == 0:
-        weights, total = [1] * len(provinces), len(provinces)
-    shares = [capacity * w / total for w in weights]
-    out = [int(x) for x in shares]
-    order = sorted(range(len(provinces)), key=lambda i: (-(shares[i] - out[i]), i))
-    for i in order[: capacity - sum(out)]:
-        out[i] += 1
-    return dict(zip(provinces, out, strict=True))
-
-
 def plan_by_blocks(
     inst: Instance,
     province_of_unit: Mapping[str, str | None],
     config: SolveConfig | None = None,
     map_fn: MapFn = serial_map,
+    rounds: int = PRICE_ROUNDS,
 ) -> PlanResult:
-    """The national plan of `inst` by province blocks (see the module docstring)."""
+    """The national plan of `inst` by province blocks (see the module docstring); `rounds`
+    priced rounds of the Dantzig–Wolfe master after the relaxed one."""
     config = config or SolveConfig()
     if config.mode.value != "coverage":
         raise ValueError("plans by province blocks are made in coverage mode only")
@@ -227,61 +244,190 @@ def plan_by_blocks(
     shared = sorted(shared_sessions(inst, province))
     report = BlockReport(names, len(shared))
     full_budget = dict(inst.budgets)
+    lines = sorted(full_budget)
+    rows = SharedRows(
+        tuple(shared),
+        tuple(inst.sessions[s].seats for s in shared),
+        tuple(lines),
+        tuple(full_budget[k] for k in lines),
+    )
 
-    # 1. relaxed round: every shared row to each province alone.
+    # 1. relaxed round: every shared row to each province alone, the province method.
     relaxed_rows = {s: (inst.sessions[s].seats, 0, 0) for s in shared}
-    tasks = []
-    for p in names:
-        sub, options = block_instance(inst, members[p], p, relaxed_rows, full_budget)
-        tasks.append(BlockTask(p, sub, options, config))
+    subs = {p: block_instance(inst, members[p], p, relaxed_rows, full_budget) for p in names}
+    tasks = [BlockTask(p, subs[p][0], subs[p][1], config) for p in names]
     report.relaxed = list(map_fn(solve_block, tasks))
-    report.bound = sum(b.bound for b in report.relaxed)
+    report.bound = report.relaxed_bound = sum(b.bound for b in report.relaxed)
+    columns = [Column(p, (), 0, {}, {}) for p in names]  # the empty plans: the master is feasible
+    columns += [_outcome_column(b) for b in report.relaxed]
 
-    # 2. master: shared rows divided by demand.
-    seat_quota = {
-        s: allocate(
-            inst.sessions[s].seats, {b.province: b.seats.get(s, 0) for b in report.relaxed}, names
+    # 2. priced rounds: the master LP's duals price the shared rows in each province.
+    lagrange = float(report.bound)
+    center = Prices()  # the prices of the best bound so far (the relaxed round's: none)
+    lp = master_lp(columns, names, rows)
+    stalled = 0
+    for _ in range(rounds):
+        if not rows.size:
+            break
+        prices = blend(center, lp.prices, SMOOTHING)
+        tasks_p = [
+            PriceTask(
+                p, subs[p][0], subs[p][1], prices, config.time_limit, config.seed, config.work_limit
+            )
+            for p in names
+        ]
+        priced = list(map_fn(price_block, tasks_p))
+        bound = lagrangian([r.bound for r in priced], prices, rows)
+        if bound < lagrange:
+            lagrange, center = bound, prices
+        new = [r.column for r in priced if r.column is not None]
+        improving = [c for c in new if reduced_cost(c, lp, rows) > 1e-6]
+        columns += [c for c in new if c.chosen not in {k.chosen for k in columns}]
+        report.rounds.append(
+            {
+                "master_lp": round(lp.value, 3),
+                "lagrangian_bound": round(bound, 3),
+                "improving_columns": len(improving),
+                "province_s": [r.time_s for r in priced],
+            }
         )
-        for s in shared
-    }
-    money_quota = {
-        line: allocate(amount, {b.province: b.spent.get(line, 0) for b in report.relaxed}, names)
-        for line, amount in sorted(full_budget.items())
-    }
+        lp = master_lp(columns, names, rows)
+        # Two rounds without a column the master wants (smoothed prices can miss one): stop.
+        stalled = 0 if improving else stalled + 1
+        if stalled == 2:
+            break
+    report.bound = min(report.bound, math.floor(lagrange + 1e-6))
+    report.master_lp = round(lp.value, 3)
 
-    # 3. restricted round: each province within its quotas.
+    # 3. candidates: the master's integer choice of columns, and a restricted round of the
+    # province method within the whole-seat, whole-VND shares of the master's LP combination.
+    chosen_columns = integer_choice(columns, names, rows, config.time_limit)
+    seat_quota, money_quota = shares(lp, columns, names, rows)
     tasks = []
     for p in names:
-        rows = {}
+        quota_rows = {}
         for s in shared:
             session, seats = inst.sessions[s], seat_quota[s][p]
             class_cost = -(-session.class_cost * seats // session.seats) if session.seats else 0
-            rows[s] = (seats, 0, class_cost)
+            quota_rows[s] = (seats, 0, class_cost)
         budgets = {line: quota[p] for line, quota in money_quota.items()}
-        sub, options = block_instance(inst, members[p], p, rows, budgets)
+        sub, options = block_instance(inst, members[p], p, quota_rows, budgets)
         tasks.append(BlockTask(p, sub, options, config))
     report.restricted = list(map_fn(solve_block, tasks))
 
-    # 4. re-assemble and repair the shared rows.
+    # 4. re-assemble and repair the shared rows; `_finish` takes the better candidate.
     objective = Objective(inst, config.mode, config.rate)
-    state = PlanState(inst, sorted(o for b in report.restricted for o in b.chosen))
-    report.assembled = objective.reported(state)
-    before = len(state.chosen)
-    banned: set[int] = set()
-    while _prune_small_classes(inst, state, banned):
-        _prune_dangling(inst, state)
-    _fit_budget(inst, objective, state)
-    forced = set(term_coverage.forced(inst))
-    if forced:
-        rescue_forced(inst, state, forced)
-    report.dropped = max(0, before - len(state.chosen))
-    found = Found(plans=[set(state.chosen)], bound=report.bound, info={"method": "blocks"})
+    candidates = {
+        "master": sorted(o for c in chosen_columns for o in c.chosen),
+        "shares": sorted(o for b in report.restricted for o in b.chosen),
+    }
+    plans = []
+    for name, chosen in candidates.items():
+        state = PlanState(inst, chosen)
+        report.assembled[name] = objective.reported(state)
+        before = len(state.chosen)
+        _repair_shared(inst, objective, state)
+        report.dropped[name] = max(0, before - len(state.chosen))
+        plans.append(set(state.chosen))
+    found = Found(plans=plans, bound=report.bound, info={"method": "blocks"})
     plan = _finish(inst, objective, config, found, started)
     report.wall_s = round(time.monotonic() - started, 3)
     plan.method = {"method": "blocks", "provinces": len(names), "officials": len(inst.officials)}
     plan.info["blocks"] = report.summary()
     plan.time_s = report.wall_s
     return plan
+
+
+def _outcome_column(outcome: BlockOutcome) -> Column:
+    return Column(outcome.province, outcome.chosen, outcome.objective, outcome.seats, outcome.spent)
+
+
+def _repair_shared(inst: Instance, objective: Objective, state: PlanState) -> None:
+    """Close sessions below their minimum class, fit every budget line (a shared session's
+    class cost is outside the columns), and rescue hard term needs."""
+    banned: set[int] = set()
+    _merge_small_classes(inst, objective, state)
+    for _ in range(len(inst.sessions) + 1):
+        _fill_small_classes(inst, objective, state, banned)
+        if not _prune_small_classes(inst, state, banned):
+            break
+        _prune_dangling(inst, state)
+    _fit_budget(inst, objective, state)
+    forced = set(term_coverage.forced(inst))
+    if forced:
+        rescue_forced(inst, state, forced)
+
+
+def _merge_small_classes(inst: Instance, objective: Objective, state: PlanState) -> None:
+    """Move the members of a class below its minimum to another session of the same course
+    (the fullest first) where the move breaks no rule and is worth no fewer points: provinces
+    that each sent a few officials to different sessions of a course fill one of them."""
+    points = objective.option_points
+    by_course: dict[int, list[int]] = defaultdict(list)
+    for s, session in enumerate(inst.sessions):
+        if session.min_participants:
+            by_course[session.course].append(s)
+    for sessions in by_course.values():
+        if len(sessions) < 2:
+            continue
+        short = sorted(
+            (s for s in sessions if 0 < state.count[s] < inst.sessions[s].min_participants),
+            key=lambda s: (state.count[s], s),
+        )
+        for s in short:
+            if not 0 < state.count[s] < inst.sessions[s].min_participants:
+                continue  # filled by an earlier move
+            # Into classes already larger (never into an empty one: that opens a small class).
+            targets = sorted(
+                (t for t in sessions if t != s and state.count[t] >= state.count[s]),
+                key=lambda t: (-state.count[t], t),
+            )
+            where = {
+                t: {inst.options[o].official: o for o in inst.options_by_session[t]}
+                for t in targets
+            }
+            for o in [o for o in inst.options_by_session[s] if o in state.chosen]:
+                official = inst.options[o].official
+                state.remove(o)
+                moved = False
+                for t in targets:
+                    other = where[t].get(official)
+                    if other is None or points[other] < points[o]:
+                        continue
+                    if first_block(inst, state, other, tentative=True) is None:
+                        state.add(other)
+                        moved = True
+                        break
+                if not moved:
+                    state.add(o)
+    _prune_dangling(inst, state)
+
+
+def _fill_small_classes(
+    inst: Instance, objective: Objective, state: PlanState, banned: set[int]
+) -> None:
+    """Bring shared sessions below their minimum class up to it where officials of any
+    province who still need them can be added (each province planned its share of a class
+    without knowing the others'); the sessions nearest their minimum first, then the most
+    valuable options, ties by index. Sessions that stay short are closed by the caller."""
+    points = objective.option_points
+    short = [
+        s
+        for s, session in enumerate(inst.sessions)
+        if s not in banned and 0 < state.count[s] < session.min_participants
+    ]
+    short.sort(key=lambda s: (inst.sessions[s].min_participants - state.count[s], s))
+    for s in short:
+        need = inst.sessions[s].min_participants - state.count[s]
+        order = sorted(inst.options_by_session[s], key=lambda o: (-points[o], o))
+        for o in order:
+            if need <= 0:
+                break
+            if o in state.chosen or all(state.met(n) for n in inst.options[o].needs):
+                continue
+            if first_block(inst, state, o, tentative=True) is None:
+                state.add(o)
+                need -= 1
 
 
 def _fit_budget(inst: Instance, objective: Objective, state: PlanState) -> None:

@@ -61,6 +61,8 @@ def build_instance(
         dt.date(years[-1], 12, 31).toordinal(),
     )
 
+    # A national case's province groups (case.yaml `regions`): session id → provinces.
+    grouped = {s: frozenset(g.provinces) for g in case.config.regions for s in g.sessions}
     units = tuple(sorted({o.unit for o in case.officials}))
     unit_index = {u: k for k, u in enumerate(units)}
     officials = tuple(Official(o.id, unit_index[o.unit]) for o in case.officials)
@@ -210,9 +212,12 @@ def build_instance(
         k = official_index[oid]
         profile = profiles[oid]
         unit_info = case.units.get(profile.unit)
+        province = unit_info.province if unit_info is not None else None
         own = candidates[oid]
         for cid in sorted(own):
             session_ids, closed = own[cid]
+            if grouped:  # a province group's sessions are open to its provinces only
+                session_ids = _open_to(session_ids, grouped, province)
             _add_options(
                 options,
                 k,
@@ -250,6 +255,8 @@ def build_instance(
                 for s in sorted(course.sessions, key=lambda s: (s.start, s.id))
                 if (cid, s.id) in session_index and _eligible(course, s, profile, position, on)
             )
+            if grouped:
+                open_ids = _open_to(open_ids, grouped, province)
             _add_options(
                 options,
                 k,
@@ -357,6 +364,14 @@ def _add_options(
         options.append(
             Option(k, s, cost_of(course, by_id[sid], profile, unit_info), tuple(closes), pending)
         )
+
+
+def _open_to(
+    session_ids: tuple[str, ...], grouped: dict[str, frozenset[str]], province: str | None
+) -> tuple[str, ...]:
+    """The sessions an official of `province` may attend: those of no group, or of a group
+    that lists the province."""
+    return tuple(s for s in session_ids if s not in grouped or province in grouped[s])
 
 
 def _pending_groups(

@@ -61,7 +61,8 @@ class GeneratorOptions:
     blocks: tuple[tuple[Block, int], ...] = ()
     quotas: tuple[Quota, ...] = ()
     # A national case: units dealt round-robin to this many provinces (units.csv `province`);
-    # the catalog's sessions and the budget lines are then shared by every province.
+    # the regional campuses' classes are shared by their group of provinces (synthetic/
+    # regions.py), the other sessions and the budget lines by every province.
     provinces: int = 1
 
     def __post_init__(self) -> None:

@@ -8,12 +8,13 @@ import datetime as dt
 import json
 import logging
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from planner.io.atomic import write_atomic, write_atomic_with
+from planner.io.bundled import bundled_dir
 from planner.io.case import Limits
 from planner.io.officials import OFFICIAL_FIELDS
 from planner.law.framework import Framework, Position
@@ -38,6 +39,7 @@ from planner.synthetic.profiles import (
     STATS,
     PostProfile,
 )
+from planner.synthetic.regions import Campus, campuses, regions_yaml, write_catalog
 from planner.synthetic.units import Unit, bool_cell, distance_bands, plan_units, units_table
 
 log = logging.getLogger("planner")
@@ -93,13 +95,19 @@ def generate_case(options: GeneratorOptions, out: Path | str) -> GeneratedCase:
             out / "units.csv",
             units_table(plan, bands, random.Random(f"{options.seed}:units"), options.provinces),
         )
+    groups: list[Campus] = []
+    if options.provinces > 1 and bands:
+        # A national case: the regional campuses' classes, each shared by its province group.
+        groups = write_catalog(
+            options.catalog or bundled_dir("catalogs"), out / "catalog", campuses(options.provinces)
+        )
     budget = options.budget
     if budget is None:
         if options.budget_share is not None and catalog is not None:
             # Sizing assesses the case, which needs a case.yaml to load: write one without budget.
-            write_atomic(out / "case.yaml", case_yaml(options, (), bool(bands), limits))
+            write_atomic(out / "case.yaml", case_yaml(options, (), bool(bands), limits, groups))
         budget = budget_lines(options, catalog, out)
-    write_atomic(out / "case.yaml", case_yaml(options, budget, bool(bands), limits))
+    write_atomic(out / "case.yaml", case_yaml(options, budget, bool(bands), limits, groups))
     log.info(
         "generated %d officials, %d history rows in %s", counts["officials"], counts["history"], out
     )
@@ -260,12 +268,15 @@ def case_yaml(
     budget: Iterable[tuple[int, str, int]],
     with_units: bool = False,
     limits: Mapping[str, int | float] | None = None,
+    groups: Sequence[Campus] = (),
 ) -> str:
     """The case.yaml text (DESIGN §4), written by hand so its layout stays readable; `limits`
     as `case_limits` gives them (None: the bundled rules' defaults)."""
     start, end = options.term_span
     name = options.name or f"Synthetic case, {options.officials} officials, seed {options.seed}"
     catalog = "bundled" if options.catalog is None else str(options.catalog.resolve())
+    if groups:
+        catalog = "catalog"  # the copy with the campuses' sessions (synthetic/regions.py)
     rules = "bundled" if options.rules is None else str(options.rules.resolve())
     lines = [
         f"name: {json.dumps(name, ensure_ascii=False)}",
@@ -286,4 +297,5 @@ def case_yaml(
     if limits is None:
         limits = case_limits(load_framework(None), options.on)
     lines += ["limits:", *(f"  {name}: {value}" for name, value in limits.items())]
+    lines += regions_yaml(groups)
     return "\n".join(lines) + "\n"
