@@ -7,6 +7,9 @@ within any budget line (opening one class of it costs more than its source holds
 a session that no official is offered (nobody both needs it and may attend), and a need that no
 course can close for the official who has it. Each warning is a `Message` naming the ids, worded
 by `planner.report.text.render` at the edge.
+
+Input text read in another form than written (issue 18: NFD unit names, a trailing NUL, spaces
+around a key) is matched by the loader and warned of here, file, row, column and both spellings.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ def case_warnings(case: Case, deep: bool = True) -> list[Message]:
     find sessions nobody is offered and needs no course closes."""
     from planner.analysis.coverage import coverage_warnings
 
-    warnings = coverage_warnings(case)
+    warnings = text_warnings(case)
+    warnings += coverage_warnings(case)
     warnings += unit_warnings(case)
     warnings += budget_warnings(case)
     if deep:
@@ -44,6 +48,25 @@ def case_warnings(case: Case, deep: bool = True) -> list[Message]:
         recommendations = pipeline.recommend(case, assessment)
         warnings += offer_warnings(case, assessment, recommendations)
     return warnings
+
+
+def text_warnings(case: Case) -> list[Message]:
+    """One warning per table with cells that match only after NFC normalisation or removing
+    spaces or NULs: the first such cell, both spellings, and how many cells in all."""
+    return [
+        Message(
+            "validate.text_normalised",
+            {
+                "file": note.path.name,
+                "row": str(note.row),
+                "field": note.field,
+                "found": note.found,
+                "read": note.read,
+                "count": note.count,
+            },
+        )
+        for note in case.notes
+    ]
 
 
 def unit_warnings(case: Case) -> list[Message]:

@@ -5,6 +5,12 @@ naming the file and, for text, the line and column of the first bad byte — nev
 
 Opening uses O_NONBLOCK after a `stat`, so a FIFO swapped in between the two still cannot block
 a run; reads stop one byte past the limit, so `/dev/zero` cannot fill memory.
+
+A regular file cannot be polled on Linux (it is always "ready"), so there is no true read
+timeout: instead the file is read in 1 MiB chunks and a deadline (PLANNER_LIMIT_READ_SECONDS) is
+checked between them, so a pathologically slow source (a network mount at a few KB/s) stops with
+an InputError naming the file. One `read` that blocks for ever (a hard-mounted NFS server gone)
+is not interrupted: no portable way exists short of a separate process.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import errno
 import os
 import re
 import stat
+import time
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +29,13 @@ from planner.errors import InputError
 # C0 controls other than tab, LF, CR; DEL; C1 controls; U+FFFE/FFFF (never text). A NUL in a
 # unit name made it match nothing; C1 bytes are the sign of cp1252/cp1258 text read as Latin-1.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The same without NUL: a table reader takes NULs itself, per cell (a trailing NUL is dropped
+# with a warning, one inside a value is an error at its row and column).
+_CONTROL_BUT_NUL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# A UTF-7 escape: `+`, modified base64, an optional `-`. UTF-7 text is ASCII, so it decodes as
+# UTF-8 without an error and its names would pass as mojibake ("Nguy+HsU-n").
+_UTF7 = re.compile(r"\+([A-Za-z0-9+/]{2,})-?")
+_CHUNK = 1 << 20  # between two chunks the read deadline is checked
 _DECLARED = re.compile(rb"^[ \t]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 _ACCEPTED_DECLARED = {
     "utf-8": "utf-8",
@@ -56,8 +70,15 @@ def check_file(path: Path, what: str = "file") -> os.stat_result:
     return info
 
 
-def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
-    """The whole content of regular file `path`, refused when larger than `limit` bytes."""
+def read_bytes(
+    path: Path, limit: int, what: str = "file", *, deadline: float | None = None
+) -> bytes:
+    """The whole content of regular file `path`, refused when larger than `limit` bytes or
+    when reading it takes longer than `deadline` seconds (default: PLANNER_LIMIT_READ_SECONDS),
+    checked between 1 MiB chunks."""
+    from planner.io.limits import limits
+
+    seconds = float(limits().read_seconds) if deadline is None else deadline
     info = check_file(path, what)
     if info.st_size > limit:
         raise _too_large(path, info.st_size, limit)
@@ -70,12 +91,20 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
             raise InputError("not a regular file", path=path, expected=f"a {what}")
         chunks: list[bytes] = []
         size = 0
+        stop = time.monotonic() + seconds
         while size <= limit:
-            chunk = os.read(fd, min(1 << 22, limit + 1 - size))
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            if time.monotonic() > stop:
+                raise InputError(
+                    "reading the file takes too long",
+                    path=path,
+                    found=f"{size:,} of {info.st_size:,} bytes in {seconds:g} s",
+                    expected="a local, readable file (raise PLANNER_LIMIT_READ_SECONDS)",
+                )
         if size > limit:  # the file grew since the stat
             raise _too_large(path, size, limit)
         return b"".join(chunks)
@@ -85,10 +114,13 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
         os.close(fd)
 
 
-def decode(data: bytes, path: Path, *, allow_declared: bool = False) -> str:
+def decode(data: bytes, path: Path, *, allow_declared: bool = False, table: bool = False) -> str:
     """`data` as text: UTF-8 (BOM optional), UTF-16 with a BOM, or — when `allow_declared` and
     the file says `# coding: cp1258` on a comment line — cp1258. The result is NFC-normalised
-    and free of control characters; anything else is an InputError with line and column."""
+    and free of control characters; anything else is an InputError with line and column.
+
+    A `table` (CSV) is returned as written, NULs included: the table reader normalises and
+    checks it cell by cell, so it can name the row and column of what it changed."""
     encoding = "utf-8"
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -127,7 +159,22 @@ def decode(data: bytes, path: Path, *, allow_declared: bool = False) -> str:
         )
         error.prefix = data[: exc.start].decode(encoding, "replace")
         raise error from None
-    bad = _CONTROL.search(text)
+    bad = (_CONTROL_BUT_NUL if table else _CONTROL).search(text)
+    if bad is None and encoding == "utf-8" and "+" in text and text.isascii():
+        bad = _utf7_escape(text)
+    if bad is not None and bad.group().startswith("+"):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        error = TextError(
+            "file looks like UTF-7, not UTF-8",
+            path=path,
+            line=line,
+            column=str(column),
+            found=bad.group()[:24],
+            expected="UTF-8 text (save as 'CSV UTF-8' / UTF-8)",
+        )
+        error.prefix = text[: bad.start()]
+        raise error
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -142,13 +189,45 @@ def decode(data: bytes, path: Path, *, allow_declared: bool = False) -> str:
         )
         error.prefix = text[: bad.start()]
         raise error
-    if text.isascii():
+    if text.isascii() or table:
         return text
     return unicodedata.normalize("NFC", text)
 
 
-def read_text(path: Path, limit: int, what: str = "file", *, allow_declared: bool = False) -> str:
-    return decode(read_bytes(path, limit, what), path, allow_declared=allow_declared)
+def read_text(
+    path: Path,
+    limit: int,
+    what: str = "file",
+    *,
+    allow_declared: bool = False,
+    table: bool = False,
+    deadline: float | None = None,
+) -> str:
+    data = read_bytes(path, limit, what, deadline=deadline)
+    return decode(data, path, allow_declared=allow_declared, table=table)
+
+
+def _is_letter_of_text(ch: str) -> bool:
+    """Latin letters with diacritics (Vietnamese ones included), combining marks, a BOM."""
+    code = ord(ch)
+    return (
+        0xC0 <= code <= 0x24F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF
+    ) or code == 0xFEFF
+
+
+def _utf7_escape(text: str) -> re.Match[str] | None:
+    """The first UTF-7 escape of ASCII `text` that decodes to letters of a real text: a
+    '+84912345678' phone number decodes to random CJK characters and is left alone."""
+    for tried, match in enumerate(_UTF7.finditer(text)):
+        if tried >= 10_000:  # a UTF-7 table shows its escapes in the first names
+            break
+        try:
+            decoded = match.group().encode("ascii").decode("utf-7")
+        except UnicodeDecodeError:
+            continue
+        if decoded and all(_is_letter_of_text(ch) for ch in decoded):
+            return match
+    return None
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -19,6 +19,7 @@ from planner.types import CourseKind, FundingSource, Money
 
 if TYPE_CHECKING:
     from planner.io.indicators import IndicatorValue
+    from planner.io.tables import TextNote
 
 
 class Term(StrictModel):
@@ -161,6 +162,8 @@ class Case:
     history: list[TrainingRecord]
     units: dict[str, UnitInfo] = field(default_factory=dict)
     indicators: tuple[IndicatorValue, ...] = ()  # unit results, for evaluating training
+    # cells read in another form than written (NFC, spaces, NULs): `validate` warns of them
+    notes: tuple[TextNote, ...] = ()
 
     @property
     def reference_date(self) -> dt.date:
@@ -177,4 +180,5 @@ class Case:
             self.history,
             self.units,
             self.indicators,
+            self.notes,
         )

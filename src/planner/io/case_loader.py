@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -17,8 +18,11 @@ from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.officials import load_officials
 from planner.io.regions import check_against_case
 from planner.io.rules_loader import load_rules
+from planner.io.tables import collect_notes
 from planner.io.units import load_units
 from planner.io.yamlio import item_line, parse_model, read_yaml
+
+log = logging.getLogger(__name__)
 
 
 def _resolve(folder: Path, value: str, bundled: str) -> Path:
@@ -88,8 +92,34 @@ def _named(folder: Path, location: Path, value: str, key: str) -> Path:
 
 
 def load_case(location: str | Path) -> Case:
-    """Load and cross-check a case folder (or its case.yaml)."""
-    location = Path(location)
+    """Load and cross-check a case folder (or its case.yaml). Cells read in another form than
+    written are matched and kept as `Case.notes` (and logged: every command shows them)."""
+    with collect_notes() as notes:
+        case = _load_case(Path(location))
+    for note in notes.values():
+        log.warning(
+            "%s row %d column '%s': '%s' read as '%s' (Unicode NFC, spaces or NULs); %d cells so",
+            note.path.name,
+            note.row,
+            note.field,
+            note.found,
+            note.read,
+            note.count,
+        )
+    return Case(
+        case.folder,
+        case.config,
+        case.framework,
+        case.catalog,
+        case.officials,
+        case.history,
+        case.units,
+        case.indicators,
+        tuple(notes.values()),
+    )
+
+
+def _load_case(location: Path) -> Case:
     folder = location if _is_dir(location) else location.parent
     config = load_case_config(location)
     framework = load_rules(_resolve(folder, config.rules, "rules"))
@@ -103,16 +133,8 @@ def load_case(location: str | Path) -> Case:
         # Positions with their titles: a cell may name the post by title (io/titles.py).
         {pid: (p.title.in_lang("vi"), p.title.in_lang("en")) for pid, p in positions.items()},
         set(framework.leader_groups),
+        born_by=config.reference_date,
     )
-    born_late = next((o for o in officials if o.birth_date > config.reference_date), None)
-    if born_late is not None:
-        raise InputError(
-            "birth date after the reference date",
-            path=folder / config.officials,
-            field=f"birth_date of official {born_late.id}",
-            found=str(born_late.birth_date),
-            expected=f"a date before the case's reference_date {config.reference_date}",
-        )
     history: list[TrainingRecord] = []
     if config.history:
         history = load_history(

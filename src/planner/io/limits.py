@@ -32,6 +32,9 @@ class InputLimits:
     xlsx_columns: int = 500  # columns of the sheet read
     xlsx_shared_strings: int = 10_000_000
     variants: int = 1_000  # what-if variants one run may build
+    # seconds to read one file, checked between 1 MiB chunks (a local disk reads 300,000
+    # officials in well under a second; minutes mean a stalled network mount)
+    read_seconds: int = 600
 
 
 def _from_env() -> InputLimits:

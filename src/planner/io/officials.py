@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -108,12 +109,13 @@ def iter_officials(
     path: Path,
     known_positions: Collection[str] | None = None,
     leader_groups: Collection[int] | None = None,
+    born_by: dt.date | None = None,
 ) -> Iterator[Official]:
     """Stream officials from a CSV/XLSX table, validating every cell: one row at a time, parsed
     and checked straight into its Official (no other copy of the table is kept). Positions and
     leader groups are checked against `known_positions` and `leader_groups` (rules/) if given."""
     table = open_officials_table(path)
-    read = official_reader(table, known_positions, leader_groups)
+    read = official_reader(table, known_positions, leader_groups, born_by)
     for number, cells in table.values:
         yield read(number, cells)
 
@@ -129,10 +131,12 @@ def official_reader(
     table: Table,
     known_positions: Collection[str] | None = None,
     leader_groups: Collection[int] | None = None,
+    born_by: dt.date | None = None,
 ) -> Callable[[int, list[object]], Official]:
     """A function that reads one row of `table` into its Official, or raises the InputError of
     its first bad cell. It remembers the ids it has read (a repeated id is an error), so the
-    loader can stop at the first bad row and the web upload can list every one."""
+    loader can stop at the first bad row and the web upload can list every one. A birth date
+    after `born_by` (the case's reference date) is an error at its row."""
     fields = table_columns(
         table, field_spec(_OFFICIAL_PARSERS), unique=("id", "full_name", "birth_date")
     )
@@ -152,6 +156,15 @@ def official_reader(
         values: dict[str, Any] = {}
         read_cells(table, number, cells, fields, values)
         require(table, number, values, OFFICIAL_REQUIRED)
+        if born_by is not None and values["birth_date"] > born_by:
+            raise row_error(
+                table,
+                number,
+                "birth_date",
+                "birth date after the reference date",
+                str(values["birth_date"]),
+                f"a date before the case's reference_date {born_by}",
+            )
         values["competencies"] = {}
         read_cells(table, number, cells, levels, values)
         if values["id"] in seen:
@@ -196,8 +209,9 @@ def load_officials(
     path: Path,
     known_positions: Collection[str] | None = None,
     leader_groups: Collection[int] | None = None,
+    born_by: dt.date | None = None,
 ) -> list[Official]:
-    officials = list(iter_officials(path, known_positions, leader_groups))
+    officials = list(iter_officials(path, known_positions, leader_groups, born_by))
     if not officials:
         raise InputError("the officials table has no rows", path=path, row=2)
     return officials

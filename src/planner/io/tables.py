@@ -2,16 +2,22 @@
 
 Headers are matched through aliases after folding case and Vietnamese diacritics, so "Họ và tên",
 "ho va ten" and "full_name" all name the same column. Rows are streamed, never held twice.
+
+Cells are compared in one form: NFC, without the spaces around a key (a unit, a position, an
+id) and without trailing NUL characters. A cell that form changed is matched, never silently:
+the first one of each file is kept as a `TextNote` for `validate` to warn about (`collect_notes`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import itertools
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +35,59 @@ def fold(text: str) -> str:
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     out = [ch if ch.isalnum() or ch in ":._" else "_" for ch in ascii_text.lower()]
     return "_".join(part for part in "".join(out).split("_") if part)
+
+
+# Columns whose values are keys other tables or files refer to: spaces around them are noted.
+KEY_COLUMNS = frozenset({"id", "unit", "position", "planning_pool", "official_id", "course"})
+
+
+@dataclass(frozen=True)
+class TextNote:
+    """A cell whose text was read in another form than written (NFC, spaces around a key,
+    trailing NULs), the first of its file; `count` cells of the file were changed so."""
+
+    path: Path
+    row: int
+    field: str  # the column header as written
+    found: str  # as written, with invisible characters shown as \uXXXX
+    read: str  # as compared and used
+    count: int = 1
+
+
+_NOTES: ContextVar[dict[Path, TextNote] | None] = ContextVar("planner_text_notes", default=None)
+
+
+@contextlib.contextmanager
+def collect_notes() -> Iterator[dict[Path, TextNote]]:
+    """Collect the TextNotes of the tables read inside the block (per thread / task)."""
+    notes: dict[Path, TextNote] = {}
+    token = _NOTES.set(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.reset(token)
+
+
+def _note(path: Path, row: int, field: str, found: str, read: str) -> None:
+    notes = _NOTES.get()
+    if notes is None:
+        return
+    old = notes.get(path)
+    notes[path] = (
+        TextNote(path, row, field, visible(found), read)
+        if old is None
+        else replace(old, count=old.count + 1)
+    )
+
+
+def visible(text: str) -> str:
+    """`text` with combining marks, controls and odd spaces written as escapes (a backslash,
+    'u' and four hex digits), so two spellings that look alike on a screen are told apart."""
+    out = []
+    for ch in text:
+        odd = unicodedata.combining(ch) or unicodedata.category(ch)[0] == "C"
+        out.append(f"\\u{ord(ch):04x}" if odd or (ch.isspace() and ch != " ") else ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -64,10 +123,12 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
     check_file(path, "table file")
     suffix = path.suffix.lower()
     merged: list[tuple[str, int]] = []
+    # what the file may hold that the cells must be cleaned of: (NFD text, NULs)
+    unclean = (True, False)
     if suffix in (".xlsx", ".xlsm"):
         first, raw_rows, merged = _xlsx_rows(path)
     elif suffix in (".csv", ".txt"):
-        first, raw_rows = _csv_rows(path)
+        first, raw_rows, unclean = _csv_rows(path)
     else:
         raise InputError(
             "unsupported table format", path=path, found=suffix, expected=".csv or .xlsx"
@@ -114,6 +175,39 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
         columns.append(name)
         headers[name] = str(raw)
 
+    keys = {i for i, c in enumerate(columns) if c in KEY_COLUMNS}
+    written = [headers[c] for c in columns]
+    nfd, nuls = unclean
+    # the cells to look at: all of them when the file holds NFD text or NULs, else the keys
+    every = nfd or nuls
+
+    def clean(number: int, values: list[object]) -> None:
+        """Cells in the one form they are compared in, each change noted (see the module)."""
+        for index in range(min(len(values), len(written))) if every else keys:
+            value = values[index] if index < len(values) else None
+            if not isinstance(value, str):
+                continue
+            text = value
+            if nuls and "\x00" in text:
+                text = text.strip().rstrip("\x00")
+                if "\x00" in text:
+                    raise InputError(
+                        "control character in text",
+                        path=path,
+                        row=number,
+                        column=written[index],
+                        field=columns[index],
+                        found="U+0000",
+                        expected="printable text (remove the character)",
+                    )
+            if nfd and not text.isascii():
+                text = unicodedata.normalize("NFC", text)
+            if index in keys and text.strip():
+                text = text.strip()
+            if text != value:
+                values[index] = text
+                _note(path, number, written[index], value, text)
+
     def checked() -> Iterator[tuple[int, list[object]]]:
         width = len(columns)
         for number, values in raw_rows:
@@ -128,6 +222,7 @@ def open_table(path: Path, aliases: dict[str, str], prefixed: dict[str, str]) ->
                     found=len(values),
                     expected=f"{width} cells",
                 )
+            clean(number, values)
             yield number, values
 
     return Table(path, columns, headers, checked(), header_row)
@@ -147,12 +242,17 @@ def _canonical(header: str, aliases: dict[str, str], prefixed: dict[str, str]) -
     return folded
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    """The header and the numbered records of a CSV file read through the input boundary.
+def _csv_rows(
+    path: Path,
+) -> tuple[list[str], Iterator[tuple[int, list[object]]], tuple[bool, bool]]:
+    """The header, the numbered records of a CSV file read through the input boundary, and
+    whether its text is not all NFC and whether it holds NULs (its cells need cleaning).
 
     A record is numbered as a spreadsheet shows it (header = 1, a blank line is a row too), so
     a quoted name over two lines does not shift the rows after it."""
     text = _csv_text(path)
+    # One pass over the whole text each, in C; the cell-by-cell work only when needed.
+    unclean = (not text.isascii() and not unicodedata.is_normalized("NFC", text), "\x00" in text)
     delimiter = _sniff_delimiter(text)
     cell_limit = limits().cell_chars
     reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
@@ -182,6 +282,8 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
     number = 1
     if header is None:
         raise InputError("empty table: no header row", path=path, row=1)
+    if any(unclean):
+        header = [unicodedata.normalize("NFC", h.replace("\x00", "")) for h in header]
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         nonlocal number
@@ -192,7 +294,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]
         except csv.Error as exc:
             raise syntax_error(exc) from None
 
-    return header, rows()
+    return header, rows(), unclean
 
 
 _DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs"}
@@ -200,7 +302,7 @@ _DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs"}
 
 def _csv_text(path: Path) -> str:
     try:
-        return read_text(path, limits().table_bytes, "table file")
+        return read_text(path, limits().table_bytes, "table file", table=True)
     except TextError as exc:
         # The line of a bad byte is not its row: count the logical records before it.
         row = _records_in(exc.prefix)
