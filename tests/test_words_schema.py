@@ -55,7 +55,14 @@ def test_real_plan_json_is_valid_and_fully_declared(tmp_path, engine):
     schema = json.loads(CliRunner().invoke(cli, ["schema", "plan"]).output)
     jsonschema.validate(plan, schema)
     assert {"method", "options", "totals"} <= set(plan)
-    assert plan["method"]["method"] in ("cohort", "transport", "colgen", "exact", "monolithic", "greedy")
+    assert plan["method"]["method"] in (
+        "cohort",
+        "transport",
+        "colgen",
+        "exact",
+        "monolithic",
+        "greedy",
+    )
     assert plan["options"] == {"weight_by_effectiveness": False}
     assert _undeclared(schema, schema, plan, "plan") == []
     totals = _resolve(schema, schema["properties"]["totals"])["properties"]
