@@ -68,7 +68,7 @@ import numpy as np
 from planner.domain.message import Message
 from planner.optimise import aggregate, explain
 from planner.optimise.aggregate import Aggregate
-from planner.optimise.arrays import ArrayModel, solve_cpsat, solve_highs
+from planner.optimise.arrays import ArrayModel, ArrayResult, solve_cpsat, solve_highs
 from planner.optimise.constraints import RULES, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import Instance
@@ -518,14 +518,7 @@ def _transport_method(
                 seed=config.seed,
                 hint=exact.values_for(best),
             )
-            info["exact"] = mip.status
-            info["exact_s"] = round(mip.time_s, 3)
-            if mip.status == "infeasible":
-                raise _infeasible(inst, objective, config)
-            if mip.bound is not None:
-                found.tighten(exact.reported_bound(mip.bound))
-            if mip.x is not None:
-                found.plans.append(split(exact, mip.x, objective))
+            _take_exact(inst, objective, config, exact, mip, found)
     return found
 
 
@@ -563,15 +556,28 @@ def _exact_method(
         hint=hint,
         node_limit=work,
     )
-    info["exact"] = mip.status
-    info["exact_s"] = round(mip.time_s, 3)
+    _take_exact(inst, objective, config, exact, mip, found)
+    return found
+
+
+def _take_exact(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    exact: Aggregate,
+    mip: ArrayResult,
+    found: Found,
+) -> None:
+    """What a HiGHS run on the exact model gives the method: its status, its bound and its plan
+    (split back into options); an infeasible model is the hard rules failing."""
+    found.info["exact"] = mip.status
+    found.info["exact_s"] = round(mip.time_s, 3)
     if mip.status == "infeasible":
         raise _infeasible(inst, objective, config)
     if mip.bound is not None:
         found.tighten(exact.reported_bound(mip.bound))
     if mip.x is not None:
         found.plans.append(split(exact, mip.x, objective))
-    return found
 
 
 def _colgen_method(
@@ -687,13 +693,7 @@ def _colgen_method(
         mip = solve_highs(
             _branching_model(exact), time_limit=left, seed=config.seed, hint=hint, node_limit=work
         )
-        info["exact"] = mip.status
-        if mip.status == "infeasible":
-            raise _infeasible(inst, objective, config)
-        if mip.bound is not None:
-            found.tighten(exact.reported_bound(mip.bound))
-        if mip.x is not None:
-            found.plans.append(split(exact, mip.x, objective))
+        _take_exact(inst, objective, config, exact, mip, found)
     return found
 
 
