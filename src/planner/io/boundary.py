@@ -163,35 +163,41 @@ def decode(data: bytes, path: Path, *, allow_declared: bool = False, table: bool
     if bad is None and encoding == "utf-8" and "+" in text and text.isascii():
         bad = _utf7_escape(text)
     if bad is not None and bad.group().startswith("+"):
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        error = TextError(
+        raise _text_error_at(
+            path,
+            text,
+            bad,
             "file looks like UTF-7, not UTF-8",
-            path=path,
-            line=line,
-            column=str(column),
             found=bad.group()[:24],
             expected="UTF-8 text (save as 'CSV UTF-8' / UTF-8)",
         )
-        error.prefix = text[: bad.start()]
-        raise error
     if bad is not None:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        error = TextError(
+        raise _text_error_at(
+            path,
+            text,
+            bad,
             "control character in text",
-            path=path,
-            line=line,
-            column=str(column),
             found=f"U+{ord(bad.group()):04X}",
             expected="printable text (remove the character; C1 characters suggest a "
             "cp1252/cp1258 file: save it as UTF-8)",
         )
-        error.prefix = text[: bad.start()]
-        raise error
     if text.isascii() or table:
         return text
     return unicodedata.normalize("NFC", text)
+
+
+def _text_error_at(
+    path: Path, text: str, bad: re.Match[str], message: str, *, found: str, expected: str
+) -> TextError:
+    """The error for the text `bad` matched: its line and column, and the text before it (so
+    the table reader can count the logical record)."""
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    error = TextError(
+        message, path=path, line=line, column=str(column), found=found, expected=expected
+    )
+    error.prefix = text[: bad.start()]
+    return error
 
 
 def read_text(
