@@ -153,6 +153,15 @@ class Aggregate:
                     x[met] += 1
         return x
 
+    def column_cohort(self) -> np.ndarray:
+        """Column → the cohort it belongs to (its options and need credits); −1 for the run
+        columns, which belong to no cohort (with singleton cohorts: column → official)."""
+        owner = np.full(self.model.num_vars, -1, dtype=np.int64)
+        owner[: self.n_agg] = self.cohort_of
+        for (c, _), var in self.met_var.items():
+            owner[var] = c
+        return owner
+
     def option_columns(self) -> np.ndarray:
         """Individual option → its cohort option column."""
         out = np.empty(len(self.inst.options), dtype=np.int64)

@@ -68,11 +68,7 @@ class Blocks:
 
 def decompose(exact: Aggregate) -> Blocks:
     model = exact.model
-    n = model.num_vars
-    block = np.full(n, -1, dtype=np.int64)
-    block[: exact.n_agg] = exact.cohort_of
-    for (c, _), var in exact.met_var.items():
-        block[var] = c
+    block = exact.column_cohort()
     A = model.A.tocsr()
     rows = np.repeat(np.arange(model.num_rows, dtype=np.int64), np.diff(A.indptr))
     col_block = block[A.indices]

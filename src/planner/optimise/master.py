@@ -19,6 +19,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from planner.optimise.highs_session import quiet_highs
+
 
 @dataclass(frozen=True)
 class MasterSolution:
@@ -46,8 +48,7 @@ class Master:
         self.officials = officials
         self.plans = 0
         self.n_glob = len(glob_obj)
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        highs.setOptionValue("output_flag", False)
+        highs = quiet_highs()
         highs.setOptionValue("threads", 1)
         highs.setOptionValue("random_seed", int(seed))
         highs.setOptionValue("solver", "simplex")
