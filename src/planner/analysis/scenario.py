@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -158,16 +159,8 @@ def apply_scenario(case: Case, scenario: Scenario, source: str | Path | None = N
     new_config = config.model_copy(update=updates) if updates else config
     catalog = _changed_catalog(case.catalog, scenario, where)
     framework = _changed_framework(case.framework, scenario, where)
-    return Case(
-        case.folder,
-        new_config,
-        framework,
-        catalog,
-        case.officials,
-        case.history,
-        case.units,
-        case.indicators,
-    )
+    # every other part of the case (units, indicators, the notes of its tables) is kept
+    return replace(case, config=new_config, framework=framework, catalog=catalog)
 
 
 class _Where:

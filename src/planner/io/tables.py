@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from planner.domain.message import Message
 from planner.errors import InputError
-from planner.io.boundary import TextError, check_file, read_text
+from planner.io.boundary import Deadline, TextError, check_file, read_text
 from planner.io.header_row import find_header
 from planner.io.limits import limits
 
@@ -52,6 +53,22 @@ class TextNote:
     found: str  # as written, with invisible characters shown as \uXXXX
     read: str  # as compared and used
     count: int = 1
+
+
+def note_message(note: TextNote) -> Message:
+    """The named warning `validate.text_normalised` for `note`: file, row, column, both
+    spellings and how many cells of the file were read so."""
+    return Message(
+        "validate.text_normalised",
+        {
+            "file": note.path.name,
+            "row": str(note.row),
+            "field": note.field,
+            "found": note.found,
+            "read": note.read,
+            "count": note.count,
+        },
+    )
 
 
 _NOTES: ContextVar[dict[Path, TextNote] | None] = ContextVar("planner_text_notes", default=None)
@@ -268,6 +285,13 @@ def _csv_rows(
                 row=number + 1,
                 expected=f"at most {cell_limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
             )
+        if "new-line character seen in unquoted field" in message:
+            return InputError(
+                "a line break (CR) inside a cell that is not in quotes",
+                path=path,
+                row=number + 1,
+                expected="the cell in double quotes, or the line break removed",
+            )
         return InputError(
             f"CSV syntax error: {message}",
             path=path,
@@ -349,9 +373,10 @@ def _xlsx_rows(
     """The first row, the numbered rows after it and the sheet's merged ranges."""
     import openpyxl  # only needed for XLSX input
 
-    from planner.io.xlsx_guard import check_workbook
+    from planner.io.xlsx_guard import ROWS_PER_CHECK, check_workbook
 
-    sheet_name, merged = check_workbook(path)
+    deadline = Deadline(path)  # one for the check and the reading (boundary.py)
+    sheet_name, merged = check_workbook(path, deadline)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
@@ -371,6 +396,8 @@ def _xlsx_rows(
         number = 1
         try:
             for number, values in enumerate(iterator, start=2):
+                if number % ROWS_PER_CHECK == 0:
+                    deadline.check(f"row {number:,}")
                 yield number, [_xlsx_value(v) for v in values]
         except InputError:
             raise
