@@ -53,6 +53,11 @@ class TextError(InputError):
     prefix: str = ""
 
 
+def _now() -> float:
+    """The clock deadlines are measured on (a test replaces it with one it moves itself)."""
+    return time.monotonic()
+
+
 class Deadline:
     """The time reading one file may take (default: PLANNER_LIMIT_READ_SECONDS), started when
     made; `check` between two chunks or rows raises the InputError naming the file, the limit
@@ -63,12 +68,12 @@ class Deadline:
 
         self.path = path
         self.seconds = float(limits().read_seconds) if seconds is None else seconds
-        self._stop = time.monotonic() + self.seconds
+        self._stop = _now() + self.seconds
 
     def check(self, done: str) -> None:
         """Raise when the deadline has passed; `done` says how far reading got (for the
         message: "3,145,728 of 9,000,000 bytes", "row 120,000")."""
-        if time.monotonic() > self._stop:
+        if _now() > self._stop:
             raise InputError(
                 "reading the file takes too long",
                 path=self.path,
@@ -100,7 +105,7 @@ def read_bytes(
 ) -> bytes:
     """The whole content of regular file `path`, refused when larger than `limit` bytes or
     when reading it takes longer than `deadline` seconds (default: PLANNER_LIMIT_READ_SECONDS),
-    checked between 1 MiB chunks."""
+    checked between 1 MiB chunks (a file of one chunk is never stopped: it is read by then)."""
     info = check_file(path, what)
     if info.st_size > limit:
         raise _too_large(path, info.st_size, limit)
@@ -120,7 +125,8 @@ def read_bytes(
                 break
             chunks.append(chunk)
             size += len(chunk)
-            clock.check(f"{size:,} of {info.st_size:,} bytes")
+            if size < info.st_size:  # more to read: between two chunks (one chunk: no look)
+                clock.check(f"{size:,} of {info.st_size:,} bytes")
         if size > limit:  # the file grew since the stat
             raise _too_large(path, size, limit)
         return b"".join(chunks)
