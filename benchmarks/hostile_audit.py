@@ -387,21 +387,21 @@ def cases() -> Iterator[Case]:  # noqa: PLR0915 - one list of examples, in the i
         "officials is a directory",
         ["validate"],
         lambda c: ((c / "officials.csv").unlink(), (c / "officials.csv").mkdir()),
-        error("officials.csv", "directory", "'officials'"),
+        error("case.yaml:5", "officials.csv", "directory", "'officials'"),
     )
     yield Case(
         b,
         "officials is a symlink loop",
         ["validate"],
         _link("officials.csv", "officials.csv"),
-        error("officials.csv", "loop", "'officials'"),
+        error("case.yaml:5", "officials.csv", "loop", "'officials'"),
     )
     yield Case(
         b,
         "too-long file name",
         ["validate"],
         _case(("officials: officials.csv", "officials: " + "o" * 300 + ".csv")),
-        error("too long", "'officials'"),
+        error("case.yaml:5", "too long", "'officials'"),
     )
     for target in ("/proc/x.csv", "/sys/x.csv"):
         yield Case(
@@ -435,14 +435,25 @@ def cases() -> Iterator[Case]:  # noqa: PLR0915 - one list of examples, in the i
     )
 
     h = "13 hangs"
-    for name in ("officials.csv", "history.csv", "case.yaml"):
-        yield Case(h, f"FIFO as {name}", ["validate"], _fifo(name), error(name, "FIFO"), timeout=15)
+    # a table named by case.yaml: the error is at the line of its key
+    for name, where in (("officials.csv", "case.yaml:5"), ("history.csv", "case.yaml:6")):
+        yield Case(
+            h, f"FIFO as {name}", ["validate"], _fifo(name), error(where, name, "FIFO"), timeout=15
+        )
+    yield Case(
+        h,
+        "FIFO as case.yaml",
+        ["validate"],
+        _fifo("case.yaml"),
+        error("case.yaml", "FIFO"),
+        timeout=15,
+    )
     yield Case(
         h,
         "FIFO as units",
         ["validate"],
         _all(_units(UNITS), _fifo("units.csv")),
-        error("units.csv", "FIFO"),
+        error("case.yaml:7", "units.csv", "FIFO"),
         timeout=15,
     )
     yield Case(
@@ -453,7 +464,7 @@ def cases() -> Iterator[Case]:  # noqa: PLR0915 - one list of examples, in the i
         "/dev/zero as officials",
         ["validate"],
         _link("officials.csv", "/dev/zero"),
-        error("officials.csv", "device"),
+        error("case.yaml:5", "officials.csv", "device"),
         timeout=15,
     )
     yield Case(
@@ -498,7 +509,7 @@ def cases() -> Iterator[Case]:  # noqa: PLR0915 - one list of examples, in the i
         "officials: officia (missing)",
         ["validate"],
         _case(("officials: officials.csv", "officials: officia")),
-        error("officia", "not found", "case.yaml", "'officials'"),
+        error("case.yaml:5", "not found", "field 'officials'", "officia"),
     )
 
     f = "CSV formulas"

@@ -24,6 +24,15 @@ def cli(verbose: int) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Worded("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    from planner.io.limits import malformed
+
+    for name, value, default in malformed():  # said once, before any file is read
+        lang = common.current_lang()
+        click.echo(
+            f"{common.t(lang, 'cli.warning')}: "
+            f"{common.t(lang, 'cli.limit_malformed', name=name, value=value, default=default)}",
+            err=True,
+        )
 
 
 class _Worded(logging.Formatter):
