@@ -306,3 +306,49 @@ def test_a_bare_cr_in_a_csv_cell_is_refused_at_its_row(tmp_path: Path) -> None:
     assert "officials.csv: row 3: a line break (CR) inside a cell that is not in quotes" in (
         result.output
     )
+
+
+def test_a_too_long_xlsx_cell_is_refused_at_its_row_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    from planner.io.bundled import bundled_dir
+    from planner.io.loading import load_officials, load_rules
+
+    rules = load_rules(bundled_dir("rules"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    header, first, *_ = (MINI / "officials.csv").read_text(encoding="utf-8").splitlines()
+    sheet.append(header.split(","))
+    cells = first.split(",")
+    cells[1] = "x" * 200  # full_name, column B
+    sheet.append(cells)
+    book.save(tmp_path / "officials.xlsx")
+    monkeypatch.setenv("PLANNER_LIMIT_CELL_CHARS", "100")
+    with pytest.raises(InputError) as info:
+        load_officials(tmp_path / "officials.xlsx", set(rules.positions), set(rules.leader_groups))
+    message = str(info.value)
+    assert "officials.xlsx: row 2, column 'B': cell too long" in message
+    assert "at most 100 characters (PLANNER_LIMIT_CELL_CHARS)" in message
+
+
+def test_columns_are_counted_cell_by_cell_not_only_from_the_dimension(tmp_path: Path) -> None:
+    """A sheet whose <dimension> says A1:M4 but holds a cell in column ZZ (702): refused at
+    that cell, before openpyxl makes every row 702 cells wide."""
+    import zipfile
+
+    source = _workbook(tmp_path / "source.xlsx", 3)
+    target = tmp_path / "officials.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'r="M4"', b'r="ZZ4"', 1)
+            new.writestr(name, data)
+    with pytest.raises(InputError) as info:
+        xlsx_guard.check_workbook(target)
+    message = str(info.value)
+    assert "officials.xlsx: row 4, column 'ZZ4': sheet has too many columns" in message
+    assert "at most 500 (PLANNER_LIMIT_XLSX_COLUMNS)" in message

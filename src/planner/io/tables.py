@@ -391,6 +391,12 @@ def _xlsx_rows(
         raise InputError("empty table: no header row", path=path, row=1)
     while header and header[-1] is None:
         header = header[:-1]
+    cell_limit = limits().cell_chars  # a crafted sheet's XML may hold more than Excel's 32,767
+    try:
+        _check_cell_length(path, 1, list(header), cell_limit)
+    except InputError:
+        book.close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         number = 1
@@ -398,7 +404,9 @@ def _xlsx_rows(
             for number, values in enumerate(iterator, start=2):
                 if number % ROWS_PER_CHECK == 0:
                     deadline.check(f"row {number:,}")
-                yield number, [_xlsx_value(v) for v in values]
+                cells = [_xlsx_value(v) for v in values]
+                _check_cell_length(path, number, cells, cell_limit)
+                yield number, cells
         except InputError:
             raise
         except Exception as exc:  # a part broken further down the sheet
@@ -409,6 +417,18 @@ def _xlsx_rows(
             book.close()
 
     return list(header), rows(), merged
+
+
+def _check_cell_length(path: Path, number: int, cells: list[object], limit: int) -> None:
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limit:
+            raise InputError(
+                "cell too long",
+                path=path,
+                row=number,
+                column=_letter(index),
+                expected=f"at most {limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
+            )
 
 
 def _first_row(ref: str) -> int:

@@ -172,9 +172,21 @@ def _check_sheet(
                 if rows % ROWS_PER_CHECK == 0:
                     deadline.check(f"row {rows:,} of the check")
             elif tag == f"{_NS}c":
+                ref = element.get("r") or ""
+                letters = ref.rstrip("0123456789")
+                # the declared <dimension> may be missing or lie: each cell's column counts
+                if len(letters) > 1 and _column_number(letters) > lim.xlsx_columns:
+                    raise InputError(
+                        "sheet has too many columns",
+                        path=path,
+                        row=_row_of(ref),
+                        column=ref,
+                        field=f"sheet {sheet!r}",
+                        expected=f"at most {lim.xlsx_columns} (PLANNER_LIMIT_XLSX_COLUMNS)",
+                    )
                 value = element.find(f"{_NS}v")
                 if element.find(f"{_NS}f") is not None and (value is None or not value.text):
-                    ref = element.get("r", "?")
+                    ref = ref or "?"
                     raise InputError(
                         "formula saved without its value",
                         path=path,
