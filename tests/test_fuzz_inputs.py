@@ -55,7 +55,6 @@ WHOLE_FILE = (
     "nested too deeply",
     "not valid JSON",
     "has no rows",
-    "Input should be a valid dictionary",
     "YAML error",
     "workbook",
     "not a valid .xlsx",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,10 @@ class Prepared:
     instance: Instance
 
 
-def load(folder: str | Path, years: Sequence[int] | None = None) -> Case:
-    """The case in `folder`, planned over `years` instead of its own when given."""
-    return with_years(load_case(Path(folder)), years)
+def load(folder: str | Path, years: Sequence[int] | None = None, *, log_notes: bool = True) -> Case:
+    """The case in `folder`, planned over `years` instead of its own when given; cells read
+    in another form than written are logged unless `log_notes` is off (`load_case`)."""
+    return with_years(load_case(Path(folder), log_notes=log_notes), years)
 
 
 def with_years(case: Case, years: Sequence[int] | None) -> Case:
@@ -51,9 +52,7 @@ def with_years(case: Case, years: Sequence[int] | None) -> Case:
     if not years or list(years) == case.config.years:
         return case
     config = case.config.model_copy(update={"years": list(years)})
-    return Case(
-        case.folder, config, case.framework, case.catalog, case.officials, case.history, case.units
-    )
+    return replace(case, config=config)  # every other part (units, indicators, notes) kept
 
 
 def assess(case: Case, on: dt.date | None = None) -> Assessment:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 from planner.domain.catalog import Catalog, Course, Session
 from planner.errors import InputError
 from planner.io.case import LIMIT_PARAMETERS, BudgetLine, Case, Limits
+from planner.io.limits import InputLimits, limits
 from planner.io.yamlio import parse_model, read_yaml
 from planner.law.framework import Framework, ParameterValue
 from planner.law.reference import Reference, StrictModel
@@ -158,16 +160,8 @@ def apply_scenario(case: Case, scenario: Scenario, source: str | Path | None = N
     new_config = config.model_copy(update=updates) if updates else config
     catalog = _changed_catalog(case.catalog, scenario, where)
     framework = _changed_framework(case.framework, scenario, where)
-    return Case(
-        case.folder,
-        new_config,
-        framework,
-        catalog,
-        case.officials,
-        case.history,
-        case.units,
-        case.indicators,
-    )
+    # every other part of the case (units, indicators, the notes of its tables) is kept
+    return replace(case, config=new_config, framework=framework, catalog=catalog)
 
 
 class _Where:
@@ -188,7 +182,7 @@ class _Where:
 # A sweep scales the budget at most 1000-fold and plans at most this many variants: each is a
 # full solve, so a million (0:1000:0.001) is a typo, not a study.
 MAX_BUDGET_SCALE = 1000.0
-MAX_VARIANTS = 1000
+MAX_VARIANTS = InputLimits().variants  # the default; PLANNER_LIMIT_VARIANTS changes it
 
 
 def budget_scale_scenarios(spec: str) -> list[Scenario]:
@@ -214,13 +208,14 @@ def budget_scale_scenarios(spec: str) -> list[Scenario]:
             expected=f"0 ≤ START ≤ STOP ≤ {MAX_BUDGET_SCALE:g} and STEP > 0, finite numbers",
         )
     count = int(round((stop - start) / step)) + 1  # counted before any variant is built
-    if count > MAX_VARIANTS:
+    most = limits().variants
+    if count > most:
         raise InputError(
             "--budget-scale makes too many variants",
             path="--budget-scale",
             field="budget-scale",
             found=f"{spec} ({count:,} variants)",
-            expected=f"at most {MAX_VARIANTS:,} variants: a larger STEP",
+            expected=f"at most {most:,} variants: a larger STEP (PLANNER_LIMIT_VARIANTS)",
         )
     scales = [round(start + i * step, 6) for i in range(count)]
     return [Scenario(name=f"×{scale:g}", budget=[BudgetChange(scale=scale)]) for scale in scales]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from planner.domain.message import Joined, Message, Money
 from planner.errors import InputError
 from planner.io.case import Case
+from planner.io.tables import note_message
 from planner.recommend.cost import breakdown
 
 if TYPE_CHECKING:
@@ -53,20 +54,7 @@ def case_warnings(case: Case, deep: bool = True) -> list[Message]:
 def text_warnings(case: Case) -> list[Message]:
     """One warning per table with cells that match only after NFC normalisation or removing
     spaces or NULs: the first such cell, both spellings, and how many cells in all."""
-    return [
-        Message(
-            "validate.text_normalised",
-            {
-                "file": note.path.name,
-                "row": str(note.row),
-                "field": note.field,
-                "found": note.found,
-                "read": note.read,
-                "count": note.count,
-            },
-        )
-        for note in case.notes
-    ]
+    return [note_message(note) for note in case.notes]
 
 
 def unit_warnings(case: Case) -> list[Message]:

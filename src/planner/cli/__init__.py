@@ -21,9 +21,36 @@ from planner.cli.common import GuardedGroup
 def cli(verbose: int) -> None:
     """Lập kế hoạch đào tạo, bồi dưỡng cán bộ, công chức / training-needs planner."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Worded("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    from planner.io.limits import malformed
+
+    for name, value, default in malformed():  # said once, before any file is read
+        lang = common.current_lang()
+        click.echo(
+            f"{common.t(lang, 'cli.warning')}: "
+            f"{common.t(lang, 'cli.limit_malformed', name=name, value=value, default=default)}",
+            err=True,
+        )
+
+
+class _Worded(logging.Formatter):
+    """Log records that carry a `planner_message` (a Message: the loader's note of a cell read
+    in another form than written) are worded as a warning in the report language, like the
+    warnings `validate` prints; every other record keeps the log format."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from planner.domain.message import Message
+
+        message = getattr(record, "planner_message", None)
+        if not isinstance(message, Message):
+            return super().format(record)
+        from planner.i18n import t
+        from planner.report.text import render
+
+        lang = common.current_lang()
+        return f"{t(lang, 'cli.warning')}: {render(message, lang)}"
 
 
 def _register() -> None:

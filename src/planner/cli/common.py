@@ -331,6 +331,12 @@ def _write_crash_log(exc: BaseException) -> str:
         return "(the log could not be written)"
 
 
+def current_lang() -> str:
+    """The report language of the command running (its --lang, else the command line's)."""
+    ctx = click.get_current_context(silent=True)
+    return _lang(ctx) if ctx is not None else _lang_from_argv(sys.argv[1:])
+
+
 def _lang(ctx: click.Context) -> str:
     return str(ctx.meta.get("planner.lang") or _lang_from_argv(sys.argv[1:]))
 

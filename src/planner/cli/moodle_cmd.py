@@ -50,8 +50,10 @@ def import_(csv_file: Path, lang: str, output: Path | None) -> None:
     """Đọc khung năng lực từ Moodle / read a Moodle framework as the `competencies:` of
     rules/vocabulary.yaml (the tree's leaves)."""
     from planner.interop.moodle import competencies_yaml, moodle_to_competencies, read_moodle_csv
+    from planner.io.boundary import read_bytes
+    from planner.io.limits import limits
 
-    moodle = read_moodle_csv(csv_file.read_bytes(), csv_file)
+    moodle = read_moodle_csv(read_bytes(csv_file, limits().table_bytes, "table file"), csv_file)
     competencies = moodle_to_competencies(moodle, csv_file)
     common.emit(competencies_yaml(competencies), output, lang)
     click.echo(t(lang, "moodle.imported", count=len(competencies), path=csv_file), err=True)

@@ -133,8 +133,11 @@ def record(case_id: int, kind: str, output_json: Path, database: str | None, lan
     """Lưu kết quả JSON của một lệnh / store a JSON output (e.g. `planner plan --format json`)
     as a finished run of the case."""
     try:
-        output = json.loads(output_json.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        from planner.io.boundary import read_text
+        from planner.io.limits import limits
+
+        output = json.loads(read_text(output_json, limits().json_bytes, "JSON file"))
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise InputError(
             t(lang, "store.bad_json"), path=output_json, line=getattr(exc, "lineno", None)
         ) from None

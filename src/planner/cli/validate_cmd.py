@@ -18,7 +18,8 @@ from planner.report.text import render
 @lang_option
 def command(case: Path, lang: str) -> int:
     """Kiểm tra hồ sơ kế hoạch / check a case folder (exit 2 on the first error)."""
-    loaded = pipeline.load(case)
+    # the notes of cells read in another form are among case_warnings: not logged as well
+    loaded = pipeline.load(case, log_notes=False)
     click.echo(
         t(
             lang,

@@ -7,10 +7,11 @@ Opening uses O_NONBLOCK after a `stat`, so a FIFO swapped in between the two sti
 a run; reads stop one byte past the limit, so `/dev/zero` cannot fill memory.
 
 A regular file cannot be polled on Linux (it is always "ready"), so there is no true read
-timeout: instead the file is read in 1 MiB chunks and a deadline (PLANNER_LIMIT_READ_SECONDS) is
-checked between them, so a pathologically slow source (a network mount at a few KB/s) stops with
-an InputError naming the file. One `read` that blocks for ever (a hard-mounted NFS server gone)
-is not interrupted: no portable way exists short of a separate process.
+timeout: instead the file is read in 1 MiB chunks and a `Deadline` (PLANNER_LIMIT_READ_SECONDS) is
+checked between them — and between streamed XLSX rows, which openpyxl reads from the zip itself —
+so a pathologically slow source (a network mount at a few KB/s) stops with an InputError naming
+the file. One `read` that blocks for ever (a hard-mounted NFS server gone) is not interrupted: no
+portable way exists short of a separate process.
 """
 
 from __future__ import annotations
@@ -52,6 +53,35 @@ class TextError(InputError):
     prefix: str = ""
 
 
+def _now() -> float:
+    """The clock deadlines are measured on (a test replaces it with one it moves itself)."""
+    return time.monotonic()
+
+
+class Deadline:
+    """The time reading one file may take (default: PLANNER_LIMIT_READ_SECONDS), started when
+    made; `check` between two chunks or rows raises the InputError naming the file, the limit
+    and how far it got."""
+
+    def __init__(self, path: Path, seconds: float | None = None) -> None:
+        from planner.io.limits import limits
+
+        self.path = path
+        self.seconds = float(limits().read_seconds) if seconds is None else seconds
+        self._stop = _now() + self.seconds
+
+    def check(self, done: str) -> None:
+        """Raise when the deadline has passed; `done` says how far reading got (for the
+        message: "3,145,728 of 9,000,000 bytes", "row 120,000")."""
+        if _now() > self._stop:
+            raise InputError(
+                "reading the file takes too long",
+                path=self.path,
+                found=f"{done} in {self.seconds:g} s",
+                expected="a local, readable file (raise PLANNER_LIMIT_READ_SECONDS)",
+            )
+
+
 def check_file(path: Path, what: str = "file") -> os.stat_result:
     """`path` is an existing regular file (symlinks followed); else an InputError saying what
     it is instead."""
@@ -75,10 +105,7 @@ def read_bytes(
 ) -> bytes:
     """The whole content of regular file `path`, refused when larger than `limit` bytes or
     when reading it takes longer than `deadline` seconds (default: PLANNER_LIMIT_READ_SECONDS),
-    checked between 1 MiB chunks."""
-    from planner.io.limits import limits
-
-    seconds = float(limits().read_seconds) if deadline is None else deadline
+    checked between 1 MiB chunks (a file of one chunk is never stopped: it is read by then)."""
     info = check_file(path, what)
     if info.st_size > limit:
         raise _too_large(path, info.st_size, limit)
@@ -91,20 +118,15 @@ def read_bytes(
             raise InputError("not a regular file", path=path, expected=f"a {what}")
         chunks: list[bytes] = []
         size = 0
-        stop = time.monotonic() + seconds
+        clock = Deadline(path, deadline)
         while size <= limit:
             chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
-            if time.monotonic() > stop:
-                raise InputError(
-                    "reading the file takes too long",
-                    path=path,
-                    found=f"{size:,} of {info.st_size:,} bytes in {seconds:g} s",
-                    expected="a local, readable file (raise PLANNER_LIMIT_READ_SECONDS)",
-                )
+            if size < info.st_size:  # more to read: between two chunks (one chunk: no look)
+                clock.check(f"{size:,} of {info.st_size:,} bytes")
         if size > limit:  # the file grew since the stat
             raise _too_large(path, size, limit)
         return b"".join(chunks)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -171,14 +171,4 @@ class Case:
 
     def with_reference_date(self, on: dt.date) -> Case:
         config = self.config.model_copy(update={"reference_date": on})
-        return Case(
-            self.folder,
-            config,
-            self.framework,
-            self.catalog,
-            self.officials,
-            self.history,
-            self.units,
-            self.indicators,
-            self.notes,
-        )
+        return replace(self, config=config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from planner.domain.profile import TrainingRecord
@@ -18,9 +19,9 @@ from planner.io.indicators import IndicatorValue, load_indicators
 from planner.io.officials import load_officials
 from planner.io.regions import check_against_case
 from planner.io.rules_loader import load_rules
-from planner.io.tables import collect_notes
+from planner.io.tables import collect_notes, note_message
 from planner.io.units import load_units
-from planner.io.yamlio import item_line, parse_model, read_yaml
+from planner.io.yamlio import item_line, line_of, parse_model, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -74,29 +75,33 @@ def _check_units_match(path: Path, units: dict[str, UnitInfo], used: set[str]) -
 
 
 def _named(folder: Path, location: Path, value: str, key: str) -> Path:
-    """The table file case.yaml names under `key`: a missing or special file is an error that
-    says which key of which case.yaml named it."""
+    """The table file case.yaml names under `key`: a missing or special file is an error at
+    the line of case.yaml that names it (the key is the field, the file what was found)."""
     path = folder / value
     try:
         check_file(path, "table file")
     except InputError as exc:
         case_yaml = folder / "case.yaml" if location.is_dir() else location
         raise InputError(
-            f"{exc.message} (named by {case_yaml.name} key '{key}')",
-            path=path,
+            exc.message,
+            path=case_yaml,
+            line=line_of(read_yaml(case_yaml), (key,)),  # read again only on this error
             field=key,
-            found=value,
+            found=str(path) if len(str(path)) <= 200 else str(path)[:197] + "...",
             expected="a CSV or XLSX file, relative to the case folder",
         ) from None
     return path
 
 
-def load_case(location: str | Path) -> Case:
+def load_case(location: str | Path, *, log_notes: bool = True) -> Case:
     """Load and cross-check a case folder (or its case.yaml). Cells read in another form than
-    written are matched and kept as `Case.notes` (and logged: every command shows them)."""
+    written are matched and kept as `Case.notes`; with `log_notes` each is also logged as a
+    warning (the record carries the `validate.text_normalised` Message as `planner_message`,
+    which the CLI words in the report language), so every command shows it. `validate`, which
+    lists `Case.notes` among its own warnings, turns the log off to say it once."""
     with collect_notes() as notes:
         case = _load_case(Path(location))
-    for note in notes.values():
+    for note in notes.values() if log_notes else ():
         log.warning(
             "%s row %d column '%s': '%s' read as '%s' (Unicode NFC, spaces or NULs); %d cells so",
             note.path.name,
@@ -105,18 +110,9 @@ def load_case(location: str | Path) -> Case:
             note.found,
             note.read,
             note.count,
+            extra={"planner_message": note_message(note)},
         )
-    return Case(
-        case.folder,
-        case.config,
-        case.framework,
-        case.catalog,
-        case.officials,
-        case.history,
-        case.units,
-        case.indicators,
-        tuple(notes.values()),
-    )
+    return replace(case, notes=tuple(notes.values()))
 
 
 def _load_case(location: Path) -> Case:

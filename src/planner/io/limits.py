@@ -42,10 +42,27 @@ def _from_env() -> InputLimits:
     for item in fields(InputLimits):
         raw = os.environ.get(f"PLANNER_LIMIT_{item.name.upper()}")
         if raw is not None:
-            # a malformed override keeps the default rather than failing every run
+            # a malformed override keeps the default rather than failing every run; the CLI
+            # says so once (`malformed`)
             with contextlib.suppress(ValueError):
                 values[item.name] = max(1, int(raw))
     return InputLimits(**values)
+
+
+def malformed() -> list[tuple[str, str, int]]:
+    """The PLANNER_LIMIT_* variables set to something that is not a whole number: (name, the
+    value, the default used instead)."""
+    defaults = InputLimits()
+    out = []
+    for item in fields(InputLimits):
+        name = f"PLANNER_LIMIT_{item.name.upper()}"
+        raw = os.environ.get(name)
+        if raw is not None:
+            try:
+                int(raw)
+            except ValueError:
+                out.append((name, raw, getattr(defaults, item.name)))
+    return out
 
 
 def limits() -> InputLimits:

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from planner.domain.message import Message
 from planner.errors import InputError
-from planner.io.boundary import TextError, check_file, read_text
+from planner.io.boundary import Deadline, TextError, check_file, read_text
 from planner.io.header_row import find_header
 from planner.io.limits import limits
 
@@ -52,6 +53,22 @@ class TextNote:
     found: str  # as written, with invisible characters shown as \uXXXX
     read: str  # as compared and used
     count: int = 1
+
+
+def note_message(note: TextNote) -> Message:
+    """The named warning `validate.text_normalised` for `note`: file, row, column, both
+    spellings and how many cells of the file were read so."""
+    return Message(
+        "validate.text_normalised",
+        {
+            "file": note.path.name,
+            "row": str(note.row),
+            "field": note.field,
+            "found": note.found,
+            "read": note.read,
+            "count": note.count,
+        },
+    )
 
 
 _NOTES: ContextVar[dict[Path, TextNote] | None] = ContextVar("planner_text_notes", default=None)
@@ -268,6 +285,13 @@ def _csv_rows(
                 row=number + 1,
                 expected=f"at most {cell_limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
             )
+        if "new-line character seen in unquoted field" in message:
+            return InputError(
+                "a line break (CR) inside a cell that is not in quotes",
+                path=path,
+                row=number + 1,
+                expected="the cell in double quotes, or the line break removed",
+            )
         return InputError(
             f"CSV syntax error: {message}",
             path=path,
@@ -349,9 +373,10 @@ def _xlsx_rows(
     """The first row, the numbered rows after it and the sheet's merged ranges."""
     import openpyxl  # only needed for XLSX input
 
-    from planner.io.xlsx_guard import check_workbook
+    from planner.io.xlsx_guard import ROWS_PER_CHECK, check_workbook
 
-    sheet_name, merged = check_workbook(path)
+    deadline = Deadline(path)  # one for the check and the reading (boundary.py)
+    sheet_name, merged = check_workbook(path, deadline)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
@@ -366,12 +391,22 @@ def _xlsx_rows(
         raise InputError("empty table: no header row", path=path, row=1)
     while header and header[-1] is None:
         header = header[:-1]
+    cell_limit = limits().cell_chars  # a crafted sheet's XML may hold more than Excel's 32,767
+    try:
+        _check_cell_length(path, 1, list(header), cell_limit)
+    except InputError:
+        book.close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         number = 1
         try:
             for number, values in enumerate(iterator, start=2):
-                yield number, [_xlsx_value(v) for v in values]
+                if number % ROWS_PER_CHECK == 0:
+                    deadline.check(f"row {number:,}")
+                cells = [_xlsx_value(v) for v in values]
+                _check_cell_length(path, number, cells, cell_limit)
+                yield number, cells
         except InputError:
             raise
         except Exception as exc:  # a part broken further down the sheet
@@ -382,6 +417,18 @@ def _xlsx_rows(
             book.close()
 
     return list(header), rows(), merged
+
+
+def _check_cell_length(path: Path, number: int, cells: list[object], limit: int) -> None:
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limit:
+            raise InputError(
+                "cell too long",
+                path=path,
+                row=number,
+                column=_letter(index),
+                expected=f"at most {limit:,} characters (PLANNER_LIMIT_CELL_CHARS)",
+            )
 
 
 def _first_row(ref: str) -> int:

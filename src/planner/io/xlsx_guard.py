@@ -2,6 +2,9 @@
 and its unzipped parts within limits (a zip bomb or a 20-million-string table is refused in
 milliseconds), the sheet's declared size, and what openpyxl would read silently wrong — a
 hidden first sheet, a formula saved without its value, merged cells under the header.
+
+The read deadline (PLANNER_LIMIT_READ_SECONDS, `boundary.Deadline`) is checked every
+`ROWS_PER_CHECK` rows of the streaming pass, so a workbook on a stalled mount stops too.
 """
 
 from __future__ import annotations
@@ -12,18 +15,21 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from planner.errors import InputError
-from planner.io.boundary import check_file
+from planner.io.boundary import Deadline, check_file
 from planner.io.limits import limits
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _COUNT = re.compile(rb'<(?:\w+:)?sst[^>]*\buniqueCount="(\d+)"')
+ROWS_PER_CHECK = 1000  # rows between two looks at the read deadline (a clock read is cheap)
 
 
-def check_workbook(path: Path) -> tuple[str, list[tuple[str, int]]]:
+def check_workbook(
+    path: Path, deadline: Deadline | None = None
+) -> tuple[str, list[tuple[str, int]]]:
     """The name of the sheet to read (the first) and its merged ranges (reference, last row);
-    an InputError for what cannot be read right.
+    an InputError for what cannot be read right (or read within `deadline`).
 
     Merged cells are returned, not refused: an office form merges its title rows above the
     header (io/header_row.py skips them), while a merge at or below the header hides values
@@ -45,7 +51,7 @@ def check_workbook(path: Path) -> tuple[str, list[tuple[str, int]]]:
         ) from None
     with book:
         try:
-            return _check(book, path)
+            return _check(book, path, deadline or Deadline(path))
         except InputError:
             raise
         except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, OSError) as exc:
@@ -54,7 +60,9 @@ def check_workbook(path: Path) -> tuple[str, list[tuple[str, int]]]:
             ) from None
 
 
-def _check(book: zipfile.ZipFile, path: Path) -> tuple[str, list[tuple[str, int]]]:
+def _check(
+    book: zipfile.ZipFile, path: Path, deadline: Deadline
+) -> tuple[str, list[tuple[str, int]]]:
     lim = limits()
     total = 0
     for item in book.infolist():
@@ -104,7 +112,7 @@ def _check(book: zipfile.ZipFile, path: Path) -> tuple[str, list[tuple[str, int]
                 expected=f"at most {lim.xlsx_shared_strings:,}",
             )
     part = _sheet_part(book, first.get(f"{_REL_NS}id"), names)
-    merged = _check_sheet(book, part, path, name) if part is not None else []
+    merged = _check_sheet(book, part, path, name, deadline) if part is not None else []
     return name, merged
 
 
@@ -119,7 +127,9 @@ def _sheet_part(book: zipfile.ZipFile, rel_id: str | None, names: set[str]) -> s
     return "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else None
 
 
-def _check_sheet(book: zipfile.ZipFile, part: str, path: Path, sheet: str) -> list[tuple[str, int]]:
+def _check_sheet(
+    book: zipfile.ZipFile, part: str, path: Path, sheet: str, deadline: Deadline
+) -> list[tuple[str, int]]:
     lim = limits()
     with book.open(part) as handle:
         head = handle.read(8192)
@@ -159,10 +169,24 @@ def _check_sheet(book: zipfile.ZipFile, part: str, path: Path, sheet: str) -> li
                     )
                 if data is not None:
                     data.clear()  # rows done with: memory stays flat on a long sheet
+                if rows % ROWS_PER_CHECK == 0:
+                    deadline.check(f"row {rows:,} of the check")
             elif tag == f"{_NS}c":
+                ref = element.get("r") or ""
+                letters = ref.rstrip("0123456789")
+                # the declared <dimension> may be missing or lie: each cell's column counts
+                if len(letters) > 1 and _column_number(letters) > lim.xlsx_columns:
+                    raise InputError(
+                        "sheet has too many columns",
+                        path=path,
+                        row=_row_of(ref),
+                        column=ref,
+                        field=f"sheet {sheet!r}",
+                        expected=f"at most {lim.xlsx_columns} (PLANNER_LIMIT_XLSX_COLUMNS)",
+                    )
                 value = element.find(f"{_NS}v")
                 if element.find(f"{_NS}f") is not None and (value is None or not value.text):
-                    ref = element.get("r", "?")
+                    ref = ref or "?"
                     raise InputError(
                         "formula saved without its value",
                         path=path,

@@ -34,6 +34,13 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
+class LineStr(str):
+    """A whole document that is one text (a file that is not YAML keys, e.g. a link to a
+    system file): it knows the line it starts on."""
+
+    line: int
+
+
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader with limits: nesting depth, alias uses and the size aliases expand to are
     checked while composing, before any object is built (an alias bomb stops in milliseconds)."""
@@ -271,7 +278,11 @@ def read_yaml(path: Path) -> Any:
                 found=f"more than {limits().yaml_nodes:,} nodes",
                 expected="a smaller file or fewer aliases (*name)",
             )
-        return loader.construct_document(node)
+        document = loader.construct_document(node)
+        if isinstance(document, str):
+            document = LineStr(document)
+            document.line = node.start_mark.line + 1
+        return document
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -338,6 +349,22 @@ def validation_to_input_error(exc: ValidationError, data: Any, source: Path | st
 
 
 def parse_model(model: type[ModelT], data: Any, path: Path | str) -> ModelT:
+    """`data` (read by `read_yaml`) validated as `model`; an InputError with file, line and
+    field otherwise. A document that is not a mapping at all (an empty file, one long text, a
+    list) is said so at the line it starts on, quoting a short excerpt only."""
+    if not isinstance(data, dict):
+        found: object = None if isinstance(data, list) else data  # None: an empty file
+        if isinstance(data, str) and len(data) > 80:
+            found = data[:77] + "..."  # a short excerpt, never a whole (system) file
+        keys = [name for name, info in model.model_fields.items() if info.is_required()]
+        raise InputError(
+            "the file is not a mapping of keys",
+            path=path,
+            line=getattr(data, "line", 1),
+            field="(top level)",
+            found=found,
+            expected=f"key: value lines, with the keys {', '.join(keys) or '—'}",
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -101,15 +101,18 @@ def plan_from_dict(data: dict[str, Any], source: str = "plan") -> PlanResult:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """A saved JSON output, with a clear error naming the file and line when it is not JSON."""
+    """A saved JSON output read through the input boundary (a regular file within the JSON
+    size limit, UTF-8), with a clear error naming the file and line when it is not JSON."""
+    from planner.io.boundary import read_text
+    from planner.io.limits import limits
+
+    text = read_text(Path(path), limits().json_bytes, "JSON file")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise PlannerError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise PlannerError(f"{path}: not UTF-8 text") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlannerError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise PlannerError(f"{path}: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise PlannerError(f"{path}: expected a JSON object")
     return data

@@ -200,6 +200,7 @@ _EXPECTED_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^limits\.(?P<name>\S+) in case\.yaml or a parameter \S+ in rules/$",
         ),
         ("error.expected.titles", r"^a code or title; close: (?P<close>.+)$"),
+        ("error.expected.mapping", r"^key: value lines, with the keys (?P<keys>.+)$"),
     )
 )
 

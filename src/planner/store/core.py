@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planner.errors import InputError
 from planner.io.atomic import write_atomic
+from planner.io.boundary import read_bytes
 from planner.io.bundled import bundled_dir
 from planner.io.case import Case
 from planner.io.case_loader import load_case, load_case_config
+from planner.io.limits import limits
 from planner.store import migrate
 from planner.store.errors import (
     CaseBusyError,
@@ -81,8 +83,8 @@ def read_folder(folder: Path) -> dict[str, bytes]:
         relative = path.relative_to(folder)
         if any(part.startswith(".") or part in _SKIP_NAMES for part in relative.parts):
             continue
-        if path.is_file():
-            files[relative.as_posix()] = path.read_bytes()
+        if path.is_file():  # through the input boundary: a regular file within its limit
+            files[relative.as_posix()] = read_bytes(path, limits().table_bytes)
     return files
 
 
@@ -105,7 +107,7 @@ def _law_location(folder: Path, value: str, bundled: str) -> Path:
 
 def _law_files(location: Path) -> dict[str, bytes]:
     if location.is_file():
-        return {location.name: location.read_bytes()}
+        return {location.name: read_bytes(location, limits().yaml_bytes, "YAML file")}
     return {
         path: content
         for path, content in read_folder(location).items()
