@@ -182,6 +182,7 @@ def national(args: argparse.Namespace) -> list[str]:
             f"{'passes' if ok else 'FAILS'} | {_peak_rss_gb():.2f} GB (this process, case "
             "included) |"
         )
+        print(lines[-1], flush=True)  # a long run: the one model's row at once
     if method == "single":
         return lines
     # One province's task as it is shipped (its instance; the largest province).

@@ -90,6 +90,7 @@ RELAXATION_MIN_S = 60.0
 # Weight of one option in a province's demand for a shared session's seats: its seats the
 # relaxation leaves empty are divided by the officials who may take them.
 UNUSED_SEAT_WEIGHT = 1e-6
+CLOSE_SHORT = True
 
 # A map of a picklable function over items, in order: `serial_map` or a cluster's.
 MapFn = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -306,23 +307,56 @@ def plan_by_blocks(
 
     # 3. restricted rounds: the province method within whole-seat, whole-VND quotas of every
     # shared row (a shared session's class cost charged pro rata).
-    candidates: dict[str, list[int]] = {}
-    if chosen_columns:
-        candidates["master"] = sorted(o for c in chosen_columns for o in c.chosen)
-    for name, (seat_quota, money_quota) in quotas.items():
+    def restricted(
+        seat_quota: Mapping[int, Mapping[str, int]],
+        money_quota: Mapping[Line, Mapping[str, int]],
+        provinces: Sequence[str],
+        closed: set[int],
+    ) -> list[BlockOutcome]:
         tasks = []
-        for p in names:
+        for p in provinces:
             quota_rows = {}
             for s in shared:
-                session, seats = inst.sessions[s], seat_quota[s][p]
+                session = inst.sessions[s]
+                seats = 0 if s in closed else seat_quota[s][p]
                 class_cost = -(-session.class_cost * seats // session.seats) if session.seats else 0
                 quota_rows[s] = (seats, 0, class_cost)
             budgets = {line: quota[p] for line, quota in money_quota.items()}
             sub, options = block_instance(inst, members[p], p, quota_rows, budgets)
             tasks.append(BlockTask(p, sub, options, config))
-        outcomes = list(map_fn(solve_block, tasks))
+        return list(map_fn(solve_block, tasks))
+
+    plans: list[set[int]] = []
+
+    def candidate(name: str, chosen: Sequence[int]) -> set[int]:
+        """Re-assembled `chosen` repaired on the shared rows; the shared classes it closed."""
+        state = PlanState(inst, chosen)
+        report.assembled[name] = objective.reported(state)
+        before = len(state.chosen)
+        banned = _repair_shared(inst, objective, state)
+        report.dropped[name] = max(0, before - len(state.chosen))
+        report.repaired[name] = objective.reported(state)
+        plans.append(set(state.chosen))
+        return banned & set(shared)
+
+    if chosen_columns:
+        candidate("master", sorted(o for c in chosen_columns for o in c.chosen))
+    for name, (seat_quota, money_quota) in quotas.items():
+        outcomes = restricted(seat_quota, money_quota, names, set())
         report.restricted[name] = outcomes
-        candidates[name] = sorted(o for b in outcomes for o in b.chosen)
+        closed = candidate(name, sorted(o for b in outcomes for o in b.chosen))
+        if closed and name == "relaxation":
+            # Shared classes the repair had to close: the provinces that planned into them are
+            # planned again without them (the others keep their plans).
+            again = [
+                b.province
+                for b in outcomes
+                if any(inst.options[o].session in closed for o in b.chosen)
+            ]
+            redone = {b.province: b for b in restricted(seat_quota, money_quota, again, closed)}
+            outcomes = [redone.get(b.province, b) for b in outcomes]
+            report.restricted[f"{name}_again"] = list(redone.values())
+            candidate(f"{name}_again", sorted(o for b in outcomes for o in b.chosen))
 
     if relaxation.share is not None:
         # the national construction in the order of the relaxation's shares (the one model's
@@ -332,18 +366,9 @@ def plan_by_blocks(
         score = np.where(
             share >= 0, np.round(share * 1000) * (points.max(initial=0) + 1) + points, -np.inf
         )
-        candidates["order"] = sorted(build_in_order(inst, objective, score).chosen)
+        candidate("order", sorted(build_in_order(inst, objective, score).chosen))
 
-    # 4. re-assemble and repair the shared rows; `_finish` takes the best candidate.
-    plans = []
-    for name, chosen in candidates.items():
-        state = PlanState(inst, chosen)
-        report.assembled[name] = objective.reported(state)
-        before = len(state.chosen)
-        _repair_shared(inst, objective, state)
-        report.dropped[name] = max(0, before - len(state.chosen))
-        report.repaired[name] = objective.reported(state)
-        plans.append(set(state.chosen))
+    # 4. `_finish` takes the best repaired candidate and completes it across provinces.
     found = Found(plans=plans, bound=report.bound, info={"method": "blocks"})
     plan = _finish(inst, objective, config, found, started)
     report.wall_s = round(time.monotonic() - started, 3)
@@ -484,6 +509,11 @@ def national_relaxation(
             opened = min(1.0, total[s] / max(1, session.min_participants))
             money_demand[line][p] += session.class_cost * opened * x / total[s]
     capacity = dict(zip(rows.sessions, rows.seats, strict=True))
+    # A shared class the relaxation does not fill to its minimum is closed: provinces planning
+    # a few officials into it each would leave it short (the minimum is national).
+    for s in rows.sessions:
+        if CLOSE_SHORT and total[s] < sessions[s].min_participants - 1e-6:
+            capacity[s] = 0
     amount = dict(zip(rows.lines, rows.money, strict=True))
     return Relaxation(
         bound,
@@ -498,9 +528,10 @@ def _outcome_column(outcome: BlockOutcome) -> Column:
     return Column(outcome.province, outcome.chosen, outcome.objective, outcome.seats, outcome.spent)
 
 
-def _repair_shared(inst: Instance, objective: Objective, state: PlanState) -> None:
+def _repair_shared(inst: Instance, objective: Objective, state: PlanState) -> set[int]:
     """Close sessions below their minimum class, fit every budget line (a shared session's
-    class cost is outside the columns), and rescue hard term needs."""
+    class cost is outside the columns), and rescue hard term needs. Returns the sessions
+    closed."""
     banned: set[int] = set()
     _merge_small_classes(inst, objective, state)
     for _ in range(len(inst.sessions) + 1):
@@ -513,6 +544,7 @@ def _repair_shared(inst: Instance, objective: Objective, state: PlanState) -> No
     forced = set(term_coverage.forced(inst))
     if forced:
         rescue_forced(inst, state, forced)
+    return banned
 
 
 def _merge_small_classes(inst: Instance, objective: Objective, state: PlanState) -> None:
