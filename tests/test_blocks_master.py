@@ -65,7 +65,8 @@ def group_of_session(prepared: Any) -> dict[str, frozenset[str]]:
 
 @pytest.fixture(scope="module")
 def blocks(prepared: Any, province_of_unit: dict[str, str | None]) -> Any:
-    return plan_by_blocks(prepared.instance, province_of_unit, CONFIG)
+    """The plan with the Dantzig–Wolfe master's priced rounds as well (two of them)."""
+    return plan_by_blocks(prepared.instance, province_of_unit, CONFIG, rounds=2)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +163,13 @@ def test_block_plan_passes_the_checker_within_its_gap_of_the_single_model(
     for round_ in info["rounds"]:  # every round's Lagrangian bound is a bound
         assert round_["lagrangian_bound"] >= single.objective
         assert round_["lagrangian_bound"] >= blocks.objective
-    assert set(info["assembled"]) == {"master", "shares"}
+    assert set(info["assembled"]) == {"master", "shares", "relaxation", "order"}
+    # the reported bound is the least of the relaxation's and the master's
+    assert info["bound"] == min(info["relaxation_bound"], info["relaxed_bound"], *lagrangians(info))
+
+
+def lagrangians(info: dict[str, Any]) -> list[int]:
+    return [int(r["lagrangian_bound"] + 1e-6) for r in info["rounds"]]
 
 
 def test_a_priced_province_bound_is_at_least_the_priced_value_of_its_plan(

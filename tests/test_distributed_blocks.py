@@ -14,7 +14,15 @@ from click.testing import CliRunner
 
 from planner import pipeline
 from planner.cli import cli
-from planner.optimise.blocks import allocate, plan_by_blocks, provinces_of, shared_sessions
+from planner.optimise.blocks import (
+    allocate,
+    national_relaxation,
+    plan_by_blocks,
+    provinces_of,
+    shared_sessions,
+)
+from planner.optimise.blocks_master import SharedRows
+from planner.optimise.objective import Objective
 from planner.optimise.solve import SolveConfig
 
 CONFIG = SolveConfig(engine="cpsat", time_limit=2.0, seed=0)
@@ -64,6 +72,39 @@ def test_block_plan_is_valid_and_within_its_gap_of_the_single_model(prepared: An
     assert single.objective <= blocks.bound
     assert blocks.objective <= single.bound
     assert blocks.gap == pytest.approx((blocks.bound - blocks.objective) / blocks.bound, abs=1e-6)
+
+
+def test_the_national_relaxation_bounds_the_plans_and_divides_every_shared_row_whole(
+    prepared: Any,
+) -> None:
+    inst = prepared.instance
+    province = provinces_of(inst, {u: i.province for u, i in prepared.case.units.items()})
+    names = sorted(set(province))
+    shared = sorted(shared_sessions(inst, province))
+    lines = sorted(inst.budgets)
+    rows = SharedRows(
+        tuple(shared),
+        tuple(inst.sessions[s].seats for s in shared),
+        tuple(lines),
+        tuple(inst.budgets[k] for k in lines),
+    )
+    relaxation = national_relaxation(inst, Objective(inst), province, names, rows, CONFIG)
+    assert relaxation.bound is not None
+    assert relaxation.seats is not None and relaxation.money is not None
+    for s, seats in zip(rows.sessions, rows.seats, strict=True):
+        assert sum(relaxation.seats[s].values()) == seats
+        assert set(relaxation.seats[s]) == set(names)
+    for line, amount in zip(rows.lines, rows.money, strict=True):
+        assert sum(relaxation.money[line].values()) == amount
+    # A province whose officials cannot attend a shared session gets none of its seats.
+    for s in shared:
+        attends = {province[inst.options[o].official] for o in inst.options_by_session[s]}
+        assert all(relaxation.seats[s][p] == 0 for p in names if p not in attends)
+    single = pipeline.plan(prepared, CONFIG)
+    blocks = plan_by_blocks(inst, {u: i.province for u, i in prepared.case.units.items()}, CONFIG)
+    assert single.objective <= relaxation.bound and blocks.objective <= relaxation.bound
+    assert blocks.bound == relaxation.bound == blocks.info["blocks"]["relaxation_bound"]
+    assert not blocks.info["blocks"]["rounds"]  # the master is not needed for the bound
 
 
 def test_blocks_on_a_local_cluster_equal_the_in_process_map(

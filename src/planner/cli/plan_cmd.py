@@ -64,8 +64,8 @@ from planner.report.schemas import PlanOut, to_json
     type=click.Choice(("province",)),
     default=None,
     help="A national case: plan each province as a block (units.csv `province`), sharing the "
-    "academies' seats and the budget lines through a master; reports the gap to the national "
-    "bound and checks the whole plan.",
+    "academies' seats and the budget lines in the shares of the national relaxation; reports "
+    "the gap to the national bound and checks the whole plan.",
 )
 @common.scheduler_option(
     "With --blocks: solve the provinces as tasks on this Dask scheduler (or `local`)."
