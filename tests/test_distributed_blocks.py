@@ -92,7 +92,8 @@ def test_the_national_relaxation_bounds_the_plans_and_divides_every_shared_row_w
     assert relaxation.bound is not None
     assert relaxation.seats is not None and relaxation.money is not None
     for s, seats in zip(rows.sessions, rows.seats, strict=True):
-        assert sum(relaxation.seats[s].values()) == seats
+        # all the seats divided, or none: a class the relaxation leaves below its minimum
+        assert sum(relaxation.seats[s].values()) in (seats, 0)
         assert set(relaxation.seats[s]) == set(names)
     for line, amount in zip(rows.lines, rows.money, strict=True):
         assert sum(relaxation.money[line].values()) == amount
