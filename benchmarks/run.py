@@ -176,8 +176,9 @@ def _subprocess(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     ) as proc:
         while True:
-            try:  # communicate drains both pipes while waiting; retrying loses no output
-                stdout, stderr = proc.communicate(timeout=0.5)
+            try:  # communicate drains both pipes while waiting; retrying loses no output (a short
+                # wait, so the memory cap catches a run that ends in under a second too)
+                stdout, stderr = proc.communicate(timeout=0.05)
                 break
             except subprocess.TimeoutExpired:
                 pass
