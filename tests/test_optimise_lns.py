@@ -23,15 +23,7 @@ def setting():  # type: ignore[no-untyped-def]
     inst = pipeline.prepare(pipeline.load(EXAMPLE)).instance
     objective = Objective(inst, solve_module.Mode.COVERAGE, 100)
     exact = solve_module._individual(inst, objective)
-    members: list[set[int]] = [set() for _ in inst.sessions]
-    for option in inst.options:
-        members[option.session].add(option.official)
-    lay = lns.layout(
-        solve_module._branching_model(exact),
-        exact.column_cohort(),
-        [sorted(m) for m in members],
-        exact.run_var,
-    )
+    lay = solve_module.lns_layout(inst, exact)
     return inst, objective, exact, lay
 
 

@@ -26,6 +26,7 @@ the result is deterministic whenever the clock does not stop the search first.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import highspy
@@ -74,7 +75,7 @@ class Search:
 def layout(
     model: ArrayModel,
     column_official: np.ndarray,
-    session_officials: list[list[int]],
+    session_officials: Sequence[Collection[int]],
     run_column: dict[int, int],
 ) -> Layout:
     """The index structures of the search: `column_official[j]` is the official owning column j

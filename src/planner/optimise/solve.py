@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.domain.message import Message
-from planner.optimise import aggregate, explain
+from planner.optimise import aggregate, explain, lns
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.arrays import ArrayModel, ArrayResult, solve_cpsat, solve_highs
 from planner.optimise.constraints import RULES, term_coverage
@@ -477,9 +477,7 @@ def _transport_method(
         relaxation.model,
         relax=True,
         seed=config.seed,
-        time_limit=(
-            config.time_limit if work is not None else max(0.5, 0.5 * _left(deadline, reserve))
-        ),
+        time_limit=_stage_limit(config, max(0.5, 0.5 * _left(deadline, reserve))),
     )
     info["lp_s"] = round(lp.time_s, 3)
     if lp.status == "infeasible":
@@ -522,6 +520,23 @@ def _transport_method(
 LNS_LP_SHARE = 0.3  # of the time left for the neighbourhood search: at most this for its LP bound
 
 
+def _stage_limit(config: SolveConfig, seconds: float) -> float:
+    """A stage's time limit: `seconds` on the clock, or with a work limit the whole time limit
+    (a guard only: the stage then stops on work)."""
+    return config.time_limit if config.work_limit is not None else seconds
+
+
+def lns_layout(inst: Instance, exact: Aggregate) -> lns.Layout:
+    """The neighbourhood search's index structures for the exact model as branch-and-cut gets
+    it: each official's columns, and who may attend each session."""
+    session_officials: list[set[int]] = [set() for _ in inst.sessions]
+    for option in inst.options:
+        session_officials[option.session].add(option.official)
+    return lns.layout(
+        _branching_model(exact), exact.column_cohort(), session_officials, exact.run_var
+    )
+
+
 def _improve_by_lns(
     inst: Instance,
     objective: Objective,
@@ -533,18 +548,8 @@ def _improve_by_lns(
     """The neighbourhood search (`lns.py`) on the exact individual model from `start` until
     `until` (or, with `config.work_limit`, for that many rounds, the time limit a guard only);
     its plan joins the candidates."""
-    from planner.optimise import lns
-
     exact = _individual(inst, objective)
-    session_officials: list[set[int]] = [set() for _ in inst.sessions]
-    for option in inst.options:
-        session_officials[option.session].add(option.official)
-    lay = lns.layout(
-        _branching_model(exact),
-        exact.column_cohort(),
-        [sorted(s) for s in session_officials],
-        exact.run_var,
-    )
+    lay = lns_layout(inst, exact)
     work = config.work_limit
     # The LP of the model the search works on (seat links left out: valid, since integral plans
     # meet them through the seats rows) bounds the plan far better than the transport relaxation
@@ -554,15 +559,12 @@ def _improve_by_lns(
         lay.model,
         relax=True,
         seed=config.seed,
-        time_limit=(
-            config.time_limit
-            if work is not None
-            else max(0.2, LNS_LP_SHARE * (until - time.monotonic()))
-        ),
+        time_limit=_stage_limit(config, max(0.2, LNS_LP_SHARE * (until - time.monotonic()))),
     )
     if lp.bound is not None:
-        found.tighten(exact.reported_bound(lp.bound))
-        found.info["exact_lp_bound"] = exact.reported_bound(lp.bound)
+        bound = exact.reported_bound(lp.bound)
+        found.tighten(bound)
+        found.info["exact_lp_bound"] = bound
     search = lns.improve(
         lay,
         exact.values_for(start),
