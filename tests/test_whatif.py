@@ -169,6 +169,9 @@ def test_whatif_json_validates_against_the_published_schema(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
+    assert data["prices"]["status"] == "optimal"
+    assert {m["method"] for m in data["marginal"]} >= {"sweep", "lp_dual"}
+    assert all(m["points"] is None for m in data["marginal"] if m["method"] == "lp_dual")
     assert [v["kind"] for v in data["variants"]] == ["scenario", "sweep", "sweep"]
     assert data["variants"][0]["scenario_file"].endswith("cut_and_extend.yaml")
     assert "budget ×0.8 (Provincial budget, every year)" in data["variants"][0]["changes"]
@@ -335,3 +338,36 @@ def test_a_sweep_point_worse_than_a_cheaper_one_is_flagged(sweep) -> None:
     flagged = non_monotone(broken)
     assert [high.variant.scale for high, _ in flagged] == [1.5]
     assert "Budget ×1.5 meets 0 needs" in coverage_warning(broken, "en")
+
+
+def test_lp_prices_of_every_budget_line_stand_next_to_the_probes(case, sweep) -> None:
+    """Each line a session charges gets the baseline relaxation's price of one more million,
+    labelled `lp_dual`, with no points or needs of a second plan (there is none)."""
+    from planner import pipeline
+    from planner.optimise.duals import lp_prices
+
+    inst = pipeline.prepare(case).instance
+    direct = lp_prices(inst, time_limit=10)
+    priced = [m for m in sweep.marginal if m.method == "lp_dual"]
+    assert [(m.year, m.source) for m in priced] == [(p.year, p.source) for p in direct.lines]
+    assert [m.per_million for m in priced] == [p.per_million for p in direct.lines]
+    assert all(m.points is None and m.needs is None and m.gaps == () for m in priced)
+    assert sweep.prices is not None and sweep.prices.status == "optimal"
+    # the probes' lines are short of money in the plan; the relaxation prices at least one of them
+    probed = {(m.year, m.source) for m in sweep.marginal if m.method == "probe"}
+    assert any(m.per_million > 0 for m in priced if (m.year, m.source) in probed)
+
+
+def test_whatif_without_prices_has_no_lp_price(tmp_path) -> None:
+    out = tmp_path / "whatif.json"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "whatif", str(MINI), "--budget-scale", "0.5:1:0.5", "--time-limit", "2",
+            "--jobs", "1", "--probes", "0", "--no-prices", "--format", "json", "-o", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["prices"] is None
+    assert [m["method"] for m in data["marginal"]] == ["sweep"]

@@ -15,6 +15,9 @@ as what they are:
 - `probe`: for the budget lines that block needs in the baseline (an unmet need whose cause is
   the budget and one of whose sessions is charged to the line), the baseline is solved again
   with money added to that line alone; points gained per million added.
+- `lp_dual`: the dual price of every budget line (and of every session's seats) in the LP
+  relaxation of the baseline (`planner.optimise.duals`): the derivative of the relaxation's
+  optimum, one LP solve and no extra plan, valid for a small change of the relaxed problem.
 Both are differences between two solver runs within a time limit: when the runs are not proved
 optimal, part of a difference can be solver noise; each entry carries the two gaps.
 
@@ -44,6 +47,7 @@ from planner.analysis.scenario import BudgetChange, Scenario, apply_scenario
 from planner.domain.message import Message
 from planner.errors import InfeasiblePlanError
 from planner.io.case import Case
+from planner.optimise.duals import Prices, SeatPrice, lp_prices
 from planner.optimise.result import PlanResult
 
 log = logging.getLogger("planner")
@@ -62,6 +66,7 @@ class WhatIfSettings:
     probes: int = 6  # budget lines probed for their marginal value (0: none)
     probe_amount: int | None = None  # VND added to a probed line; None: see `_probe_amount`
     work_limit: int | None = None  # deterministic work limit per variant (SolveConfig.work_limit)
+    prices: bool = True  # the LP relaxation's dual prices of the baseline (`lp_dual` marginals)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class Outcome:
     courses: dict[str, tuple[str, ...]]  # official id → courses planned
     blocked: list[BlockedLine]
     time_s: float
+    prices: Prices | None = None  # the baseline's LP dual prices (settings.prices)
 
     @property
     def feasible(self) -> bool:
@@ -159,18 +165,21 @@ class OfficialChange:
 class Marginal:
     """Priority points one more million VND buys, between two runs."""
 
-    method: Literal["sweep", "probe"]
+    method: Literal["sweep", "probe", "lp_dual"]
     label: str  # the sweep step ("×0.75 → ×1") or the probed line ("2026 ngan_sach_tinh")
     year: int | None
     source: str | None
     added: int  # VND between the two runs
-    points: int  # priority points gained (may be ≤ 0)
-    needs: int  # needs met gained
-    gaps: tuple[float, float]  # the two runs' optimality gaps
+    points: int | None  # priority points gained (may be ≤ 0); None: a dual price (no second run)
+    needs: int | None  # needs met gained; None: a dual price
+    gaps: tuple[float, ...]  # the two runs' optimality gaps (none for a dual price)
+    price: float | None = None  # lp_dual: points per extra million VND in the LP relaxation
 
     @property
     def per_million(self) -> float:
-        return self.points * MILLION / self.added if self.added else 0.0
+        if self.price is not None:
+            return self.price
+        return (self.points or 0) * MILLION / self.added if self.added else 0.0
 
 
 @dataclass
@@ -190,6 +199,15 @@ class WhatIf:
     officials: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (name, unit)
     reruns: dict[str, int] = field(default_factory=dict)  # variant → times started, when > 1
     executor: str = "process"  # process | dask:<scheduler address>
+    prices: Prices | None = None  # the baseline's LP dual prices (seats too), when computed
+
+    @property
+    def seat_prices(self) -> list[SeatPrice]:
+        """Sessions whose one more seat is worth points in the LP relaxation, dearest first."""
+        if self.prices is None:
+            return []
+        priced = [p for p in self.prices.seats if p.per_seat > 0]
+        return sorted(priced, key=lambda p: (-p.per_seat, p.session))
 
 
 # -- variants -------------------------------------------------------------------------------------
@@ -271,7 +289,13 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
             error.remedy,
             str(error),
         )
-    return _outcome(
+    prices = None
+    if variant.kind == "baseline" and settings.prices:
+        # one LP and a re-solve per budget line, with a limit of its own (the variant's): the
+        # baseline's run then takes up to twice the limit (measured: huong-khe 5 s, thoi-binh
+        # 0.2 s); `--no-prices` leaves them out
+        prices = lp_prices(prepared.instance, time_limit=settings.time_limit, seed=settings.seed)
+    outcome = _outcome(
         variant,
         prepared.instance,
         plan,
@@ -279,6 +303,7 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         budget_lines,
         round(time.monotonic() - started, 3),
     )
+    return replace(outcome, prices=prices) if prices is not None else outcome
 
 
 def _outcome(
@@ -419,6 +444,7 @@ def run_whatif(
     with make(case, settings, jobs) as runner:
         outcomes = runner.run(first, note)
         baseline = outcomes[0]
+        prices = baseline.prices  # of the case, not of its plan (a carried plan keeps them)
         probe_variants = probe_variants_for(baseline, settings)
         total += len(probe_variants)
         probes = runner.run(probe_variants, note) if probe_variants else []
@@ -429,7 +455,11 @@ def run_whatif(
     ]
     baseline, results, probes = keep_monotone(case, settings, baseline, results, probes)
     changes = {o.variant.name: compare(baseline, o) for o in results}
-    marginal = sweep_marginals(baseline, results) + probe_marginals(baseline, probes)
+    marginal = (
+        sweep_marginals(baseline, results)
+        + probe_marginals(baseline, probes)
+        + dual_marginals(prices)
+    )
     return WhatIf(
         name=case.config.name,
         reference_date=case.reference_date.isoformat(),
@@ -446,6 +476,7 @@ def run_whatif(
         officials={o.id: (o.full_name, o.unit) for o in case.officials},
         reruns=dict(runner.reruns),
         executor=runner.name,
+        prices=prices,
     )
 
 
@@ -693,6 +724,27 @@ def probe_marginals(baseline: Outcome, probes: Sequence[Outcome]) -> list[Margin
     return out
 
 
+def dual_marginals(prices: Prices | None) -> list[Marginal]:
+    """The baseline's LP dual price of every budget line a session charges (0: slack in the
+    relaxation), per million VND."""
+    if prices is None or prices.status != "optimal":
+        return []
+    return [
+        Marginal(
+            "lp_dual",
+            f"{line.year} {line.source}",
+            line.year,
+            line.source,
+            MILLION,
+            None,
+            None,
+            (),
+            price=line.per_million,
+        )
+        for line in prices.lines
+    ]
+
+
 def _gap(outcome: Outcome) -> float:
     return outcome.plan.gap if outcome.plan else 0.0
 
@@ -709,6 +761,7 @@ __all__ = [
     "WhatIf",
     "WhatIfSettings",
     "compare",
+    "dual_marginals",
     "probe_variants_for",
     "run_whatif",
     "solve_variant",

@@ -80,6 +80,13 @@ from planner.report.names import set_case
     help="A deterministic work limit per variant (colgen iterations / HiGHS nodes), so a "
     "cluster run gives the sequential plans whatever the load.",
 )
+@click.option(
+    "--prices/--no-prices",
+    default=True,
+    show_default=True,
+    help="The LP relaxation's prices of the baseline: points one more million VND on each "
+    "budget line, or one more seat, adds (one LP, at most --time-limit more).",
+)
 @common.format_option(("table", "json", "xlsx", "html"))
 @common.lang_option
 @common.output_option
@@ -96,6 +103,7 @@ def command(
     scheduler: str | None,
     connect_timeout: float,
     work_limit: int | None,
+    prices: bool,
     fmt: str,
     lang: str,
     output: Path | None,
@@ -120,6 +128,7 @@ def command(
         probes=probes,
         probe_amount=probe_amount,
         work_limit=work_limit,
+        prices=prices,
     )
     scheduler = (scheduler or "").strip() or None
     result = _run(loaded, variants, settings, lang, scheduler, connect_timeout)

@@ -38,6 +38,7 @@ class Rows:
         self.lb: list[float] = []
         self.ub: list[float] = []
         self.rule: list[str] = []
+        self.tag: list[object] = []  # what a row is about (a budget line, a session), or None
 
     def add(
         self,
@@ -46,6 +47,7 @@ class Rows:
         lb: float = -INF,
         ub: float = INF,
         rule: str = "",
+        tag: object = None,
     ) -> None:
         if not cols:
             return
@@ -59,6 +61,7 @@ class Rows:
         self.lb.append(lb)
         self.ub.append(ub)
         self.rule.append(rule)
+        self.tag.append(tag)
 
     def __len__(self) -> int:
         return len(self.lb)
@@ -74,6 +77,7 @@ class ArrayModel:
     row_lb: np.ndarray
     row_ub: np.ndarray
     rule: list[str] = field(default_factory=list)
+    tag: list[object] = field(default_factory=list)  # per row, when the rows carry one
 
     def without(self, *rules: str) -> ArrayModel:
         """The same model without the rows of `rules` (valid when those rows are implied by the
@@ -88,6 +92,7 @@ class ArrayModel:
             self.row_lb[keep],
             self.row_ub[keep],
             [self.rule[i] for i in keep.tolist()],
+            [self.tag[i] for i in keep.tolist()] if self.tag else [],
         )
 
     @classmethod
@@ -113,6 +118,7 @@ class ArrayModel:
             np.asarray(rows.lb, dtype=float),
             np.asarray(rows.ub, dtype=float),
             rows.rule,
+            rows.tag,
         )
 
     @property

@@ -307,15 +307,40 @@ class VariantOut(Out):
 
 
 class MarginalOut(Out):
-    method: Literal["sweep", "probe"]
+    method: Literal["sweep", "probe", "lp_dual"] = Field(
+        description="sweep/probe: the difference of two plans; lp_dual: the baseline's LP "
+        "relaxation re-solved with one more million on the line (no plan)"
+    )
     label: str
     year: int | None
     source: str | None
     added_vnd: int
-    points: int = Field(description="priority points gained")
-    needs: int = Field(description="needs met gained")
+    points: int | None = Field(description="priority points gained (null for lp_dual)")
+    needs: int | None = Field(description="needs met gained (null for lp_dual)")
     points_per_million: float
-    gaps: list[float] = Field(description="optimality gaps of the two runs compared")
+    gaps: list[float] = Field(
+        description="optimality gaps of the two runs compared (empty for lp_dual)"
+    )
+
+
+class SeatPriceOut(Out):
+    session: str
+    course: str
+    year: int
+    seats: int
+    points_per_seat: float = Field(
+        description="priority points one more seat adds to the LP relaxation (dual price)"
+    )
+
+
+class PricesOut(Out):
+    status: Literal["optimal", "too_large", "not_solved"] = Field(
+        description="optimal: prices computed; too_large / not_solved: none (model too large "
+        "for the what-if, LP not solved in the time limit)"
+    )
+    lp_value: float | None = Field(description="the LP relaxation's optimum, priority points")
+    time_s: float
+    seats: list[SeatPriceOut] = Field(description="sessions with a positive seat price")
 
 
 class WhatIfOut(Out):
@@ -331,6 +356,9 @@ class WhatIfOut(Out):
     variants: list[VariantOut]
     probes: list[VariantOut]
     marginal: list[MarginalOut]
+    prices: PricesOut | None = Field(
+        default=None, description="the baseline's LP relaxation prices (null: --no-prices)"
+    )
 
 
 # -- the published schemas ------------------------------------------------------------------------

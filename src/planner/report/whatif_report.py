@@ -202,6 +202,28 @@ def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
             }
             for m in w.marginal
         ],
+        "prices": _prices_dict(w),
+    }
+
+
+def _prices_dict(w: WhatIf) -> dict[str, Any] | None:
+    p = w.prices
+    if p is None:
+        return None
+    return {
+        "status": p.status,
+        "lp_value": p.lp_value,
+        "time_s": p.time_s,
+        "seats": [
+            {
+                "session": s.session,
+                "course": s.course,
+                "year": s.year,
+                "seats": s.seats,
+                "points_per_seat": round(s.per_seat, 4),
+            }
+            for s in w.seat_prices
+        ],
     }
 
 
@@ -337,6 +359,13 @@ def changes_sheet(w: WhatIf, lang: str) -> Sheet:
 
 
 def marginal_label(m: Marginal, w: WhatIf, lang: str) -> str:
+    if m.method == "lp_dual":
+        return t(
+            lang,
+            "whatif.marginal.dual_label",
+            year=m.year,
+            source=funding_label(m.source or "", lang),
+        )
     if m.method == "probe":
         return t(
             lang,
@@ -376,10 +405,30 @@ def marginal_sheet(w: WhatIf, lang: str) -> Sheet:
     return Sheet(t(lang, "whatif.sheet.marginal"), columns, rows)
 
 
+SEAT_PRICES_SHOWN = 20  # sessions listed by their LP seat price, dearest first
+
+
+def seat_price_sheet(w: WhatIf, lang: str) -> Sheet:
+    """Sessions whose one more seat adds points to the LP relaxation, dearest first."""
+    columns = [
+        Column(t(lang, "whatif.col.session"), width=22),
+        Column(t(lang, "whatif.col.course"), width=44),
+        Column(t(lang, "whatif.col.year"), "year"),
+        Column(t(lang, "whatif.col.seats"), "int"),
+        Column(t(lang, "whatif.col.per_seat"), "float"),
+    ]
+    rows = [
+        [p.session, p.course, p.year, p.seats, round(p.per_seat, 2)]
+        for p in w.seat_prices[:SEAT_PRICES_SHOWN]
+    ]
+    return Sheet(t(lang, "whatif.sheet.seats"), columns, rows)
+
+
 def whatif_sheets(w: WhatIf, lang: str) -> list[Sheet]:
     return [
         comparison_sheet(w, lang),
         marginal_sheet(w, lang),
+        *([seat_price_sheet(w, lang)] if w.seat_prices else []),
         budget_sheet(w, lang),
         changes_sheet(w, lang),
         notes_sheet(w, lang),
@@ -596,6 +645,9 @@ def causes_figure(w: WhatIf, lang: str) -> go.Figure | None:
     )
 
 
+_METHOD_COLOUR = {"sweep": PALETTE[0], "probe": PALETTE[2], "lp_dual": PALETTE[4]}
+
+
 def marginal_figure(w: WhatIf, lang: str) -> go.Figure | None:
     import plotly.graph_objects as go
 
@@ -611,7 +663,7 @@ def marginal_figure(w: WhatIf, lang: str) -> go.Figure | None:
         y=labels,
         x=values,
         orientation="h",
-        marker_color=[PALETTE[0] if m.method == "sweep" else PALETTE[2] for m in w.marginal],
+        marker_color=[_METHOD_COLOUR[m.method] for m in w.marginal],
         text=[format_number(v, lang, 2) for v in values],
         textposition="auto",
     )
@@ -783,6 +835,11 @@ def whatif_page(w: WhatIf, lang: str) -> Page:
             figure=marginal_figure(w, lang),
             table=marginal_sheet(w, lang),
             note=t(lang, "whatif.note.noise"),
+        ),
+        Section(
+            t(lang, "whatif.section.seats"),
+            t(lang, "whatif.section.seats_intro"),
+            table=seat_price_sheet(w, lang),
         ),
         Section(
             t(lang, "whatif.section.changes"),

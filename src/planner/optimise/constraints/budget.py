@@ -44,7 +44,7 @@ def rows(v: View) -> None:
             worst[key] += session.class_cost / 1000.0
     for key in sorted(cols):
         if worst[key] > inst.budget(*key) / 1000.0:
-            v.rows.add(*cols[key], ub=inst.budget(*key) / 1000.0, rule=NAME)
+            v.rows.add(*cols[key], ub=inst.budget(*key) / 1000.0, rule=NAME, tag=key)
 
 
 def line_rows(

@@ -36,9 +36,9 @@ def rows(v: View, s: int) -> None:
     run = v.run_var.get(s)
     if run is None:
         if v.cap(agg) > seats:
-            v.rows.add(agg, 1.0, ub=seats, rule=NAME)
+            v.rows.add(agg, 1.0, ub=seats, rule=NAME, tag=s)
         return
-    v.rows.add(agg + [run], [1.0] * len(agg) + [-float(seats)], ub=0.0, rule=NAME)
+    v.rows.add(agg + [run], [1.0] * len(agg) + [-float(seats)], ub=0.0, rule=NAME, tag=s)
     for a in agg:
         if v.zub[a] > 0:
             v.rows.add([a, run], [1.0, -float(v.zub[a])], ub=0.0, rule="seat_link")

@@ -1,0 +1,213 @@
+"""Prices from the LP relaxation: what one more million VND on a budget line, or one more seat in
+a session, is worth to the relaxed plan, in priority points.
+
+What-if reports these next to its probe-based marginal values (`planner.analysis.whatif`),
+labelled as what they are: the derivative of the LP relaxation's optimum at the case as it is,
+valid for a small change only, and of the relaxation, not of the integer plan (a course is
+bought whole, so a real million can buy nothing or a whole class). They cost one LP solve and
+need no extra plan per budget line.
+
+The LP is the exact individual model (`aggregate.build` with singleton cohorts: every rule,
+the seat links included) with an objective in undiscounted priority points (the what-if's
+unit: the sum of the assessment priorities of the needs met), without the plan's cost
+tie-break. A budget row `Σ cost·x ≤ budget` (thousand VND) has dual y ≥ 0: y points per
+thousand VND. At a degenerate optimum that dual can be the price of a decrease, so a line's
+price is measured instead: the LP re-solved from its optimal basis with one more million on the
+line (a few dual simplex pivots). A seats row `Σ z − seats·run ≤ 0` has dual y: one seat more
+relaxes it by run's LP value, so it is worth y · run points (envelope theorem); a session
+without a run column has `Σ z ≤ seats`, worth y.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from planner.optimise import aggregate
+from planner.optimise.arrays import ArrayModel
+from planner.optimise.constraints import budget, seats
+from planner.optimise.highs_session import quiet_highs
+from planner.optimise.instance import Instance
+from planner.optimise.objective import Objective
+
+# Above this many columns the LP of the individual model takes longer than a what-if variant
+# (measured: huong-khe, 25k columns, about 2 s); the prices are then left out, and said so.
+MAX_COLUMNS = 150_000
+THOUSAND = 1000
+MILLION = 1_000_000
+# Prices below this many points are zero: the cost tie-break alone (ε per thousand VND, < 0.5
+# points over the whole plan) moves the relaxation by less than a thousandth of a point here.
+TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class PriorityPoints(Objective):
+    """The coverage objective in undiscounted priority points: a need of priority w is worth w
+    whatever year it is met in (what-if measures plans in these)."""
+
+    def factor(self, year: int) -> int:
+        return 1
+
+    def need_points(self, n: int) -> int:
+        return self.inst.needs[n].weight
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    year: int
+    source: str
+    per_million: float  # priority points one more million VND adds to the LP relaxation
+    budget: int  # the line's budget (VND)
+
+
+@dataclass(frozen=True)
+class SeatPrice:
+    session: str
+    course: str
+    year: int
+    per_seat: float  # priority points per extra seat (LP dual)
+    seats: int
+
+
+@dataclass(frozen=True)
+class Prices:
+    """The LP relaxation's dual prices; `status` says why there are none (`too_large`,
+    `not_solved`) or `optimal`."""
+
+    status: str
+    lines: tuple[LinePrice, ...] = ()
+    seats: tuple[SeatPrice, ...] = ()
+    lp_value: float | None = None  # the relaxation's optimum, in priority points
+    time_s: float = 0.0
+
+
+def lp_prices(inst: Instance, *, time_limit: float, seed: int = 0) -> Prices:
+    """The dual prices of every budget line and every session's seats at the LP optimum of the
+    individual model; lines and sessions with no price (slack rows) are listed with 0."""
+    import time
+
+    started = time.monotonic()
+    objective = PriorityPoints(inst)
+    exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
+    model = exact.model
+    if model.num_vars > MAX_COLUMNS:
+        return Prices("too_large", time_s=round(time.monotonic() - started, 3))
+    # Points alone: every column's coefficient is whole points minus its ε-cost (ε·total cost
+    # < 0.45), so rounding drops the tie-break and money is priced in points only.
+    model = dataclasses.replace(model, obj=np.round(model.obj))
+    left = max(0.1, time_limit - (time.monotonic() - started))
+    solved = _solve_lp(model, time_limit=left, seed=seed)
+    if solved is None:
+        return Prices("not_solved", time_s=round(time.monotonic() - started, 3))
+    highs, x, row_dual, value = solved
+    line_price: dict[tuple[int, str], float] = {}
+    seat_price: dict[int, float] = {}
+    for r, (rule, tag) in enumerate(zip(model.rule, model.tag, strict=True)):
+        if rule == budget.NAME and isinstance(tag, tuple):
+            # one more million on the line, re-solved from the optimal basis: the price of an
+            # increase (at a degenerate optimum the row's dual can be the price of a decrease)
+            more = _value_with_bound(highs, r, model.row_lb[r], model.row_ub[r] + THOUSAND)
+            if more is not None:
+                line_price[tag] = max(0.0, more - value) / THOUSAND
+        elif rule == seats.NAME and isinstance(tag, int):
+            y = max(0.0, float(row_dual[r]))
+            run = exact.run_var.get(tag)
+            seat_price[tag] = y * (float(x[run]) if run is not None else 1.0)
+    lines = tuple(
+        LinePrice(
+            year,
+            source,
+            _clean(line_price.get((year, source), 0.0) * THOUSAND),
+            inst.budget(year, source),
+        )
+        for year, source in sorted(_lines(inst))
+    )
+    sessions = tuple(
+        SeatPrice(
+            session.id,
+            inst.courses[session.course].id,
+            session.year,
+            _clean(seat_price.get(s, 0.0)),
+            session.seats,
+        )
+        for s, session in enumerate(inst.sessions)
+    )
+    return Prices(
+        "optimal",
+        lines,
+        sessions,
+        lp_value=round(value, 3),
+        time_s=round(time.monotonic() - started, 3),
+    )
+
+
+def _lines(inst: Instance) -> set[tuple[int, str]]:
+    """Every budget line a session charges (a line no session uses has no price to report)."""
+    return {(s.year, s.source) for s in inst.sessions}
+
+
+def _clean(value: float) -> float:
+    return 0.0 if abs(value) < TOLERANCE else round(value, 6)
+
+
+def _solve_lp(
+    model: ArrayModel, *, time_limit: float, seed: int
+) -> tuple[highspy.Highs, np.ndarray, np.ndarray, float] | None:
+    """The LP relaxation by HiGHS's dual simplex: (the solver, holding its optimal basis; column
+    values, row duals, optimum), or None when it is not solved to optimality in `time_limit`."""
+    A = model.A.tocsc()
+    A.sort_indices()
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.num_vars
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.obj
+    lp.col_lower_ = model.lb
+    lp.col_upper_ = model.ub
+    lp.row_lower_ = model.row_lb
+    lp.row_upper_ = model.row_ub
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data
+    lp.sense_ = highspy.ObjSense.kMaximize
+    highs = quiet_highs()
+    for name, value in (
+        ("threads", 1),
+        ("random_seed", int(seed)),
+        ("solver", "simplex"),
+        ("time_limit", float(time_limit)),
+    ):
+        highs.setOptionValue(name, value)
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = highs.getSolution()
+    return (
+        highs,
+        np.asarray(solution.col_value),
+        np.asarray(solution.row_dual),
+        float(highs.getInfo().objective_function_value),
+    )
+
+
+def _value_with_bound(highs: highspy.Highs, row: int, lower: float, upper: float) -> float | None:
+    """The LP optimum with row `row`'s bounds moved to (lower, upper), from the current basis;
+    the row's bounds are put back (and the basis re-optimised) before returning."""
+    original = (float(highs.getLp().row_lower_[row]), float(highs.getLp().row_upper_[row]))
+    highs.changeRowBounds(row, float(lower), float(upper))
+    highs.run()
+    value = (
+        float(highs.getInfo().objective_function_value)
+        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        else None
+    )
+    highs.changeRowBounds(row, *original)
+    highs.run()
+    return value
+
+
+__all__ = ["LinePrice", "PriorityPoints", "Prices", "SeatPrice", "lp_prices", "MILLION"]
