@@ -12,7 +12,10 @@ one-pass variant for a given score (the transport method's LP order at province 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -129,7 +132,9 @@ def build(inst: Instance, objective: Objective, key: Callable[[int], Any]) -> Pl
     return state
 
 
-def build_in_order(inst: Instance, objective: Objective, score: np.ndarray) -> PlanState:
+def build_in_order(
+    inst: Instance, objective: Objective, score: np.ndarray, deadline: float | None = None
+) -> PlanState:
     """A faster greedy in the order of `score` (highest first; options of hard term needs before
     all, options scored −inf left out unless they serve one): fill ignoring class minimums,
     close classes left below them, fill again, rescue hard term needs."""
@@ -147,17 +152,30 @@ def build_in_order(inst: Instance, objective: Objective, score: np.ndarray) -> P
         _prune_dangling(inst, state)
     _fill(inst, objective, state, order, banned, tentative=False, forced=forced)
     if forced:
-        rescue_forced(inst, state, forced)
+        rescue_forced(inst, state, forced, deadline)
     return state
 
 
-def rescue_forced(inst: Instance, state: PlanState, forced: set[int]) -> None:
+def rescue_forced(
+    inst: Instance, state: PlanState, forced: set[int], deadline: float | None = None
+) -> None:
     """Meet hard term needs the fill missed: join a running session, making room by taking out
     one participant who closes no hard need (seats, unit share, budget, time away), or open a
     session with enough officials still missing their hard need to reach its minimum."""
-    for n in sorted(forced):
+    near = _Neighbours.of(inst)
+    for tried, n in enumerate(sorted(forced)):
         if state.met(n):
             continue
+        # a clock (monotonic) check: the rescue is the one greedy step whose work grows with
+        # the shortage (thousands of leaders short at 20,000 officials); past the deadline the
+        # plan keeps the hard needs met so far
+        if deadline is not None and time.monotonic() > deadline:
+            log.info(
+                "rescue of hard term needs stopped at the time limit (%d of %d tried)",
+                tried,
+                len(forced),
+            )
+            return
         for o in inst.options_by_need[n]:
             if state.met(n):
                 break
@@ -168,17 +186,55 @@ def rescue_forced(inst: Instance, state: PlanState, forced: set[int]) -> None:
             if block.rule == "min_class":
                 _open_for_forced(inst, state, forced, inst.options[o].session)
                 continue
-            for p in _swap_candidates(inst, state, o, forced):
+            for p in _swap_candidates(inst, state, o, forced, near):
                 state.remove(p)
                 if first_block(inst, state, o) is None and not _leaves_small_class(inst, state, p):
                     state.add(o)
                     break
                 state.add(p)
         if not state.met(n):
-            _eject_forced(inst, state, forced, n)
+            _eject_forced(inst, state, forced, n, near)
 
 
-def _eject_forced(inst: Instance, state: PlanState, forced: set[int], n: int) -> None:
+# Participants tried per option when making room for a hard need: the rescue then costs a few
+# dozen trials per unmet need whatever the plan's size (trying every participant made it
+# O(unmet × plan): 7 min and counting at 20,000 officials × 5 years, 5,277 leaders short).
+SWAP_TRIES = 16
+
+
+@dataclass(frozen=True)
+class _Neighbours:
+    """Indexes for finding, without scanning the plan, who competes with an option: the
+    officials of each unit, and the sessions charged to each budget line."""
+
+    unit_officials: tuple[tuple[int, ...], ...]
+    line_sessions: dict[tuple[int, str], tuple[int, ...]]
+
+    @classmethod
+    def of(cls, inst: Instance) -> _Neighbours:
+        units: list[list[int]] = [[] for _ in inst.units]
+        for k, official in enumerate(inst.officials):
+            units[official.unit].append(k)
+        lines: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for t, session in enumerate(inst.sessions):
+            lines[(session.year, session.source)].append(t)
+        return cls(tuple(map(tuple, units)), {key: tuple(v) for key, v in lines.items()})
+
+    def same_unit_overlapping(self, inst: Instance, state: PlanState, o: int) -> list[int]:
+        """Chosen options of officials of o's unit (o's official included) in o's weeks."""
+        option = inst.options[o]
+        weeks = set(inst.session_weeks[option.session])
+        return [
+            p
+            for k in self.unit_officials[inst.officials[option.official].unit]
+            for p in sorted(state.by_official.get(k, ()))
+            if weeks & set(inst.session_weeks[inst.options[p].session])
+        ]
+
+
+def _eject_forced(
+    inst: Instance, state: PlanState, forced: set[int], n: int, near: _Neighbours
+) -> None:
     """Last resort for hard need `n`: take out a participant who does close a hard need (seats,
     unit share or time away), add `n`'s option, and meet the removed official's hard needs
     with another session (an ejection chain of depth one); undone when it does not work."""
@@ -188,20 +244,16 @@ def _eject_forced(inst: Instance, state: PlanState, forced: set[int], n: int) ->
             return
         option = inst.options[o]
         session = inst.sessions[option.session]
-        unit = inst.officials[option.official].unit
-        weeks = set(inst.session_weeks[option.session])
-        candidates = []
-        for p in state.sorted_chosen():
-            other = inst.options[p]
-            if other.official == option.official:
-                continue
-            if other.session == option.session or (
-                session.away
-                and inst.sessions[other.session].away
-                and inst.officials[other.official].unit == unit
-                and weeks & set(inst.session_weeks[other.session])
-            ):
-                candidates.append(p)
+        rivals = [p for p in inst.options_by_session[option.session] if p in state.chosen]
+        if session.away:
+            rivals += [
+                p
+                for p in near.same_unit_overlapping(inst, state, o)
+                if inst.sessions[inst.options[p].session].away
+            ]
+        candidates = sorted({p for p in rivals if inst.options[p].official != option.official})[
+            :SWAP_TRIES
+        ]
         for p in candidates:
             other = inst.options[p]
             state.remove(p)
@@ -229,27 +281,35 @@ def _eject_forced(inst: Instance, state: PlanState, forced: set[int], n: int) ->
             state.add(p)
 
 
-def _swap_candidates(inst: Instance, state: PlanState, o: int, forced: set[int]) -> list[int]:
+def _swap_candidates(
+    inst: Instance, state: PlanState, o: int, forced: set[int], near: _Neighbours
+) -> list[int]:
+    """Participants closing no hard need whose removal could make room for option `o`, at most
+    SWAP_TRIES, nearest first: the same session (a seat), the same official (time away,
+    overlaps), the same unit in the same weeks (the unit share), the same budget line (money)."""
     option = inst.options[o]
     session = inst.sessions[option.session]
-    unit = inst.officials[option.official].unit
-    weeks = set(inst.session_weeks[option.session])
-    out = []
-    for p in sorted(state.chosen):
-        other = inst.options[p]
-        if any(n in forced for n in other.needs):
-            continue
-        o_session = inst.sessions[other.session]
-        if (
-            other.session == option.session
-            or other.official == option.official
-            or (o_session.year, o_session.source) == (session.year, session.source)
-            or (
-                inst.officials[other.official].unit == unit
-                and weeks & set(inst.session_weeks[other.session])
-            )
-        ):
+    seen: set[int] = set()
+    out: list[int] = []
+
+    def groups() -> Iterator[Iterable[int]]:
+        yield inst.options_by_session[option.session]
+        yield sorted(state.by_official.get(option.official, ()))
+        yield near.same_unit_overlapping(inst, state, o)
+        for t in near.line_sessions.get((session.year, session.source), ()):
+            if state.count[t]:  # a session nobody attends frees no money
+                yield inst.options_by_session[t]
+
+    for group in groups():
+        for p in group:
+            if p in seen or p not in state.chosen:
+                continue
+            seen.add(p)
+            if any(n in forced for n in inst.options[p].needs):
+                continue
             out.append(p)
+            if len(out) >= SWAP_TRIES:
+                return out
     return out
 
 

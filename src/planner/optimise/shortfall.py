@@ -89,7 +89,9 @@ def best_plan(
     points = np.asarray(objective.option_points, dtype=float)
     plans = [p for p in candidates if breaks_only_term(inst, p)]
     built = time.monotonic()
-    plans.append(set(build_in_order(inst, objective, points).chosen))
+    plans.append(
+        set(build_in_order(inst, objective, points, None if deterministic else deadline).chosen)
+    )
     quick_s = time.monotonic() - built
     # the full greedy (not interruptible) only when it fits in the time left
     if len(inst.options) <= CPSAT_MAX_OPTIONS and (
