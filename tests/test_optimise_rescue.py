@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import time
 
+from tests.optimise.factory import make
+
 from planner.optimise import greedy
 from planner.optimise.constraints import term_coverage
 from planner.optimise.state import PlanState
-from tests.optimise.factory import make
 
 KU = "programme:knowledge_update_g3"
 
