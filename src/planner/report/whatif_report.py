@@ -441,6 +441,7 @@ def notes(w: WhatIf, lang: str) -> list[str]:
         t(lang, "whatif.note.points"),
         t(lang, "whatif.note.sweep"),
         t(lang, "whatif.note.probe"),
+        *([_prices_note(w, lang)] if w.prices is not None else []),
         t(
             lang,
             "whatif.note.settings",
@@ -452,6 +453,14 @@ def notes(w: WhatIf, lang: str) -> list[str]:
             wall=format_number(w.wall_s, lang, 1),
         ),
     ]
+
+
+def _prices_note(w: WhatIf, lang: str) -> str:
+    prices = w.prices
+    assert prices is not None
+    if prices.status != "optimal":
+        return t(lang, f"whatif.note.lp_price_{prices.status}")
+    return t(lang, "whatif.note.lp_price", time=format_number(prices.time_s, lang, 1))
 
 
 def notes_sheet(w: WhatIf, lang: str) -> Sheet:
