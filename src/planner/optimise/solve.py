@@ -12,8 +12,11 @@ Engines (`SolveConfig.engine`):
     for one aggregated model (fully individual needs at scale): the need-component transport LP
     (`transport.py`: the rules coupling officials kept, per-official rules dropped) bounds the
     plan in seconds and its shares order a greedy construction; on a model small enough
-    (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, and HiGHS improves the
-    best plan on the exact individual model for the time left (a bound with every rule).
+    (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, the LP of the exact
+    individual model bounds it, and the neighbourhood search (`lns.py`) improves the best plan
+    on that model for the time left; with a long limit on a model of at most
+    HANDOFF_MAX_COLUMNS columns, HiGHS's branch-and-cut takes over from the search's plan for
+    most of it (its cuts bound the plan far better than the LP).
   - `colgen`: cohorts do not shrink the model and every official has few options
     (≤ COLGEN_MAX_OPTIONS_PER_OFFICIAL on average, ≤ COLGEN_MAX_OPTIONS in all: a one-year
     horizon of individual needs): the column generation below.
