@@ -9,18 +9,18 @@ need no extra plan per budget line.
 
 The LP is the exact individual model (`aggregate.build` with singleton cohorts: every rule,
 the seat links included) with an objective in undiscounted priority points (the what-if's
-unit: the sum of the assessment priorities of the needs met), without the plan's cost
-tie-break. A budget row `Σ cost·x ≤ budget` (thousand VND) has dual y ≥ 0: y points per
-thousand VND. At a degenerate optimum that dual can be the price of a decrease, so a line's
-price is measured instead: the LP re-solved from its optimal basis with one more million on the
-line (a few dual simplex pivots). A seats row `Σ z − seats·run ≤ 0` has dual y: one seat more
-relaxes it by run's LP value, so it is worth y · run points (envelope theorem); a session
-without a run column has `Σ z ≤ seats`, worth y.
+unit: the sum of the assessment priorities of the needs met); the cost tie-break stays in the
+LP (without it the optimum is so degenerate that the simplex is several times slower) and every
+solution is valued in points alone. A price is measured, not read off a dual: the LP re-solved
+from its optimal basis with one more million on a budget line, or one more seat in a session
+(its seats row `Σ z − seats·run ≤ 0` with the run column's coefficient one lower), valued in
+points, minus the optimum (at a degenerate optimum a row's dual can be the price of a decrease,
+and the duals carry the tie-break). Seats are re-solved for the SEAT_RESOLVES sessions dearest by
+their dual (y · run, the envelope theorem); the others have a zero dual and no price.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import highspy
@@ -41,6 +41,7 @@ MILLION = 1_000_000
 # Prices below this many points are zero: the cost tie-break alone (ε per thousand VND, < 0.5
 # points over the whole plan) moves the relaxation by less than a thousandth of a point here.
 TOLERANCE = 1e-3
+SEAT_RESOLVES = 40  # sessions re-solved with one more seat (the dearest by their dual)
 
 
 @dataclass(frozen=True)
@@ -96,26 +97,43 @@ def lp_prices(inst: Instance, *, time_limit: float, seed: int = 0) -> Prices:
     if model.num_vars > MAX_COLUMNS:
         return Prices("too_large", time_s=round(time.monotonic() - started, 3))
     # Points alone: every column's coefficient is whole points minus its ε-cost (ε·total cost
-    # < 0.45), so rounding drops the tie-break and money is priced in points only.
-    model = dataclasses.replace(model, obj=np.round(model.obj))
+    # < 0.45), so rounding gives each column's points. The LP keeps the tie-break (without it the
+    # optimum is so degenerate that the simplex takes 13 s on huong-khe instead of 2 s) and a
+    # solution is valued in points: the tie-break moves that by less than half a point.
+    points = np.round(model.obj)
     left = max(0.1, time_limit - (time.monotonic() - started))
     solved = _solve_lp(model, time_limit=left, seed=seed)
     if solved is None:
         return Prices("not_solved", time_s=round(time.monotonic() - started, 3))
-    highs, x, row_dual, value = solved
+    highs, x, row_dual, _ = solved
+    value = float(points @ x)
     line_price: dict[tuple[int, str], float] = {}
     seat_price: dict[int, float] = {}
     for r, (rule, tag) in enumerate(zip(model.rule, model.tag, strict=True)):
         if rule == budget.NAME and isinstance(tag, tuple):
             # one more million on the line, re-solved from the optimal basis: the price of an
             # increase (at a degenerate optimum the row's dual can be the price of a decrease)
-            more = _value_with_bound(highs, r, model.row_lb[r], model.row_ub[r] + THOUSAND)
+            more = _points_with_bound(highs, points, r, model.row_lb[r], model.row_ub[r] + THOUSAND)
             if more is not None:
                 line_price[tag] = max(0.0, more - value) / THOUSAND
         elif rule == seats.NAME and isinstance(tag, int):
             y = max(0.0, float(row_dual[r]))
             run = exact.run_var.get(tag)
             seat_price[tag] = y * (float(x[run]) if run is not None else 1.0)
+    # The dearest sessions by their dual (which carries the tie-break's ε): re-solved with one
+    # more seat, valued in points, as the lines are.
+    seat_rows = {
+        tag: r
+        for r, (rule, tag) in enumerate(zip(model.rule, model.tag, strict=True))
+        if rule == seats.NAME and isinstance(tag, int)
+    }
+    dearest = sorted(
+        (s for s, y in seat_price.items() if y > TOLERANCE), key=lambda s: -seat_price[s]
+    )
+    for s in dearest[:SEAT_RESOLVES]:
+        more = _points_with_seat(highs, points, model, seat_rows[s], exact.run_var.get(s))
+        if more is not None:
+            seat_price[s] = max(0.0, more - value)
     lines = tuple(
         LinePrice(
             year,
@@ -194,17 +212,37 @@ def _solve_lp(
     )
 
 
-def _value_with_bound(highs: highspy.Highs, row: int, lower: float, upper: float) -> float | None:
-    """The LP optimum with row `row`'s bounds moved to (lower, upper), from the current basis;
-    the row's bounds are put back (and the basis re-optimised) before returning."""
+def _points_with_seat(
+    highs: highspy.Highs, points: np.ndarray, model: ArrayModel, row: int, run: int | None
+) -> float | None:
+    """The points of the LP optimum with one more seat in the session of seats row `row`: its
+    bound one higher (no run column), or its run column's coefficient −seats one lower."""
+    if run is None:
+        return _points_with_bound(highs, points, row, model.row_lb[row], model.row_ub[row] + 1)
+    coefficient = float(model.A[row, run])
+    highs.changeCoeff(row, run, coefficient - 1.0)
+    highs.run()
+    value = _optimal_points(highs, points)
+    highs.changeCoeff(row, run, coefficient)
+    highs.run()
+    return value
+
+
+def _optimal_points(highs: highspy.Highs, points: np.ndarray) -> float | None:
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(points @ np.asarray(highs.getSolution().col_value))
+
+
+def _points_with_bound(
+    highs: highspy.Highs, points: np.ndarray, row: int, lower: float, upper: float
+) -> float | None:
+    """The points of the LP optimum with row `row`'s bounds moved to (lower, upper), from the
+    current basis; the row's bounds are put back (and the basis re-optimised) before returning."""
     original = (float(highs.getLp().row_lower_[row]), float(highs.getLp().row_upper_[row]))
     highs.changeRowBounds(row, float(lower), float(upper))
     highs.run()
-    value = (
-        float(highs.getInfo().objective_function_value)
-        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        else None
-    )
+    value = _optimal_points(highs, points)
     highs.changeRowBounds(row, *original)
     highs.run()
     return value
