@@ -21,6 +21,7 @@ their dual (y · run, the envelope theorem); the others have a zero dual and no 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -29,7 +30,7 @@ import numpy as np
 from planner.optimise import aggregate
 from planner.optimise.arrays import ArrayModel
 from planner.optimise.constraints import budget, seats
-from planner.optimise.highs_session import quiet_highs
+from planner.optimise.highs_session import load, quiet_highs
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective
 
@@ -69,13 +70,13 @@ class SeatPrice:
     session: str
     course: str
     year: int
-    per_seat: float  # priority points per extra seat (LP dual)
+    per_seat: float  # priority points one more seat adds to the LP relaxation
     seats: int
 
 
 @dataclass(frozen=True)
 class Prices:
-    """The LP relaxation's dual prices; `status` says why there are none (`too_large`,
+    """The LP relaxation's prices; `status` says why there are none (`too_large`,
     `not_solved`) or `optimal`."""
 
     status: str
@@ -86,10 +87,8 @@ class Prices:
 
 
 def lp_prices(inst: Instance, *, time_limit: float, seed: int = 0) -> Prices:
-    """The dual prices of every budget line and every session's seats at the LP optimum of the
+    """The prices of every budget line and every session's seats at the LP optimum of the
     individual model; lines and sessions with no price (slack rows) are listed with 0."""
-    import time
-
     started = time.monotonic()
     objective = PriorityPoints(inst)
     exact = aggregate.build(inst, objective, aggregate.group(inst, singletons=True))
@@ -105,10 +104,11 @@ def lp_prices(inst: Instance, *, time_limit: float, seed: int = 0) -> Prices:
     solved = _solve_lp(model, time_limit=left, seed=seed)
     if solved is None:
         return Prices("not_solved", time_s=round(time.monotonic() - started, 3))
-    highs, x, row_dual, _ = solved
+    highs, x, row_dual = solved
     value = float(points @ x)
     line_price: dict[tuple[int, str], float] = {}
     seat_price: dict[int, float] = {}
+    seat_rows: dict[int, int] = {}  # session → its seats row
     for r, (rule, tag) in enumerate(zip(model.rule, model.tag, strict=True)):
         if rule == budget.NAME and isinstance(tag, tuple):
             # one more million on the line, re-solved from the optimal basis: the price of an
@@ -117,16 +117,12 @@ def lp_prices(inst: Instance, *, time_limit: float, seed: int = 0) -> Prices:
             if more is not None:
                 line_price[tag] = max(0.0, more - value) / THOUSAND
         elif rule == seats.NAME and isinstance(tag, int):
+            seat_rows[tag] = r
             y = max(0.0, float(row_dual[r]))
             run = exact.run_var.get(tag)
             seat_price[tag] = y * (float(x[run]) if run is not None else 1.0)
     # The dearest sessions by their dual (which carries the tie-break's ε): re-solved with one
     # more seat, valued in points, as the lines are.
-    seat_rows = {
-        tag: r
-        for r, (rule, tag) in enumerate(zip(model.rule, model.tag, strict=True))
-        if rule == seats.NAME and isinstance(tag, int)
-    }
     dearest = sorted(
         (s for s, y in seat_price.items() if y > TOLERANCE), key=lambda s: -seat_price[s]
     )
@@ -173,24 +169,9 @@ def _clean(value: float) -> float:
 
 def _solve_lp(
     model: ArrayModel, *, time_limit: float, seed: int
-) -> tuple[highspy.Highs, np.ndarray, np.ndarray, float] | None:
+) -> tuple[highspy.Highs, np.ndarray, np.ndarray] | None:
     """The LP relaxation by HiGHS's dual simplex: (the solver, holding its optimal basis; column
-    values, row duals, optimum), or None when it is not solved to optimality in `time_limit`."""
-    A = model.A.tocsc()
-    A.sort_indices()
-    lp = highspy.HighsLp()
-    lp.num_col_ = model.num_vars
-    lp.num_row_ = model.num_rows
-    lp.col_cost_ = model.obj
-    lp.col_lower_ = model.lb
-    lp.col_upper_ = model.ub
-    lp.row_lower_ = model.row_lb
-    lp.row_upper_ = model.row_ub
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data
-    lp.sense_ = highspy.ObjSense.kMaximize
+    values, row duals), or None when it is not solved to optimality in `time_limit`."""
     highs = quiet_highs()
     for name, value in (
         ("threads", 1),
@@ -199,17 +180,22 @@ def _solve_lp(
         ("time_limit", float(time_limit)),
     ):
         highs.setOptionValue(name, value)
-    highs.passModel(lp)
+    matrix = model.A.tocsc()
+    matrix.sort_indices()
+    load(
+        highs,
+        cost=model.obj,
+        lower=model.lb,
+        upper=model.ub,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        matrix=matrix,
+    )
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
-    return (
-        highs,
-        np.asarray(solution.col_value),
-        np.asarray(solution.row_dual),
-        float(highs.getInfo().objective_function_value),
-    )
+    return highs, np.asarray(solution.col_value), np.asarray(solution.row_dual)
 
 
 def _points_with_seat(

@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.optimise.arrays import ArrayModel
-from planner.optimise.highs_session import quiet_highs
+from planner.optimise.highs_session import load, quiet_highs
 
 SESSION_SHARE = 0.75  # of the rounds: session neighbourhoods (the rest: random officials)
 START_SIZE = 40  # officials freed in the first round
@@ -187,21 +187,6 @@ def _resolve(
     sub = rows[:, cols].tocsc()
     sub.sort_indices()
     fixed_part = rows @ x - sub @ x[cols]  # what the fixed columns put into each row
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(cols)
-    lp.num_row_ = len(touched)
-    lp.col_cost_ = model.obj[cols]
-    lp.col_lower_ = model.lb[cols]
-    lp.col_upper_ = model.ub[cols]
-    lp.row_lower_ = model.row_lb[touched] - fixed_part
-    lp.row_upper_ = model.row_ub[touched] - fixed_part
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sub.data
-    kinds = {True: highspy.HighsVarType.kInteger, False: highspy.HighsVarType.kContinuous}
-    lp.integrality_ = [kinds[bool(v)] for v in model.integer[cols].tolist()]
-    lp.sense_ = highspy.ObjSense.kMaximize
     highs = quiet_highs()
     for name, value in (
         ("threads", 1),
@@ -211,7 +196,16 @@ def _resolve(
         ("time_limit", float(time_limit)),
     ):
         highs.setOptionValue(name, value)
-    highs.passModel(lp)
+    load(
+        highs,
+        cost=model.obj[cols],
+        lower=model.lb[cols],
+        upper=model.ub[cols],
+        row_lower=model.row_lb[touched] - fixed_part,
+        row_upper=model.row_ub[touched] - fixed_part,
+        matrix=sub,
+        integer=model.integer[cols],
+    )
     start = highspy.HighsSolution()
     start.col_value = x[cols].tolist()
     start.value_valid = True

@@ -411,10 +411,10 @@ SEAT_PRICES_SHOWN = 20  # sessions listed by their LP seat price, dearest first
 def seat_price_sheet(w: WhatIf, lang: str) -> Sheet:
     """Sessions whose one more seat adds points to the LP relaxation, dearest first."""
     columns = [
-        Column(t(lang, "whatif.col.session"), width=22),
-        Column(t(lang, "whatif.col.course"), width=44),
-        Column(t(lang, "whatif.col.year"), "year"),
-        Column(t(lang, "whatif.col.seats"), "int"),
+        Column(t(lang, "plan.table.session"), width=22),
+        Column(t(lang, "plan.table.course"), width=44),
+        Column(t(lang, "plan.table.year"), "year"),
+        Column(t(lang, "report.col.seats"), "int"),
         Column(t(lang, "whatif.col.per_seat"), "float"),
     ]
     rows = [
