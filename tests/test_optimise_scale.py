@@ -127,6 +127,8 @@ def test_benchmark_harness_runs_on_a_tiny_case(tmp_path):
     assert row.get("checked"), row
     killed = bench._subprocess(path, "planner", 2, 1, 0, timeout=120, memory_cap_gb=0.001)
     assert "cap" in killed["error"], killed
+    # time to 1 % is read from the progress trace the run recorded
+    assert all(r["trace"] and r["trace"][-1][1] == r["objective"] for r in rows)
     text = bench.table(rows)
     assert "planner" in text and "greedy" in text and json.dumps(rows)
 

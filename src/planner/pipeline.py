@@ -26,8 +26,9 @@ from planner.io.loading import load_case
 from planner.optimise.build import build_instance
 from planner.optimise.check import CheckReport, check_plan
 from planner.optimise.instance import Instance
+from planner.optimise.progress import Progress
 from planner.optimise.result import PlanResult
-from planner.optimise.solve import Progress, SolveConfig, solve
+from planner.optimise.solve import SolveConfig, solve
 from planner.recommend.candidates import Recommendations, recommend_case
 
 

@@ -14,7 +14,8 @@ from planner.optimise.instance import Instance
 from planner.optimise.result import PlanResult
 
 if TYPE_CHECKING:
-    from planner.optimise.solve import Progress, SolveConfig
+    from planner.optimise.progress import Progress
+    from planner.optimise.solve import SolveConfig
 
 __all__ = ["Instance", "PlanResult", "SolveConfig", "solve"]
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -248,9 +249,11 @@ def iterate(
     max_iterations: int | None,
     seed: int = 0,
     tol: float = 1e-5,
+    on_bound: Callable[[float], None] | None = None,
 ) -> None:
     """Column generation until the master LP meets the bound (relative `tol`), no column prices
-    out, `max_iterations` (deterministic) or `deadline` (wall clock) is reached."""
+    out, `max_iterations` (deterministic) or `deadline` (wall clock) is reached; `on_bound` is
+    told of every better Lagrangian bound (live progress)."""
     b = cg.blocks
     model = b.exact.model
     sub = b.sub
@@ -301,6 +304,8 @@ def iterate(
                 if cg.bound is None or lagrange < cg.bound:
                     cg.bound = lagrange
                     cg.best_pi = point
+                    if on_bound is not None:
+                        on_bound(lagrange)
             if priced.x is None:
                 break
             xs = np.round(priced.x)

@@ -26,7 +26,7 @@ the result is deterministic whenever the clock does not stop the search first.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import highspy
@@ -106,10 +106,12 @@ def improve(
     seed: int = 0,
     deadline: float | None = None,
     max_rounds: int | None = None,
+    on_improve: Callable[[float], None] | None = None,
 ) -> Search:
     """Rounds of neighbourhood re-optimisation from the feasible integral vector `x0`, until
     `deadline` (time.monotonic()) or `max_rounds`, whichever comes first (at least one must be
-    given). The result is never worse than `x0` and meets every row of the model."""
+    given). The result is never worse than `x0` and meets every row of the model;
+    `on_improve(value)` is told of every better plan (live progress)."""
     if deadline is None and max_rounds is None:
         raise ValueError("improve needs a deadline or a round limit")
     model = lay.model
@@ -138,6 +140,8 @@ def improve(
                 search.x, search.value = candidate, value
                 search.improved += 1
                 search.trace.append((round(time.monotonic() - started, 3), value))
+                if on_improve is not None:
+                    on_improve(value)
         if proved:
             search.proved += 1
             search.size = min(officials, int(search.size * GROW) + 1)

@@ -63,7 +63,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -77,15 +77,13 @@ from planner.optimise.constraints import RULES, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective, effectiveness_weights
+from planner.optimise.progress import Progress, Watch
 from planner.optimise.result import Infeasible, PlanResult, gap_of
 from planner.optimise.split import split
 from planner.optimise.state import PlanState, Violation
 from planner.optimise.view import Cohorts
 
 log = logging.getLogger("planner")
-
-Progress = Callable[[float | None, float | None, float], None]
-"""progress(best reported objective or None, bound or None, seconds elapsed)."""
 
 
 class Engine(str, enum.Enum):
@@ -148,10 +146,34 @@ class Found:
     plans: list[set[int]] = field(default_factory=list)
     bound: int | None = None
     info: dict[str, object] = field(default_factory=dict)
+    # live progress (`progress.Watch`): told of every candidate meeting the rules and every bound
+    watch: Watch | None = None
+    inst: Instance | None = None
+    objective: Objective | None = None
 
     def tighten(self, bound: int | None) -> None:
         if bound is not None:
             self.bound = bound if self.bound is None else min(self.bound, bound)
+            if self.watch is not None:
+                self.watch.proved(self.bound)
+
+    def add(self, plan: set[int]) -> None:
+        """A candidate plan (the caller keeps the best valid one)."""
+        self.plans.append(plan)
+        watch, inst, objective = self.watch, self.inst, self.objective
+        if (
+            watch is not None
+            and inst is not None
+            and objective is not None
+            and not violations_of(inst, plan)
+        ):
+            watch.plan_value(objective.reported(PlanState(inst, plan)))
+
+    def plan_worth(self, value: int) -> None:
+        """A plan meeting every rule, worth `value` (reported objective), found on the way (the
+        neighbourhood search's incumbent): progress only, not a candidate."""
+        if self.watch is not None:
+            self.watch.plan_value(value)
 
 
 def violations_of(inst: Instance, chosen: set[int]) -> list[Violation]:
@@ -163,7 +185,8 @@ def solve(
     inst: Instance, config: SolveConfig | None = None, progress: Progress | None = None
 ) -> PlanResult:
     """Plan `inst`; raises `InfeasiblePlanError` (`result.Infeasible`) when the hard rules cannot
-    all hold. `progress` is called with the final objective and bound.
+    all hold. `progress` is called whenever the best plan or the bound improves (a plan
+    meeting every rule: the final one is at least as good) and with the final pair.
 
     Everything (model building, bound, engine, splitting, repair, explanations) runs inside
     `config.time_limit`, except the rare last resorts (no engine plan at all, or hard term needs
@@ -176,8 +199,9 @@ def solve(
         inst, config.mode, config.rate, effectiveness=_effectiveness(inst, config)
     )
     found = Found()
+    watch = Watch(progress, started) if progress is not None else None
     try:
-        found = _run(inst, objective, config, deadline)
+        found = _run(inst, objective, config, deadline, watch)
         plan = _finish(inst, objective, config, found, started)
     except Infeasible as error:
         if not config.best_effort:
@@ -218,25 +242,31 @@ def carry(
     return plan
 
 
-def _run(inst: Instance, objective: Objective, config: SolveConfig, deadline: float) -> Found:
+def _run(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    watch: Watch | None = None,
+) -> Found:
     if config.engine is Engine.AUTO:
         cohorts = aggregate.group(inst)
         if (
             len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
-            return _cohort_method(inst, objective, config, deadline, cohorts)
+            return _cohort_method(inst, objective, config, deadline, cohorts, watch)
         if 0 < len(inst.options) <= EXACT_MAX_OPTIONS:  # small: branch-and-cut proves it
-            return _exact_method(inst, objective, config, deadline)
+            return _exact_method(inst, objective, config, deadline, watch)
         if _colgen_shape(inst):  # individual needs, few options each: column generation
-            return _colgen_method(inst, objective, config, deadline)
+            return _colgen_method(inst, objective, config, deadline, watch)
         # cohorts too varied: the transport relaxation, then the exact model when small
-        return _transport_method(inst, objective, config, deadline, cohorts)
+        return _transport_method(inst, objective, config, deadline, cohorts, watch)
     if config.engine in (Engine.HIGHS, Engine.CPSAT):
-        return _monolithic(inst, objective, config, deadline)
+        return _monolithic(inst, objective, config, deadline, watch)
     if config.engine is Engine.COLGEN:
-        return _colgen_method(inst, objective, config, deadline)
-    return _greedy_method(inst, objective, config, deadline)
+        return _colgen_method(inst, objective, config, deadline, watch)
+    return _greedy_method(inst, objective, config, deadline, watch)
 
 
 def _best_effort(
@@ -377,13 +407,23 @@ AUTO_COHORT_SHARE = 0.5  # aggregate when cohorts are at most this share of the 
 
 
 def _cohort_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts: Cohorts
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    cohorts: Cohorts,
+    watch: Watch | None = None,
 ) -> Found:
     """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
     LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
     t0 = time.monotonic()
     agg = aggregate.build(inst, objective, cohorts)
-    found = Found(info=_model_info("cohort", len(cohorts), inst, agg.model, t0))
+    found = Found(
+        watch=watch,
+        inst=inst,
+        objective=objective,
+        info=_model_info("cohort", len(cohorts), inst, agg.model, t0),
+    )
     info = found.info
     reserve = _reserve(inst, config)
     lp = solve_highs(
@@ -392,14 +432,14 @@ def _cohort_method(
     if lp.status == "infeasible":
         raise _infeasible(inst, objective, config)
     if lp.bound is not None:
-        found.bound = agg.reported_bound(lp.bound)
+        found.tighten(agg.reported_bound(lp.bound))
         info["lp_bound"] = found.bound
     info["lp_s"] = round(lp.time_s, 3)
     hint = None
     if lp.x is not None and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         guided = _lp_greedy(inst, objective, agg, lp.x)
         if not violations_of(inst, guided):
-            found.plans.append(guided)
+            found.add(guided)
             info["first_plan_s"] = _since(deadline, config)
             hint = agg.values_for(guided)
     left = _left(deadline, reserve)
@@ -412,7 +452,7 @@ def _cohort_method(
             raise _infeasible(inst, objective, config)
         found.tighten(agg.reported_bound(mip.bound) if mip.bound is not None else None)
         if mip.x is not None:
-            found.plans.append(split(agg, mip.x, objective))
+            found.add(split(agg, mip.x, objective))
             info.setdefault("first_plan_s", _since(deadline, config))
     # Time left and a model small enough: polish on the exact individual model (the unit-share
     # rule per unit and week, which the cohorts only sum).
@@ -429,7 +469,7 @@ def _cohort_method(
             if polish.bound is not None:
                 found.tighten(exact.reported_bound(polish.bound))
             if polish.x is not None:
-                found.plans.append(split(exact, polish.x, objective))
+                found.add(split(exact, polish.x, objective))
     return found
 
 
@@ -465,7 +505,12 @@ COHORT_MAX_COLUMNS = 200_000
 
 
 def _transport_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float, cohorts: Cohorts
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    cohorts: Cohorts,
+    watch: Watch | None = None,
 ) -> Found:
     """Cohorts too varied for one aggregated model (fully individual needs at scale): the
     need-component transport LP (`transport.py`) gives the bound in seconds, and its shares
@@ -475,7 +520,12 @@ def _transport_method(
     t0 = time.monotonic()
     reserve = _reserve(inst, config)
     relaxation = transport.build(inst, objective)
-    found = Found(info=_model_info("transport", len(cohorts), inst, relaxation.model, t0))
+    found = Found(
+        watch=watch,
+        inst=inst,
+        objective=objective,
+        info=_model_info("transport", len(cohorts), inst, relaxation.model, t0),
+    )
     info = found.info
     info["groups"] = len(relaxation.group_size)
     work = config.work_limit
@@ -488,7 +538,7 @@ def _transport_method(
     info["lp_s"] = round(lp.time_s, 3)
     if lp.status == "infeasible":
         raise _infeasible(inst, objective, config)
-    found.bound = relaxation.bound(lp.bound) if lp.bound is not None else None
+    found.tighten(relaxation.bound(lp.bound) if lp.bound is not None else None)
     if found.bound is not None:
         info["lp_bound"] = found.bound
     points = np.asarray(objective.option_points, dtype=float)
@@ -500,7 +550,7 @@ def _transport_method(
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
     built = time.monotonic()
-    found.plans.append(
+    found.add(
         set(build_in_order(inst, objective, score, _clock(config, deadline - reserve)).chosen)
     )
     quick_s = time.monotonic() - built
@@ -516,7 +566,7 @@ def _transport_method(
     if work is not None or GREEDY_PER_QUICK_BUILD * quick_s <= _left(deadline, reserve):
         first = greedy(inst, objective)
         if not violations_of(inst, first):
-            found.plans.append(first)
+            found.add(first)
     else:
         info["greedy"] = "skipped: would not fit in the time limit"
     if work is not None or _left(deadline, reserve) > 0.5:
@@ -612,6 +662,9 @@ def _improve_by_lns(
             else time.monotonic() + (HANDOFF_LNS_SHARE * left if handoff else left)
         ),
         max_rounds=work,
+        # the model's value of an integral plan rounds to its reported objective (the cost
+        # tie-break stays below half a point, `aggregate`)
+        on_improve=lambda value: found.plan_worth(exact.reported_bound(value)),
     )
     found.info.update(
         lns_rounds=search.rounds,
@@ -620,7 +673,7 @@ def _improve_by_lns(
         lns_size=search.size,
     )
     if search.improved:
-        found.plans.append(split(exact, search.x, objective))
+        found.add(split(exact, search.x, objective))
     if pending is not None and pool is not None:
         _take_lp_bound(exact, pending.result(), found)
         pool.shutdown()
@@ -652,17 +705,26 @@ EXACT_MAX_OPTIONS = 5_000
 
 
 def _exact_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    watch: Watch | None = None,
 ) -> Found:
     """The greedy plan, then HiGHS on the exact individual model from it for the time left."""
     t0 = time.monotonic()
     exact = _individual(inst, objective)
-    found = Found(info=_model_info("exact", len(inst.officials), inst, exact.model, t0))
+    found = Found(
+        watch=watch,
+        inst=inst,
+        objective=objective,
+        info=_model_info("exact", len(inst.officials), inst, exact.model, t0),
+    )
     info = found.info
     first = greedy(inst, objective)
     hint = None
     if not violations_of(inst, first):
-        found.plans.append(first)
+        found.add(first)
         info["first_plan_s"] = _since(deadline, config)
         hint = exact.values_for(first)
     work = config.work_limit
@@ -699,11 +761,15 @@ def _take_exact(
     if mip.bound is not None:
         found.tighten(exact.reported_bound(mip.bound))
     if mip.x is not None:
-        found.plans.append(split(exact, mip.x, objective))
+        found.add(split(exact, mip.x, objective))
 
 
 def _colgen_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    watch: Watch | None = None,
 ) -> Found:
     """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
     bound of the master's duals (valid at every iteration), the greedy plan in the order of the
@@ -717,14 +783,19 @@ def _colgen_method(
     reserve = _reserve(inst, config)
     exact = _individual(inst, objective)
     blocks = colgen.decompose(exact)
-    found = Found(info=_model_info("colgen", len(inst.officials), inst, exact.model, t0))
+    found = Found(
+        watch=watch,
+        inst=inst,
+        objective=objective,
+        info=_model_info("colgen", len(inst.officials), inst, exact.model, t0),
+    )
     info = found.info
     points = np.asarray(objective.option_points, dtype=float)
     built = time.monotonic()
     first = set(build_in_order(inst, objective, points, _clock(config, deadline)).chosen)
     quick_s = time.monotonic() - built
     if not violations_of(inst, first):
-        found.plans.append(first)
+        found.add(first)
         info["first_plan_s"] = _since(deadline, config)
     # the transport relaxation: a bound in a second, and its shares order a greedy plan
     from planner.optimise import transport
@@ -746,7 +817,7 @@ def _colgen_method(
         )
         ordered = set(build_in_order(inst, objective, tscore, _clock(config, deadline)).chosen)
         if not violations_of(inst, ordered):
-            found.plans.append(ordered)
+            found.add(ordered)
             info.setdefault("first_plan_s", _since(deadline, config))
             if objective.combined(PlanState(inst, ordered)) > objective.combined(
                 PlanState(inst, first)
@@ -758,21 +829,26 @@ def _colgen_method(
     ):
         full = greedy(inst, objective)
         if not violations_of(inst, full):
-            found.plans.append(full)
+            found.add(full)
             info.setdefault("first_plan_s", _since(deadline, config))
             if objective.combined(PlanState(inst, full)) > objective.combined(
                 PlanState(inst, first)
             ) or violations_of(inst, first):
                 first = full
     cg = colgen.start(blocks, first)
+
+    def on_bound(bound: float) -> None:
+        found.tighten(exact.reported_bound(bound))
+
     if work is not None:
-        colgen.iterate(cg, deadline=None, max_iterations=work, seed=config.seed)
+        colgen.iterate(cg, deadline=None, max_iterations=work, seed=config.seed, on_bound=on_bound)
     else:
         colgen.iterate(
             cg,
             deadline=time.monotonic() + CG_SHARE * _left(deadline, reserve),
             max_iterations=None,
             seed=config.seed,
+            on_bound=on_bound,
         )
     info.update(
         cg_iterations=cg.iterations,
@@ -793,7 +869,7 @@ def _colgen_method(
         )
         guided = set(build_in_order(inst, objective, score, _clock(config, deadline)).chosen)
         if not violations_of(inst, guided):
-            found.plans.append(guided)
+            found.add(guided)
             info.setdefault("first_plan_s", _since(deadline, config))
 
     def best() -> set[int] | None:
@@ -806,7 +882,7 @@ def _colgen_method(
         )
         info["cg_mip"] = status
         if plan is not None:
-            found.plans.append(plan)
+            found.add(plan)
     left = config.time_limit if work is not None else _left(deadline, reserve)
     left -= 0.0 if work is not None else HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
     start_plan = best()
@@ -846,13 +922,22 @@ def _lp_greedy(inst: Instance, objective: Objective, agg: Aggregate, x: np.ndarr
 
 
 def _monolithic(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    watch: Watch | None = None,
 ) -> Found:
     """One 0-1 variable per official and session (the individual model), solved by HiGHS or
     CP-SAT as they come (the baselines; CP-SAT `tuned`: linearization level 2 and a greedy hint)."""
     t0 = time.monotonic()
     agg = _individual(inst, objective)
-    found = Found(info=_model_info("monolithic", len(inst.officials), inst, agg.model, t0))
+    found = Found(
+        watch=watch,
+        inst=inst,
+        objective=objective,
+        info=_model_info("monolithic", len(inst.officials), inst, agg.model, t0),
+    )
     info = found.info
     reserve = _reserve(inst, config)
     hint = None
@@ -861,7 +946,7 @@ def _monolithic(
     if config.tuned and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         first = greedy(inst, objective)
         if not violations_of(inst, first):
-            found.plans.append(first)
+            found.add(first)
         hint = agg.values_for(first)  # a hint only: CP-SAT repairs one missing hard term needs
     left = max(0.3, _left(deadline, reserve))
     if config.engine is Engine.HIGHS:
@@ -873,7 +958,7 @@ def _monolithic(
             hint=hint,
             node_limit=config.work_limit,
         )
-        found.bound = agg.reported_bound(result.bound) if result.bound is not None else None
+        found.tighten(agg.reported_bound(result.bound) if result.bound is not None else None)
     else:
         result = solve_cpsat(
             agg.model,
@@ -884,7 +969,7 @@ def _monolithic(
             tuned=config.tuned,
             int_obj=agg.int_obj,
         )
-        found.bound = agg.int_bound(objective, result.bound) if result.bound is not None else None
+        found.tighten(agg.int_bound(objective, result.bound) if result.bound is not None else None)
         if result.first_solution_s is not None:
             info["first_plan_s"] = round(
                 result.first_solution_s
@@ -896,28 +981,35 @@ def _monolithic(
     if result.status == "infeasible":
         raise _infeasible(inst, objective, config)
     if result.x is not None:
-        found.plans.append(split(agg, result.x, objective))
+        found.add(split(agg, result.x, objective))
     return found
 
 
 def _greedy_method(
-    inst: Instance, objective: Objective, config: SolveConfig, deadline: float
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    deadline: float,
+    watch: Watch | None = None,
 ) -> Found:
     plan = _legacy_plan(inst, objective, config, deadline)
     found = Found(
-        [plan],
+        watch=watch,
+        inst=inst,
+        objective=objective,
         info={
             "method": "greedy",
             "officials": len(inst.officials),
             "first_plan_s": _since(deadline, config),
         },
     )
+    found.add(plan)
     left = _left(deadline, _reserve(inst, config))
     if left > 0.2:
         agg = aggregate.build(inst, objective, aggregate.group(inst))
         lp = solve_highs(agg.model, relax=True, time_limit=left, seed=config.seed)
         if lp.bound is not None:
-            found.bound = agg.reported_bound(lp.bound)
+            found.tighten(agg.reported_bound(lp.bound))
     return found
 
 
