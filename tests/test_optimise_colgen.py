@@ -23,7 +23,7 @@ from planner.optimise.result import Infeasible
 from planner.optimise.solve import SolveConfig, _individual, solve
 from planner.report.plan_text import violation_text
 
-# A work limit big enough for these instances to converge and prove optimality.
+# A work limit big enough for these instances' column generation to converge.
 WORK = SolveConfig(engine="colgen", time_limit=60, work_limit=200)
 
 

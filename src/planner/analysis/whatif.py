@@ -26,9 +26,11 @@ probe, which adds money to the baseline) never shows fewer priority points met: 
 solve fell short, the tighter plan is carried into it (`keep_monotone`), checked against every
 rule there, made maximal and explained again.
 
-Parallel runs are deterministic: every variant is solved with one solver worker and the same
-seed, in its own process, so a parallel sweep gives exactly the plans a sequential one gives
-(CP-SAT stops on deterministic time; HiGHS only when it finishes within its wall-clock limit).
+Parallel runs are deterministic: every variant is solved with one solver worker, the same seed
+and a work limit instead of the clock (`variant_work`: by default sized from the time limit,
+`optimise.work`), in its own process, so a parallel sweep on a loaded machine gives exactly the
+plans a sequential one gives. A variant that used up the clock's guard (a much slower machine),
+or every variant with `clock`, may differ: `Outcome.on_clock` says so and the report warns.
 """
 
 from __future__ import annotations
@@ -65,7 +67,11 @@ class WhatIfSettings:
     jobs: int | None = None  # processes; None: min(cores, variants)
     probes: int = 6  # budget lines probed for their marginal value (0: none)
     probe_amount: int | None = None  # VND added to a probed line; None: see `_probe_amount`
-    work_limit: int | None = None  # deterministic work limit per variant (SolveConfig.work_limit)
+    # Deterministic work per variant (SolveConfig.work_limit): None sizes it from `time_limit`
+    # (`optimise.work.budget`, the clock a guard, `optimise.work.guard`); `clock` instead
+    # stops every variant on the clock at `time_limit` (results may then differ run to run)
+    work_limit: int | None = None
+    clock: bool = False
     prices: bool = True  # the LP relaxation's dual prices of the baseline (`lp_dual` marginals)
 
 
@@ -136,6 +142,8 @@ class Outcome:
     blocked: list[BlockedLine]
     time_s: float
     prices: Prices | None = None  # the baseline's LP dual prices (settings.prices)
+    work_limit: int | None = None  # the work limit it was solved with (None: the clock)
+    on_clock: bool = False  # stopped by the clock (no work limit, or it used up its guard)
 
     @property
     def feasible(self) -> bool:
@@ -268,13 +276,14 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
 
     started = time.monotonic()
     prepared = pipeline.prepare(changed_case(case, variant))
+    work, guard = variant_work(prepared.instance, settings)
     config = SolveConfig(
         engine=settings.engine,
-        time_limit=settings.time_limit,
+        time_limit=guard,
         seed=settings.seed,
         workers=1,
         mode=settings.mode,
-        work_limit=settings.work_limit,
+        work_limit=work,
     )
     budget_lines = {(b.year, b.source): b.amount for b in prepared.case.config.budget}
     try:
@@ -303,7 +312,29 @@ def solve_variant(case: Case, variant: Variant, settings: WhatIfSettings) -> Out
         budget_lines,
         round(time.monotonic() - started, 3),
     )
-    return replace(outcome, prices=prices) if prices is not None else outcome
+    # a run that came near its guard may have had a stage cut by the clock (a solve keeps a
+    # reserve for its explanations, so it stops a little before the limit): not reproducible
+    on_clock = work is None or (plan is not None and plan.time_s >= GUARD_NEAR * guard)
+    return replace(outcome, prices=prices, work_limit=work, on_clock=on_clock)
+
+
+GUARD_NEAR = 0.8  # a variant that took this share of its guard is reported as on the clock
+
+
+def variant_work(inst: Any, settings: WhatIfSettings) -> tuple[int | None, float]:
+    """A variant's work limit and the time limit its solve gets: `settings.work_limit` with the
+    time limit as its guard; none (the clock) with `settings.clock`; by default the budget of
+    the method the engine runs on this variant (`optimise.work.budget`), guarded at
+    `work.guard` of the limit. Only the variant's own inputs decide it: deterministic."""
+    from planner.optimise import work
+    from planner.optimise.solve import method_of
+
+    if settings.work_limit is not None:
+        return settings.work_limit, settings.time_limit
+    if settings.clock:
+        return None, settings.time_limit
+    method = method_of(inst, settings.engine)
+    return work.budget(method, settings.time_limit), work.guard(settings.time_limit)
 
 
 def _outcome(

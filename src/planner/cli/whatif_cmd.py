@@ -25,6 +25,22 @@ from planner.report.html import format_number
 from planner.report.names import set_case
 
 
+class WorkLimit(click.ParamType):
+    """`--work-limit`: auto, clock, or a positive number of work units."""
+
+    name = "auto|clock|N"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
+        text = str(value).strip().lower()
+        if text in ("auto", "clock"):
+            return text
+        if not (text.isdigit() and int(text) >= 1):
+            self.fail(f"{value!r}: auto, clock or a whole number ≥ 1", param, ctx)
+        return int(text)
+
+
 @click.command("whatif")
 @common.case_argument
 @click.option(
@@ -75,10 +91,13 @@ from planner.report.names import set_case
 )
 @click.option(
     "--work-limit",
-    type=click.IntRange(min=1),
-    default=None,
-    help="A deterministic work limit per variant (colgen iterations / HiGHS nodes), so a "
-    "cluster run gives the sequential plans whatever the load.",
+    type=WorkLimit(),
+    default="auto",
+    show_default=True,
+    help="How each variant stops: auto, on work sized for --time-limit (search rounds, "
+    "iterations, nodes), stopped by the clock only at 3× the limit + 10 s; N, on that much work; "
+    "clock, on the clock at --time-limit. auto and N give the same plans in parallel, on a "
+    "cluster and on a loaded machine as one after another.",
 )
 @click.option(
     "--prices/--no-prices",
@@ -102,7 +121,7 @@ def command(
     probe_amount: int | None,
     scheduler: str | None,
     connect_timeout: float,
-    work_limit: int | None,
+    work_limit: int | str,
     prices: bool,
     fmt: str,
     lang: str,
@@ -127,7 +146,8 @@ def command(
         jobs=jobs,
         probes=probes,
         probe_amount=probe_amount,
-        work_limit=work_limit,
+        work_limit=work_limit if isinstance(work_limit, int) else None,
+        clock=work_limit == "clock",
         prices=prices,
     )
     scheduler = (scheduler or "").strip() or None

@@ -228,6 +228,9 @@ def solve_highs(
         if node_limit is not None:  # a deterministic work limit (branch-and-bound nodes)
             params.node_limit = int(node_limit)
     params_proto = params.to_proto()
+    # one thread: HiGHS's own worker threads (symmetry detection, parallel stages) otherwise
+    # make its path depend on scheduling, so a node limit would not give the same plan
+    params_proto.highs.int_options["threads"] = int(threads)
     if heuristic_effort is not None and not relax:
         params_proto.highs.double_options["mip_heuristic_effort"] = float(heuristic_effort)
     model_params = model_parameters_pb2.ModelSolveParametersProto()
@@ -329,9 +332,12 @@ def solve_cpsat(
     hint: np.ndarray | None = None,
     tuned: bool = False,
     int_obj: np.ndarray | None = None,
+    deterministic_time: float | None = None,
 ) -> ArrayResult:
     """CP-SAT on `model` (integer columns; the objective must be integral: `int_obj`, or the
-    model's objective rounded). Rows with fractional coefficients are scaled to integers."""
+    model's objective rounded). Rows with fractional coefficients are scaled to integers.
+    With `deterministic_time` it stops on CP-SAT's deterministic time (a work limit: the same
+    search on any machine), the clock a guard only."""
     from ortools.sat.python import cp_model
 
     started = time.monotonic()
@@ -354,6 +360,8 @@ def solve_cpsat(
         p.linearization_level = 2
         p.interleave_search = workers > 1
         p.max_deterministic_time = left
+    if deterministic_time is not None:
+        p.max_deterministic_time = float(deterministic_time)
     first: list[float] = []
 
     class _First(cp_model.CpSolverSolutionCallback):

@@ -53,9 +53,10 @@ interleaved workers; HiGHS and PDLP are deterministic for a fixed seed). A HiGHS
 short by its wall-clock limit can stop at a different point on a slower or busier machine: give
 a time limit the solve finishes within (small cases prove optimality) for byte-identical plans.
 Only `time_s` always differs.
-With `SolveConfig.work_limit` (engines `colgen` and `highs`) the stages stop on work, not on the
-clock (column generation iterations, branch-and-bound nodes, exact pricing): the plan is the
-same on any machine however loaded (tests/test_optimise_colgen.py).
+With `SolveConfig.work_limit` every method's stages stop on work, not on the clock (column
+generation iterations, neighbourhood-search rounds, branch-and-bound nodes, exact pricing): the
+plan is the same on any machine however loaded (tests/test_optimise_colgen.py,
+tests/test_optimise_work.py); `work.budget` sizes such a limit from a time limit (what-if runs).
 """
 
 from __future__ import annotations
@@ -249,24 +250,40 @@ def _run(
     deadline: float,
     watch: Watch | None = None,
 ) -> Found:
-    if config.engine is Engine.AUTO:
-        cohorts = aggregate.group(inst)
+    cohorts = aggregate.group(inst) if config.engine is Engine.AUTO else None
+    method = method_of(inst, config.engine, cohorts)
+    if method == "cohort" and cohorts is not None:
+        return _cohort_method(inst, objective, config, deadline, cohorts, watch)
+    if method == "exact":
+        return _exact_method(inst, objective, config, deadline, watch)
+    if method == "colgen":
+        return _colgen_method(inst, objective, config, deadline, watch)
+    if method == "transport" and cohorts is not None:
+        return _transport_method(inst, objective, config, deadline, cohorts, watch)
+    if method in ("highs", "cpsat"):
+        return _monolithic(inst, objective, config, deadline, watch)
+    return _greedy_method(inst, objective, config, deadline, watch)
+
+
+def method_of(inst: Instance, engine: Engine | str, cohorts: Cohorts | None = None) -> str:
+    """The method `engine` runs on `inst`: with `auto`, cohort (cohorts shrink the model), exact
+    (small: branch-and-cut proves it), colgen (individual needs, few options each) or transport
+    (cohorts too varied); otherwise the engine's own: highs, cpsat (monolithic), colgen or
+    greedy."""
+    engine = Engine(engine)
+    if engine is Engine.AUTO:
+        cohorts = cohorts if cohorts is not None else aggregate.group(inst)
         if (
             len(cohorts) <= AUTO_COHORT_SHARE * len(inst.officials)
             and aggregate.columns(inst, cohorts) <= COHORT_MAX_COLUMNS
         ):
-            return _cohort_method(inst, objective, config, deadline, cohorts, watch)
-        if 0 < len(inst.options) <= EXACT_MAX_OPTIONS:  # small: branch-and-cut proves it
-            return _exact_method(inst, objective, config, deadline, watch)
-        if _colgen_shape(inst):  # individual needs, few options each: column generation
-            return _colgen_method(inst, objective, config, deadline, watch)
-        # cohorts too varied: the transport relaxation, then the exact model when small
-        return _transport_method(inst, objective, config, deadline, cohorts, watch)
-    if config.engine in (Engine.HIGHS, Engine.CPSAT):
-        return _monolithic(inst, objective, config, deadline, watch)
-    if config.engine is Engine.COLGEN:
-        return _colgen_method(inst, objective, config, deadline, watch)
-    return _greedy_method(inst, objective, config, deadline, watch)
+            return "cohort"
+        if 0 < len(inst.options) <= EXACT_MAX_OPTIONS:
+            return "exact"
+        if _colgen_shape(inst):
+            return "colgen"
+        return "transport"
+    return str(engine.value)
 
 
 def _best_effort(
@@ -415,7 +432,9 @@ def _cohort_method(
     watch: Watch | None = None,
 ) -> Found:
     """planner's own method: cohort aggregation (DESIGN §6), the aggregated LP for a bound and an
-    LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back."""
+    LP-guided greedy plan, then HiGHS on the aggregated MIP from that plan, split back, and a
+    polish on the exact model. With `config.work_limit` the aggregated MIP stops on that many
+    nodes (the clock a guard only) and the polish is left out."""
     t0 = time.monotonic()
     agg = aggregate.build(inst, objective, cohorts)
     found = Found(
@@ -426,8 +445,12 @@ def _cohort_method(
     )
     info = found.info
     reserve = _reserve(inst, config)
+    work = config.work_limit
     lp = solve_highs(
-        agg.model, relax=True, time_limit=max(0.2, 0.4 * _left(deadline, reserve)), seed=config.seed
+        agg.model,
+        relax=True,
+        time_limit=_stage_limit(config, max(0.2, 0.4 * _left(deadline, reserve))),
+        seed=config.seed,
     )
     if lp.status == "infeasible":
         raise _infeasible(inst, objective, config)
@@ -443,8 +466,14 @@ def _cohort_method(
             info["first_plan_s"] = _since(deadline, config)
             hint = agg.values_for(guided)
     left = _left(deadline, reserve)
-    if left > 0.3:
-        mip = solve_highs(agg.model, time_limit=HIGHS_SHARE * left, seed=config.seed, hint=hint)
+    if work is not None or left > 0.3:
+        mip = solve_highs(
+            agg.model,
+            time_limit=_stage_limit(config, HIGHS_SHARE * left),
+            seed=config.seed,
+            hint=hint,
+            node_limit=work,
+        )
         info["engine"] = "highs"
         info["mip_status"] = mip.status
         info["mip_s"] = round(mip.time_s, 3)
@@ -455,9 +484,11 @@ def _cohort_method(
             found.add(split(agg, mip.x, objective))
             info.setdefault("first_plan_s", _since(deadline, config))
     # Time left and a model small enough: polish on the exact individual model (the unit-share
-    # rule per unit and week, which the cohorts only sum).
+    # rule per unit and week, which the cohorts only sum). Not under a work limit: HiGHS's root
+    # cut rounds on that model are not counted as nodes (400 officials: 28 nodes took 100 s), so
+    # no node limit bounds them and the clock guard would decide the plan.
     left = _left(deadline, reserve)
-    if found.plans and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+    if found.plans and work is None and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
         exact = _individual(inst, objective)
         left = _left(deadline, reserve)
         if left > 1.0:
@@ -774,8 +805,9 @@ def _colgen_method(
     """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
     bound of the master's duals (valid at every iteration), the greedy plan in the order of the
     master LP, HiGHS on the master over the generated plans, then HiGHS on the exact model from
-    the best plan. With `config.work_limit` every stage stops on work (iterations, nodes), not
-    on the clock: the plan is then the same on any machine."""
+    the best plan. With `config.work_limit` the generation stops on that many iterations, not
+    on the clock, and the two MIPs are left out (their root cut rounds are not counted work):
+    the plan is then the same on any machine."""
     from planner.optimise import colgen
 
     t0 = time.monotonic()
@@ -875,18 +907,21 @@ def _colgen_method(
     def best() -> set[int] | None:
         return max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)), default=None)
 
-    left = config.time_limit if work is not None else 0.5 * _left(deadline, reserve)
-    if left > 0.5:
-        plan, status = colgen.master_mip(
-            cg, time_limit=left, seed=config.seed, hint=best(), node_limit=work
-        )
+    # HiGHS on the master over the generated plans. Not under a work limit either: its root
+    # alone took 35-80 s (1,000 officials × 1 year, 5-6k plans, any node limit), where the
+    # clock gives it the few seconds left; the LP-guided plans above stand in (1.4 % lower there)
+    left = 0.5 * _left(deadline, reserve)
+    if work is None and left > 0.5:
+        plan, status = colgen.master_mip(cg, time_limit=left, seed=config.seed, hint=best())
         info["cg_mip"] = status
         if plan is not None:
             found.add(plan)
-    left = config.time_limit if work is not None else _left(deadline, reserve)
-    left -= 0.0 if work is not None else HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
+    # Then branch-and-cut on the exact model from the best plan, for the time left. Not under a
+    # work limit: HiGHS's root cut rounds are not counted as nodes (1,000 officials × 1 year:
+    # 15 nodes took 63 s), so no node limit bounds them and the clock guard would decide the plan.
+    left = _left(deadline, reserve) - HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
     start_plan = best()
-    if left > 1.0:
+    if work is None and left > 1.0:
         hint = exact.values_for(start_plan) if start_plan is not None else None
         mip = solve_highs(
             _branching_model(exact), time_limit=left, seed=config.seed, hint=hint, node_limit=work
@@ -968,6 +1003,7 @@ def _monolithic(
             hint=hint,
             tuned=config.tuned,
             int_obj=agg.int_obj,
+            deterministic_time=config.work_limit,
         )
         found.tighten(agg.int_bound(objective, result.bound) if result.bound is not None else None)
         if result.first_solution_s is not None:

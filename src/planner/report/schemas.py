@@ -291,6 +291,13 @@ class VariantOut(Out):
     bound: int | None
     gap: float | None
     time_s: float
+    work_limit: int | None = Field(
+        description="the deterministic work limit it was solved with (null: the clock)"
+    )
+    on_clock: bool = Field(
+        description="stopped by the clock (no work limit, or it used up the guard): another "
+        "run may differ"
+    )
     budget_total: int
     cost_total: int
     needs: dict[str, MetOut] = Field(description="needs met / total per kind and 'all'")
@@ -350,6 +357,7 @@ class WhatIfOut(Out):
     engine: str
     seed: int
     time_limit: float
+    clock: bool = Field(description="--work-limit clock: every variant stopped on the clock")
     jobs: int
     wall_s: float
     baseline: VariantOut

@@ -20,7 +20,7 @@ from planner.analysis.whatif import (
     Outcome,
     WhatIf,
 )
-from planner.i18n import format_date, format_vnd, t
+from planner.i18n import format_date, format_int, format_vnd, t
 from planner.optimise.result import UNMET_CAUSES
 from planner.report.assessment import official_columns
 from planner.report.html import Card, Page, Section, format_number, write_page
@@ -142,6 +142,8 @@ def _variant_dict(w: WhatIf, o: Outcome, lang: str) -> dict[str, Any]:
         "bound": plan.bound if plan else None,
         "gap": plan.gap if plan else None,
         "time_s": o.time_s,
+        "work_limit": o.work_limit,
+        "on_clock": o.on_clock,
         "budget_total": o.budget_total,
         "cost_total": o.cost_total,
         "needs": {k: {"met": m, "total": n} for k, (m, n) in o.needs.items()},
@@ -183,6 +185,7 @@ def whatif_dict(w: WhatIf, lang: str) -> dict[str, Any]:
         "engine": s.engine,
         "seed": s.seed,
         "time_limit": s.time_limit,
+        "clock": s.clock,
         "jobs": w.jobs,
         "wall_s": w.wall_s,
         "baseline": _variant_dict(w, w.baseline, lang),
@@ -448,11 +451,35 @@ def notes(w: WhatIf, lang: str) -> list[str]:
             engine=s.engine,
             seed=s.seed,
             time_limit=format_number(s.time_limit, lang, 1),
+            work=_work_text(w, lang),
             runs=w.runs,
             jobs=w.jobs,
             wall=format_number(w.wall_s, lang, 1),
         ),
+        *([clocked] if (clocked := clock_warning(w, lang)) else []),
     ]
+
+
+def _work_text(w: WhatIf, lang: str) -> str:
+    """How the variants were stopped: on a work limit (which), or on the clock."""
+    limits = sorted({o.work_limit for o in _outcomes(w) if o.work_limit is not None})
+    if not limits:
+        return t(lang, "whatif.note.work_clock")
+    key = "whatif.note.work_given" if w.settings.work_limit is not None else "whatif.note.work_auto"
+    return t(lang, key, work=", ".join(format_int(n, lang) for n in limits))
+
+
+def _outcomes(w: WhatIf) -> list[Outcome]:
+    return [w.baseline, *w.variants, *w.probes]
+
+
+def clock_warning(w: WhatIf, lang: str) -> str:
+    """Variants with a work limit that used up the clock's guard: they may differ next run."""
+    cut = [o for o in _outcomes(w) if o.on_clock and o.work_limit is not None]
+    if not cut:
+        return ""
+    names = ", ".join(variant_label(o, lang) for o in cut)
+    return "⚠ " + t(lang, "whatif.warn.on_clock", variants=names)
 
 
 def _prices_note(w: WhatIf, lang: str) -> str:
@@ -821,7 +848,7 @@ def whatif_page(w: WhatIf, lang: str) -> Page:
             figure=coverage_figure(w, lang),
             table=comparison_sheet(w, lang, causes=False),
             note=" ".join(
-                [coverage_warning(w, lang)]
+                [coverage_warning(w, lang), clock_warning(w, lang)]
                 + [f"{variant_label(o, lang)}: {_why_infeasible(o, lang)}" for o in infeasible]
             ).strip(),
         ),
