@@ -67,12 +67,14 @@ def test_a_looser_run_that_fell_short_gets_the_tighter_plan_checked(case) -> Non
     assert low.plan is not None and high.plan is not None
     # as if the ×2 solve had returned the ×0.3 plan's poorer figures: the baseline's plan
     # (×1, tighter than ×2) is carried into the ×2 case
-    short = replace(low, variant=high.variant)
+    short = replace(low, variant=high.variant, work_limit=7, on_clock=False)
     if _met(short) >= _met(result.baseline):
         pytest.skip("the mini case's ×0.3 plan meets as much as the baseline")
     _, (_, fixed), _ = keep_monotone(case, FAST, result.baseline, [low, short], [])
     assert _met(fixed) >= _met(result.baseline)
     assert fixed.plan is not None and fixed.plan.info.get("carried_from") == "baseline"
+    # it keeps how its own solve stopped, and is on the clock if the carried plan's run was
+    assert fixed.work_limit == 7 and fixed.on_clock == result.baseline.on_clock
     prepared = pipeline.prepare(changed_case(case, high.variant))
     report = pipeline.check(prepared, plan_dict(fixed.plan, "en"))
     assert report.ok, report.violations

@@ -656,13 +656,20 @@ def carry_outcome(
         return None
     plan.info["carried_from"] = source.variant.name
     budget_lines = {(b.year, b.source): b.amount for b in prepared.case.config.budget}
-    return _outcome(
+    carried = _outcome(
         target.variant,
         prepared.instance,
         plan,
         None,
         budget_lines,
         round(target.time_s + time.monotonic() - started, 3),
+    )
+    # the target's own solve settings and prices stay; a plan from a clock-cut run is one too
+    return replace(
+        carried,
+        prices=target.prices,
+        work_limit=target.work_limit,
+        on_clock=target.on_clock or source.on_clock,
     )
 
 
