@@ -21,6 +21,7 @@ from planner.analysis.scenario import apply_scenario, budget_scale_scenarios, lo
 from planner.analysis.whatif import Outcome, WhatIf, WhatIfSettings, run_whatif, variants_from
 from planner.cli import common
 from planner.i18n import format_decimal, t
+from planner.optimise.work import GUARD_EXTRA_S, GUARD_FACTOR
 from planner.report.html import format_number
 from planner.report.names import set_case
 
@@ -95,9 +96,10 @@ class WorkLimit(click.ParamType):
     default="auto",
     show_default=True,
     help="How each variant stops: auto, on work sized for --time-limit (search rounds, "
-    "iterations, nodes), stopped by the clock only at 3× the limit + 10 s; N, on that much work; "
-    "clock, on the clock at --time-limit. auto and N give the same plans in parallel, on a "
-    "cluster and on a loaded machine as one after another.",
+    f"iterations, nodes), stopped by the clock only at {GUARD_FACTOR:g}× the limit + "
+    f"{GUARD_EXTRA_S:g} s; N, on that much work; clock, on the clock at --time-limit. "
+    "auto and N give the same plans in parallel, on a cluster and on a loaded machine as one "
+    "after another.",
 )
 @click.option(
     "--prices/--no-prices",

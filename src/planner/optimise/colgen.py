@@ -348,12 +348,7 @@ def option_share(cg: ColGen) -> np.ndarray | None:
 
 
 def master_mip(
-    cg: ColGen,
-    *,
-    time_limit: float,
-    seed: int = 0,
-    hint: set[int] | None = None,
-    node_limit: int | None = None,
+    cg: ColGen, *, time_limit: float, seed: int = 0, hint: set[int] | None = None
 ) -> tuple[set[int] | None, str]:
     """HiGHS on the master with integral λ over the generated plans: a plan, and its status."""
     b = cg.blocks
@@ -398,9 +393,7 @@ def master_mip(
         x_hint[P:] = xh[b.glob]
         if not ok:
             x_hint = None
-    result = solve_highs(
-        master, time_limit=time_limit, seed=seed, hint=x_hint, node_limit=node_limit
-    )
+    result = solve_highs(master, time_limit=time_limit, seed=seed, hint=x_hint)
     if result.x is None:
         return None, result.status
     lam = result.x[:P] > 0.5

@@ -501,7 +501,7 @@ def _cohort_method(
     # cut rounds on that model are not counted as nodes (400 officials: 28 nodes took 100 s), so
     # no node limit bounds them and the clock guard would decide the plan.
     left = _left(deadline, reserve)
-    if found.plans and work is None and left > 2.0 and len(inst.options) <= LP_GREEDY_MAX_OPTIONS:
+    if found.plans and work is None and left > 2.0 and guided_size:
         exact = _individual(inst, objective)
         left = _left(deadline, reserve)
         if left > 1.0:
@@ -932,7 +932,7 @@ def _colgen_method(
             info.setdefault("first_plan_s", _since(deadline, config))
 
     def best() -> set[int] | None:
-        return max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)), default=None)
+        return _best_plan(inst, objective, found) if found.plans else None
 
     # HiGHS on the master over the generated plans. Not under a work limit either: its root
     # alone took 35-80 s (1,000 officials × 1 year, 5-6k plans, any node limit), where the
