@@ -10,6 +10,7 @@ import pytest
 
 from planner import pipeline
 from planner.optimise import lns
+from planner.optimise.constraints import term_coverage
 from planner.optimise.greedy import greedy
 from planner.optimise.objective import Objective
 from planner.optimise.state import PlanState
@@ -53,3 +54,28 @@ def test_search_needs_a_stop(setting) -> None:  # type: ignore[no-untyped-def]
     _, _, _, lay = setting
     with pytest.raises(ValueError):
         lns.improve(lay, lay.model.lb.copy())
+
+
+def test_search_repairs_a_start_that_leaves_a_hard_term_need_unmet() -> None:
+    """A quick plan can leave a leader's term knowledge update unmet (the greedy order ran out of
+    seats for it); from such a start the search first frees that official with the session's
+    other candidates until every rule holds, and only then improves."""
+    case = Path(__file__).resolve().parents[1] / "examples" / "huong-khe"
+    inst = pipeline.prepare(pipeline.load(case)).instance
+    objective = Objective(inst, solve_module.Mode.COVERAGE, 100)
+    exact = solve_module._individual(inst, objective)
+    lay = solve_module.lns_layout(inst, exact)
+    start = greedy(inst, objective)
+    forced = term_coverage.forced(inst)
+    need = next(n for n in forced if set(inst.options_by_need[n]) & start)
+    broken = start - set(inst.options_by_need[need])
+    assert any(v.rule == term_coverage.NAME for v in solve_module.violations_of(inst, broken))
+    x0 = exact.values_for(broken)
+    assert lay.model.violation(x0) > 0
+    search = lns.improve(lay, x0, seed=0, max_rounds=6)
+    assert search.feasible
+    plan = exact.chosen(search.x)
+    assert solve_module.violations_of(inst, plan) == []
+    assert set(inst.options_by_need[need]) & plan  # the unmet hard need is met again
+    again = lns.improve(lay, x0, seed=0, max_rounds=6)  # deterministic under a round limit
+    assert (again.x == search.x).all()

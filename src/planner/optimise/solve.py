@@ -528,8 +528,12 @@ COHORT_QUICK_MIN_OPTIONS = 20_000
 
 
 def _best_plan(inst: Instance, objective: Objective, found: Found) -> set[int]:
-    """The best of the candidate plans so far (there is at least one)."""
-    return max(found.plans, key=lambda p: objective.combined(PlanState(inst, p)))
+    """The best of the candidate plans so far (there is at least one), a plan meeting every
+    rule before any that breaks one (a quick plan can leave a hard term need unmet)."""
+    return max(
+        found.plans,
+        key=lambda p: (not violations_of(inst, p), objective.combined(PlanState(inst, p))),
+    )
 
 
 # auto → colgen when cohorts do not shrink the model and each official has few options (a
@@ -730,7 +734,7 @@ def _improve_by_lns(
         lns_proved=search.proved,
         lns_size=search.size,
     )
-    if search.improved:
+    if search.improved and search.feasible:
         found.add(split(exact, search.x, objective))
     if pending is not None and pool is not None:
         _take_lp_bound(exact, pending.result(), found)
