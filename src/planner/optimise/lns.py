@@ -40,6 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.optimise.arrays import ArrayModel
+from planner.optimise.constraints import seats
 from planner.optimise.highs_session import load, quiet_highs
 
 SESSION_SHARE = 0.75  # of the rounds: session neighbourhoods (the rest: random officials)
@@ -142,9 +143,7 @@ def improve(
             break
         free = np.zeros(0, dtype=np.int64)
         if broken > FEASIBLE_TOL:
-            free = _repair_neighbourhood(
-                lay, rng, search.size, _broken_officials(model, A_csr, owner, search.x)
-            )
+            free = _repair_neighbourhood(lay, A_csr, A_csc, owner, search.x, rng, search.size)
         if not len(free):  # feasible, or broken rows of run columns only
             free = _neighbourhood(lay, rng, search.size)
         if max_rounds is not None:  # work-limited: the node limit stops a round, not the clock
@@ -188,32 +187,43 @@ def _column_owner(lay: Layout) -> np.ndarray:
     return owner
 
 
-def _broken_officials(
-    model: ArrayModel, A_csr: sp.csr_matrix, owner: np.ndarray, x: np.ndarray
+def _repair_neighbourhood(
+    lay: Layout,
+    A_csr: sp.csr_matrix,
+    A_csc: sp.csc_matrix,
+    owner: np.ndarray,
+    x: np.ndarray,
+    rng: np.random.Generator,
+    size: int,
 ) -> np.ndarray:
-    """The officials with a column in a row `x` breaks (sorted)."""
+    """The officials of the rows `x` breaks and, up to `size`, first the participants of the
+    sessions those rows could be met in (the seats to free, or the class to move into a new
+    session: a leader short of the term's update often finds every such class full), then
+    other candidates of them, each group drawn at random (sorted)."""
+    model = lay.model
     ax = A_csr @ x
     rows = np.flatnonzero((ax < model.row_lb - FEASIBLE_TOL) | (ax > model.row_ub + FEASIBLE_TOL))
-    cols = A_csr[rows].indices
-    who = owner[cols]
-    return np.unique(who[who >= 0])
-
-
-def _repair_neighbourhood(
-    lay: Layout, rng: np.random.Generator, size: int, broken: np.ndarray
-) -> np.ndarray:
-    """The officials of the broken rows and, up to `size`, candidates of the sessions they
-    could attend (a seat or a class to make room in), drawn at random."""
-    chosen = set(broken.tolist())
-    mates: set[int] = set()
+    cols = np.unique(A_csr[rows].indices)
+    broken = np.unique(owner[cols][owner[cols] >= 0])
+    linked = np.flatnonzero(np.diff(A_csc[:, cols].tocsr().indptr) > 0)
+    seat_rows = [r for r in linked.tolist() if model.rule and model.rule[r] == seats.NAME]
+    taken = A_csr[seat_rows]
+    seated = taken.indices[x[taken.indices] > 0.5]
+    participants = set(owner[seated][owner[seated] >= 0].tolist())
+    candidates: set[int] = set()
     for members in lay.session_officials:
         if np.isin(members, broken).any():
-            mates.update(members.tolist())
-    pool = np.asarray(sorted(mates - chosen), dtype=np.int64)
-    room = max(0, size - len(chosen))
-    if len(pool) > room:
-        pool = rng.choice(pool, size=room, replace=False)
-    return np.asarray(sorted(chosen | set(pool.tolist())), dtype=np.int64)
+            candidates.update(members.tolist())
+    chosen = set(broken.tolist())
+    for group in (participants - chosen, candidates - participants - chosen):
+        room = size - len(chosen)
+        if room <= 0:
+            break
+        pool = np.asarray(sorted(group), dtype=np.int64)
+        if len(pool) > room:
+            pool = rng.choice(pool, size=room, replace=False)
+        chosen.update(pool.tolist())
+    return np.asarray(sorted(chosen), dtype=np.int64)
 
 
 def _neighbourhood(lay: Layout, rng: np.random.Generator, size: int) -> np.ndarray:
