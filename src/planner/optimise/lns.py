@@ -132,8 +132,10 @@ def improve(
     A_csc = model.A.tocsc()
     x = np.round(np.asarray(x0, dtype=float))
     search = Search(x=x, value=float(model.obj @ x))
-    broken = model.violation(x)
+    breach = model.violation(x)  # how far x breaks its worst row (0: feasible)
     owner = _column_owner(lay)
+    seat_row = np.zeros(model.A.shape[0], dtype=bool)  # rows named by rule (a model may name none)
+    seat_row[[r for r, rule in enumerate(model.rule) if rule == seats.NAME]] = True
     rng = np.random.default_rng(seed)
     officials = len(lay.official_columns)
     started = time.monotonic()
@@ -142,8 +144,10 @@ def improve(
         if left is not None and left < 0.05:
             break
         free = np.zeros(0, dtype=np.int64)
-        if broken > FEASIBLE_TOL:
-            free = _repair_neighbourhood(lay, A_csr, A_csc, owner, search.x, rng, search.size)
+        if breach > FEASIBLE_TOL:
+            free = _repair_neighbourhood(
+                lay, A_csr, A_csc, owner, seat_row, search.x, rng, search.size
+            )
         if not len(free):  # feasible, or broken rows of run columns only
             free = _neighbourhood(lay, rng, search.size)
         if max_rounds is not None:  # work-limited: the node limit stops a round, not the clock
@@ -157,25 +161,25 @@ def improve(
         if candidate is not None:
             value = float(model.obj @ candidate)
             violation = model.violation(candidate)
-            if broken > FEASIBLE_TOL:
-                better = violation < broken - FEASIBLE_TOL
+            if breach > FEASIBLE_TOL:
+                better = violation < breach - FEASIBLE_TOL
             else:
                 better = value > search.value + FEASIBLE_TOL and violation <= FEASIBLE_TOL
             if better:
-                search.x, search.value, broken = candidate, value, violation
+                search.x, search.value, breach = candidate, value, violation
                 search.improved += 1
-                if broken <= FEASIBLE_TOL:
+                if breach <= FEASIBLE_TOL:
                     search.trace.append((round(time.monotonic() - started, 3), value))
                     if on_improve is not None:
                         on_improve(value)
         if proved:
             search.proved += 1
-        if proved or (broken > FEASIBLE_TOL and not better):
+        if proved or (breach > FEASIBLE_TOL and not better):
             # a repair that failed needs more room (more seats or classes to move), not less
             search.size = min(officials, int(search.size * GROW) + 1)
         else:
             search.size = max(MIN_SIZE, int(search.size * SHRINK))
-    search.feasible = broken <= FEASIBLE_TOL
+    search.feasible = breach <= FEASIBLE_TOL
     return search
 
 
@@ -192,6 +196,7 @@ def _repair_neighbourhood(
     A_csr: sp.csr_matrix,
     A_csc: sp.csc_matrix,
     owner: np.ndarray,
+    seat_row: np.ndarray,
     x: np.ndarray,
     rng: np.random.Generator,
     size: int,
@@ -206,8 +211,7 @@ def _repair_neighbourhood(
     cols = np.unique(A_csr[rows].indices)
     broken = np.unique(owner[cols][owner[cols] >= 0])
     linked = np.flatnonzero(np.diff(A_csc[:, cols].tocsr().indptr) > 0)
-    seat_rows = [r for r in linked.tolist() if model.rule and model.rule[r] == seats.NAME]
-    taken = A_csr[seat_rows]
+    taken = A_csr[linked[seat_row[linked]]]
     seated = taken.indices[x[taken.indices] > 0.5]
     participants = set(owner[seated][owner[seated] >= 0].tolist())
     candidates: set[int] = set()

@@ -612,9 +612,8 @@ def _transport_method(
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
     built = time.monotonic()
-    found.add(
-        set(build_in_order(inst, objective, score, _clock(config, deadline - reserve)).chosen)
-    )
+    quick = set(build_in_order(inst, objective, score, _clock(config, deadline - reserve)).chosen)
+    found.add(quick)
     quick_s = time.monotonic() - built
     info["first_plan_s"] = _since(deadline, config)
     if len(inst.options) > LP_GREEDY_MAX_OPTIONS or (
@@ -630,10 +629,9 @@ def _transport_method(
     # it starts the more it overruns (2,000 officials × 5 years, seed 1, 6 s: the search could
     # not repair the quick plan, whose two leaders needed a class the year's budget could not
     # pay, and the greedy fallback after it ended at 12.5 s).
-    quick_ok = not violations_of(inst, found.plans[-1]) if found.plans else False
     if (
         work is not None
-        or not quick_ok
+        or violations_of(inst, quick)
         or GREEDY_PER_QUICK_BUILD * quick_s <= _left(deadline, reserve)
     ):
         first = greedy(inst, objective)
