@@ -39,7 +39,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from planner.optimise.arrays import ArrayModel
+from planner.optimise.arrays import HIGHS_PRESOLVE_RULES_OFF, ArrayModel
 from planner.optimise.constraints import seats
 from planner.optimise.highs_session import load, quiet_highs
 
@@ -247,6 +247,20 @@ def _neighbourhood(lay: Layout, rng: np.random.Generator, size: int) -> np.ndarr
     return out
 
 
+def sub_mip_options(time_limit: float) -> tuple[tuple[str, float | int], ...]:
+    """HiGHS's options for one round's sub-MIP: one thread and a fixed seed (the same path on
+    any machine), proved to optimality within the node and time limits, and without the presolve
+    rule on which highspy 1.16.0 hung."""
+    return (
+        ("threads", 1),
+        ("random_seed", 0),
+        ("mip_rel_gap", 1e-6),
+        ("mip_max_nodes", SUB_NODE_LIMIT),
+        ("time_limit", float(time_limit)),
+        ("presolve_rule_off", HIGHS_PRESOLVE_RULES_OFF),  # see arrays.HIGHS_PRESOLVE_RULES_OFF
+    )
+
+
 def _resolve(
     model: ArrayModel,
     A_csr: sp.csr_matrix,
@@ -272,13 +286,7 @@ def _resolve(
     sub.sort_indices()
     fixed_part = rows @ x - sub @ x[cols]  # what the fixed columns put into each row
     highs = quiet_highs()
-    for name, value in (
-        ("threads", 1),
-        ("random_seed", 0),
-        ("mip_rel_gap", 1e-6),
-        ("mip_max_nodes", SUB_NODE_LIMIT),
-        ("time_limit", float(time_limit)),
-    ):
+    for name, value in sub_mip_options(time_limit):
         highs.setOptionValue(name, value)
     load(
         highs,
