@@ -33,9 +33,12 @@ from planner.report.schemas import PlanOut, to_json
 @click.option(
     "--workers",
     type=click.IntRange(1, common.JOBS_MAX),
-    default=1,
+    # two: the LP bounds run beside the neighbourhood search instead of before it (huong-khe
+    # at the default limit: bound 2,811,325 instead of 2,839,126, and the search keeps its time)
+    default=2,
     show_default=True,
-    help="Solver threads (CP-SAT stays deterministic).",
+    help="Solver threads; with 2 or more the LP bounds run beside the search "
+    "(CP-SAT stays deterministic).",
 )
 @click.option(
     "--mode",

@@ -12,8 +12,10 @@ Engines (`SolveConfig.engine`):
     for one aggregated model (fully individual needs at scale): the need-component transport LP
     (`transport.py`: the rules coupling officials kept, per-official rules dropped) bounds the
     plan in seconds and its shares order a greedy construction; on a model small enough
-    (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too, the LP of the exact
-    individual model bounds it, and the neighbourhood search (`lns.py`) improves the best plan
+    (≤ LP_GREEDY_MAX_OPTIONS options) the full greedy plan is made too (alone, without the
+    LP-ordered one, up to GREEDY_FIRST_MAX_OPTIONS), the LP of the exact individual model bounds
+    it (with a second thread: beside the search, then the LP of the full model too), and the
+    neighbourhood search (`lns.py`) improves the best plan
     on that model for the time left; with a long limit on a model of at most
     HANDOFF_MAX_COLUMNS columns, HiGHS's branch-and-cut takes over from the search's plan for
     most of it (its cuts bound the plan far better than the LP).
@@ -560,6 +562,11 @@ HIGHS_OVERHEAD_PER_COLUMN = 7.5e-5
 # The full greedy (two orders, each filling and closing small classes a few times) takes about
 # this many times the transport-ordered build (measured at 2k officials × 5 years: ~12 s vs ~1 s).
 GREEDY_PER_QUICK_BUILD = 12.0
+# Up to this many options the transport method makes the full greedy plan first, without the
+# quick LP-ordered one (huong-khe, 18,568 options: the greedy in 1.6 s, the quick plan 0.3 s
+# more that never won); above it the quick plan comes first, in case the greedy does not fit
+# (2,000 officials × 5 years, 83k options: the greedy ~5 s).
+GREEDY_FIRST_MAX_OPTIONS = 30_000
 # Above this many cohort options the aggregated LP no longer finishes within a minute (measured:
 # 416k columns, 7,829 cohorts, 20,000 officials with individual needs: no LP in 120 s): the
 # transport relaxation instead.
@@ -611,6 +618,19 @@ def _transport_method(
         )
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
+    if len(inst.options) <= GREEDY_FIRST_MAX_OPTIONS:
+        # A small model: the full greedy at once, its plan the search's start (the quick plan
+        # would only be a fallback it never needs: huong-khe, 2,430,520 against 1,900,004)
+        first = greedy(inst, objective)
+        info["first_plan_s"] = _since(deadline, config)
+        if not violations_of(inst, first):
+            found.add(first)
+        else:  # a hard term need the greedy could not meet: the quick plan beside it
+            found.add(set(build_in_order(inst, objective, score, None).chosen))
+        if work is not None or _left(deadline, reserve) > 0.5:
+            start = _best_plan(inst, objective, found)
+            _improve_by_lns(inst, objective, config, start, found, deadline - reserve)
+        return found
     built = time.monotonic()
     quick = set(build_in_order(inst, objective, score, _clock(config, deadline - reserve)).chosen)
     found.add(quick)
@@ -715,9 +735,22 @@ def _improve_by_lns(
     def exact_lp(limit: float) -> ArrayResult:
         return solve_highs(lay.model, relax=True, seed=config.seed, time_limit=limit)
 
+    def both_lps(stop: float) -> list[ArrayResult]:
+        # beside the search: the search model's LP, then while time is left the LP of the full
+        # model, whose seat links bound more tightly when a class opens for a few (huong-khe:
+        # 2,811,325 in 1.9-2.2 s against 2,839,126 in 0.3 s)
+        out = [exact_lp(max(0.2, stop - time.monotonic()))]
+        if stop - time.monotonic() > 0.5:
+            out.append(
+                solve_highs(
+                    exact.model, relax=True, seed=config.seed, time_limit=stop - time.monotonic()
+                )
+            )
+        return out
+
     pending = None
     if pool is not None:
-        pending = pool.submit(exact_lp, max(0.2, until - time.monotonic() - 0.1))
+        pending = pool.submit(both_lps, until - 0.1)
     else:
         share = max(0.2, LNS_LP_SHARE * (until - time.monotonic()))
         _take_lp_bound(exact, exact_lp(_stage_limit(config, share)), found)
@@ -745,7 +778,8 @@ def _improve_by_lns(
     if search.improved and search.feasible:
         found.add(split(exact, search.x, objective))
     if pending is not None and pool is not None:
-        _take_lp_bound(exact, pending.result(), found)
+        for lp in pending.result():
+            _take_lp_bound(exact, lp, found)
         pool.shutdown()
     if handoff:
         # A long limit: HiGHS's branch-and-cut on the full exact model (the seat links help its
