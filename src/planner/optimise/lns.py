@@ -174,6 +174,8 @@ def improve(
                         on_improve(value)
         if proved:
             search.proved += 1
+            if len(free) == officials and breach <= FEASIBLE_TOL:
+                break  # the whole model was the neighbourhood: the plan is optimal
         if proved or (breach > FEASIBLE_TOL and not better):
             # a repair that failed needs more room (more seats or classes to move), not less
             search.size = min(officials, int(search.size * GROW) + 1)

@@ -67,7 +67,7 @@ import enum
 import logging
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -618,7 +618,16 @@ def _transport_method(
         )
     else:  # the LP did not finish: points order
         score = np.where(relaxation.option_column >= 0, points, -np.inf)
+
+    # The search's model, with its LPs on the second thread while this one makes the plans
+    # (after the quick plan, so a first plan comes as soon as before).
+    def search_model() -> _SearchModel | None:
+        if len(inst.options) <= LP_GREEDY_MAX_OPTIONS and _lps_beside(config):
+            return _search_model(inst, objective, config, deadline - reserve - 0.1)
+        return None
+
     if len(inst.options) <= GREEDY_FIRST_MAX_OPTIONS:
+        prepared = search_model()
         # A small model: the full greedy at once, its plan the search's start (the quick plan
         # would only be a fallback it never needs: huong-khe, 2,430,520 against 1,900,004)
         first = greedy(inst, objective)
@@ -627,18 +636,18 @@ def _transport_method(
             found.add(first)
         else:  # a hard term need the greedy could not meet: the quick plan beside it
             found.add(set(build_in_order(inst, objective, score, None).chosen))
-        if work is not None or _left(deadline, reserve) > 0.5:
-            start = _best_plan(inst, objective, found)
-            _improve_by_lns(inst, objective, config, start, found, deadline - reserve)
+        _search_or_collect(inst, objective, config, found, deadline - reserve, prepared)
         return found
     built = time.monotonic()
     quick = set(build_in_order(inst, objective, score, _clock(config, deadline - reserve)).chosen)
     found.add(quick)
     quick_s = time.monotonic() - built
     info["first_plan_s"] = _since(deadline, config)
+    prepared = search_model()
     if len(inst.options) > LP_GREEDY_MAX_OPTIONS or (
         work is None and _left(deadline, reserve) < 1.0
     ):
+        _collect(prepared, found)
         return found
     # A small model: the full greedy too (so planner is never below it) when it fits in the time
     # left (it is not interruptible), then the neighbourhood search on the exact individual
@@ -659,10 +668,34 @@ def _transport_method(
             found.add(first)
     else:
         info["greedy"] = "skipped: would not fit in the time limit"
-    if work is not None or _left(deadline, reserve) > 0.5:
-        best = _best_plan(inst, objective, found)
-        _improve_by_lns(inst, objective, config, best, found, deadline - reserve)
+    _search_or_collect(inst, objective, config, found, deadline - reserve, prepared)
     return found
+
+
+def _search_or_collect(
+    inst: Instance,
+    objective: Objective,
+    config: SolveConfig,
+    found: Found,
+    until: float,
+    prepared: _SearchModel | None,
+) -> None:
+    """The neighbourhood search from the best plan when there is time for it (with a work
+    limit, always); else only the bounds of the LPs already running beside."""
+    if config.work_limit is not None or until - time.monotonic() > 0.5:
+        start = _best_plan(inst, objective, found)
+        _improve_by_lns(inst, objective, config, start, found, until, prepared)
+    else:
+        _collect(prepared, found)
+
+
+def _collect(prepared: _SearchModel | None, found: Found) -> None:
+    """The bounds of the LPs running beside (waiting for them: they stop at their limit)."""
+    if prepared is not None and prepared.pending is not None and prepared.pool is not None:
+        for result in prepared.pending.result():
+            _take_lp_bound(prepared.exact, result, found)
+        prepared.pool.shutdown()
+        prepared.pending = None
 
 
 LNS_LP_SHARE = 0.3  # of the time left for the neighbourhood search: at most this for its LP bound
@@ -699,6 +732,54 @@ def lns_layout(inst: Instance, exact: Aggregate) -> lns.Layout:
     )
 
 
+@dataclass
+class _SearchModel:
+    """The exact individual model the neighbourhood search works on, its index structures, and
+    the LPs bounding it when they run on a second thread (`pending`, from `pool`)."""
+
+    exact: Aggregate
+    lay: lns.Layout
+    pool: ThreadPoolExecutor | None = None
+    pending: Future[list[ArrayResult]] | None = None
+
+
+def _search_model(
+    inst: Instance, objective: Objective, config: SolveConfig, until: float
+) -> _SearchModel:
+    """The search's model; with a second thread (`_lps_beside`, and no hand-off to come) its
+    LPs start at once on it and run until `until`: the search model's LP, then while time is
+    left the LP of the full model, whose seat links bound more tightly when a class opens for a
+    few (huong-khe: 2,811,325 in 1.9-2.2 s against 2,839,126 in 0.3 s). Started before the
+    greedy plan, which holds the main thread in Python for seconds (2,000 officials × 5 years:
+    the search model's LP takes 9.4 s alone and ~11.5 s beside other work; started after the
+    greedy it did not finish within 20 s)."""
+    exact = _individual(inst, objective)
+    model = _SearchModel(exact, lns_layout(inst, exact))
+    if not _lps_beside(config) or _handoff(config, until, exact.model.num_vars):
+        return model
+    seed = config.seed
+
+    def both_lps() -> list[ArrayResult]:
+        lay_model = model.lay.model
+        out = [solve_highs(lay_model, relax=True, seed=seed, time_limit=_until(until))]
+        if until - time.monotonic() > 0.5:
+            out.append(solve_highs(exact.model, relax=True, seed=seed, time_limit=_until(until)))
+        return out
+
+    model.pool = ThreadPoolExecutor(max_workers=1)
+    model.pending = model.pool.submit(both_lps)
+    return model
+
+
+def _until(until: float) -> float:
+    return max(0.2, until - time.monotonic())
+
+
+def _lps_beside(config: SolveConfig) -> bool:
+    """Whether the search's LPs run on a second thread (the clock, not a work limit, stops)."""
+    return config.work_limit is None and config.workers >= 2
+
+
 def _improve_by_lns(
     inst: Instance,
     objective: Objective,
@@ -706,54 +787,34 @@ def _improve_by_lns(
     start: set[int],
     found: Found,
     until: float,
+    prepared: _SearchModel | None = None,
 ) -> None:
     """The neighbourhood search (`lns.py`) on the exact individual model from `start` until
     `until` (or, with `config.work_limit`, for that many rounds, the time limit a guard only);
     its plan joins the candidates. With a long limit on a model HiGHS's root finishes early on
     (HANDOFF_*), the search gets a tenth of the time and HiGHS's branch-and-cut on the exact
-    model, from the search's plan, the rest (its bound and plan join too)."""
-    exact = _individual(inst, objective)
-    lay = lns_layout(inst, exact)
+    model, from the search's plan, the rest (its bound and plan join too). `prepared`: the
+    search's model made earlier (its LPs already running beside)."""
     work = config.work_limit
     # The LP of the model the search works on (seat links left out: valid, since integral plans
     # meet them through the seats rows) bounds the plan far better than the transport relaxation
     # when sessions open for a few, and costs a fraction of the full LP (huong-khe: 2,839,126 in
     # 0.3 s; the full LP 2,811,325 in 1.9-2.2 s; the transport LP 3,146,013).
-    # With a second solver thread (`config.workers` ≥ 2) the LP runs beside the search for the
+    # With a second solver thread (`config.workers` ≥ 2) the LPs run beside the search for the
     # whole time instead of a share before it: HiGHS and the search's sub-MIPs release the GIL
     # (measured at 2,000 officials × 5 years: the LP 9.4 s alone, 11.5 s beside 8 rounds that
     # took 6.6 s alone and 8.4 s beside it), so the LP finishes where its share would not.
     # (Not with the hand-off below, which follows a short search and needs no LP bound.)
-    handoff = (
-        work is None
-        and until - time.monotonic() >= HANDOFF_MIN_S
-        and lay.model.num_vars <= HANDOFF_MAX_COLUMNS
-    )
-    beside = work is None and config.workers >= 2 and not handoff
-    pool = ThreadPoolExecutor(max_workers=1) if beside else None
-
-    def exact_lp(limit: float) -> ArrayResult:
-        return solve_highs(lay.model, relax=True, seed=config.seed, time_limit=limit)
-
-    def both_lps(stop: float) -> list[ArrayResult]:
-        # beside the search: the search model's LP, then while time is left the LP of the full
-        # model, whose seat links bound more tightly when a class opens for a few (huong-khe:
-        # 2,811,325 in 1.9-2.2 s against 2,839,126 in 0.3 s)
-        out = [exact_lp(max(0.2, stop - time.monotonic()))]
-        if stop - time.monotonic() > 0.5:
-            out.append(
-                solve_highs(
-                    exact.model, relax=True, seed=config.seed, time_limit=stop - time.monotonic()
-                )
-            )
-        return out
-
-    pending = None
-    if pool is not None:
-        pending = pool.submit(both_lps, until - 0.1)
-    else:
+    if prepared is None:
+        prepared = _search_model(inst, objective, config, until - 0.1)
+    exact, lay = prepared.exact, prepared.lay
+    handoff = _handoff(config, until, lay.model.num_vars)
+    if prepared.pending is None:
         share = max(0.2, LNS_LP_SHARE * (until - time.monotonic()))
-        _take_lp_bound(exact, exact_lp(_stage_limit(config, share)), found)
+        lp = solve_highs(
+            lay.model, relax=True, seed=config.seed, time_limit=_stage_limit(config, share)
+        )
+        _take_lp_bound(exact, lp, found)
     left = until - time.monotonic()
     search = lns.improve(
         lay,
@@ -777,10 +838,7 @@ def _improve_by_lns(
     )
     if search.improved and search.feasible:
         found.add(split(exact, search.x, objective))
-    if pending is not None and pool is not None:
-        for lp in pending.result():
-            _take_lp_bound(exact, lp, found)
-        pool.shutdown()
+    _collect(prepared, found)
     if handoff:
         # A long limit: HiGHS's branch-and-cut on the full exact model (the seat links help its
         # heuristics here) from the search's plan for the rest, for its cuts (a far better bound
@@ -792,6 +850,16 @@ def _improve_by_lns(
             mip = solve_highs(exact.model, time_limit=rest, seed=config.seed, hint=search.x)
             found.info["handoff"] = mip.status
             _take_exact(inst, objective, config, exact, mip, found)
+
+
+def _handoff(config: SolveConfig, until: float, columns: int) -> bool:
+    """A long limit on a model HiGHS's root finishes early on: the search hands over to
+    HiGHS's branch-and-cut (HANDOFF_*)."""
+    return (
+        config.work_limit is None
+        and until - time.monotonic() >= HANDOFF_MIN_S
+        and columns <= HANDOFF_MAX_COLUMNS
+    )
 
 
 def _take_lp_bound(exact: Aggregate, lp: ArrayResult, found: Found) -> None:
