@@ -761,18 +761,16 @@ def _search_model(
 
     def both_lps() -> list[ArrayResult]:
         lay_model = model.lay.model
-        out = [solve_highs(lay_model, relax=True, seed=seed, time_limit=_until(until))]
-        if until - time.monotonic() > 0.5:
-            out.append(solve_highs(exact.model, relax=True, seed=seed, time_limit=_until(until)))
+        out = [solve_highs(lay_model, relax=True, seed=seed, time_limit=max(0.2, _left(until)))]
+        if _left(until) > 0.5:
+            out.append(
+                solve_highs(exact.model, relax=True, seed=seed, time_limit=max(0.2, _left(until)))
+            )
         return out
 
     model.pool = ThreadPoolExecutor(max_workers=1)
     model.pending = model.pool.submit(both_lps)
     return model
-
-
-def _until(until: float) -> float:
-    return max(0.2, until - time.monotonic())
 
 
 def _lps_beside(config: SolveConfig) -> bool:
