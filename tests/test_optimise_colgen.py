@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +107,32 @@ def test_split_agrees_with_the_rule_modules(generated) -> None:  # type: ignore[
     colgen.iterate(cg, deadline=None, max_iterations=2)
     assert cg.master_value is not None and cg.bound is not None
     assert cg.master_value <= cg.bound + 1e-6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_held_back_seat_links_reach_the_bound_of_all_links(inst):  # type: ignore[no-untyped-def]
+    """The master starts without the seat links and adds those its point breaks: converged, it
+    meets every link and its value is the value of the master that held them all from the
+    start (the same Dantzig–Wolfe bound)."""
+    objective = Objective(inst, "coverage", 100)
+    model = _individual(inst, objective)
+    blocks = colgen.decompose(model)
+    lazy = colgen.start(blocks, None)
+    colgen.iterate(lazy, deadline=None, max_iterations=300)
+    eager = colgen.start(replace(blocks, lazy=np.zeros_like(blocks.lazy)), None)
+    colgen.iterate(eager, deadline=None, max_iterations=300)
+    assert len(eager.active) == len(blocks.h)  # nothing held back
+    assert lazy.converged and eager.converged
+    assert lazy.master_value is not None and eager.master_value is not None
+    assert lazy.master_value == pytest.approx(eager.master_value, rel=1e-4, abs=1e-3)
+    if lazy.lp_plans is None:  # nothing to plan: no master was solved
+        return
+    # the lazy master's point meets every row, the held-back ones included
+    X = lazy.incidence()
+    lam = np.zeros(X.shape[1])
+    lam[: len(lazy.lp_plans)] = lazy.lp_plans
+    x = X @ lam
+    x[blocks.glob] = lazy.lp_glob
+    assert (blocks.G @ x <= blocks.h + 1e-5).all()
+    assert lazy.separated == len(lazy.active) - int((~blocks.lazy).sum())

@@ -27,8 +27,9 @@ Engines (`SolveConfig.engine`):
 - `greedy`: the greedy plan, bounded by the aggregated LP when time is left.
 - `colgen` (also chosen by `auto`, above): Dantzig–Wolfe column generation over each
   official's plan (`colgen.py`: the coupling rows in a restricted master LP, the one-official
-  rows in an exact block pricing, a Lagrangian bound valid at every iteration), then HiGHS on
-  the master over the generated plans and on the exact model from the best plan (measured:
+  rows in an exact block pricing, a Lagrangian bound valid at every iteration, the seat links
+  added as the master's point breaks them), then HiGHS on the master over the generated plans
+  and the neighbourhood search on the exact model from the best plan (measured:
   benchmarks/results/RESULTS_2k.md and RESULTS_examples.md). Its bound is the Dantzig–Wolfe
   bound (at least as strong as the LP): tight where officials compete for seats and money
   (2,000 × 1 year: 0.5 %), far above the optimum where opening sessions with a minimum class
@@ -76,7 +77,7 @@ from planner.domain.message import Message
 from planner.optimise import aggregate, explain, lns
 from planner.optimise.aggregate import Aggregate
 from planner.optimise.arrays import ArrayModel, ArrayResult, solve_cpsat, solve_highs
-from planner.optimise.constraints import RULES, term_coverage
+from planner.optimise.constraints import RULES, seats, term_coverage
 from planner.optimise.greedy import build_in_order, greedy, repair
 from planner.optimise.instance import Instance
 from planner.optimise.objective import Objective, effectiveness_weights
@@ -554,7 +555,12 @@ def _colgen_shape(inst: Instance) -> bool:
     )
 
 
-CG_SHARE = 0.7  # colgen: of the time left, at most this much for the column generation
+CG_SHARE = 0.5  # colgen: of the time left, at most this much for the column generation
+# On the clock the column generation stops once its bound is this close to the master LP
+# (relative): the last 0.02 % of the bound took as long as the rest (2,000 officials × 1 year,
+# seed 1: 2,472,615 after 9 iterations, 2,472,392 after 16), time the plan needs more.
+CG_CLOCK_TOL = 2e-4
+MASTER_MIP_SHARE = 0.5  # colgen: of the time left after the generation, HiGHS on the master
 HIGHS_SHARE = 0.8  # of the time left: HiGHS checks its clock only between phases
 # HiGHS with a hint does its presolve and hint completion whatever its time limit (measured:
 # ~6 s over a 3.4 s limit on 83k columns), so that much is kept back from its limit.
@@ -793,7 +799,6 @@ def _improve_by_lns(
     (HANDOFF_*), the search gets a tenth of the time and HiGHS's branch-and-cut on the exact
     model, from the search's plan, the rest (its bound and plan join too). `prepared`: the
     search's model made earlier (its LPs already running beside)."""
-    work = config.work_limit
     # The LP of the model the search works on (seat links left out: valid, since integral plans
     # meet them through the seats rows) bounds the plan far better than the transport relaxation
     # when sessions open for a few, and costs a fraction of the full LP (huong-khe: 2,839,126 in
@@ -814,28 +819,8 @@ def _improve_by_lns(
         )
         _take_lp_bound(exact, lp, found)
     left = until - time.monotonic()
-    search = lns.improve(
-        lay,
-        exact.values_for(start),
-        seed=config.seed,
-        deadline=(
-            time.monotonic() + config.time_limit
-            if work is not None
-            else time.monotonic() + (HANDOFF_LNS_SHARE * left if handoff else left)
-        ),
-        max_rounds=work,
-        # the model's value of an integral plan rounds to its reported objective (the cost
-        # tie-break stays below half a point, `aggregate`)
-        on_improve=lambda value: found.plan_worth(exact.reported_bound(value)),
-    )
-    found.info.update(
-        lns_rounds=search.rounds,
-        lns_improved=search.improved,
-        lns_proved=search.proved,
-        lns_size=search.size,
-    )
-    if search.improved and search.feasible:
-        found.add(split(exact, search.x, objective))
+    search_until = time.monotonic() + (HANDOFF_LNS_SHARE * left if handoff else left)
+    search = _polish_by_lns(objective, config, exact, lay, start, found, search_until)
     _collect(prepared, found)
     if handoff:
         # A long limit: HiGHS's branch-and-cut on the full exact model (the seat links help its
@@ -943,10 +928,11 @@ def _colgen_method(
 ) -> Found:
     """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
     bound of the master's duals (valid at every iteration), the greedy plan in the order of the
-    master LP, HiGHS on the master over the generated plans, then HiGHS on the exact model from
-    the best plan. With `config.work_limit` the generation stops on that many iterations, not
-    on the clock, and the two MIPs are left out (their root cut rounds are not counted work):
-    the plan is then the same on any machine."""
+    master LP, HiGHS on the master over the generated plans, then the neighbourhood search on
+    the exact model from the best plan. With `config.work_limit` the generation stops on that
+    many iterations and the search on that many rounds, not on the clock, and the master's MIP
+    is left out (its root cut rounds are not counted work): the plan is then the same on any
+    machine."""
     from planner.optimise import colgen
 
     t0 = time.monotonic()
@@ -1019,6 +1005,7 @@ def _colgen_method(
             deadline=time.monotonic() + CG_SHARE * _left(deadline, reserve),
             max_iterations=None,
             seed=config.seed,
+            tol=CG_CLOCK_TOL,
             on_bound=on_bound,
         )
     info.update(
@@ -1027,6 +1014,7 @@ def _colgen_method(
         cg_converged=cg.converged,
         cg_pricing_s=round(cg.pricing_s, 3),
         cg_master_s=round(cg.master_s, 3),
+        cg_links=cg.separated,
     )
     if cg.bound is not None:
         found.tighten(exact.reported_bound(cg.bound))
@@ -1046,27 +1034,58 @@ def _colgen_method(
     def best() -> set[int] | None:
         return _best_plan(inst, objective, found) if found.plans else None
 
-    # HiGHS on the master over the generated plans. Not under a work limit either: its root
-    # alone took 35-80 s (1,000 officials × 1 year, 5-6k plans, any node limit), where the
-    # clock gives it the few seconds left; the LP-guided plans above stand in (1.4 % lower there)
-    left = 0.5 * _left(deadline, reserve)
+    # HiGHS on the master over the generated plans, for a share of the time left. Not under a
+    # work limit: its root alone took 35-80 s (1,000 officials × 1 year, 5-6k plans, any node
+    # limit), where the clock gives it the few seconds left.
+    left = MASTER_MIP_SHARE * _left(deadline, reserve)
     if work is None and left > 0.5:
         plan, status = colgen.master_mip(cg, time_limit=left, seed=config.seed, hint=best())
         info["cg_mip"] = status
         if plan is not None:
             found.add(plan)
-    # Then branch-and-cut on the exact model from the best plan, for the time left. Not under a
-    # work limit: HiGHS's root cut rounds are not counted as nodes (1,000 officials × 1 year:
-    # 15 nodes took 63 s), so no node limit bounds them and the clock guard would decide the plan.
-    left = _left(deadline, reserve) - HIGHS_OVERHEAD_PER_COLUMN * exact.model.num_vars
+    # Then the neighbourhood search on the exact model from the best plan for the time left
+    # (with a work limit, that many rounds: deterministic). It replaced HiGHS's branch-and-cut
+    # there, whose root cut rounds took the seconds left for little (2,000 officials × 1 year,
+    # seed 1, 20 s: +600 points in 3.4 s; the search from the same plan: +10,000 in 4 s).
     start_plan = best()
-    if work is None and left > 1.0:
-        hint = exact.values_for(start_plan) if start_plan is not None else None
-        mip = solve_highs(
-            _branching_model(exact), time_limit=left, seed=config.seed, hint=hint, node_limit=work
-        )
-        _take_exact(inst, objective, config, exact, mip, found)
+    if start_plan is not None and (work is not None or _left(deadline, reserve) > 0.5):
+        lay = lns_layout(inst, exact)
+        _polish_by_lns(objective, config, exact, lay, start_plan, found, deadline - reserve)
     return found
+
+
+def _polish_by_lns(
+    objective: Objective,
+    config: SolveConfig,
+    exact: Aggregate,
+    lay: lns.Layout,
+    start: set[int],
+    found: Found,
+    until: float,
+) -> lns.Search:
+    """The neighbourhood search (`lns.py`) on the exact model (`lay`) from `start` until `until`
+    (with `config.work_limit`, that many rounds, the time limit a guard only); its plan joins
+    the candidates."""
+    work = config.work_limit
+    search = lns.improve(
+        lay,
+        exact.values_for(start),
+        seed=config.seed,
+        deadline=time.monotonic() + config.time_limit if work is not None else until,
+        max_rounds=work,
+        # the model's value of an integral plan rounds to its reported objective (the cost
+        # tie-break stays below half a point, `aggregate`)
+        on_improve=lambda value: found.plan_worth(exact.reported_bound(value)),
+    )
+    found.info.update(
+        lns_rounds=search.rounds,
+        lns_improved=search.improved,
+        lns_proved=search.proved,
+        lns_size=search.size,
+    )
+    if search.improved and search.feasible:
+        found.add(split(exact, search.x, objective))
+    return search
 
 
 def _branching_model(exact: Aggregate) -> ArrayModel:
@@ -1074,7 +1093,7 @@ def _branching_model(exact: Aggregate) -> ArrayModel:
     (z ≤ size·run), which integral columns get from the seats rows (Σ z ≤ seats·run) anyway.
     They tighten the LP a little but slow HiGHS's tree a lot (measured on examples/thoi-binh,
     seeds 0-2: optimality proved in 2.9-3.6 s without them, 7.8-11.5 s with them)."""
-    return exact.model.without("seat_link")
+    return exact.model.without(seats.LINK_NAME)
 
 
 def _lp_greedy(inst: Instance, objective: Objective, agg: Aggregate, x: np.ndarray) -> set[int]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from planner.optimise.view import View
 
 NAME = "seats"
+LINK_NAME = "seat_link"  # z ≤ min(size, seats)·run, one row per cohort option
 CAUSE = "seats"
 COUPLES = True
 
@@ -41,7 +42,7 @@ def rows(v: View, s: int) -> None:
     v.rows.add(agg + [run], [1.0] * len(agg) + [-float(seats)], ub=0.0, rule=NAME, tag=s)
     for a in agg:
         if v.zub[a] > 0:
-            v.rows.add([a, run], [1.0, -float(v.zub[a])], ub=0.0, rule="seat_link")
+            v.rows.add([a, run], [1.0, -float(v.zub[a])], ub=0.0, rule=LINK_NAME)
 
 
 def session_rows(
