@@ -27,13 +27,13 @@ modules' flags.
   pricing's dual bound is ≥ that sum of maxima: so
   L(π) = π·h + pricing dual bound + Σ_run max(r·lb, r·ub) is a valid bound whatever the master
   is; at convergence it equals the master LP (the Dantzig–Wolfe bound, at least the LP bound).
-- Primal: HiGHS on the master with integral λ over the generated columns (from the best plan
-  so far as hint), and the greedy construction in the order of the master LP's option shares;
-  the caller keeps the best plan, repairs it and polishes it on the exact model (`lns.py`).
+- Primal: the caller's greedy construction in the order of the master LP's option shares
+  (`option_share`, after every iteration); it keeps the best plan, polishes it on the exact
+  model (`lns.py`) and repairs it.
 
-Work limit (deterministic): with `work_limit` set, iterations of the loop (at most that many),
-and node limits for the HiGHS MIPs, stop the method, not the clock; every step is then
-deterministic (sorted iteration, HiGHS single-threaded with a fixed seed).
+Work limit (deterministic): with `work_limit` set, iterations of the loop (at most that many)
+stop the method, not the clock; every step is then deterministic (sorted iteration, HiGHS
+single-threaded with a fixed seed).
 """
 
 from __future__ import annotations
@@ -292,10 +292,12 @@ def iterate(
     seed: int = 0,
     tol: float = 1e-5,
     on_bound: Callable[[float], None] | None = None,
+    on_iteration: Callable[[ColGen], None] | None = None,
 ) -> None:
     """Column generation until the master LP meets the bound (relative `tol`), no column prices
     out, `max_iterations` (deterministic) or `deadline` (wall clock) is reached; `on_bound` is
-    told of every better Lagrangian bound (live progress)."""
+    told of every better Lagrangian bound (live progress), `on_iteration` of the state after
+    every iteration (its master LP point, e.g. to order a plan by)."""
     b = cg.blocks
     model = b.exact.model
     sub = b.sub
@@ -366,6 +368,8 @@ def iterate(
             if new:
                 break
         cg.iterations += 1
+        if on_iteration is not None:
+            on_iteration(cg)
         cg.trace.append((cg.iterations, value, cg.bound if cg.bound is not None else np.inf))
         done = cg.bound is not None and cg.bound - value <= tol * max(1.0, abs(cg.bound))
         if done or new == 0:
@@ -392,60 +396,3 @@ def option_share(cg: ColGen) -> np.ndarray | None:
     seen = inc[a] > 0
     out[reps[a[seen]]] = share[a[seen]]
     return out
-
-
-def master_mip(
-    cg: ColGen, *, time_limit: float, seed: int = 0, hint: set[int] | None = None
-) -> tuple[set[int] | None, str]:
-    """HiGHS on the master with integral λ over the generated plans: a plan, and its status."""
-    b = cg.blocks
-    exact = b.exact
-    model = exact.model
-    X = cg.incidence()
-    P = X.shape[1]
-    ng = len(b.glob)
-    pos = {k: i for i, k in enumerate(cg.officials)}
-    E = sp.csr_matrix(
-        (np.ones(P), ([pos[k] for k in cg.plan_official], np.arange(P))),
-        shape=(len(cg.officials), P + ng),
-    )
-    A = sp.vstack([sp.hstack([b.G @ X, b.G[:, b.glob]]), E]).tocsr()
-    A.sum_duplicates()
-    A.sort_indices()
-    m_c = len(b.h)
-    master = ArrayModel(
-        np.concatenate([np.zeros(P), model.lb[b.glob]]),
-        np.concatenate([np.ones(P), model.ub[b.glob]]),
-        np.ones(P + ng, dtype=bool),
-        np.concatenate([np.asarray(cg.plan_obj), model.obj[b.glob]]),
-        A,
-        np.concatenate([np.full(m_c, -np.inf), np.ones(len(cg.officials))]),
-        np.concatenate([b.h, np.ones(len(cg.officials))]),
-    )
-    x_hint = None
-    if hint is not None:
-        xh = exact.values_for(hint)
-        pairs = zip(cg.plan_official, cg.plan_cols, strict=True)
-        key = {(k, c.tobytes()): p for p, (k, c) in enumerate(pairs)}
-        x_hint = np.zeros(P + ng)
-        parts = dict(_by_official(b, xh[b.sub_cols]))
-        ok = True
-        for k in cg.officials:
-            cols = np.sort(parts.get(k, np.zeros(0, dtype=np.int64)).astype(np.int64))
-            p = key.get((k, cols.tobytes()))
-            if p is None:
-                ok = False
-                break
-            x_hint[p] = 1.0
-        x_hint[P:] = xh[b.glob]
-        if not ok:
-            x_hint = None
-    result = solve_highs(master, time_limit=time_limit, seed=seed, hint=x_hint)
-    if result.x is None:
-        return None, result.status
-    lam = result.x[:P] > 0.5
-    if any(lam[p] for p in cg.artificial):
-        return None, "artificial"  # an official left without a plan meeting its own rules
-    x = X @ lam.astype(float)
-    x[b.glob] = np.round(result.x[P:])
-    return exact.chosen(x), result.status
