@@ -16,8 +16,10 @@ from tests.optimise.strategies import finish
 from planner.optimise import transport
 from planner.optimise.arrays import solve_highs
 from planner.optimise.check import check_plan
+from planner.optimise.greedy import greedy as greedy_plan
 from planner.optimise.objective import Objective
 from planner.optimise.solve import SolveConfig, solve
+from planner.optimise.state import PlanState
 from planner.report.plan_text import violation_text
 
 # the module (the package exports its `solve` function under the same name)
@@ -86,6 +88,29 @@ def test_the_transport_method_plan_passes_the_checker(inst, workers):
     assert result.objective >= greedy.objective  # the full greedy plan is a candidate
     if "exact_lp_bound" in result.info:  # the tighter of the bounds is kept
         assert result.bound <= result.info["exact_lp_bound"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(varied_instances())
+def test_the_transport_method_on_a_large_model_keeps_the_points_order_greedy(inst):
+    # above GREEDY_FIRST_MAX_OPTIONS the quick LP-ordered plan comes first, then the greedy in
+    # its points order only, then the search: made the path here by setting the threshold to 0
+    with (
+        mock.patch.object(solve_module, "method_of", lambda *args: "transport"),
+        mock.patch.object(solve_module, "GREEDY_FIRST_MAX_OPTIONS", 0),
+    ):
+        result = solve(inst, SolveConfig(engine="auto", time_limit=5, workers=1))
+    report = check_plan(inst, result)
+    assert report.ok, [violation_text("en", v) for v in report.violations]
+    assert report.objective == result.objective <= result.bound
+    objective = Objective(inst, "coverage", 100)
+    by_points = greedy_plan(inst, objective, ratio_order=False)
+    both = greedy_plan(inst, objective)
+    assert objective.combined(PlanState(inst, both)) >= objective.combined(
+        PlanState(inst, by_points)
+    )
+    if not solve_module.violations_of(inst, by_points):  # a candidate: never below it
+        assert result.objective >= objective.reported(PlanState(inst, by_points))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -391,8 +391,10 @@ def _open_for_forced(inst: Instance, state: PlanState, forced: set[int], s: int)
         state.remove(o)
 
 
-def greedy(inst: Instance, objective: Objective) -> set[int]:
-    """The better (combined objective) of the two greedy orders."""
+def greedy(inst: Instance, objective: Objective, *, ratio_order: bool = True) -> set[int]:
+    """The better (combined objective) of the two greedy orders (points first, or points per
+    VND first); with `ratio_order=False` the points order alone (half the time: 5-5.5 s each on
+    2,000 officials × 5 years, where the ratio order won one seed of three, by 0.1 %)."""
     forced = set(term_coverage.forced(inst))
 
     def is_forced(o: int) -> int:
@@ -410,6 +412,8 @@ def greedy(inst: Instance, objective: Objective) -> set[int]:
     by_points = build(
         inst, objective, lambda o: (is_forced(o), -points[o], unit_cost(o), start(o), o)
     )
+    if not ratio_order:
+        return set(by_points.chosen)
     by_ratio = build(
         inst, objective, lambda o: (is_forced(o), -points[o] / (1 + unit_cost(o)), start(o), o)
     )
