@@ -148,3 +148,39 @@ def test_a_course_closing_two_needs_takes_one_seat_in_the_relaxation():
     assert result.info["method"] == "exact" and result.objective == result.bound
     by_colgen = solve(inst, SolveConfig(engine="colgen", time_limit=5))
     assert by_colgen.objective == by_colgen.bound == result.objective
+
+
+def test_a_quick_plan_breaking_a_hard_need_with_little_time_makes_the_greedy_first() -> None:
+    """On a large model the quick LP-ordered plan comes first; when it leaves a leader's term
+    update unmet and the time left does not hold both the search's model and the greedy, the
+    greedy comes first: a plan meeting every rule within the limit, status feasible (before,
+    the model took the time, the greedy ran after the limit and the status was
+    infeasible_rules with no shortfall)."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from planner import pipeline
+    from planner.optimise.constraints import term_coverage
+
+    case = Path(__file__).resolve().parents[1] / "examples" / "huong-khe"
+    inst = pipeline.prepare(pipeline.load(case)).instance
+    objective = Objective(inst, "coverage", 100)
+    start = greedy_plan(inst, objective)
+    need = next(n for n in term_coverage.forced(inst) if set(inst.options_by_need[n]) & start)
+    broken = start - set(inst.options_by_need[need])
+    assert solve_module.violations_of(inst, broken)
+    with (
+        mock.patch.object(solve_module, "method_of", lambda *args: "transport"),
+        mock.patch.object(solve_module, "GREEDY_FIRST_MAX_OPTIONS", 0),
+        mock.patch.object(solve_module, "SEARCH_MODEL_PER_QUICK_BUILD", 1e9),
+        mock.patch.object(
+            solve_module, "build_in_order", lambda *args: SimpleNamespace(chosen=broken)
+        ),
+    ):
+        result = solve(inst, SolveConfig(engine="auto", time_limit=10, workers=2))
+    assert result.status == "feasible"
+    assert str(result.info["greedy"]).startswith("first")
+    assert "overrun" not in result.info
+    report = check_plan(inst, result)
+    assert report.ok, [violation_text("en", v) for v in report.violations]
+    assert result.objective >= objective.reported(PlanState(inst, start))

@@ -567,6 +567,9 @@ HIGHS_OVERHEAD_PER_COLUMN = 7.5e-5
 # The full greedy (two orders, each filling and closing small classes a few times) takes about
 # this many times the transport-ordered build (measured at 2k officials × 5 years: ~12 s vs ~1 s).
 GREEDY_PER_QUICK_BUILD = 12.0
+# The search's model (the exact individual model and its index structures) takes about this
+# many times the quick build (2,000 officials × 5 years: 2.4 s against 0.8 s).
+SEARCH_MODEL_PER_QUICK_BUILD = 3.0
 # Up to this many options the transport method makes the full greedy plan first, without the
 # quick LP-ordered one (huong-khe, 18,568 options: the greedy in 1.6 s, the quick plan 0.3 s
 # more that never won); above it the quick plan comes first, in case the greedy does not fit
@@ -648,9 +651,31 @@ def _transport_method(
     found.add(quick)
     quick_s = time.monotonic() - built
     info["first_plan_s"] = _since(deadline, config)
-    prepared = search_model()
-    if len(inst.options) > LP_GREEDY_MAX_OPTIONS or (
-        work is None and _left(deadline, reserve) < 1.0
+    quick_broken = bool(violations_of(inst, quick))
+    greedy_s = GREEDY_PER_QUICK_BUILD / 2 * quick_s
+    # The quick plan leaves a hard term need unmet and the time left does not hold both the
+    # search's model and the greedy: the greedy first, the surest way to a plan meeting every
+    # hard rule (2,000 officials × 5 years, seed 1, `--time-limit 10`: the model took 2.4 s,
+    # no time was left for the greedy, and the fallback greedy after the limit ended at 22 s
+    # with status infeasible_rules and no shortfall).
+    greedy_first = (
+        work is None
+        and quick_broken
+        and len(inst.options) <= LP_GREEDY_MAX_OPTIONS
+        and (greedy_s + SEARCH_MODEL_PER_QUICK_BUILD * quick_s) > _left(deadline, reserve)
+    )
+    if greedy_first:
+        info["greedy"] = "first: the quick plan left a hard term need unmet"
+        first = greedy(inst, objective, ratio_order=False)
+        if not violations_of(inst, first):
+            found.add(first)
+    prepared = None
+    if not greedy_first or _left(deadline, reserve) > SEARCH_MODEL_PER_QUICK_BUILD * quick_s + 1:
+        prepared = search_model()
+    if (
+        len(inst.options) > LP_GREEDY_MAX_OPTIONS
+        or (work is None and _left(deadline, reserve) < 1.0)
+        or (greedy_first and prepared is None)
     ):
         _collect(prepared, found)
         return found
@@ -664,11 +689,9 @@ def _transport_method(
     # it starts the more it overruns (2,000 officials × 5 years, seed 1, 6 s: the search could
     # not repair the quick plan, whose two leaders needed a class the year's budget could not
     # pay, and the greedy fallback after it ended at 12.5 s).
-    if (
-        work is not None
-        or violations_of(inst, quick)
-        or GREEDY_PER_QUICK_BUILD / 2 * quick_s <= _left(deadline, reserve)
-    ):
+    if greedy_first:  # made above
+        pass
+    elif work is not None or quick_broken or greedy_s <= _left(deadline, reserve):
         first = greedy(inst, objective, ratio_order=False)
         if not violations_of(inst, first):
             found.add(first)
