@@ -71,14 +71,17 @@ def _fill(
     pending = [o for o in order if inst.options[o].session not in banned]
     retry_unworthy = objective.mode == "cost"
     grew_any = False
+    # bound once: this loop runs over every option a few dozen times per greedy plan
+    chosen, closed, options = state.chosen, state.closed, inst.options
+    required = [need.required for need in inst.needs]
     while True:
         grew = False
         retry: list[int] = []
         for o in pending:
-            if o in state.chosen:
+            if o in chosen:
                 continue
-            option = inst.options[o]
-            if not any(not state.met(n) for n in option.needs):
+            option = options[o]
+            if all(closed[n] >= required[n] for n in option.needs):  # every need met already
                 continue
             if not any(n in forced for n in option.needs) and not _worth(objective, state, o):
                 if retry_unworthy:

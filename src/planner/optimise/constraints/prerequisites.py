@@ -16,16 +16,9 @@ CAUSE = "prerequisite"
 COUPLES = False
 
 
-def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> list[int]:
+def earlier_options(inst: Instance, o: int, group: tuple[int, ...]) -> tuple[int, ...]:
     """The official's options on a course of `group` ending before option `o`'s session starts."""
-    option = inst.options[o]
-    start = inst.sessions[option.session].start
-    return [
-        p
-        for p in inst.options_by_official[option.official]
-        if inst.sessions[inst.options[p].session].course in group
-        and inst.sessions[inst.options[p].session].end < start
-    ]
+    return inst.earlier_by_group[(o, group)]
 
 
 def rows(v: View, c: int, local: dict[int, int]) -> None:
