@@ -48,7 +48,6 @@ class Master:
     ) -> None:
         self.m_c = len(h)
         self.officials = officials
-        self.extra = 0  # coupling rows added after the convexity rows
         self.plans = 0
         self.n_glob = len(glob_obj)
         highs = quiet_highs()
@@ -120,7 +119,6 @@ class Master:
             A.indices.astype(np.int32),
             A.data,
         )
-        self.extra += count
 
     def solve(self, time_limit: float | None = None) -> MasterSolution | None:
         """Solve from the last basis; None when HiGHS does not reach an optimal LP."""

@@ -28,8 +28,8 @@ Engines (`SolveConfig.engine`):
 - `colgen` (also chosen by `auto`, above): Dantzig–Wolfe column generation over each
   official's plan (`colgen.py`: the coupling rows in a restricted master LP, the one-official
   rows in an exact block pricing, a Lagrangian bound valid at every iteration, the seat links
-  added as the master's point breaks them), then HiGHS on the master over the generated plans
-  and the neighbourhood search on the exact model from the best plan (measured:
+  added as the master's point breaks them), plans in the order of its master LP, then the
+  neighbourhood search on the exact model from the best plan (measured:
   benchmarks/results/RESULTS_2k.md and RESULTS_examples.md). Its bound is the Dantzig–Wolfe
   bound (at least as strong as the LP): tight where officials compete for seats and money
   (2,000 × 1 year: 0.5 %), far above the optimum where opening sessions with a minimum class
@@ -689,14 +689,13 @@ def _transport_method(
     # it starts the more it overruns (2,000 officials × 5 years, seed 1, 6 s: the search could
     # not repair the quick plan, whose two leaders needed a class the year's budget could not
     # pay, and the greedy fallback after it ended at 12.5 s).
-    if greedy_first:  # made above
-        pass
-    elif work is not None or quick_broken or greedy_s <= _left(deadline, reserve):
-        first = greedy(inst, objective, ratio_order=False)
-        if not violations_of(inst, first):
-            found.add(first)
-    else:
-        info["greedy"] = "skipped: would not fit in the time limit"
+    if not greedy_first:  # (else made above)
+        if work is not None or quick_broken or greedy_s <= _left(deadline, reserve):
+            first = greedy(inst, objective, ratio_order=False)
+            if not violations_of(inst, first):
+                found.add(first)
+        else:
+            info["greedy"] = "skipped: would not fit in the time limit"
     _search_or_collect(inst, objective, config, found, deadline - reserve, prepared)
     return found
 
@@ -951,11 +950,9 @@ def _colgen_method(
 ) -> Found:
     """Dantzig–Wolfe column generation over each official's plan (`colgen.py`): the Lagrangian
     bound of the master's duals (valid at every iteration), the greedy plan in the order of the
-    master LP, HiGHS on the master over the generated plans, then the neighbourhood search on
-    the exact model from the best plan. With `config.work_limit` the generation stops on that
-    many iterations and the search on that many rounds, not on the clock, and the master's MIP
-    is left out (its root cut rounds are not counted work): the plan is then the same on any
-    machine."""
+    master LP after every iteration, then the neighbourhood search on the exact model from the
+    best plan. With `config.work_limit` the generation stops on that many iterations and the
+    search on that many rounds, not on the clock: the plan is then the same on any machine."""
     from planner.optimise import colgen
 
     t0 = time.monotonic()
@@ -1023,9 +1020,10 @@ def _colgen_method(
     # A plan in the order of every iteration's master LP once the seat links are in, the best
     # kept: which point orders best varies (2,000 officials × 1 year, seed 2, iterations 7-15:
     # 2,362,700-2,409,800; 0.15-0.3 s each).
-    guided_best: list[float] = []
+    guided_best: float | None = None
 
     def on_iteration(state: colgen.ColGen, early: bool = False) -> None:
+        nonlocal guided_best
         if state.separated == 0 and state.blocks.lazy.any() and not early:
             return
         share = colgen.option_share(state)
@@ -1036,8 +1034,8 @@ def _colgen_method(
         )
         guided = set(build_in_order(inst, objective, score, _clock(config, deadline)).chosen)
         value = objective.combined(PlanState(inst, guided))
-        if (not guided_best or value > guided_best[0]) and not violations_of(inst, guided):
-            guided_best[:] = [value]
+        if (guided_best is None or value > guided_best) and not violations_of(inst, guided):
+            guided_best = value
             found.add(guided)
             info.setdefault("first_plan_s", _since(deadline, config))
 
@@ -1073,7 +1071,7 @@ def _colgen_method(
         info["cg_bound"] = found.bound
     if cg.master_value is not None:
         info["cg_master"] = round(cg.master_value, 3)
-    if not guided_best:  # stopped before the links were in: the last point orders a plan
+    if guided_best is None:  # stopped before the links were in: the last point orders a plan
         on_iteration(cg, early=True)
 
     # HiGHS on the master over the generated plans (the master's MIP) is left out: from the best
